@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Installs every Debian bookworm package the build, the simulated board, the tests and the demo need.
+# Idempotent: when everything is present it returns without touching apt. Run as root.
+set -euo pipefail
+
+packages=(
+  # build
+  build-essential cmake ninja-build pkg-config git
+  # C++ libraries
+  libgtest-dev libgmock-dev nlohmann-json3-dev libcli11-dev libfmt-dev libpugixml-dev
+  libssh2-1-dev libssl-dev libboost-dev libboost-filesystem-dev libfuse3-dev
+  # fuzzing (libFuzzer)
+  clang-14 libclang-rt-14-dev
+  # firmware test images and signatures
+  gcc-arm-none-eabi binutils-arm-none-eabi libnewlib-arm-none-eabi openssl
+  # simulated board
+  openssh-server openssh-client socat fuse3 iproute2 util-linux procps psmisc kmod python3
+  # serial-port holder tests
+  picocom
+  # JNI, plug-in and Eclipse tests
+  openjdk-17-jdk-headless default-jdk-headless junit5
+  libeclipse-debug-core-java libeclipse-core-runtime-java libeclipse-osgi-java libequinox-launcher-java
+  libeclipse-core-variables-java libeclipse-core-resources-java libeclipse-core-expressions-java
+  libeclipse-debug-ui-java libeclipse-ui-workbench-java libeclipse-jface-java libeclipse-ui-console-java
+  libswt-gtk-4-java libfelix-scr-java libequinox-console-java
+  libfelix-gogo-runtime-java libfelix-gogo-shell-java libfelix-gogo-command-java
+  xvfb xauth imagemagick x11-apps
+)
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-deps: run as root (apt-get install is needed)" >&2
+  exit 2
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+
+if [ "${#missing[@]}" -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+echo "install-deps: installing ${#missing[@]} packages: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "install-deps: done"
