@@ -1,0 +1,85 @@
+package com.stm32mp.prelaunch.bridge;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.stm32mp.prelaunch.model.Report;
+import com.stm32mp.prelaunch.model.StepResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A full run through the bridge against the simulated board (tests/board-sim, started by
+ * tests/java/run-junit.sh, which passes its JSON description in -Dstm32mp.boardsim.json).
+ */
+class BoardSimRunTest {
+    static final List<String> STEP_IDS = List.of("config", "image", "devices", "serial-port", "network", "ssh",
+            "target", "upload", "remoteproc", "verify");
+
+    /** The request for the board-sim: every key of its description that the request understands. */
+    static JsonObject boardRequest() throws Exception {
+        String file = System.getProperty("stm32mp.boardsim.json");
+        assertTrue(file != null && Files.isRegularFile(Path.of(file)),
+                "board-sim description missing (-Dstm32mp.boardsim.json=" + file + "); run through ctest");
+        JsonObject sim = JsonParser.parseString(Files.readString(Path.of(file))).getAsJsonObject();
+        JsonObject request = new JsonObject();
+        for (String key : List.of("host", "port", "user", "identity", "known_hosts", "serial", "probe_serial",
+                "sysfs_root", "dev_root", "elf", "signed", "image_key", "remoteproc")) {
+            JsonElement v = sim.get(key);
+            if (v != null && !v.isJsonNull()) {
+                request.add(key, v);
+            }
+        }
+        return request;
+    }
+
+    @Test
+    void happyPathRunsEveryStepOk() throws Exception {
+        JsonObject request = boardRequest();
+        try (CheckRun run = PreLaunch.start(request.toString())) {
+            int polls = 0;
+            Progress last = run.progress();
+            while (!run.waitFor(Duration.ofMillis(50))) {
+                last = run.progress();
+                assertTrue(last.stepsDone <= last.stepsTotal, last.toString());
+                polls++;
+            }
+            Report report = Report.parse(run.reportJson());
+            StringBuilder summary = new StringBuilder();
+            for (StepResult s : report.steps) {
+                summary.append(s.id).append('=').append(s.status);
+                s.diagnostics.forEach(d -> summary.append(" [").append(d.code).append(": ").append(d.message).append(']'));
+                summary.append('\n');
+            }
+            assertEquals(STEP_IDS, report.steps.stream().map(s -> s.id).toList());
+            assertTrue(report.ok, "board-sim run not ok:\n" + summary);
+            for (StepResult s : report.steps) {
+                assertTrue(Map.of("ok", 1, "warning", 1).containsKey(s.status), s.id + " " + s.status + "\n" + summary);
+            }
+            assertTrue(run.progress().finished);
+            System.out.println("[board-sim] ok after " + polls + " polls\n" + summary);
+        }
+    }
+
+    @Test
+    void wrongSerialPortIsReportedWithTheSuggestedPort() throws Exception {
+        JsonObject request = boardRequest();
+        assertTrue(request.has("serial"), "board-sim description has no serial port");
+        String right = request.get("serial").getAsString();
+        request.addProperty("serial", right + "-not-the-console");
+        try (CheckRun run = PreLaunch.start(request.toString())) {
+            Report report = Report.parse(run.reportJson());
+            assertTrue(!report.ok, "a wrong serial port must fail the run");
+            StepResult serial = report.step("serial-port").orElseThrow();
+            assertEquals("error", serial.status, "serial-port step");
+            assertEquals(right, report.suggestedSerialPort().orElse(""), "suggested_port of the serial-port step");
+        }
+    }
+}

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs the bridge's JUnit 5 tests on a plain JVM (with -Xcheck:jni) against a freshly started
+# simulated board. Usage: run-junit.sh --classpath CP --library /path/libstm32mp_prelaunch_jni.so --work DIR
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+classpath= library= work=
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --classpath) classpath=$2; shift 2 ;;
+    --library) library=$2; shift 2 ;;
+    --work) work=$2; shift 2 ;;
+    *) echo "run-junit: unknown option $1" >&2; exit 2 ;;
+  esac
+done
+rm -rf "$work" && mkdir -p "$work"
+
+sim="$root/tests/board-sim/board-sim"
+"$sim" start --dir "$work/board" > "$work/board.json"
+trap '"$sim" stop --dir "$work/board" >/dev/null 2>&1 || true' EXIT
+
+java -Xcheck:jni \
+  -Dstm32mp.prelaunch.library="$library" \
+  -Dstm32mp.boardsim.json="$work/board.json" \
+  -jar /usr/share/java/junit-platform-console-standalone.jar \
+  --disable-banner --disable-ansi-colors --details=tree --fail-if-no-tests \
+  --class-path "$classpath" --scan-class-path "${classpath%%:*}" \
+  --reports-dir "$work/reports"
