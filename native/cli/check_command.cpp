@@ -1,0 +1,93 @@
+#include <csignal>
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+
+#include <unistd.h>
+
+#include "cli/command.h"
+#include "core/render/json_renderer.h"
+#include "core/render/text_renderer.h"
+#include "core/step_ids.h"
+#include "pipeline/pipeline.h"
+
+namespace stm32mp::cli {
+namespace {
+
+core::CancelToken* g_cancel = nullptr;  // set while a check runs; Ctrl-C cancels it
+
+extern "C" void on_interrupt(int) {
+  if (g_cancel != nullptr) g_cancel->cancel();  // a lock-free atomic store: async-signal-safe
+}
+
+struct CheckOptions {
+  core::Settings settings;
+  std::string password_env;
+  bool json = false;
+  bool no_color = false;
+};
+
+std::string step_list_check(const std::string& value) {
+  return core::is_step_id(value) ? std::string() : "unknown step id '" + value + "'";
+}
+
+void run(CheckOptions& o, CommandOutcome& outcome) {
+  if (!o.password_env.empty()) {
+    const char* secret = std::getenv(o.password_env.c_str());
+    if (secret == nullptr) throw CLI::ValidationError("--password-env", "environment variable " + o.password_env + " is not set");
+    o.settings.password = secret;
+  }
+  core::CancelToken cancel;
+  g_cancel = &cancel;
+  auto previous = std::signal(SIGINT, on_interrupt);
+  auto ports = pipeline::make_system_ports();
+  core::NullProgress progress;
+  const auto report = pipeline::run_check(o.settings, ports, cancel, progress);
+  std::signal(SIGINT, previous);
+  g_cancel = nullptr;
+  if (o.json) {
+    std::cout << core::render::render_json(report);
+  } else {
+    std::cout << core::render::render_text(report, {colour_wanted(o.no_color), true});
+  }
+  std::cout.flush();
+  outcome.exit_code = report.ok() ? kExitOk : kExitStepError;
+}
+
+}  // namespace
+
+bool colour_wanted(bool no_color_option) {
+  const char* no_color = std::getenv("NO_COLOR");
+  return !no_color_option && (no_color == nullptr || *no_color == '\0') && isatty(STDOUT_FILENO) == 1;
+}
+
+void add_check_command(CLI::App& app, CommandOutcome& outcome) {
+  auto options = std::make_shared<CheckOptions>();
+  auto& s = options->settings;
+  auto* cmd = app.add_subcommand("check", "Run the pre-launch steps and report each one (exit 1 when a step fails).");
+  cmd->add_option("--launch", s.launch_file, "STM32CubeIDE .launch file to read (options given here win over it)");
+  cmd->add_option("--serial", s.serial, "Preferred serial device (the board's console, e.g. /dev/ttyACM0)");
+  cmd->add_option("--probe-serial", s.probe_serial, "Serial number of the ST-LINK of the board to use");
+  cmd->add_option("--elf", s.elf, "ELF being debugged (with symbols)");
+  cmd->add_option("--signed", s.signed_image, "Signed image to load (STM32MP25 TEE mode: <P>_CM33_NonSecure_sign.bin)");
+  cmd->add_option("--image-key", s.image_key, "Public key (PEM) to verify the signed image with");
+  cmd->add_option("--host", s.host, "Board address (e.g. 192.168.7.1 over the USB gadget link)");
+  cmd->add_option("--port", s.port, "SSH port")->check(CLI::Range(1, 65535))->capture_default_str();
+  cmd->add_option("--user", s.user, "SSH user")->capture_default_str();
+  cmd->add_option("--identity", s.identity, "SSH private key file (ed25519 recommended)");
+  cmd->add_option("--password-env", options->password_env, "Name of an environment variable holding the SSH password");
+  cmd->add_option("--known-hosts", s.known_hosts, "OpenSSH known_hosts file (default ~/.ssh/known_hosts)");
+  cmd->add_option("--host-key-policy", s.host_key_policy, "strict (default) or accept-new")
+      ->check(CLI::IsMember({"strict", "accept-new"}))->capture_default_str();
+  cmd->add_option("--remoteproc", s.remoteproc, "Name of the remoteproc instance to load")->capture_default_str();
+  cmd->add_option("--sysfs-root", s.sysfs_root, "Where sysfs is mounted (for containers and tests)")->capture_default_str();
+  cmd->add_option("--dev-root", s.dev_root, "Where device nodes are looked up")->capture_default_str();
+  cmd->add_option("--only", s.only, "Run only these steps (comma-separated ids)")->delimiter(',')->check(CLI::Validator(step_list_check, "STEP"));
+  cmd->add_option("--skip", s.skip, "Do not run these steps (comma-separated ids)")->delimiter(',')->check(CLI::Validator(step_list_check, "STEP"));
+  cmd->add_option("--timeout-ms", s.timeout_ms, "Hard deadline of each step")->check(CLI::PositiveNumber)->capture_default_str();
+  cmd->add_flag("--json", options->json, "Print the report as JSON (schema_version 1) on stdout");
+  cmd->add_flag("--no-color", options->no_color, "Never colour the output");
+  cmd->callback([options, &outcome] { run(*options, outcome); });
+}
+
+}  // namespace stm32mp::cli

@@ -1,0 +1,42 @@
+#pragma once
+#include "core/expected.h"
+#include <map>
+#include <optional>
+#include <string>
+
+namespace stm32mp::config {
+
+// The attributes of an STM32CubeIDE (Eclipse) .launch file that the pre-launch steps care about.
+// Keys: reference/eclipse-integration.md §1.2 (ST additions under the CDT gdbjtag prefix).
+struct LaunchFile {
+  std::string type;                          // <launchConfiguration type="…">
+  std::map<std::string, std::string> attributes;  // every string/boolean/int attribute, by key
+
+  [[nodiscard]] std::optional<std::string> attribute(const std::string& key) const;
+  [[nodiscard]] std::optional<std::string> serial_device() const;    // serialDeviceLoader
+  [[nodiscard]] std::optional<std::string> board_address() const;    // inetAddrLoader
+  [[nodiscard]] std::optional<bool> production_mode() const;         // loadImageThruSerialDevice
+  [[nodiscard]] std::optional<std::string> program() const;          // PROGRAM_NAME
+  [[nodiscard]] std::optional<std::string> project() const;          // PROJECT_ATTR
+  [[nodiscard]] std::optional<std::string> connection() const;       // connectionSelected
+};
+
+struct LaunchFileError {
+  enum class Kind { unreadable, malformed };
+  Kind kind;
+  std::string reason;
+};
+
+namespace keys {
+inline constexpr const char* kSerialDevice = "org.eclipse.cdt.debug.gdbjtag.core.serialDeviceLoader";
+inline constexpr const char* kBoardAddress = "org.eclipse.cdt.debug.gdbjtag.core.inetAddrLoader";
+inline constexpr const char* kThroughLinux = "org.eclipse.cdt.debug.gdbjtag.core.loadImageThruSerialDevice";
+inline constexpr const char* kConnection = "org.eclipse.cdt.debug.gdbjtag.core.connectionSelected";
+inline constexpr const char* kProgram = "org.eclipse.cdt.launch.PROGRAM_NAME";
+inline constexpr const char* kProject = "org.eclipse.cdt.launch.PROJECT_ATTR";
+}  // namespace keys
+
+[[nodiscard]] core::expected<LaunchFile, LaunchFileError> read_launch_file(const std::string& path);
+[[nodiscard]] core::expected<LaunchFile, LaunchFileError> parse_launch_xml(const std::string& xml);
+
+}  // namespace stm32mp::config

@@ -1,0 +1,16 @@
+#pragma once
+// The outside world as the steps see it: one interface per kind of thing the steps talk to
+// (native/ports/). Front ends fill this bundle with real adapters (make_system_ports) or with fakes.
+#include <memory>
+
+namespace stm32mp::pipeline {
+
+struct Ports {
+  // Each area adds the ports its steps use, as std::shared_ptr<ports::X>, with its adapter set in
+  // make_system_ports (pipeline/system_ports.cpp).
+};
+
+// The real adapters for this platform (CMake picks the platform's system_ports file).
+[[nodiscard]] Ports make_system_ports();
+
+}  // namespace stm32mp::pipeline

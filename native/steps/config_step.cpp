@@ -1,0 +1,99 @@
+#include "steps/config_step.h"
+
+#include <filesystem>
+
+#include "config/launch_file.h"
+
+namespace stm32mp::steps {
+namespace {
+
+namespace fs = std::filesystem;
+
+// PROGRAM_NAME is relative to the project folder and keeps Windows separators when the launch file
+// was saved on Windows; the .launch file normally sits in that project folder.
+std::string resolve_program(const std::string& program, const std::string& launch_file) {
+  std::string path = program;
+  for (auto& c : path) {
+    if (c == '\\') c = '/';
+  }
+  fs::path p(path);
+  if (p.is_relative()) p = fs::path(launch_file).parent_path() / p;
+  return p.lexically_normal().string();
+}
+
+bool is_signed_image_name(const std::string& path) {
+  return path.ends_with(".bin") || path.ends_with(".sig");
+}
+
+// Takes `from_launch` into `field` unless the user already gave a value; records the source.
+void merge(std::string& field, const std::optional<std::string>& from_launch, const char* key, core::StepReport& r) {
+  if (!field.empty()) {
+    r.observed.set(key, field + " (option)");
+  } else if (from_launch && !from_launch->empty()) {
+    field = *from_launch;
+    r.observed.set(key, field + " (launch file)");
+  }
+}
+
+void apply_launch_file(const config::LaunchFile& launch, const core::Settings& given, core::Settings& effective,
+                       core::StepReport& r) {
+  r.observed.set("launch_type", launch.type);
+  merge(effective.serial, launch.serial_device(), "serial", r);
+  merge(effective.host, launch.board_address(), "host", r);
+  effective.production_mode = launch.production_mode();
+  if (auto project = launch.project()) effective.project = *project;
+  if (auto program = launch.program(); program && !program->empty()) {
+    effective.program = resolve_program(*program, given.launch_file);
+    r.observed.set("program", effective.program);
+    const bool exists = fs::exists(effective.program);
+    if (exists && is_signed_image_name(effective.program) && effective.signed_image.empty()) {
+      effective.signed_image = effective.program;
+    } else if (exists && effective.program.ends_with(".elf") && effective.elf.empty()) {
+      effective.elf = effective.program;
+    } else if (!exists) {
+      r.observed.set("program_found", "no (not built yet, or the launch file is not in the project folder)");
+    }
+  }
+  if (effective.production_mode == false) {
+    r.add(core::Code::NotProductionMode, {{"launch_file", given.launch_file}});
+  }
+}
+
+}  // namespace
+
+core::StepReport check_config(const core::Settings& given, core::Settings& effective) {
+  core::StepReport r;
+  effective = given;
+  if (!given.launch_file.empty()) {
+    r.observed.set("launch_file", given.launch_file);
+    auto launch = config::read_launch_file(given.launch_file);
+    if (!launch) {
+      const auto code = launch.error().kind == config::LaunchFileError::Kind::unreadable
+                            ? core::Code::LaunchFileMissing
+                            : core::Code::LaunchFileMalformed;
+      r.add(code, {{"launch_file", given.launch_file}, {"reason", launch.error().reason}});
+    } else {
+      apply_launch_file(*launch, given, effective, r);
+    }
+  }
+  if (effective.port < 1 || effective.port > 65535) {
+    r.add(core::Code::BadOptionValue,
+          {{"option", "--port"}, {"value", std::to_string(effective.port)}, {"reason", "not a TCP port (1-65535)"}});
+  }
+  if (effective.host_key_policy != "strict" && effective.host_key_policy != "accept-new") {
+    r.add(core::Code::BadOptionValue, {{"option", "--host-key-policy"},
+                                       {"value", effective.host_key_policy},
+                                       {"reason", "expected strict or accept-new"}});
+  }
+  if (!r.observed.contains("serial") && !effective.serial.empty()) r.observed.set("serial", effective.serial);
+  if (!r.observed.contains("host") && !effective.host.empty()) r.observed.set("host", effective.host);
+  if (!effective.elf.empty()) r.observed.set("elf", effective.elf);
+  if (!effective.signed_image.empty()) r.observed.set("signed_image", effective.signed_image);
+  r.observed.set("remoteproc", effective.remoteproc);
+  if (!effective.host.empty()) r.observed.set("user", effective.user);
+  if (!effective.password.empty()) r.observed.set("password", "(given, not shown)");
+  if (effective.host.empty()) r.add(core::Code::NoHostGiven);
+  return r;
+}
+
+}  // namespace stm32mp::steps

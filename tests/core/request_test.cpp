@@ -1,0 +1,37 @@
+#include "api/request.h"
+
+#include <gtest/gtest.h>
+
+namespace stm32mp::api {
+namespace {
+
+TEST(Request, ReadsTheCliOptionNames) {
+  const auto s = parse_request(R"({"serial":"/dev/ttyACM0","host":"10.0.0.2","port":2222,"only":["devices","serial-port"],
+                                  "password":"x","signed":"a_sign.bin","timeout_ms":5000})");
+  EXPECT_EQ(s.serial, "/dev/ttyACM0");
+  EXPECT_EQ(s.port, 2222);
+  EXPECT_EQ(s.only, (std::vector<std::string>{"devices", "serial-port"}));
+  EXPECT_EQ(s.signed_image, "a_sign.bin");
+  EXPECT_EQ(s.user, "root");
+  EXPECT_EQ(s.timeout_ms, 5000);
+}
+
+TEST(Request, RefusesMalformedInputWithACode) {
+  const auto code_of = [](const char* json) {
+    try {
+      (void)parse_request(json);
+    } catch (const RequestError& e) {
+      return e.code();
+    }
+    return std::string("none");
+  };
+  EXPECT_EQ(code_of("{"), "REQUEST_JSON");
+  EXPECT_EQ(code_of("[]"), "REQUEST_JSON");
+  EXPECT_EQ(code_of(R"({"hots":"x"})"), "REQUEST_KEY");
+  EXPECT_EQ(code_of(R"({"port":"22"})"), "REQUEST_TYPE");
+  EXPECT_EQ(code_of(R"({"only":["devicez"]})"), "REQUEST_STEP");
+  EXPECT_EQ(code_of(R"({"timeout_ms":0})"), "REQUEST_VALUE");
+}
+
+}  // namespace
+}  // namespace stm32mp::api
