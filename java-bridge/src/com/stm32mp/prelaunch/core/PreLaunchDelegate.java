@@ -1,0 +1,138 @@
+package com.stm32mp.prelaunch.core;
+
+import com.stm32mp.prelaunch.bridge.BridgeException;
+import com.stm32mp.prelaunch.bridge.BridgeUnavailableException;
+import com.stm32mp.prelaunch.bridge.CheckRun;
+import com.stm32mp.prelaunch.bridge.PreLaunch;
+import com.stm32mp.prelaunch.bridge.Progress;
+import com.stm32mp.prelaunch.bridge.RequestException;
+import com.stm32mp.prelaunch.model.CheckRequest;
+import com.stm32mp.prelaunch.model.LaunchKeys;
+import com.stm32mp.prelaunch.model.Report;
+import java.io.File;
+import java.time.Duration;
+import org.eclipse.core.runtime.CoreException;
+import org.eclipse.core.runtime.IPath;
+import org.eclipse.core.runtime.IProgressMonitor;
+import org.eclipse.core.runtime.IStatus;
+import org.eclipse.core.runtime.OperationCanceledException;
+import org.eclipse.core.runtime.Status;
+import org.eclipse.core.runtime.SubMonitor;
+import org.eclipse.core.variables.VariablesPlugin;
+import org.eclipse.debug.core.DebugPlugin;
+import org.eclipse.debug.core.ILaunch;
+import org.eclipse.debug.core.ILaunchConfiguration;
+import org.eclipse.debug.core.model.LaunchConfigurationDelegate;
+
+/**
+ * Delegate of "STM32MP2 Cortex-M33 (pre-launch checked)": runs the engine's steps inside the launch
+ * job, then launches the referenced STM32CubeIDE configuration in the same mode.
+ *
+ * <p>Failure is always a CoreException carrying a {@link ReportStatus} (one child per step), never a
+ * {@code false} from a check method: a launch group would silently go on after a {@code false}.
+ * Cancel is forwarded to the native run and surfaces as OperationCanceledException (Eclipse 4.26
+ * rethrows it; 4.37+ swallows it quietly; both end the launch).
+ */
+public class PreLaunchDelegate extends LaunchConfigurationDelegate {
+    private static final int CHECK_WORK = 900;
+    private static final int LAUNCH_WORK = 100;
+    private static final Duration POLL = Duration.ofMillis(100);
+
+    @Override
+    public void launch(ILaunchConfiguration config, String mode, ILaunch launch, IProgressMonitor monitor)
+            throws CoreException {
+        SubMonitor sub = SubMonitor.convert(monitor, "STM32MP2 pre-launch checks", CHECK_WORK + LAUNCH_WORK);
+        Report report = runChecks(config, sub.split(CHECK_WORK));
+        ReportSink.forEnvironment().write(config.getName(), report);
+        if (!report.ok) {
+            throw new CoreException(StepStatuses.of(report, config.getName()));
+        }
+        ILaunchConfiguration st = StLaunches.require(config.getAttribute(LaunchKeys.ST_CONFIG, ""));
+        sub.subTask("Launching " + st.getName());
+        st.launch(mode, sub.split(LAUNCH_WORK));
+        // Our launch has no process or target, so Eclipse would show it as running forever.
+        DebugPlugin.getDefault().getLaunchManager().removeLaunch(launch);
+    }
+
+    /** Runs the steps with progress and cancellation; the report of a finished run, never null. */
+    public static Report runChecks(ILaunchConfiguration config, IProgressMonitor monitor) throws CoreException {
+        SubMonitor sub = SubMonitor.convert(monitor, CHECK_WORK);
+        String request = buildRequest(config);
+        try (CheckRun run = PreLaunch.start(request)) {
+            int reported = 0;
+            while (!run.waitFor(POLL)) {
+                if (sub.isCanceled()) {
+                    run.cancel();
+                    run.waitFor(Duration.ofSeconds(1));
+                    throw new OperationCanceledException("pre-launch checks cancelled");
+                }
+                Progress p = run.progress();
+                reported += advance(sub, p, reported);
+            }
+            return Report.parse(run.reportJson());
+        } catch (BridgeUnavailableException e) {
+            throw new CoreException(new Status(IStatus.ERROR, PluginIds.PLUGIN_ID, PluginIds.STATUS_ENGINE_UNAVAILABLE,
+                    e.getMessage(), e));
+        } catch (RequestException e) {
+            throw new CoreException(new Status(IStatus.ERROR, PluginIds.PLUGIN_ID, PluginIds.STATUS_BAD_SETTINGS,
+                    "The pre-launch settings were refused (" + e.code() + "): " + e.getMessage(), e));
+        } catch (BridgeException | IllegalArgumentException | IllegalStateException e) {
+            throw new CoreException(new Status(IStatus.ERROR, PluginIds.PLUGIN_ID, PluginIds.STATUS_ENGINE_UNAVAILABLE,
+                    "The pre-launch engine failed: " + e.getMessage(), e));
+        }
+    }
+
+    private static int advance(SubMonitor sub, Progress p, int reported) {
+        if (p.stepsTotal <= 0) {
+            return 0;
+        }
+        double within = p.percent >= 0 ? p.percent / 100.0 : 0.0;
+        int target = (int) Math.min(CHECK_WORK, CHECK_WORK * (p.stepsDone + within) / p.stepsTotal);
+        sub.subTask("Step " + Math.min(p.stepsDone + 1, p.stepsTotal) + "/" + p.stepsTotal + ": "
+                + (p.stepTitle.isEmpty() ? p.stepId : p.stepTitle) + (p.percent >= 0 ? " (" + p.percent + "%)" : ""));
+        if (target > reported) {
+            sub.worked(target - reported);
+            return target - reported;
+        }
+        return 0;
+    }
+
+    /** The engine request for this configuration (variables resolved, password from secure storage). */
+    @SuppressWarnings("deprecation") // getLocation(): the only 4.26 API giving the file of a local (unshared) config
+    public static String buildRequest(ILaunchConfiguration config) throws CoreException {
+        LaunchConfigAttributes attrs = new LaunchConfigAttributes(config);
+        ILaunchConfiguration st = StLaunches.find(attrs.get(LaunchKeys.ST_CONFIG, ""));
+        String launchFile = null;
+        if (st != null) {
+            IPath location = st.getLocation();
+            if (location != null && new File(location.toOSString()).isFile()) {
+                launchFile = location.toOSString();
+            }
+        }
+        String password = null;
+        if ("password".equals(attrs.get(LaunchKeys.AUTH, LaunchKeys.DEFAULT_AUTH))) {
+            try {
+                password = SecretStore.platformDefault().password(config.getName());
+            } catch (org.eclipse.equinox.security.storage.StorageException | LinkageError e) {
+                throw new CoreException(new Status(IStatus.ERROR, PluginIds.PLUGIN_ID, PluginIds.STATUS_BAD_SETTINGS,
+                        "The SSH password could not be read from Eclipse secure storage: " + e.getMessage()
+                                + ". Fix: re-enter it in the Target tab.", e));
+            }
+        }
+        CoreException[] failure = new CoreException[1];
+        String json = CheckRequest.toJson(attrs, value -> {
+            try {
+                return VariablesPlugin.getDefault().getStringVariableManager().performStringSubstitution(value);
+            } catch (CoreException e) {
+                failure[0] = e;
+                return value;
+            }
+        }, launchFile, password);
+        if (failure[0] != null) {
+            throw new CoreException(new Status(IStatus.ERROR, PluginIds.PLUGIN_ID, PluginIds.STATUS_BAD_SETTINGS,
+                    "A path in '" + config.getName() + "' uses an unknown variable: " + failure[0].getMessage(),
+                    failure[0]));
+        }
+        return json;
+    }
+}

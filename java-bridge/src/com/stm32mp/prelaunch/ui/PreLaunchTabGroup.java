@@ -1,0 +1,82 @@
+package com.stm32mp.prelaunch.ui;
+
+import com.stm32mp.prelaunch.bridge.PreLaunch;
+import com.stm32mp.prelaunch.core.PreLaunchDelegate;
+import com.stm32mp.prelaunch.core.StLaunches;
+import com.stm32mp.prelaunch.model.LaunchKeys;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.core.runtime.CoreException;
+import org.eclipse.core.runtime.NullProgressMonitor;
+import org.eclipse.debug.core.ILaunchConfiguration;
+import org.eclipse.debug.ui.AbstractLaunchConfigurationTabGroup;
+import org.eclipse.debug.ui.CommonTab;
+import org.eclipse.debug.ui.ILaunchConfigurationDialog;
+import org.eclipse.debug.ui.ILaunchConfigurationTab;
+
+/** Tabs of "STM32MP2 Cortex-M33 (pre-launch checked)": Target, Serial, Firmware, Debug, Checks, Common. */
+public final class PreLaunchTabGroup extends AbstractLaunchConfigurationTabGroup {
+    @Override
+    public void createTabs(ILaunchConfigurationDialog dialog, String mode) {
+        FormTab[] checks = new FormTab[1];
+        checks[0] = new FormTab("Checks", parent -> new ChecksForm(parent,
+                () -> PreLaunchDelegate.runChecks(checks[0].current, new NullProgressMonitor()),
+                port -> applyPort(checks[0], port)));
+        setTabs(new ILaunchConfigurationTab[] {
+            new TargetTab(),
+            new FormTab("Serial", parent -> new SerialForm(parent, PreLaunch::devicesJson)),
+            new FormTab("Firmware", FirmwareForm::new),
+            new FormTab("Debug", parent -> new DebugForm(parent, PreLaunchTabGroup::stConfigNames, PreLaunchTabGroup::stAttributes)),
+            checks[0],
+            new CommonTab()});
+    }
+
+    private static void applyPort(FormTab tab, String port) {
+        if (tab.current == null) {
+            return;
+        }
+        tab.current.setAttribute(LaunchKeys.SERIAL, port);
+        try {
+            ILaunchConfiguration st = StLaunches.find(tab.current.getAttribute(LaunchKeys.ST_CONFIG, ""));
+            if (st != null) {
+                var copy = st.getWorkingCopy();
+                copy.setAttribute(LaunchKeys.ST_SERIAL_DEVICE, port);
+                copy.doSave();
+            }
+        } catch (CoreException e) {
+            tab.showError("The STM32CubeIDE configuration could not be updated: " + e.getMessage());
+        }
+    }
+
+    static List<String> stConfigNames() {
+        List<String> out = new ArrayList<>();
+        try {
+            for (ILaunchConfiguration c : StLaunches.all()) {
+                out.add(c.getName());
+            }
+        } catch (CoreException e) {
+            // No ST configurations readable: the combo stays empty and validation says so.
+        }
+        return out;
+    }
+
+    static Map<String, String> stAttributes(String name) {
+        Map<String, String> out = new LinkedHashMap<>();
+        try {
+            ILaunchConfiguration c = StLaunches.find(name);
+            if (c != null) {
+                for (String key : new String[] {LaunchKeys.ST_SERIAL_DEVICE, LaunchKeys.ST_INET_ADDR, LaunchKeys.ST_PROGRAM}) {
+                    String v = StLaunches.attribute(c, key);
+                    if (!v.isEmpty()) {
+                        out.put(key, v);
+                    }
+                }
+            }
+        } catch (CoreException e) {
+            // Shown as "(not set)".
+        }
+        return out;
+    }
+}

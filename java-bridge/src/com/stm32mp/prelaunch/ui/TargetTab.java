@@ -1,0 +1,37 @@
+package com.stm32mp.prelaunch.ui;
+
+import com.stm32mp.prelaunch.core.SecretStore;
+import org.eclipse.debug.core.ILaunchConfiguration;
+import org.eclipse.debug.core.ILaunchConfigurationWorkingCopy;
+import org.eclipse.equinox.security.storage.StorageException;
+
+/** Target tab: the form plus the password round trip through Eclipse secure storage. */
+public final class TargetTab extends FormTab {
+    public TargetTab() {
+        super("Target", TargetForm::new);
+    }
+
+    private TargetForm target() {
+        return (TargetForm) form;
+    }
+
+    @Override
+    public void initializeFrom(ILaunchConfiguration configuration) {
+        super.initializeFrom(configuration);
+        try {
+            target().setPassword(SecretStore.platformDefault().password(configuration.getName()));
+        } catch (StorageException e) {
+            setErrorMessage("Secure storage is not available: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void performApply(ILaunchConfigurationWorkingCopy configuration) {
+        super.performApply(configuration);
+        try {
+            SecretStore.platformDefault().setPassword(configuration.getName(), target().password());
+        } catch (StorageException e) {
+            setErrorMessage("The password could not be stored in secure storage: " + e.getMessage());
+        }
+    }
+}
