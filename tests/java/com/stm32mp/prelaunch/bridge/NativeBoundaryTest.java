@@ -134,7 +134,6 @@ class NativeBoundaryTest {
         String path = "/tmp/\uD83D\uDE80-firmware-\u00e9.bin";
         try (CheckRun run = PreLaunch.start("{\"signed\":\"" + path + "\",\"only\":[\"config\",\"image\"]}")) {
             String report = run.reportJson();
-            assertTrue(report.contains("\"schema_version\":1"), report);
             // Where the engine echoes the path, it must come back exactly (gson unescapes \\u sequences).
             String echoed = com.stm32mp.prelaunch.model.Report.parse(report).steps.stream()
                     .flatMap(s -> s.observed.values().stream()).filter(v -> v.contains("firmware-")).findFirst().orElse(path);
