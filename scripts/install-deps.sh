@@ -22,7 +22,7 @@ packages=(
   libeclipse-debug-core-java libeclipse-core-runtime-java libeclipse-osgi-java libequinox-launcher-java
   libeclipse-core-variables-java libeclipse-core-resources-java libeclipse-core-expressions-java
   libeclipse-debug-ui-java libeclipse-ui-workbench-java libeclipse-jface-java libeclipse-ui-console-java
-  libswt-gtk-4-java libswt-gtk-4-jni libfelix-scr-java libequinox-console-java libosgi-compendium-java libgoogle-gson-java
+  libswt-gtk-4-java libswt-gtk-4-jni libswt-cairo-gtk-4-jni libfelix-scr-java libequinox-console-java libosgi-compendium-java libgoogle-gson-java
   libfelix-gogo-runtime-java libfelix-gogo-shell-java libfelix-gogo-command-java
   xvfb xauth imagemagick x11-apps
 )

@@ -130,7 +130,8 @@ public class PreLaunchDelegate extends LaunchConfigurationDelegate {
         }, launchFile, password);
         if (failure[0] != null) {
             throw new CoreException(new Status(IStatus.ERROR, PluginIds.PLUGIN_ID, PluginIds.STATUS_BAD_SETTINGS,
-                    "A path in '" + config.getName() + "' uses an unknown variable: " + failure[0].getMessage(),
+                    "A path in '" + config.getName() + "' cannot be resolved: " + failure[0].getMessage()
+                            + ". Fix: correct the path in the Firmware or Target tab.",
                     failure[0]));
         }
         return json;

@@ -48,6 +48,38 @@ public final class StLaunches {
         return c;
     }
 
+    /** Names of ST's configurations; empty when none can be read. */
+    public static java.util.List<String> names() {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        try {
+            for (ILaunchConfiguration c : all()) {
+                out.add(c.getName());
+            }
+        } catch (CoreException e) {
+            // Unreadable configurations: the Debug tab shows an empty list and its validation says so.
+        }
+        return out;
+    }
+
+    /** serialDeviceLoader, inetAddrLoader and program of the named ST configuration (only those set). */
+    public static java.util.Map<String, String> summary(String name) {
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        try {
+            ILaunchConfiguration c = find(name);
+            if (c != null) {
+                for (String key : new String[] {LaunchKeys.ST_SERIAL_DEVICE, LaunchKeys.ST_INET_ADDR, LaunchKeys.ST_PROGRAM}) {
+                    String v = attribute(c, key);
+                    if (!v.isEmpty()) {
+                        out.put(key, v);
+                    }
+                }
+            }
+        } catch (CoreException e) {
+            // Shown as "(not set)".
+        }
+        return out;
+    }
+
     public static String attribute(ILaunchConfiguration c, String key) {
         try {
             return c.getAttribute(key, "");

@@ -4,10 +4,6 @@ import com.stm32mp.prelaunch.bridge.PreLaunch;
 import com.stm32mp.prelaunch.core.PreLaunchDelegate;
 import com.stm32mp.prelaunch.core.StLaunches;
 import com.stm32mp.prelaunch.model.LaunchKeys;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import org.eclipse.core.runtime.CoreException;
 import org.eclipse.core.runtime.NullProgressMonitor;
 import org.eclipse.debug.core.ILaunchConfiguration;
@@ -28,7 +24,7 @@ public final class PreLaunchTabGroup extends AbstractLaunchConfigurationTabGroup
             new TargetTab(),
             new FormTab("Serial", parent -> new SerialForm(parent, PreLaunch::devicesJson)),
             new FormTab("Firmware", FirmwareForm::new),
-            new FormTab("Debug", parent -> new DebugForm(parent, PreLaunchTabGroup::stConfigNames, PreLaunchTabGroup::stAttributes)),
+            new FormTab("Debug", parent -> new DebugForm(parent, StLaunches::names, StLaunches::summary)),
             checks[0],
             new CommonTab()});
     }
@@ -48,35 +44,5 @@ public final class PreLaunchTabGroup extends AbstractLaunchConfigurationTabGroup
         } catch (CoreException e) {
             tab.showError("The STM32CubeIDE configuration could not be updated: " + e.getMessage());
         }
-    }
-
-    static List<String> stConfigNames() {
-        List<String> out = new ArrayList<>();
-        try {
-            for (ILaunchConfiguration c : StLaunches.all()) {
-                out.add(c.getName());
-            }
-        } catch (CoreException e) {
-            // No ST configurations readable: the combo stays empty and validation says so.
-        }
-        return out;
-    }
-
-    static Map<String, String> stAttributes(String name) {
-        Map<String, String> out = new LinkedHashMap<>();
-        try {
-            ILaunchConfiguration c = StLaunches.find(name);
-            if (c != null) {
-                for (String key : new String[] {LaunchKeys.ST_SERIAL_DEVICE, LaunchKeys.ST_INET_ADDR, LaunchKeys.ST_PROGRAM}) {
-                    String v = StLaunches.attribute(c, key);
-                    if (!v.isEmpty()) {
-                        out.put(key, v);
-                    }
-                }
-            }
-        } catch (CoreException e) {
-            // Shown as "(not set)".
-        }
-        return out;
     }
 }

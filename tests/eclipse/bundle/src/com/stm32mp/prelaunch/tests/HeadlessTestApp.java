@@ -1,0 +1,289 @@
+package com.stm32mp.prelaunch.tests;
+
+import static com.stm32mp.prelaunch.tests.TestRunner.check;
+import static com.stm32mp.prelaunch.tests.TestRunner.equal;
+
+import com.stm32mp.prelaunch.bridge.CodeIds;
+import com.stm32mp.prelaunch.bridge.PreLaunch;
+import com.stm32mp.prelaunch.core.PluginIds;
+import com.stm32mp.prelaunch.core.ReportStatus;
+import com.stm32mp.prelaunch.core.SecretStore;
+import com.stm32mp.prelaunch.core.StLaunches;
+import com.stm32mp.prelaunch.core.StepStatuses.StepStatus;
+import com.stm32mp.prelaunch.model.CheckRequest;
+import com.stm32mp.prelaunch.model.LaunchKeys;
+import com.stm32mp.prelaunch.model.MapAttributes;
+import java.io.File;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.crypto.spec.PBEKeySpec;
+import org.eclipse.core.runtime.CoreException;
+import org.eclipse.core.runtime.IStatus;
+import org.eclipse.core.runtime.NullProgressMonitor;
+import org.eclipse.core.runtime.OperationCanceledException;
+import org.eclipse.debug.core.ILaunch;
+import org.eclipse.debug.core.ILaunchConfiguration;
+import org.eclipse.debug.core.ILaunchConfigurationWorkingCopy;
+import org.eclipse.equinox.app.IApplication;
+import org.eclipse.equinox.app.IApplicationContext;
+import org.eclipse.equinox.security.storage.ISecurePreferences;
+import org.eclipse.equinox.security.storage.SecurePreferencesFactory;
+import org.eclipse.equinox.security.storage.provider.IProviderHints;
+
+/**
+ * Headless tests in a real Equinox runtime built from Debian's Eclipse 4.26 bundles: our bundle is
+ * loaded from its jar (native library through Bundle-NativeCode) and configurations of our type are
+ * launched against the simulated board. Prints "N passed, N failed" and exits 0 only if all pass.
+ */
+public final class HeadlessTestApp implements IApplication {
+    static final List<String> STEP_IDS = List.of("config", "image", "devices", "serial-port", "network", "ssh",
+            "target", "upload", "remoteproc", "verify");
+    static final String ST_NAME = "Board CM33 Debug";
+
+    /** Records subtasks and lets a test cancel. */
+    static final class RecordingMonitor extends NullProgressMonitor {
+        final Set<String> subTasks = new LinkedHashSet<>();
+
+        @Override
+        public void subTask(String name) {
+            subTasks.add(name);
+        }
+    }
+
+    @Override
+    public Object start(IApplicationContext context) throws Exception {
+        TestRunner t = new TestRunner();
+        Fixtures f = new Fixtures();
+        String badPort = f.b("dev_root") + "/ttyACM7";
+
+        t.test("native library loads through Bundle-NativeCode and passes the version handshake", () -> {
+            check(PreLaunch.isAvailable(), "engine not available: " + PreLaunch.loadError());
+            equal(System.getProperty("stm32mp.engine.version"), PreLaunch.version(), "engine version");
+            String maps = Files.readString(Path.of("/proc/self/maps"));
+            check(maps.contains(".cp/lib/linux-x86_64/libstm32mp_prelaunch_jni.so"),
+                    "library not mapped from the bundle's extracted native code");
+        });
+
+        t.test("launch type is registered with its name and modes", () -> {
+            var type = Fixtures.manager().getLaunchConfigurationType(PluginIds.LAUNCH_TYPE_ID);
+            check(type != null, "type missing");
+            equal("STM32MP2 Cortex-M33 (pre-launch checked)", type.getName(), "type name");
+            check(type.supportsMode("debug") && type.supportsMode("run"), "modes");
+        });
+
+        t.test("failing board: CoreException with one MultiStatus child per step and the right codes", () -> {
+            FakeStDelegate.LAUNCHES.clear();
+            Fixtures.st(ST_NAME, Map.of(LaunchKeys.ST_SERIAL_DEVICE, f.b("serial")));
+            ILaunchConfigurationWorkingCopy wc = f.ours("failing", ST_NAME);
+            wc.setAttribute(LaunchKeys.SERIAL, badPort);
+            RecordingMonitor monitor = new RecordingMonitor();
+            CoreException e = expectCoreException(() -> wc.launch("debug", monitor));
+            check(e.getStatus() instanceof ReportStatus, "status is " + e.getStatus().getClass());
+            ReportStatus rs = (ReportStatus) e.getStatus();
+            equal(PluginIds.STATUS_STEPS_FAILED, rs.getCode(), "status code");
+            equal(IStatus.ERROR, rs.getSeverity(), "severity");
+            IStatus[] children = rs.getChildren();
+            List<String> ids = new ArrayList<>();
+            for (IStatus c : children) {
+                check(c instanceof StepStatus, "child " + c + " is not a StepStatus");
+                check(c.getSeverity() != IStatus.CANCEL, "CANCEL child " + c.getMessage());
+                ids.add(((StepStatus) c).stepId());
+            }
+            equal(STEP_IDS, ids, "one child per step, in order");
+            StepStatus serial = (StepStatus) children[STEP_IDS.indexOf("serial-port")];
+            equal(IStatus.ERROR, serial.getSeverity(), "serial-port severity (" + serial.getMessage() + ")");
+            check(!serial.codes().isEmpty(), "serial-port has no code");
+            for (IStatus c : children) {
+                for (String code : ((StepStatus) c).codes()) {
+                    check(Arrays.asList(CodeIds.ALL).contains(code), code + " is not a registry code");
+                }
+            }
+            check(serial.getChildren().length > 0 && serial.getChildren()[0].getMessage().contains(serial.codes().get(0)),
+                    "diagnostic child names its code");
+            check(monitor.subTasks.stream().filter(s -> s.startsWith("Step ")).count() >= 2,
+                    "progress subtasks per step: " + monitor.subTasks);
+            check(FakeStDelegate.LAUNCHES.isEmpty(), "ST configuration must not launch: " + FakeStDelegate.LAUNCHES);
+            System.out.println("  serial-port: " + serial.getMessage());
+        });
+
+        t.test("quick fix writes the suggested port into our and the ST configuration", () -> {
+            FakeStDelegate.LAUNCHES.clear();
+            ILaunchConfiguration st = Fixtures.st("Seed case Debug", Map.of(LaunchKeys.ST_SERIAL_DEVICE, badPort));
+            ILaunchConfigurationWorkingCopy wc = f.ours("seed", st.getName());
+            wc.removeAttribute(LaunchKeys.SERIAL);  // as in the seed: only ST's serialDeviceLoader names a port
+            ILaunchConfiguration ours = wc.doSave();
+            CoreException e = expectCoreException(() -> ours.launch("debug", new NullProgressMonitor()));
+            check(e.getStatus() instanceof ReportStatus, "status is " + e.getStatus());
+            String port = ((ReportStatus) e.getStatus()).report().suggestedSerialPort().orElse(null);
+            equal(f.b("serial"), port, "suggested_port");
+            ILaunchConfiguration updated = StLaunches.applySerialPort(ours, port);
+            check(updated != null, "ST configuration not found");
+            equal(port, StLaunches.find(st.getName()).getAttribute(LaunchKeys.ST_SERIAL_DEVICE, ""), "ST serialDeviceLoader");
+            equal(port, ours.getAttribute(LaunchKeys.SERIAL, ""), "our serial");
+        });
+
+        t.test("launch group child: a failing child stops the group before the ST configuration", () -> {
+            FakeStDelegate.LAUNCHES.clear();
+            ILaunchConfigurationWorkingCopy child = f.ours("group-child-failing", ST_NAME);
+            child.setAttribute(LaunchKeys.SERIAL, badPort);
+            child.doSave();
+            ILaunchConfiguration group = group("group-failing", "group-child-failing", ST_NAME);
+            expectCoreException(() -> group.launch("debug", new NullProgressMonitor()));
+            check(FakeStDelegate.LAUNCHES.isEmpty(), "ST launched despite failure: " + FakeStDelegate.LAUNCHES);
+        });
+
+        t.test("cancel stops a launch blocked in the ssh step within a second", () -> {
+            FakeStDelegate.LAUNCHES.clear();
+            try (ServerSocket silent = new ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
+                List<Socket> held = new ArrayList<>();
+                Thread acceptor = new Thread(() -> {
+                    try {
+                        while (true) {
+                            held.add(silent.accept());
+                        }
+                    } catch (Exception closed) {
+                        // end of test
+                    }
+                });
+                acceptor.setDaemon(true);
+                acceptor.start();
+                ILaunchConfigurationWorkingCopy wc = f.ours("cancelled", ST_NAME);
+                wc.setAttribute(LaunchKeys.HOST, "127.0.0.1");
+                wc.setAttribute(LaunchKeys.PORT, silent.getLocalPort());
+                wc.setAttribute(LaunchKeys.TIMEOUT_MS, 30000);
+                RecordingMonitor monitor = new RecordingMonitor();
+                AtomicReference<Object> outcome = new AtomicReference<>();
+                Thread launcher = new Thread(() -> {
+                    try {
+                        ILaunch l = wc.launch("debug", monitor);
+                        outcome.set("returned " + l);
+                    } catch (Throwable x) {
+                        outcome.set(x);
+                    }
+                });
+                launcher.start();
+                long deadline = System.currentTimeMillis() + 15000;
+                while (System.currentTimeMillis() < deadline && launcher.isAlive()
+                        && monitor.subTasks.stream().noneMatch(s -> s.contains("ssh") || s.contains("SSH"))) {
+                    Thread.sleep(20);
+                }
+                check(launcher.isAlive(), "launch ended before reaching the ssh step: " + outcome.get() + " " + monitor.subTasks);
+                Thread.sleep(300);
+                long t0 = System.nanoTime();
+                monitor.setCanceled(true);
+                launcher.join(2000);
+                long ms = (System.nanoTime() - t0) / 1_000_000;
+                check(!launcher.isAlive(), "launch still running 2 s after cancel");
+                check(ms <= 1000, "launch ended " + ms + " ms after cancel (limit 1000: 100 ms poll + 500 ms engine)");
+                Object o = outcome.get();
+                // Eclipse 4.26 rethrows OperationCanceledException; 4.37+ returns quietly. Both are a cancel.
+                check(o instanceof OperationCanceledException || (o instanceof String), "outcome " + o);
+                check(FakeStDelegate.LAUNCHES.isEmpty(), "ST launched after cancel");
+                System.out.println("  launch ended " + ms + " ms after cancel: " + o);
+                for (Socket s : held) {
+                    s.close();
+                }
+            }
+        });
+
+        t.test("secure storage keeps the password encrypted and the request description hides it", () -> {
+            File store = File.createTempFile("secure", ".storage");
+            store.delete();
+            Map<String, Object> options = new HashMap<>();
+            options.put(IProviderHints.PROMPT_USER, Boolean.FALSE);
+            options.put(IProviderHints.DEFAULT_PASSWORD, new PBEKeySpec("test-master".toCharArray()));
+            ISecurePreferences prefs = SecurePreferencesFactory.open(store.toURI().toURL(), options);
+            SecretStore secrets = new SecretStore(prefs);
+            secrets.setPassword("cfg/with/slash", "s3cret-pw");
+            equal("s3cret-pw", secrets.password("cfg/with/slash"), "round trip");
+            check(!Files.readString(store.toPath()).contains("s3cret-pw"), "password stored in clear text");
+            MapAttributes a = new MapAttributes();
+            a.set(LaunchKeys.HOST, "192.168.7.1");
+            a.set(LaunchKeys.AUTH, "password");
+            String request = CheckRequest.toJson(a, s -> s, null, "s3cret-pw");
+            check(request.contains("s3cret-pw"), "the engine gets the password");
+            check(!CheckRequest.describe(request).contains("s3cret-pw"), "description leaks the password");
+        });
+
+        t.test("happy path: checks pass on the board, then the ST configuration launches in the same mode", () -> {
+            FakeStDelegate.LAUNCHES.clear();
+            ILaunchConfigurationWorkingCopy wc = f.ours("happy", ST_NAME);
+            RecordingMonitor monitor = new RecordingMonitor();
+            try {
+                wc.launch("debug", monitor);
+            } catch (CoreException e) {
+                throw new AssertionError("launch failed: " + describe(e.getStatus()), e);
+            }
+            equal(List.of(ST_NAME + "|debug"), FakeStDelegate.LAUNCHES, "ST launches");
+            check(Arrays.stream(Fixtures.manager().getLaunches()).noneMatch(l -> l.getLaunchConfiguration() != null
+                    && "happy".equals(l.getLaunchConfiguration().getName())), "our empty launch left registered");
+        });
+
+        t.test("happy path as a launch group child", () -> {
+            FakeStDelegate.LAUNCHES.clear();
+            f.ours("group-child-ok", ST_NAME).doSave();
+            ILaunchConfiguration group = group("group-ok", "group-child-ok", null);
+            try {
+                group.launch("debug", new NullProgressMonitor());
+            } catch (CoreException e) {
+                throw new AssertionError("group launch failed: " + describe(e.getStatus()), e);
+            }
+            equal(List.of(ST_NAME + "|debug"), FakeStDelegate.LAUNCHES, "ST launched by our child");
+        });
+
+        return t.finish();
+    }
+
+    /** A platform launch group: our configuration (mode inherit, action NONE), optionally ST's after it. */
+    static ILaunchConfiguration group(String name, String first, String second) throws CoreException {
+        ILaunchConfigurationWorkingCopy g = Fixtures.manager()
+                .getLaunchConfigurationType("org.eclipse.debug.core.groups.GroupLaunchConfigurationType").newInstance(null, name);
+        String[] children = second == null ? new String[] {first} : new String[] {first, second};
+        for (int i = 0; i < children.length; i++) {
+            String p = "org.eclipse.debug.core.launchGroup." + i + ".";
+            g.setAttribute(p + "name", children[i]);
+            g.setAttribute(p + "enabled", true);
+            g.setAttribute(p + "mode", "inherit");
+            g.setAttribute(p + "action", "NONE");
+            g.setAttribute(p + "adoptIfRunning", false);
+        }
+        return g.doSave();
+    }
+
+    interface Launch {
+        void run() throws CoreException;
+    }
+
+    static CoreException expectCoreException(Launch launch) {
+        try {
+            launch.run();
+        } catch (CoreException e) {
+            return e;
+        }
+        throw new AssertionError("expected a CoreException, the launch succeeded");
+    }
+
+    static String describe(IStatus s) {
+        StringBuilder b = new StringBuilder(s.getMessage());
+        for (IStatus c : s.getChildren()) {
+            b.append("\n    ").append(c.getMessage());
+        }
+        return b.toString();
+    }
+
+    @Override
+    public void stop() {
+        // Nothing to stop: start() runs to completion.
+    }
+}

@@ -1,0 +1,231 @@
+package com.stm32mp.prelaunch.tests;
+
+import static com.stm32mp.prelaunch.tests.TestRunner.check;
+
+import com.stm32mp.prelaunch.bridge.PreLaunch;
+import com.stm32mp.prelaunch.core.LaunchConfigAttributes;
+import com.stm32mp.prelaunch.core.PreLaunchDelegate;
+import com.stm32mp.prelaunch.core.StLaunches;
+import com.stm32mp.prelaunch.model.LaunchKeys;
+import com.stm32mp.prelaunch.model.Report;
+import com.stm32mp.prelaunch.ui.AttributeForm;
+import com.stm32mp.prelaunch.ui.ChecksForm;
+import com.stm32mp.prelaunch.ui.DebugForm;
+import com.stm32mp.prelaunch.ui.FirmwareForm;
+import com.stm32mp.prelaunch.ui.ReportDialog;
+import com.stm32mp.prelaunch.ui.SerialForm;
+import com.stm32mp.prelaunch.ui.TargetForm;
+import java.io.File;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import org.eclipse.core.runtime.NullProgressMonitor;
+import org.eclipse.debug.core.ILaunchConfiguration;
+import org.eclipse.debug.core.ILaunchConfigurationWorkingCopy;
+import org.eclipse.equinox.app.IApplication;
+import org.eclipse.equinox.app.IApplicationContext;
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.graphics.GC;
+import org.eclipse.swt.graphics.Image;
+import org.eclipse.swt.graphics.ImageData;
+import org.eclipse.swt.graphics.ImageLoader;
+import org.eclipse.swt.layout.FillLayout;
+import org.eclipse.swt.widgets.Combo;
+import org.eclipse.swt.widgets.Composite;
+import org.eclipse.swt.widgets.Control;
+import org.eclipse.swt.widgets.Display;
+import org.eclipse.swt.widgets.Label;
+import org.eclipse.swt.widgets.Shell;
+import org.eclipse.swt.widgets.Text;
+
+/**
+ * UI tests under Xvfb, inside the same Equinox runtime: each tab's form renders with the values of
+ * a real launch configuration of our type (through the same attribute adapter the tabs use), and
+ * PNG screenshots of the forms and of the failure report (from a real failing run against the
+ * simulated board) are written and checked for size and non-blankness.
+ */
+public final class UiTestApp implements IApplication {
+    private Display display;
+    private File outDir;
+
+    @Override
+    public Object start(IApplicationContext context) throws Exception {
+        TestRunner t = new TestRunner();
+        Fixtures f = new Fixtures();
+        outDir = new File(System.getProperty("stm32mp.test.screenshots", System.getProperty("stm32mp.test.work") + "/screenshots"));
+        outDir.mkdirs();
+        display = new Display();
+
+        Fixtures.st("Board CM33 Debug", Map.of(LaunchKeys.ST_SERIAL_DEVICE, f.b("dev_root") + "/ttyACM7",
+                LaunchKeys.ST_INET_ADDR, f.b("host"), LaunchKeys.ST_PROGRAM, "Debug/OpenAMP_TTY_echo_CM33_NonSecure.elf"));
+        ILaunchConfigurationWorkingCopy wc = f.ours("Board CM33 (pre-launch checked)", "Board CM33 Debug");
+        wc.setAttribute(LaunchKeys.IMAGE, "${workspace_loc:/OpenAMP_TTY_echo/CA35TDCID_m33_sign/OpenAMP_TTY_echo_sign.bin}");
+        wc.setAttribute(LaunchKeys.ELF, "${workspace_loc:/OpenAMP_TTY_echo/Debug/OpenAMP_TTY_echo_CM33_NonSecure.elf}");
+        wc.setAttribute(LaunchKeys.REMOTEPROC, "m33");
+        ILaunchConfiguration config = wc.doSave();
+        LaunchConfigAttributes attrs = new LaunchConfigAttributes(config);
+
+        t.test("Target tab renders the configuration's values", () -> renderForm("tab-target", TargetForm::new, attrs,
+                List.of(f.b("host"), f.b("identity"), f.b("known_hosts"), "root", "key", "strict")));
+        t.test("Serial tab lists the board's devices and shows the configured port", () -> renderForm("tab-serial",
+                p -> new SerialForm(p, PreLaunch::devicesJson), attrs, List.of(f.b("serial"))));
+        t.test("Firmware tab renders the image paths with variables", () -> renderForm("tab-firmware", FirmwareForm::new,
+                attrs, List.of("${workspace_loc:/OpenAMP_TTY_echo/CA35TDCID_m33_sign/OpenAMP_TTY_echo_sign.bin}", "m33")));
+        t.test("Debug tab shows the referenced ST configuration and its serialDeviceLoader", () -> renderForm("tab-debug",
+                p -> new DebugForm(p, StLaunches::names, StLaunches::summary), attrs,
+                List.of("Board CM33 Debug", f.b("dev_root") + "/ttyACM7", "Debug/OpenAMP_TTY_echo_CM33_NonSecure.elf")));
+
+        ILaunchConfigurationWorkingCopy failing = config.getWorkingCopy();
+        failing.setAttribute(LaunchKeys.SERIAL, f.b("dev_root") + "/ttyACM7");
+        failing.removeAttribute(LaunchKeys.IMAGE);  // the workspace of this test has no such project
+        failing.removeAttribute(LaunchKeys.ELF);
+        Report report = PreLaunchDelegate.runChecks(failing, new NullProgressMonitor());
+
+        t.test("validation: empty host and a missing key file are reported", () -> {
+            Shell shell = new Shell(display);
+            shell.setLayout(new FillLayout());
+            TargetForm form = new TargetForm(shell);
+            ILaunchConfigurationWorkingCopy bad = config.getWorkingCopy();
+            bad.setAttribute(LaunchKeys.HOST, "");
+            form.load(new LaunchConfigAttributes(bad));
+            String error = form.validate();
+            check(error != null && error.contains("Board address"), "empty host: " + error);
+            bad.setAttribute(LaunchKeys.HOST, "192.168.7.1");
+            bad.setAttribute(LaunchKeys.IDENTITY, "/nonexistent/id_ed25519");
+            form.load(new LaunchConfigAttributes(bad));
+            error = form.validate();
+            check(error != null && error.contains("/nonexistent/id_ed25519"), "missing key: " + error);
+            shell.dispose();
+        });
+
+        t.test("Checks tab shows a real failing report with the quick fix", () -> {
+            check(!report.ok, "the run with a wrong port should fail");
+            renderForm("tab-checks", p -> {
+                ChecksForm form = new ChecksForm(p, () -> report, port -> { });
+                form.showReport(report);
+                return form;
+            }, attrs, report.suggestedSerialPort().isPresent() ? List.of("Quick fix: use " + f.b("serial")) : List.of("serial-port"));
+        });
+
+        t.test("failure report dialog renders every step and the quick fix", () -> {
+            Shell parent = new Shell(display);
+            ReportDialog dialog = new ReportDialog(parent, config.getName(), report, port -> { });
+            Shell shell = dialog.shell();
+            shell.setSize(980, 560);
+            shell.setLocation(0, 0);
+            shell.open();
+            pump(600);
+            List<String> texts = texts(shell);
+            check(texts.stream().anyMatch(s -> s.startsWith("Use " + f.b("serial"))),
+                    "quick-fix button missing: " + texts);
+            snapshot(shell, "failure-report");
+            shell.dispose();
+            parent.dispose();
+        });
+
+        display.dispose();
+        return t.finish();
+    }
+
+    private void renderForm(String name, Function<Composite, AttributeForm> factory, LaunchConfigAttributes attrs,
+            List<String> expected) throws Exception {
+        Shell shell = new Shell(display, SWT.SHELL_TRIM);
+        shell.setText(name);
+        shell.setLayout(new FillLayout());
+        AttributeForm form = factory.apply(shell);
+        form.load(attrs);
+        shell.setSize(900, name.equals("tab-checks") ? 560 : 420);
+        shell.setLocation(0, 0);
+        shell.open();
+        pump(500);
+        List<String> texts = texts(shell);
+        for (String e : expected) {
+            check(texts.stream().anyMatch(s -> s.contains(e)), name + ": no widget shows '" + e + "' in " + texts);
+        }
+        snapshot(shell, name);
+        shell.dispose();
+    }
+
+    private void pump(long ms) {
+        long end = System.currentTimeMillis() + ms;
+        while (System.currentTimeMillis() < end) {
+            if (!display.readAndDispatch()) {
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Saves a PNG of the shell and checks it is big and not blank (many pixels off the dominant colour). */
+    private void snapshot(Shell shell, String name) {
+        var size = shell.getSize();
+        Image image = new Image(display, size.x, size.y);
+        GC gc = new GC(shell);
+        gc.copyArea(image, 0, 0);
+        gc.dispose();
+        ImageData data = image.getImageData();
+        image.dispose();
+        Map<Integer, Integer> counts = new LinkedHashMap<>();
+        for (int y = 0; y < data.height; y += 2) {
+            for (int x = 0; x < data.width; x += 2) {
+                counts.merge(data.getPixel(x, y), 1, Integer::sum);
+            }
+        }
+        int total = counts.values().stream().mapToInt(Integer::intValue).sum();
+        int dominant = counts.values().stream().mapToInt(Integer::intValue).max().orElse(total);
+        check(counts.size() >= 8, name + ": only " + counts.size() + " colours: blank?");
+        check(total - dominant > total / 50, name + ": " + (total - dominant) + " of " + total + " pixels off background");
+        ImageLoader loader = new ImageLoader();
+        loader.data = new ImageData[] {data};
+        File png = new File(outDir, name + ".png");
+        loader.save(png.getPath(), SWT.IMAGE_PNG);
+        check(png.length() > 4000, png + " is only " + png.length() + " bytes");
+        System.out.println("  screenshot " + png + " (" + png.length() + " bytes, " + counts.size() + " colours)");
+    }
+
+    private static List<String> texts(Control c) {
+        List<String> out = new ArrayList<>();
+        collect(c, out, new HashSet<>());
+        return out;
+    }
+
+    private static void collect(Control c, List<String> out, Set<Control> seen) {
+        if (!seen.add(c)) {
+            return;
+        }
+        if (c instanceof Text) {
+            out.add(((Text) c).getText());
+        } else if (c instanceof Combo) {
+            out.add(((Combo) c).getText());
+            for (String item : ((Combo) c).getItems()) {
+                out.add(item);
+            }
+        } else if (c instanceof Label) {
+            out.add(((Label) c).getText());
+        } else if (c instanceof org.eclipse.swt.widgets.Button) {
+            out.add(((org.eclipse.swt.widgets.Button) c).getText());
+        } else if (c instanceof org.eclipse.swt.widgets.Tree) {
+            for (var item : ((org.eclipse.swt.widgets.Tree) c).getItems()) {
+                out.add(item.getText(0) + " " + item.getText(1) + " " + item.getText(2));
+            }
+        }
+        if (c instanceof Composite) {
+            for (Control child : ((Composite) c).getChildren()) {
+                collect(child, out, seen);
+            }
+        }
+    }
+
+    @Override
+    public void stop() {
+        // start() runs to completion.
+    }
+}
