@@ -442,6 +442,33 @@ class ElfKnobsTest(BoardCase):
             self.board.set("demo=off")
             self.reset(1)
 
+    def test_reboot_reruns_demo_service(self):  # F19
+        self.reset(1)
+        self.board.set("demo=on")
+        try:
+            self.reset(1)
+            self.assertEqual(self.read_attr(1, "state"), "offline")
+            self.board.set("reboot=1")
+            self.assertEqual(self.read_attr(1, "state"), "running")
+            self.assertEqual(self.read_attr(1, "firmware"), "OpenAMP_TTY_echo_CM33_NonSecure.elf")
+            log = self.assert_log("Booting Linux", "m33 is available", "powering up m33",
+                                  "Booting fw image OpenAMP_TTY_echo_CM33_NonSecure.elf")
+            self.assertNotIn("stopped remote processor", log)
+        finally:
+            self.board.set("demo=off")
+            self.reset(1)
+
+    def test_stlink_pid(self):
+        hs = self.board.info["sysfs_root"]
+        usb = os.path.join(hs, "devices/pci0000:00/0000:00:14.0/usb1/1-2")
+        self.board.set("stlink_pid=3754")
+        try:
+            with open(os.path.join(usb, "idProduct")) as f:
+                self.assertEqual(f.read(), "3754\n")
+            self.assertTrue(os.path.islink(os.path.join(hs, "class/tty/ttyACM0")))
+        finally:
+            self.board.set("stlink_pid=374e")
+
     def test_detached_attach(self):
         self.reset(1)
         self.board.set("detached=m33")
@@ -453,6 +480,7 @@ class ElfKnobsTest(BoardCase):
         self.assert_log("attaching to m33", "remote processor m33 is now attached")
         self.assertEqual(self.write_attr(1, "state", "stop").returncode, 0)
         self.assertEqual(self.read_attr(1, "state"), "offline")
+        self.board.set("detached=none")  # only the next reboot would use it
 
 
 class TeeModeTest(BoardCase):

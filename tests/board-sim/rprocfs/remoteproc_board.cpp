@@ -333,6 +333,11 @@ std::string RemoteprocBoard::crash(const std::string& name) {
     return "no remoteproc named " + name;
 }
 
+void RemoteprocBoard::reboot() {
+    std::lock_guard lock(mutex_);
+    register_instances();
+}
+
 std::string RemoteprocBoard::apply(const std::string& key, const std::string& value) {
     std::lock_guard lock(mutex_);
     if (key == "mode") {

@@ -57,6 +57,8 @@ public:
     // Control interface (board-sim set …). Returns an empty string on success, else an error text.
     [[nodiscard]] std::string apply(const std::string& key, const std::string& value);
     [[nodiscard]] std::string crash(const std::string& name);
+    // Board reset: every instance offline again, registered anew (logs "… is available").
+    void reboot();
     [[nodiscard]] std::string status() const;
 
 private:

@@ -2,7 +2,7 @@
 // Usage: rprocfs MOUNTPOINT CONFIG_FILE
 // CONFIG_FILE holds key=value lines (kmsg, boot_ns, control, order, board, mode, semantics, recovery,
 // trust_key, firmware_dir, fw_path_param). CONTROL is a unix socket on which board-sim sends one command
-// per connection: "set KEY=VALUE", "crash NAME" or "status"; the answer is "ok[ …]" or "error …".
+// per connection: "set KEY=VALUE", "crash NAME", "reboot" or "status"; the answer is "ok[ …]" or "error …".
 #define FUSE_USE_VERSION 31
 #include "remoteproc_board.h"
 
@@ -141,6 +141,8 @@ void serve_control(const std::string& socket_path) {
             err = eq == std::string::npos ? "expected KEY=VALUE" : g_board->apply(kv.substr(0, eq), kv.substr(eq + 1));
         } else if (cmd.rfind("crash ", 0) == 0) {
             err = g_board->crash(cmd.substr(6));
+        } else if (cmd == "reboot") {
+            g_board->reboot();
         } else if (cmd == "status") {
             extra = " " + g_board->status();
         } else {
