@@ -606,6 +606,8 @@ class SshKnobsTest(BoardCase):
         os.chmod(askpass, 0o700)
         info = self.board.set("password=s3cret-board")
         self.assertNotIn("s3cret-board", json.dumps(info))
+        with open(os.path.join(self.board.dir, "run", "state.json")) as f:
+            self.assertNotIn("s3cret-board", f.read())
         try:
             env = dict(os.environ, SSH_ASKPASS=askpass, SSH_ASKPASS_REQUIRE="force", DISPLAY=":0")
             i = self.board.info
