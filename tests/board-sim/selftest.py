@@ -662,6 +662,24 @@ class SshKnobsTest(BoardCase):
         self.board.set("link=up")
         self.assertEqual(connect()[0], "ok")
 
+    def test_latency_relay(self):
+        host = self.board.info["host"]
+
+        def banner_delay():
+            t = time.monotonic()
+            with socket.create_connection((host, 22), timeout=5) as c:
+                c.settimeout(5)
+                self.assertTrue(c.recv(64).startswith(b"SSH-2.0-"))
+            return time.monotonic() - t
+        self.assertLess(banner_delay(), 0.3)
+        self.board.set("latency=400")
+        try:
+            self.assertGreaterEqual(banner_delay(), 0.4)  # server-to-client chunks wait 400 ms
+            self.assertEqual(self.board.ssh("echo slow").stdout.strip(), "slow")
+        finally:
+            self.board.set("latency=off")
+        self.assertLess(banner_delay(), 0.3)
+
     def test_rate_limit(self):
         self.board.set("rate=4mbit")
         try:
