@@ -4,24 +4,28 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-classpath= library= work=
+classpath= library= work= rprocfs= elf=
 while [ $# -gt 0 ]; do
   case "$1" in
     --classpath) classpath=$2; shift 2 ;;
     --library) library=$2; shift 2 ;;
     --work) work=$2; shift 2 ;;
+    --rprocfs) rprocfs=$2; shift 2 ;;
+    --elf) elf=$2; shift 2 ;;
     *) echo "run-junit: unknown option $1" >&2; exit 2 ;;
   esac
 done
 rm -rf "$work" && mkdir -p "$work"
 
 sim="$root/tests/board-sim/board-sim"
-"$sim" start --dir "$work/board" > "$work/board.json"
+args=(start --dir "$work/board")
+[ -n "$rprocfs" ] && args+=(--rprocfs "$rprocfs")
+"$sim" "${args[@]}" > "$work/board.json"
 trap '"$sim" stop --dir "$work/board" >/dev/null 2>&1 || true' EXIT
 
 java -Xcheck:jni \
   -Dstm32mp.prelaunch.library="$library" \
-  -Dstm32mp.boardsim.json="$work/board.json" \
+  -Dstm32mp.boardsim.json="$work/board.json" -Dstm32mp.test.elf="$elf" \
   -jar /usr/share/java/junit-platform-console-standalone.jar \
   --disable-banner --disable-ansi-colors --details=tree --fail-if-no-tests \
   --class-path "$classpath" --scan-class-path "${classpath%%:*}" \

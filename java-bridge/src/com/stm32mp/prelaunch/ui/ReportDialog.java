@@ -16,6 +16,7 @@ import org.eclipse.swt.widgets.Shell;
  */
 public final class ReportDialog {
     private final Shell shell;
+    private final Button close;
 
     public ReportDialog(Shell parent, String configName, Report report, Consumer<String> applyPort) {
         shell = new Shell(parent, SWT.DIALOG_TRIM | SWT.RESIZE | SWT.APPLICATION_MODAL);
@@ -46,7 +47,7 @@ public final class ReportDialog {
         } else {
             fix.setVisible(false);
         }
-        Button close = new Button(shell, SWT.PUSH);
+        close = new Button(shell, SWT.PUSH);
         close.setText("Close");
         close.setLayoutData(new GridData(SWT.RIGHT, SWT.CENTER, false, false));
         close.addListener(SWT.Selection, e -> shell.close());
@@ -58,9 +59,15 @@ public final class ReportDialog {
         return shell;
     }
 
+    /** Opens the dialog without waiting (focus on Close, so no tree row looks selected). */
+    public void open() {
+        shell.open();
+        close.setFocus();
+    }
+
     /** Opens the dialog and runs the event loop until it is closed. */
     public void openBlocking() {
-        shell.open();
+        open();
         while (!shell.isDisposed()) {
             if (!shell.getDisplay().readAndDispatch()) {
                 shell.getDisplay().sleep();

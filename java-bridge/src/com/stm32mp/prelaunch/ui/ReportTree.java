@@ -18,7 +18,7 @@ public final class ReportTree {
         tree = new Tree(parent, style | SWT.BORDER | SWT.FULL_SELECTION);
         tree.setHeaderVisible(true);
         String[] headers = {"Step / diagnostic", "Status", "Details"};
-        int[] widths = {230, 70, 520};
+        int[] widths = {300, 70, 560};
         for (int i = 0; i < headers.length; i++) {
             TreeColumn c = new TreeColumn(tree, SWT.LEFT);
             c.setText(headers[i]);
@@ -53,10 +53,18 @@ public final class ReportTree {
                 if (!d.doc.isEmpty()) {
                     leaf(di, "doc", "", d.doc);
                 }
-                di.setExpanded(true);
             }
-            step.setExpanded(s.failed());
         }
+        // Expand failed steps and their diagnostics (parents first: GTK ignores expanding a hidden item).
+        for (TreeItem step : tree.getItems()) {
+            if ("error".equals(step.getText(1)) || "crashed".equals(step.getText(1))) {
+                step.setExpanded(true);
+                for (TreeItem d : step.getItems()) {
+                    d.setExpanded(d.getItemCount() > 0);
+                }
+            }
+        }
+        tree.deselectAll();
     }
 
     private static void leaf(TreeItem parent, String a, String b, String c) {

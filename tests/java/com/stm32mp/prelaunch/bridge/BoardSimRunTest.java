@@ -37,6 +37,11 @@ class BoardSimRunTest {
                 request.add(key, v);
             }
         }
+        // Real arm-none-eabi-gcc output (tests/firmware), passed by run-junit.sh.
+        String elf = System.getProperty("stm32mp.test.elf", "");
+        if (!elf.isEmpty()) {
+            request.addProperty("elf", elf);
+        }
         return request;
     }
 
@@ -79,7 +84,18 @@ class BoardSimRunTest {
             assertTrue(!report.ok, "a wrong serial port must fail the run");
             StepResult serial = report.step("serial-port").orElseThrow();
             assertEquals("error", serial.status, "serial-port step");
-            assertEquals(right, report.suggestedSerialPort().orElse(""), "suggested_port of the serial-port step");
+            // The engine names devices as the target system sees them (/dev/…), whatever dev_root is.
+            String suggested = report.suggestedSerialPort().orElse("");
+            assertEquals("/dev/" + Path.of(right).getFileName(), suggested, "suggested_port of the serial-port step");
+            // The suggestion is usable as is: with it, the serial-port step passes.
+            request.addProperty("serial", suggested);
+            com.google.gson.JsonArray only = new com.google.gson.JsonArray();
+            List.of("config", "devices", "serial-port").forEach(only::add);
+            request.add("only", only);
+            try (CheckRun again = PreLaunch.start(request.toString())) {
+                Report fixed = Report.parse(again.reportJson());
+                assertEquals("ok", fixed.step("serial-port").orElseThrow().status, "serial-port with the suggested port");
+            }
         }
     }
 }

@@ -6,6 +6,7 @@ import static com.stm32mp.prelaunch.tests.TestRunner.equal;
 import com.stm32mp.prelaunch.bridge.CodeIds;
 import com.stm32mp.prelaunch.bridge.PreLaunch;
 import com.stm32mp.prelaunch.core.PluginIds;
+import com.stm32mp.prelaunch.core.PreLaunchDelegate;
 import com.stm32mp.prelaunch.core.ReportStatus;
 import com.stm32mp.prelaunch.core.SecretStore;
 import com.stm32mp.prelaunch.core.StLaunches;
@@ -13,6 +14,7 @@ import com.stm32mp.prelaunch.core.StepStatuses.StepStatus;
 import com.stm32mp.prelaunch.model.CheckRequest;
 import com.stm32mp.prelaunch.model.LaunchKeys;
 import com.stm32mp.prelaunch.model.MapAttributes;
+import com.stm32mp.prelaunch.model.Report;
 import java.io.File;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -126,11 +128,17 @@ public final class HeadlessTestApp implements IApplication {
             CoreException e = expectCoreException(() -> ours.launch("debug", new NullProgressMonitor()));
             check(e.getStatus() instanceof ReportStatus, "status is " + e.getStatus());
             String port = ((ReportStatus) e.getStatus()).report().suggestedSerialPort().orElse(null);
-            equal(f.b("serial"), port, "suggested_port");
+            // The engine names devices as the target system sees them (/dev/…), whatever dev_root is.
+            equal("/dev/" + Path.of(f.b("serial")).getFileName(), port, "suggested_port");
             ILaunchConfiguration updated = StLaunches.applySerialPort(ours, port);
             check(updated != null, "ST configuration not found");
             equal(port, StLaunches.find(st.getName()).getAttribute(LaunchKeys.ST_SERIAL_DEVICE, ""), "ST serialDeviceLoader");
             equal(port, ours.getAttribute(LaunchKeys.SERIAL, ""), "our serial");
+            // After the fix the serial-port step passes (our copy reads the port; ST's file carries it too).
+            ILaunchConfigurationWorkingCopy recheck = ours.getWorkingCopy();
+            recheck.setAttribute(LaunchKeys.ONLY, "config,devices,serial-port");
+            Report after = PreLaunchDelegate.runChecks(recheck, new NullProgressMonitor());
+            equal("ok", after.step("serial-port").orElseThrow().status, "serial-port after the quick fix");
         });
 
         t.test("launch group child: a failing child stops the group before the ST configuration", () -> {
@@ -226,6 +234,13 @@ public final class HeadlessTestApp implements IApplication {
                 throw new AssertionError("launch failed: " + describe(e.getStatus()), e);
             }
             equal(List.of(ST_NAME + "|debug"), FakeStDelegate.LAUNCHES, "ST launches");
+            // "ok" allows warnings and skips; the simulated board must pass every step for real.
+            Report again = PreLaunchDelegate.runChecks(wc, new NullProgressMonitor());
+            equal(STEP_IDS, again.steps.stream().map(s -> s.id).toList(), "steps");
+            for (var s : again.steps) {
+                check(s.status.equals("ok") || s.status.equals("warning"), s.id + " is " + s.status
+                        + (s.headline() == null ? "" : ": " + s.headline().code + " " + s.headline().message));
+            }
             check(Arrays.stream(Fixtures.manager().getLaunches()).noneMatch(l -> l.getLaunchConfiguration() != null
                     && "happy".equals(l.getLaunchConfiguration().getName())), "our empty launch left registered");
         });

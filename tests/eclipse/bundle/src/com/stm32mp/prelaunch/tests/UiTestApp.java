@@ -72,7 +72,7 @@ public final class UiTestApp implements IApplication {
         t.test("Target tab renders the configuration's values", () -> renderForm("tab-target", TargetForm::new, attrs,
                 List.of(f.b("host"), f.b("identity"), f.b("known_hosts"), "root", "key", "strict")));
         t.test("Serial tab lists the board's devices and shows the configured port", () -> renderForm("tab-serial",
-                p -> new SerialForm(p, PreLaunch::devicesJson), attrs, List.of(f.b("serial"))));
+                p -> new SerialForm(p, PreLaunch::devicesJson), attrs, List.of(f.b("serial"), "0483:374e")));
         t.test("Firmware tab renders the image paths with variables", () -> renderForm("tab-firmware", FirmwareForm::new,
                 attrs, List.of("${workspace_loc:/OpenAMP_TTY_echo/CA35TDCID_m33_sign/OpenAMP_TTY_echo_sign.bin}", "m33")));
         t.test("Debug tab shows the referenced ST configuration and its serialDeviceLoader", () -> renderForm("tab-debug",
@@ -108,7 +108,7 @@ public final class UiTestApp implements IApplication {
                 ChecksForm form = new ChecksForm(p, () -> report, port -> { });
                 form.showReport(report);
                 return form;
-            }, attrs, report.suggestedSerialPort().isPresent() ? List.of("Quick fix: use " + f.b("serial")) : List.of("serial-port"));
+            }, attrs, List.of("Quick fix: use " + report.suggestedSerialPort().orElse("(no suggested_port)"), "SER"));
         });
 
         t.test("failure report dialog renders every step and the quick fix", () -> {
@@ -117,10 +117,10 @@ public final class UiTestApp implements IApplication {
             Shell shell = dialog.shell();
             shell.setSize(980, 560);
             shell.setLocation(0, 0);
-            shell.open();
+            dialog.open();
             pump(600);
             List<String> texts = texts(shell);
-            check(texts.stream().anyMatch(s -> s.startsWith("Use " + f.b("serial"))),
+            check(texts.stream().anyMatch(s -> s.startsWith("Use " + report.suggestedSerialPort().orElse("(none)"))),
                     "quick-fix button missing: " + texts);
             snapshot(shell, "failure-report");
             shell.dispose();
