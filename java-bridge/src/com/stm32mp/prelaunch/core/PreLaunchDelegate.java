@@ -26,7 +26,8 @@ import org.eclipse.debug.core.model.LaunchConfigurationDelegate;
 
 /**
  * Delegate of "STM32MP2 Cortex-M33 (pre-launch checked)": runs the engine's steps inside the launch
- * job, then launches the referenced STM32CubeIDE configuration in the same mode.
+ * job, then launches the referenced STM32CubeIDE configuration in the same mode (none referenced: checks
+ * only, for use as a Launch Group child placed before ST's configuration).
  *
  * <p>Failure is always a CoreException carrying a {@link ReportStatus} (one child per step), never a
  * {@code false} from a check method: a launch group would silently go on after a {@code false}.
@@ -47,9 +48,13 @@ public class PreLaunchDelegate extends LaunchConfigurationDelegate {
         if (!report.ok) {
             throw new CoreException(StepStatuses.of(report, config.getName()));
         }
-        ILaunchConfiguration st = StLaunches.require(config.getAttribute(LaunchKeys.ST_CONFIG, ""));
-        sub.subTask("Launching " + st.getName());
-        st.launch(mode, sub.split(LAUNCH_WORK));
+        String stName = config.getAttribute(LaunchKeys.ST_CONFIG, "");
+        if (!stName.isEmpty()) {
+            ILaunchConfiguration st = StLaunches.require(stName);
+            sub.subTask("Launching " + st.getName());
+            st.launch(mode, sub.split(LAUNCH_WORK));
+        }
+        // else: checks only, e.g. as the first child of a Launch Group whose next child is ST's configuration.
         // Our launch has no process or target, so Eclipse would show it as running forever.
         DebugPlugin.getDefault().getLaunchManager().removeLaunch(launch);
     }

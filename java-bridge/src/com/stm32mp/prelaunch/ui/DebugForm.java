@@ -31,10 +31,12 @@ public final class DebugForm extends AttributeForm {
         this.names = names;
         this.read = read;
         config = combo("STM32CubeIDE configuration:", true);
+        config.add("", 0);
         serial = info("serialDeviceLoader:");
         inet = info("inetAddrLoader:");
         program = info("Program:");
-        note("After the checks pass, this configuration is launched in the same mode (Debug or Run).");
+        note("After the checks pass, this configuration is launched in the same mode (Debug or Run). Leave it empty"
+                + " to run the checks only, e.g. as the first entry of a Launch Group followed by the ST configuration.");
         config.addModifyListener(e -> showSelected());
     }
 
@@ -51,9 +53,12 @@ public final class DebugForm extends AttributeForm {
         String selected = a.get(LaunchKeys.ST_CONFIG, "");
         List<String> all = names.get();
         config.setItems(all.toArray(String[]::new));
+        config.add("", 0);
         int i = all.indexOf(selected);
-        if (i >= 0) {
-            config.select(i);
+        if (selected.isEmpty()) {
+            config.select(0);
+        } else if (i >= 0) {
+            config.select(i + 1);
         } else if (!selected.isEmpty()) {
             config.add(selected);
             config.select(config.getItemCount() - 1);
@@ -68,10 +73,7 @@ public final class DebugForm extends AttributeForm {
 
     @Override
     public String validate() {
-        if (config.getText().isEmpty()) {
-            return "Pick the STM32CubeIDE debug configuration to launch after the checks.";
-        }
-        if (!names.get().contains(config.getText())) {
+        if (!config.getText().isEmpty() && !names.get().contains(config.getText())) {
             return "STM32CubeIDE configuration '" + config.getText() + "' does not exist any more.";
         }
         return null;

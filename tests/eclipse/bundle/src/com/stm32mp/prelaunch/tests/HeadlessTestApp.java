@@ -245,22 +245,22 @@ public final class HeadlessTestApp implements IApplication {
                     && "happy".equals(l.getLaunchConfiguration().getName())), "our empty launch left registered");
         });
 
-        t.test("happy path as a launch group child", () -> {
+        t.test("happy path as a launch group child (checks only), followed by the ST configuration", () -> {
             FakeStDelegate.LAUNCHES.clear();
-            f.ours("group-child-ok", ST_NAME).doSave();
-            ILaunchConfiguration group = group("group-ok", "group-child-ok", null);
+            f.ours("group-child-ok", "").doSave();
+            ILaunchConfiguration group = group("group-ok", "group-child-ok", ST_NAME);
             try {
                 group.launch("debug", new NullProgressMonitor());
             } catch (CoreException e) {
                 throw new AssertionError("group launch failed: " + describe(e.getStatus()), e);
             }
-            equal(List.of(ST_NAME + "|debug"), FakeStDelegate.LAUNCHES, "ST launched by our child");
+            equal(List.of(ST_NAME + "|debug"), FakeStDelegate.LAUNCHES, "ST launched once, by the group after our checks");
         });
 
         return t.finish();
     }
 
-    /** A platform launch group: our configuration (mode inherit, action NONE), optionally ST's after it. */
+    /** A platform launch group: our configuration (mode inherit, action NONE), then ST's. */
     static ILaunchConfiguration group(String name, String first, String second) throws CoreException {
         ILaunchConfigurationWorkingCopy g = Fixtures.manager()
                 .getLaunchConfigurationType("org.eclipse.debug.core.groups.GroupLaunchConfigurationType").newInstance(null, name);

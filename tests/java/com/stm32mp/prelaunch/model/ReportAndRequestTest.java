@@ -1,0 +1,64 @@
+package com.stm32mp.prelaunch.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import org.junit.jupiter.api.Test;
+
+/** The Java side of the JSON contract: parsing reports and building requests (no native code). */
+class ReportAndRequestTest {
+    static final String REPORT = "{\"schema_version\":1,\"tool\":{\"name\":\"stm32mp-prelaunch\",\"version\":\"0.1.0\"},"
+            + "\"ok\":false,\"future_field\":[1,2],\"steps\":["
+            + "{\"id\":\"config\",\"title\":\"Configuration\",\"status\":\"ok\",\"duration_ms\":3,\"observed\":{\"user\":\"root\"},\"diagnostics\":[]},"
+            + "{\"id\":\"serial-port\",\"title\":\"Preferred serial device\",\"status\":\"error\",\"duration_ms\":1,\"observed\":{},"
+            + "\"diagnostics\":[{\"code\":\"SER002\",\"severity\":\"error\",\"message\":\"missing\",\"observed\":{\"suggested_port\":\"/dev/ttyACM0\"},"
+            + "\"why\":\"w\",\"fix\":\"f\",\"doc\":\"docs/codes/SER002.md\"}]},"
+            + "{\"id\":\"network\",\"title\":\"Network\",\"status\":\"skipped\",\"duration_ms\":0}]}";
+
+    @Test
+    void parsesStepsDiagnosticsAndTheSuggestedPort() {
+        Report r = Report.parse(REPORT);
+        assertFalse(r.ok);
+        assertEquals("0.1.0", r.toolVersion);
+        assertEquals(3, r.steps.size());
+        StepResult serial = r.step("serial-port").orElseThrow();
+        assertTrue(serial.failed());
+        assertEquals("SER002", serial.headline().code);
+        assertEquals("/dev/ttyACM0", r.suggestedSerialPort().orElseThrow());
+        assertTrue(r.step("network").orElseThrow().diagnostics.isEmpty(), "missing diagnostics array is empty");
+    }
+
+    @Test
+    void refusesAnotherSchemaVersion() {
+        assertThrows(IllegalArgumentException.class, () -> Report.parse(REPORT.replace("\"schema_version\":1", "\"schema_version\":2")));
+    }
+
+    @Test
+    void requestCarriesTheCliSettingsAndHidesThePassword() {
+        MapAttributes a = new MapAttributes();
+        a.set(LaunchKeys.HOST, " 192.168.7.1 ");
+        a.setInt(LaunchKeys.PORT, 2222);
+        a.set(LaunchKeys.AUTH, "password");
+        a.set(LaunchKeys.IDENTITY, "/home/u/.ssh/id_ed25519");
+        a.set(LaunchKeys.IMAGE, "${workspace_loc:/P/fw_sign.bin}");
+        a.set(LaunchKeys.ONLY, "devices, serial-port,");
+        String json = CheckRequest.toJson(a, v -> v.replace("${workspace_loc:/P/fw_sign.bin}", "/ws/P/fw_sign.bin"),
+                "/ws/.launches/P Debug.launch", "pw\"with quote");
+        JsonObject o = JsonParser.parseString(json).getAsJsonObject();
+        assertEquals("192.168.7.1", o.get("host").getAsString());
+        assertEquals(2222, o.get("port").getAsInt());
+        assertEquals("/ws/P/fw_sign.bin", o.get("signed").getAsString());
+        assertEquals("/ws/.launches/P Debug.launch", o.get("launch").getAsString());
+        assertEquals("pw\"with quote", o.get("password").getAsString());
+        assertFalse(o.has("identity"), "identity is only sent for key authentication");
+        assertEquals(2, o.getAsJsonArray("only").size());
+        assertEquals("root", o.get("user").getAsString());
+        assertEquals("m33", o.get("remoteproc").getAsString());
+        String described = CheckRequest.describe(json);
+        assertFalse(described.contains("with quote"), described);
+    }
+}
