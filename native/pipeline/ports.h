@@ -3,11 +3,16 @@
 // (native/ports/). Front ends fill this bundle with real adapters (make_system_ports) or with fakes.
 #include <memory>
 
+#include "ports/network.h"
+#include "ports/ssh_connector.h"
+
 namespace stm32mp::pipeline {
 
 struct Ports {
   // Each area adds the ports its steps use, as std::shared_ptr<ports::X>, with its adapter set in
   // make_system_ports (pipeline/system_ports.cpp).
+  std::shared_ptr<ports::Network> network;     // network, ssh (TCP connect with deadline)
+  std::shared_ptr<ports::SshConnector> ssh;    // ssh (opens the BoardSession)
 };
 
 // The real adapters for this platform (CMake picks the platform's system_ports file).

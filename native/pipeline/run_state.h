@@ -1,12 +1,18 @@
 #pragma once
 // What earlier steps learned that later steps use (e.g. `target` predicts a TEE/ELF mismatch from
 // the image kind found by `image`). Each step writes its own member only.
+#include <memory>
+
+#include "ports/board_session.h"
+#include "ports/network.h"
 #include "core/settings.h"
 
 namespace stm32mp::pipeline {
 
 struct RunState {
   core::Settings settings;  // effective settings, written by `config`
+  std::shared_ptr<ports::TcpStream> tcp;          // connection to the board's SSH port, opened by `network`, taken by `ssh`
+  std::shared_ptr<ports::BoardSession> session;   // the one SSH/SFTP session of the run, opened by `ssh`
 };
 
 }  // namespace stm32mp::pipeline

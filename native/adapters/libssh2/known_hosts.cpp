@@ -1,0 +1,196 @@
+#include "adapters/libssh2/known_hosts.h"
+
+#include <openssl/evp.h>
+#include <openssl/sha.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <system_error>
+#include <vector>
+
+namespace stm32mp::adapters::libssh2 {
+namespace {
+
+struct KnownHostsFree {
+  void operator()(LIBSSH2_KNOWNHOSTS* kh) const { libssh2_knownhost_free(kh); }
+};
+
+std::string trim(const std::string& s) {
+  const auto b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string::npos) return {};
+  const auto e = s.find_last_not_of(" \t\r\n");
+  return s.substr(b, e - b + 1);
+}
+
+}  // namespace
+
+std::string base64_encode(std::string_view raw) {
+  std::string out(4 * ((raw.size() + 2) / 3) + 1, '\0');
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(raw.data()), static_cast<int>(raw.size()));
+  out.resize(n < 0 ? 0 : static_cast<std::size_t>(n));
+  return out;
+}
+
+std::optional<std::string> base64_decode(std::string_view text) {
+  if (text.empty() || text.size() % 4 != 0) return std::nullopt;
+  std::string out(3 * (text.size() / 4) + 1, '\0');
+  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(text.data()), static_cast<int>(text.size()));
+  if (n < 0) return std::nullopt;
+  std::size_t len = static_cast<std::size_t>(n);
+  // EVP_DecodeBlock counts the padding as zero bytes.
+  for (std::size_t i = text.size(); i > 0 && text[i - 1] == '='; --i) --len;
+  out.resize(len);
+  return out;
+}
+
+std::optional<HostKey> session_host_key(LIBSSH2_SESSION* session) {
+  std::size_t len = 0;
+  int type = 0;
+  const char* raw = libssh2_session_hostkey(session, &len, &type);
+  if (raw == nullptr || len == 0) return std::nullopt;
+  HostKey k;
+  k.blob.assign(raw, len);
+  switch (type) {
+    case LIBSSH2_HOSTKEY_TYPE_RSA:
+      k.type_name = "ssh-rsa";
+      k.knownhost_type = LIBSSH2_KNOWNHOST_KEY_SSHRSA;
+      break;
+    case LIBSSH2_HOSTKEY_TYPE_DSS:
+      k.type_name = "ssh-dss";
+      k.knownhost_type = LIBSSH2_KNOWNHOST_KEY_SSHDSS;
+      break;
+    case LIBSSH2_HOSTKEY_TYPE_ECDSA_256:
+      k.type_name = "ecdsa-sha2-nistp256";
+      k.knownhost_type = LIBSSH2_KNOWNHOST_KEY_ECDSA_256;
+      break;
+    case LIBSSH2_HOSTKEY_TYPE_ECDSA_384:
+      k.type_name = "ecdsa-sha2-nistp384";
+      k.knownhost_type = LIBSSH2_KNOWNHOST_KEY_ECDSA_384;
+      break;
+    case LIBSSH2_HOSTKEY_TYPE_ECDSA_521:
+      k.type_name = "ecdsa-sha2-nistp521";
+      k.knownhost_type = LIBSSH2_KNOWNHOST_KEY_ECDSA_521;
+      break;
+    case LIBSSH2_HOSTKEY_TYPE_ED25519:
+      k.type_name = "ssh-ed25519";
+      k.knownhost_type = LIBSSH2_KNOWNHOST_KEY_ED25519;
+      break;
+    default:
+      k.type_name = "unknown";
+      k.knownhost_type = LIBSSH2_KNOWNHOST_KEY_UNKNOWN;
+      break;
+  }
+  return k;
+}
+
+std::string sha256_fingerprint(std::string_view blob) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(blob.data()), blob.size(), digest);
+  std::string b64 = base64_encode(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
+  while (!b64.empty() && b64.back() == '=') b64.pop_back();
+  return "SHA256:" + b64;
+}
+
+std::string known_hosts_name(const std::string& host, int port) {
+  if (port == 22) return host;
+  return "[" + host + "]:" + std::to_string(port);
+}
+
+std::string default_known_hosts() {
+  const char* home = std::getenv("HOME");
+  return std::string(home != nullptr && *home != '\0' ? home : ".") + "/.ssh/known_hosts";
+}
+
+KnownHostCheck check_known_host(LIBSSH2_SESSION* session, const std::string& path, const std::string& host, int port,
+                                const HostKey& key) {
+  KnownHostCheck result;
+  std::unique_ptr<LIBSSH2_KNOWNHOSTS, KnownHostsFree> kh(libssh2_knownhost_init(session));
+  if (!kh) {
+    result.status = KnownHostCheck::Status::unreadable;
+    result.message = "libssh2 could not allocate a known-hosts list";
+    return result;
+  }
+  std::error_code ec;
+  if (std::filesystem::exists(path, ec)) {
+    std::ifstream in(path);
+    if (!in) {
+      result.status = KnownHostCheck::Status::unreadable;
+      result.message = "cannot open " + path;
+      return result;
+    }
+    // Line by line instead of libssh2_knownhost_readfile, which stops at the first line it cannot
+    // parse (@cert-authority, sk-* keys): one such line would hide every entry after it.
+    std::string line;
+    while (std::getline(in, line)) {
+      const std::string t = trim(line);
+      if (t.empty() || t[0] == '#') continue;
+      if (libssh2_knownhost_readline(kh.get(), t.c_str(), t.size(), LIBSSH2_KNOWNHOST_FILE_OPENSSH) != 0) {
+        ++result.skipped_lines;
+      }
+    }
+    if (in.bad()) {
+      result.status = KnownHostCheck::Status::unreadable;
+      result.message = "error while reading " + path;
+      return result;
+    }
+  }
+  libssh2_knownhost* entry = nullptr;
+  const int typemask = LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW | key.knownhost_type;
+  const int rc = libssh2_knownhost_checkp(kh.get(), host.c_str(), port, key.blob.data(), key.blob.size(), typemask,
+                                          &entry);
+  switch (rc) {
+    case LIBSSH2_KNOWNHOST_CHECK_MATCH:
+      result.status = KnownHostCheck::Status::match;
+      break;
+    case LIBSSH2_KNOWNHOST_CHECK_MISMATCH: {
+      result.status = KnownHostCheck::Status::mismatch;
+      if (entry != nullptr && entry->key != nullptr) {
+        // The entry's key is the base64 text from the file.
+        if (const auto blob = base64_decode(entry->key)) result.stored_fingerprint = sha256_fingerprint(*blob);
+      }
+      if (result.stored_fingerprint.empty()) result.stored_fingerprint = "(not readable)";
+      break;
+    }
+    case LIBSSH2_KNOWNHOST_CHECK_NOTFOUND:
+      result.status = KnownHostCheck::Status::not_found;
+      break;
+    default:
+      result.status = KnownHostCheck::Status::unreadable;
+      result.message = "libssh2 could not check the host key against " + path;
+      break;
+  }
+  return result;
+}
+
+std::optional<std::string> append_known_host(const std::string& path, const std::string& host, int port,
+                                             const HostKey& key) {
+  std::error_code ec;
+  const std::filesystem::path file(path);
+  if (file.has_parent_path() && !std::filesystem::exists(file.parent_path(), ec)) {
+    std::filesystem::create_directories(file.parent_path(), ec);
+    if (ec) return "cannot create " + file.parent_path().string() + ": " + ec.message();
+    std::filesystem::permissions(file.parent_path(), std::filesystem::perms::owner_all, ec);
+  }
+  bool needs_newline = false;
+  {
+    std::ifstream in(path, std::ios::binary);
+    if (in && in.seekg(-1, std::ios::end)) {
+      char last = '\n';
+      in.get(last);
+      needs_newline = last != '\n';
+    }
+  }
+  std::ofstream out(path, std::ios::app | std::ios::binary);
+  if (!out) return "cannot open " + path + " for writing";
+  if (needs_newline) out << '\n';
+  out << known_hosts_name(host, port) << ' ' << key.type_name << ' ' << base64_encode(key.blob) << '\n';
+  out.flush();
+  if (!out) return "cannot write " + path;
+  return std::nullopt;
+}
+
+}  // namespace stm32mp::adapters::libssh2

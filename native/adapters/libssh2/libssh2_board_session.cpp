@@ -1,0 +1,386 @@
+#include "adapters/libssh2/libssh2_board_session.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <vector>
+
+namespace stm32mp::adapters::libssh2 {
+namespace {
+
+using Kind = ports::RemoteError::Kind;
+using ports::RemoteError;
+
+// libssh2 1.10 splits one sftp_write into 30000-byte SFTP packets, sends them all and returns when the
+// first is acknowledged; the caller slides its buffer by the acknowledged count. A window of 35
+// packets (~1 MiB) keeps enough writes outstanding to fill a link (peers-and-libraries §3.5, §5.4).
+constexpr std::size_t kSftpPacket = 30000;
+constexpr std::size_t kUploadWindow = 35 * kSftpPacket;
+constexpr std::size_t kMaxExecOutput = 16u << 20;  // a runaway command must not exhaust memory
+
+struct FileCloser {
+  void operator()(std::FILE* f) const { std::fclose(f); }
+};
+
+std::string parent_dir(const std::string& path) {
+  const auto slash = path.find_last_of('/');
+  if (slash == std::string::npos) return ".";
+  if (slash == 0) return "/";
+  return path.substr(0, slash);
+}
+
+// Shell convention (128 + n) for the signals a killed remote command usually reports.
+int signal_exit_status(const std::string& name) {
+  static const std::pair<const char*, int> kSignals[] = {{"HUP", 1},  {"INT", 2},   {"QUIT", 3}, {"ILL", 4},
+                                                          {"ABRT", 6}, {"KILL", 9},  {"SEGV", 11}, {"PIPE", 13},
+                                                          {"ALRM", 14}, {"TERM", 15}, {"BUS", 7}};
+  for (const auto& [n, v] : kSignals) {
+    if (name == n) return 128 + v;
+  }
+  return 255;
+}
+
+// mv's stderr (run with LC_ALL=C) → the kind the upload step diagnoses.
+Kind kind_from_message(const std::string& text) {
+  if (text.find("Read-only file system") != std::string::npos) return Kind::read_only;
+  if (text.find("No space left") != std::string::npos) return Kind::no_space;
+  if (text.find("Permission denied") != std::string::npos || text.find("not permitted") != std::string::npos) {
+    return Kind::permission_denied;
+  }
+  if (text.find("No such file") != std::string::npos) return Kind::no_such_file;
+  return Kind::failure;
+}
+
+}  // namespace
+
+Libssh2BoardSession::Libssh2BoardSession(std::unique_ptr<SshSession> ssh) : ssh_(std::move(ssh)) {}
+
+Libssh2BoardSession::~Libssh2BoardSession() {
+  if (sftp_ != nullptr && !ssh_->broken()) {
+    const core::CancelToken never;
+    (void)ssh_->pump([&] { return libssh2_sftp_shutdown(sftp_); }, core::Deadline(core::Millis{300}), never);
+  }
+  // A broken session's SFTP structure is freed with the session (libssh2_session_free).
+}
+
+std::optional<RemoteError> Libssh2BoardSession::usable() const {
+  if (ssh_ == nullptr || !ssh_->valid()) return RemoteError{Kind::disconnected, "no SSH session"};
+  if (ssh_->broken()) return RemoteError{Kind::disconnected, "the SSH session is no longer usable: " + ssh_->broken_reason()};
+  return std::nullopt;
+}
+
+RemoteError Libssh2BoardSession::interrupted(Interrupt why, const std::string& what) const {
+  if (why == Interrupt::cancelled) return {Kind::cancelled, what + ": cancelled"};
+  return {Kind::timeout, what + ": no answer from the board before the deadline"};
+}
+
+RemoteError Libssh2BoardSession::library_error(long long rc, const std::string& what) {
+  std::string text = ssh_->last_error();
+  if (is_transport_error(rc)) {
+    ssh_->mark_broken("connection lost: " + text);
+    return {Kind::disconnected, what + ": the connection to the board was lost (" + text + ")"};
+  }
+  return {Kind::failure, what + ": " + (text.empty() ? "libssh2 error " + std::to_string(rc) : text)};
+}
+
+RemoteError Libssh2BoardSession::sftp_error(long long rc, const std::string& what, const std::string& path,
+                                            std::uint64_t bytes_needed, const core::Deadline& deadline,
+                                            const core::CancelToken& cancel) {
+  if (rc != LIBSSH2_ERROR_SFTP_PROTOCOL) return library_error(rc, what);
+  const unsigned long status = libssh2_sftp_last_error(sftp_);
+  switch (status) {
+    case LIBSSH2_FX_NO_SUCH_FILE:
+    case LIBSSH2_FX_NO_SUCH_PATH:
+      return {Kind::no_such_file, what + ": no such file or directory: " + path};
+    case LIBSSH2_FX_PERMISSION_DENIED:
+      return {Kind::permission_denied, what + ": permission denied: " + path};
+    case LIBSSH2_FX_WRITE_PROTECT:
+      return {Kind::read_only, what + ": write-protected: " + path};
+    case LIBSSH2_FX_NO_SPACE_ON_FILESYSTEM:
+    case LIBSSH2_FX_QUOTA_EXCEEDED:
+      return {Kind::no_space, what + ": no space left for " + path};
+    case LIBSSH2_FX_FAILURE:
+      break;
+    default:
+      return {Kind::failure, what + ": SFTP status " + std::to_string(status) + " for " + path};
+  }
+  // SSH_FX_FAILURE: OpenSSH's sftp-server maps every errno it has no SFTP v3 status for (ENOSPC, EROFS,
+  // EDQUOT, EIO …) to FAILURE. Ask the file system what it is.
+  const std::string dir = parent_dir(path);
+  LIBSSH2_SFTP_STATVFS st{};
+  const auto probe = ssh_->pump(
+      [&] { return libssh2_sftp_statvfs(sftp_, dir.c_str(), dir.size(), &st); }, deadline, cancel);
+  if (!probe) return interrupted(probe.error(), what);
+  if (probe.value() != 0) return {Kind::failure, what + ": the board's SFTP server reported a failure for " + path};
+  const std::uint64_t free_bytes = st.f_bavail * st.f_frsize;
+  if ((st.f_flag & LIBSSH2_SFTP_ST_RDONLY) != 0) {
+    return {Kind::read_only, what + ": the file system holding " + dir + " is mounted read-only"};
+  }
+  if (free_bytes < std::max<std::uint64_t>(bytes_needed, st.f_frsize)) {
+    return {Kind::no_space, what + ": no space left on the file system holding " + dir + " (" +
+                                std::to_string(free_bytes) + " bytes free, " + std::to_string(bytes_needed) +
+                                " more needed)"};
+  }
+  return {Kind::failure, what + ": the board's SFTP server reported a failure for " + path + " (" +
+                             std::to_string(free_bytes) + " bytes free, not read-only)"};
+}
+
+core::expected<ports::ExecResult, RemoteError> Libssh2BoardSession::exec(const std::string& command,
+                                                                         const core::Deadline& deadline,
+                                                                         const core::CancelToken& cancel) {
+  if (auto e = usable()) return core::unexpected{*e};
+  ssh_->keepalive();
+  LIBSSH2_SESSION* s = ssh_->get();
+  LIBSSH2_CHANNEL* ch = nullptr;
+  auto rc = ssh_->pump(
+      [&] {
+        ch = libssh2_channel_open_session(s);
+        if (ch != nullptr) return 0;
+        const int e = ssh_->last_errno();
+        return e == 0 ? LIBSSH2_ERROR_CHANNEL_FAILURE : e;
+      },
+      deadline, cancel);
+  if (!rc) return core::unexpected{interrupted(rc.error(), "opening an SSH channel")};
+  if (rc.value() != 0) return core::unexpected{library_error(rc.value(), "opening an SSH channel")};
+
+  // Frees the channel on every way out while the session is still usable.
+  struct ChannelGuard {
+    Libssh2BoardSession* self;
+    LIBSSH2_CHANNEL* ch;
+    ~ChannelGuard() {
+      if (ch == nullptr || self->ssh_->broken()) return;
+      const core::CancelToken never;
+      (void)self->ssh_->pump([&] { return libssh2_channel_free(ch); }, core::Deadline(core::Millis{300}), never);
+    }
+  } guard{this, ch};
+
+  rc = ssh_->pump([&] { return libssh2_channel_exec(ch, command.c_str()); }, deadline, cancel);
+  if (!rc) return core::unexpected{interrupted(rc.error(), "starting the remote command")};
+  if (rc.value() != 0) return core::unexpected{library_error(rc.value(), "starting the remote command")};
+  // Commands that read stdin must see end-of-file, not wait for input that never comes.
+  rc = ssh_->pump([&] { return libssh2_channel_send_eof(ch); }, deadline, cancel);
+  if (!rc) return core::unexpected{interrupted(rc.error(), "running the remote command")};
+
+  ports::ExecResult result;
+  std::vector<char> buf(32768);
+  for (;;) {
+    bool got_data = false;
+    for (const int stream : {0, SSH_EXTENDED_DATA_STDERR}) {
+      std::string& sink = stream == 0 ? result.out : result.err;
+      for (;;) {
+        const auto n = libssh2_channel_read_ex(ch, stream, buf.data(), buf.size());
+        if (n > 0) {
+          got_data = true;
+          if (sink.size() < kMaxExecOutput) sink.append(buf.data(), static_cast<std::size_t>(n));
+          continue;
+        }
+        if (n == 0 || n == LIBSSH2_ERROR_EAGAIN) break;
+        return core::unexpected{library_error(n, "reading the remote command's output")};
+      }
+    }
+    if (libssh2_channel_eof(ch) != 0) break;
+    if (got_data) continue;
+    if (const auto stop = ssh_->wait(deadline, cancel)) {
+      ssh_->mark_broken("interrupted while a remote command ran");
+      return core::unexpected{interrupted(*stop, "running the remote command")};
+    }
+  }
+  rc = ssh_->pump([&] { return libssh2_channel_close(ch); }, deadline, cancel);
+  if (!rc) return core::unexpected{interrupted(rc.error(), "closing the SSH channel")};
+  if (rc.value() != 0 && is_transport_error(rc.value())) {
+    return core::unexpected{library_error(rc.value(), "closing the SSH channel")};
+  }
+  rc = ssh_->pump([&] { return libssh2_channel_wait_closed(ch); }, deadline, cancel);
+  if (!rc) return core::unexpected{interrupted(rc.error(), "closing the SSH channel")};
+  if (rc.value() != 0 && is_transport_error(rc.value())) {
+    return core::unexpected{library_error(rc.value(), "closing the SSH channel")};
+  }
+  // libssh2 1.10 returns 0 also when no exit-status arrived; OpenSSH always sends exit-status or
+  // exit-signal, and the exit-signal case is caught here.
+  result.exit_status = libssh2_channel_get_exit_status(ch);
+  char* signal_name = nullptr;
+  std::size_t signal_len = 0;
+  if (libssh2_channel_get_exit_signal(ch, &signal_name, &signal_len, nullptr, nullptr, nullptr, nullptr) == 0 &&
+      signal_name != nullptr) {
+    const std::string name(signal_name, signal_len);
+    libssh2_free(s, signal_name);
+    result.exit_status = signal_exit_status(name);
+    result.err += "[remote command killed by signal " + name + "]\n";
+  }
+  return result;
+}
+
+std::optional<RemoteError> Libssh2BoardSession::ensure_sftp(const core::Deadline& deadline,
+                                                           const core::CancelToken& cancel) {
+  if (sftp_ != nullptr) return std::nullopt;
+  const auto rc = ssh_->pump(
+      [&] {
+        sftp_ = libssh2_sftp_init(ssh_->get());
+        if (sftp_ != nullptr) return 0;
+        const int e = ssh_->last_errno();
+        return e == 0 ? LIBSSH2_ERROR_CHANNEL_FAILURE : e;
+      },
+      deadline, cancel);
+  if (!rc) return interrupted(rc.error(), "starting SFTP");
+  if (rc.value() != 0) {
+    auto e = library_error(rc.value(), "starting SFTP");
+    if (e.kind == Kind::failure) {
+      e.message += " (the board's sshd has no SFTP subsystem: add 'Subsystem sftp /usr/lib/openssh/sftp-server' "
+                   "to /etc/ssh/sshd_config, or install openssh-sftp-server with Dropbear)";
+    }
+    return e;
+  }
+  return std::nullopt;
+}
+
+std::optional<RemoteError> Libssh2BoardSession::upload(const std::string& local_path, const std::string& remote_path,
+                                                      const ports::UploadProgress& progress,
+                                                      const core::Deadline& deadline, const core::CancelToken& cancel) {
+  if (auto e = usable()) return e;
+  std::unique_ptr<std::FILE, FileCloser> local(std::fopen(local_path.c_str(), "rb"));
+  if (!local) return RemoteError{Kind::failure, "cannot read " + local_path + ": " + std::strerror(errno)};
+  if (std::fseek(local.get(), 0, SEEK_END) != 0) return RemoteError{Kind::failure, "cannot size " + local_path};
+  const long size = std::ftell(local.get());
+  if (size < 0) return RemoteError{Kind::failure, "cannot size " + local_path};
+  std::rewind(local.get());
+  const auto total = static_cast<std::uint64_t>(size);
+
+  ssh_->keepalive();
+  if (auto e = ensure_sftp(deadline, cancel)) return e;
+
+  LIBSSH2_SFTP_HANDLE* handle = nullptr;
+  const auto opened = ssh_->pump(
+      [&] {
+        handle = libssh2_sftp_open_ex(sftp_, remote_path.c_str(), static_cast<unsigned>(remote_path.size()),
+                                      LIBSSH2_FXF_WRITE | LIBSSH2_FXF_CREAT | LIBSSH2_FXF_TRUNC, 0644,
+                                      LIBSSH2_SFTP_OPENFILE);
+        if (handle != nullptr) return 0;
+        const int e = ssh_->last_errno();
+        return e == 0 ? LIBSSH2_ERROR_SFTP_PROTOCOL : e;
+      },
+      deadline, cancel);
+  if (!opened) return interrupted(opened.error(), "creating " + remote_path);
+  if (opened.value() != 0) return sftp_error(opened.value(), "creating " + remote_path, remote_path, total, deadline, cancel);
+
+  auto error = upload_open(handle, local.get(), total, remote_path, progress, deadline, cancel);
+  if (ssh_->broken()) return error;  // the handle dies with the session
+  // Close even after an error so the server releases the file; a close error matters only when all
+  // else went well (a delayed ENOSPC can surface here).
+  const auto closed = ssh_->pump([&] { return libssh2_sftp_close_handle(handle); },
+                                 error ? deadline.within(core::Millis{1000}) : deadline, cancel);
+  if (error) return error;
+  if (!closed) return interrupted(closed.error(), "closing " + remote_path);
+  if (closed.value() != 0) return sftp_error(closed.value(), "closing " + remote_path, remote_path, 0, deadline, cancel);
+  if (fsync_unsupported_) {
+    // The server lacks fsync@openssh.com (Dropbear, OpenSSH < 6.3): flush the whole file system instead.
+    auto synced = exec("sync", deadline, cancel);
+    if (!synced) return synced.error();
+  }
+  return std::nullopt;
+}
+
+std::optional<RemoteError> Libssh2BoardSession::upload_open(LIBSSH2_SFTP_HANDLE* handle, std::FILE* local,
+                                                           std::uint64_t total, const std::string& remote_path,
+                                                           const ports::UploadProgress& progress,
+                                                           const core::Deadline& deadline,
+                                                           const core::CancelToken& cancel) {
+  // window[begin, end) holds the bytes from the first unacknowledged one on; libssh2 remembers which of
+  // them it already queued and skips those, so only new bytes are appended behind them.
+  std::vector<char> window(2 * kUploadWindow);
+  std::size_t begin = 0;
+  std::size_t end = 0;
+  std::uint64_t acked = 0;
+  bool eof = false;
+  if (progress) progress(0, total);
+  while (acked < total) {
+    if (!eof && end - begin < kUploadWindow) {
+      if (begin > 0) {
+        std::memmove(window.data(), window.data() + begin, end - begin);
+        end -= begin;
+        begin = 0;
+      }
+      const std::size_t want = kUploadWindow - end;
+      const std::size_t got = std::fread(window.data() + end, 1, want, local);
+      end += got;
+      if (got < want) {
+        if (std::ferror(local) != 0) return RemoteError{Kind::failure, "reading the local image failed"};
+        eof = true;
+      }
+    }
+    if (end == begin) return RemoteError{Kind::failure, "the local image shrank while it was uploaded"};
+    const auto written = ssh_->pump([&] { return libssh2_sftp_write(handle, window.data() + begin, end - begin); },
+                                    deadline, cancel);
+    if (!written) return interrupted(written.error(), "writing " + remote_path);
+    if (written.value() < 0) {
+      return sftp_error(written.value(), "writing " + remote_path, remote_path, total - acked, deadline, cancel);
+    }
+    begin += static_cast<std::size_t>(written.value());
+    acked += static_cast<std::uint64_t>(written.value());
+    if (progress && written.value() > 0) progress(acked, total);
+  }
+  const auto synced = ssh_->pump([&] { return libssh2_sftp_fsync(handle); }, deadline, cancel);
+  if (!synced) return interrupted(synced.error(), "syncing " + remote_path);
+  if (synced.value() != 0) {
+    if (synced.value() == LIBSSH2_ERROR_SFTP_PROTOCOL && libssh2_sftp_last_error(sftp_) == LIBSSH2_FX_OP_UNSUPPORTED) {
+      fsync_unsupported_ = true;
+    } else {
+      return sftp_error(synced.value(), "syncing " + remote_path, remote_path, 0, deadline, cancel);
+    }
+  }
+  return std::nullopt;
+}
+
+core::expected<ports::RemoteFileInfo, RemoteError> Libssh2BoardSession::stat(const std::string& remote_path,
+                                                                             const core::Deadline& deadline,
+                                                                             const core::CancelToken& cancel) {
+  if (auto e = usable()) return core::unexpected{*e};
+  ssh_->keepalive();
+  if (auto e = ensure_sftp(deadline, cancel)) return core::unexpected{*e};
+  LIBSSH2_SFTP_ATTRIBUTES attrs{};
+  const auto rc = ssh_->pump(
+      [&] {
+        return libssh2_sftp_stat_ex(sftp_, remote_path.c_str(), static_cast<unsigned>(remote_path.size()),
+                                    LIBSSH2_SFTP_STAT, &attrs);
+      },
+      deadline, cancel);
+  if (!rc) return core::unexpected{interrupted(rc.error(), "reading the attributes of " + remote_path)};
+  if (rc.value() != 0) {
+    return core::unexpected{sftp_error(rc.value(), "reading the attributes of " + remote_path, remote_path, 0, deadline, cancel)};
+  }
+  ports::RemoteFileInfo info;
+  info.size = (attrs.flags & LIBSSH2_SFTP_ATTR_SIZE) != 0 ? attrs.filesize : 0;
+  info.permissions = (attrs.flags & LIBSSH2_SFTP_ATTR_PERMISSIONS) != 0 ? static_cast<std::uint32_t>(attrs.permissions) : 0;
+  return info;
+}
+
+std::optional<RemoteError> Libssh2BoardSession::remove(const std::string& remote_path, const core::Deadline& deadline,
+                                                      const core::CancelToken& cancel) {
+  if (auto e = usable()) return e;
+  ssh_->keepalive();
+  if (auto e = ensure_sftp(deadline, cancel)) return e;
+  const auto rc = ssh_->pump(
+      [&] { return libssh2_sftp_unlink_ex(sftp_, remote_path.c_str(), static_cast<unsigned>(remote_path.size())); },
+      deadline, cancel);
+  if (!rc) return interrupted(rc.error(), "removing " + remote_path);
+  if (rc.value() != 0) return sftp_error(rc.value(), "removing " + remote_path, remote_path, 0, deadline, cancel);
+  return std::nullopt;
+}
+
+std::optional<RemoteError> Libssh2BoardSession::rename(const std::string& from, const std::string& to,
+                                                      const core::Deadline& deadline, const core::CancelToken& cancel) {
+  // Not SSH_FXP_RENAME: OpenSSH's sftp-server implements it with link()+unlink() and fails when `to`
+  // exists (the overwrite flags are SFTP v5, ignored by a v3 server), and libssh2 1.10 has no
+  // posix-rename@openssh.com (libssh2_sftp_posix_rename_ex arrived in 1.11.1). `mv -f` on one file
+  // system is rename(2): atomic replacement. Both paths are shell-quoted; `--` stops option parsing.
+  const std::string command = "LC_ALL=C mv -f -- " + ports::shell_quote(from) + " " + ports::shell_quote(to);
+  auto ran = exec(command, deadline, cancel);
+  if (!ran) return ran.error();
+  if (ran.value().exit_status == 0) return std::nullopt;
+  std::string text = ran.value().err;
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  if (text.empty()) text = "mv exited with status " + std::to_string(ran.value().exit_status);
+  return RemoteError{kind_from_message(text), "renaming " + from + " to " + to + ": " + text};
+}
+
+}  // namespace stm32mp::adapters::libssh2

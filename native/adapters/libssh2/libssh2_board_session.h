@@ -1,0 +1,64 @@
+#pragma once
+#include <libssh2.h>
+#include <libssh2_sftp.h>
+
+#include <memory>
+
+#include "adapters/libssh2/ssh_session.h"
+#include "ports/board_session.h"
+
+namespace stm32mp::adapters::libssh2 {
+
+// The BoardSession of a run: one authenticated libssh2 session, one SFTP channel opened on first use
+// and reused by every remote step. Not thread-safe (the runner calls it from one thread); the cancel
+// token may be set from any thread. After a timeout or cancel in the middle of an operation the
+// session is broken and every later call fails fast with Kind::disconnected.
+class Libssh2BoardSession final : public ports::BoardSession {
+ public:
+  explicit Libssh2BoardSession(std::unique_ptr<SshSession> ssh);
+  ~Libssh2BoardSession() override;
+  Libssh2BoardSession(const Libssh2BoardSession&) = delete;
+  Libssh2BoardSession& operator=(const Libssh2BoardSession&) = delete;
+
+  [[nodiscard]] core::expected<ports::ExecResult, ports::RemoteError> exec(const std::string& command,
+                                                                           const core::Deadline& deadline,
+                                                                           const core::CancelToken& cancel) override;
+  [[nodiscard]] std::optional<ports::RemoteError> upload(const std::string& local_path, const std::string& remote_path,
+                                                         const ports::UploadProgress& progress,
+                                                         const core::Deadline& deadline,
+                                                         const core::CancelToken& cancel) override;
+  [[nodiscard]] core::expected<ports::RemoteFileInfo, ports::RemoteError> stat(const std::string& remote_path,
+                                                                               const core::Deadline& deadline,
+                                                                               const core::CancelToken& cancel) override;
+  [[nodiscard]] std::optional<ports::RemoteError> remove(const std::string& remote_path, const core::Deadline& deadline,
+                                                         const core::CancelToken& cancel) override;
+  [[nodiscard]] std::optional<ports::RemoteError> rename(const std::string& from, const std::string& to,
+                                                         const core::Deadline& deadline,
+                                                         const core::CancelToken& cancel) override;
+
+  // True once an upload found that the server lacks fsync@openssh.com (then `sync` is run instead).
+  [[nodiscard]] bool fsync_unsupported() const { return fsync_unsupported_; }
+
+ private:
+  [[nodiscard]] std::optional<ports::RemoteError> usable() const;
+  [[nodiscard]] std::optional<ports::RemoteError> ensure_sftp(const core::Deadline& deadline,
+                                                              const core::CancelToken& cancel);
+  [[nodiscard]] ports::RemoteError interrupted(Interrupt why, const std::string& what) const;
+  [[nodiscard]] ports::RemoteError library_error(long long rc, const std::string& what);
+  // Maps the SFTP status of a failed request on `path`. OpenSSH's sftp-server reports ENOSPC and EROFS
+  // both as SSH_FX_FAILURE, so a FAILURE is told apart by a statvfs of the file's directory.
+  [[nodiscard]] ports::RemoteError sftp_error(long long rc, const std::string& what, const std::string& path,
+                                              std::uint64_t bytes_needed, const core::Deadline& deadline,
+                                              const core::CancelToken& cancel);
+  [[nodiscard]] std::optional<ports::RemoteError> upload_open(LIBSSH2_SFTP_HANDLE* handle, std::FILE* local,
+                                                              std::uint64_t total, const std::string& remote_path,
+                                                              const ports::UploadProgress& progress,
+                                                              const core::Deadline& deadline,
+                                                              const core::CancelToken& cancel);
+
+  std::unique_ptr<SshSession> ssh_;
+  LIBSSH2_SFTP* sftp_ = nullptr;
+  bool fsync_unsupported_ = false;
+};
+
+}  // namespace stm32mp::adapters::libssh2

@@ -1,0 +1,383 @@
+#include "adapters/libssh2/ssh_authenticator.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "adapters/libssh2/known_hosts.h"
+#include "adapters/libssh2/private_key_file.h"
+
+namespace stm32mp::adapters::libssh2 {
+namespace {
+
+using Kind = ports::SshFailure::Kind;
+
+// Handed to the keyboard-interactive callback through the session's abstract pointer.
+struct KbdContext {
+  const std::string* password = nullptr;
+  int rounds = 0;
+};
+
+void kbd_callback(const char* /*name*/, int /*name_len*/, const char* /*instruction*/, int /*instruction_len*/,
+                  int num_prompts, const LIBSSH2_USERAUTH_KBDINT_PROMPT* prompts,
+                  LIBSSH2_USERAUTH_KBDINT_RESPONSE* responses, void** abstract) {
+  auto* ctx = abstract != nullptr ? static_cast<KbdContext*>(*abstract) : nullptr;
+  if (ctx != nullptr) ++ctx->rounds;
+  for (int i = 0; i < num_prompts; ++i) {
+    // Only hidden prompts get the password, and only in the first rounds: a server that keeps asking
+    // gets empty answers instead of the secret over and over.
+    const bool answer = ctx != nullptr && ctx->password != nullptr && prompts[i].echo == 0 && ctx->rounds <= 2;
+    const std::string& text = answer ? *ctx->password : std::string();
+    // libssh2 frees the responses with its free function (the default: free()).
+    auto* copy = static_cast<char*>(std::malloc(text.size() + 1));
+    if (copy == nullptr) {
+      responses[i].text = nullptr;
+      responses[i].length = 0;
+      continue;
+    }
+    std::memcpy(copy, text.data(), text.size());
+    copy[text.size()] = '\0';
+    responses[i].text = copy;
+    responses[i].length = static_cast<unsigned int>(text.size());
+  }
+}
+
+bool offers(const std::string& methods, const std::string& method) {
+  std::size_t pos = 0;
+  while (pos <= methods.size()) {
+    const auto comma = methods.find(',', pos);
+    const auto token = methods.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+    if (token == method) return true;
+    if (comma == std::string::npos) break;
+    pos = comma + 1;
+  }
+  return false;
+}
+
+std::string key_type_of_blob(const unsigned char* blob, std::size_t len) {
+  if (blob == nullptr || len < 4) return "unknown";
+  const std::size_t n = (std::size_t{blob[0]} << 24) | (std::size_t{blob[1]} << 16) | (std::size_t{blob[2]} << 8) | blob[3];
+  if (n > len - 4) return "unknown";
+  return std::string(reinterpret_cast<const char*>(blob + 4), n);
+}
+
+class Attempts {
+ public:
+  Attempts(SshSession& ssh, const ports::SshOptions& o, ports::SshFacts& f, const core::Deadline& d,
+           const core::CancelToken& c)
+      : ssh_(ssh), o_(o), facts_(f), deadline_(d), cancel_(c) {}
+
+  std::optional<ports::SshFailure> run();
+
+ private:
+  enum class Outcome { success, refused, denied_after_accept, unusable, stop };
+
+  Outcome classify_key(long long rc, const std::string& type, const std::string& what);
+  Outcome try_file(const std::string& path, bool explicit_identity);
+  Outcome try_agent();
+  Outcome try_password();
+  Outcome try_keyboard_interactive();
+  void note(const std::string& text) {
+    if (!facts_.auth_tried.empty()) facts_.auth_tried += "; ";
+    facts_.auth_tried += text;
+  }
+  ports::SshFailure fail(Kind kind, std::string message) const { return ports::SshFailure{kind, std::move(message), facts_}; }
+  [[nodiscard]] ports::SshFailure verdict() const;
+
+  SshSession& ssh_;
+  const ports::SshOptions& o_;
+  ports::SshFacts& facts_;
+  const core::Deadline& deadline_;
+  const core::CancelToken& cancel_;
+  std::optional<ports::SshFailure> stopped_;  // interrupt or lost connection
+  bool denied_after_accept_ = false;
+  bool rsa_refused_ = false;
+  bool other_key_refused_ = false;
+  bool password_refused_ = false;
+  std::string identity_problem_;
+  bool tried_something_ = false;
+};
+
+Attempts::Outcome Attempts::classify_key(long long rc, const std::string& type, const std::string& what) {
+  tried_something_ = true;
+  switch (rc) {
+    case 0:
+      note(what + " (" + type + "): accepted");
+      return Outcome::success;
+    case LIBSSH2_ERROR_PUBLICKEY_UNVERIFIED:
+      // The server answered PK_OK to the key, then refused the signed request: the key is authorised
+      // but the login is not (OpenSSH: PermitRootLogin no, or a forced restriction).
+      denied_after_accept_ = true;
+      note(what + " (" + type + "): key accepted, login refused");
+      return Outcome::denied_after_accept;
+    case LIBSSH2_ERROR_AUTHENTICATION_FAILED:
+      (type == "ssh-rsa" ? rsa_refused_ : other_key_refused_) = true;
+      note(what + " (" + type + "): refused");
+      return Outcome::refused;
+    case LIBSSH2_ERROR_FILE:
+      note(what + ": unusable (" + ssh_.last_error() + ")");
+      return Outcome::unusable;
+    default:
+      if (is_transport_error(rc)) {
+        note(what + ": connection closed by the server");
+        stopped_ = fail(Kind::disconnected, "the server closed the connection during authentication: " + ssh_.last_error());
+        return Outcome::stop;
+      }
+      note(what + " (" + type + "): " + ssh_.last_error());
+      other_key_refused_ = true;
+      return Outcome::refused;
+  }
+}
+
+Attempts::Outcome Attempts::try_file(const std::string& path, bool explicit_identity) {
+  const PrivateKeyInfo info = inspect_private_key(path);
+  if (facts_.identity.empty() || explicit_identity) {
+    facts_.identity = path;
+    facts_.identity_type = info.readable ? info.type : "";
+  }
+  if (!info.readable) {
+    note("key file " + path + ": unusable (" + info.problem + ")");
+    if (explicit_identity) identity_problem_ = info.problem;
+    return Outcome::unusable;
+  }
+  if (info.encrypted) {
+    const std::string why = path + " is protected by a passphrase; load it into ssh-agent (ssh-add " + path + ")";
+    note("key file " + path + ": skipped (passphrase)");
+    if (explicit_identity) identity_problem_ = why;
+    return Outcome::unusable;
+  }
+  const auto rc = ssh_.pump(
+      [&] {
+        return libssh2_userauth_publickey_fromfile_ex(ssh_.get(), o_.user.c_str(), static_cast<unsigned>(o_.user.size()),
+                                                      nullptr, path.c_str(), "");
+      },
+      deadline_, cancel_);
+  if (!rc) {
+    stopped_ = fail(rc.error() == Interrupt::cancelled ? Kind::cancelled : Kind::timeout,
+                    "authentication with " + path + " did not finish");
+    return Outcome::stop;
+  }
+  const auto outcome = classify_key(rc.value(), info.type, "key file " + path);
+  if (outcome == Outcome::unusable && explicit_identity) identity_problem_ = ssh_.last_error();
+  if (outcome == Outcome::success) {
+    facts_.identity = path;
+    facts_.identity_type = info.type;
+    facts_.auth_method = "publickey (" + path + ")";
+  }
+  return outcome;
+}
+
+Attempts::Outcome Attempts::try_agent() {
+  LIBSSH2_AGENT* agent = libssh2_agent_init(ssh_.get());
+  if (agent == nullptr) return Outcome::unusable;
+  struct AgentFree {
+    LIBSSH2_AGENT* a;
+    ~AgentFree() {
+      libssh2_agent_disconnect(a);
+      libssh2_agent_free(a);
+    }
+  } guard{agent};
+  // The agent is a local Unix socket; libssh2 talks to it with blocking I/O (not bounded by our deadline).
+  if (libssh2_agent_connect(agent) != 0 || libssh2_agent_list_identities(agent) != 0) {
+    note("ssh-agent: not reachable");
+    return Outcome::unusable;
+  }
+  libssh2_agent_publickey* prev = nullptr;
+  libssh2_agent_publickey* id = nullptr;
+  int keys = 0;
+  Outcome last = Outcome::unusable;
+  while (libssh2_agent_get_identity(agent, &id, prev) == 0) {
+    prev = id;
+    ++keys;
+    const std::string type = key_type_of_blob(id->blob, id->blob_len);
+    const std::string what = std::string("ssh-agent key ") + (id->comment != nullptr ? id->comment : "");
+    const auto rc = ssh_.pump([&] { return libssh2_agent_userauth(agent, o_.user.c_str(), id); }, deadline_, cancel_);
+    if (!rc) {
+      stopped_ = fail(rc.error() == Interrupt::cancelled ? Kind::cancelled : Kind::timeout,
+                      "authentication with the ssh-agent key did not finish");
+      return Outcome::stop;
+    }
+    last = classify_key(rc.value(), type, what);
+    if (last == Outcome::success) {
+      facts_.auth_method = "publickey (ssh-agent)";
+      facts_.identity_type = type;
+      return last;
+    }
+    if (last == Outcome::stop) return last;
+  }
+  if (keys == 0) note("ssh-agent: no keys");
+  return last;
+}
+
+Attempts::Outcome Attempts::try_password() {
+  tried_something_ = true;
+  const auto rc = ssh_.pump(
+      [&] {
+        return libssh2_userauth_password_ex(ssh_.get(), o_.user.c_str(), static_cast<unsigned>(o_.user.size()),
+                                            o_.password.c_str(), static_cast<unsigned>(o_.password.size()), nullptr);
+      },
+      deadline_, cancel_);
+  if (!rc) {
+    stopped_ = fail(rc.error() == Interrupt::cancelled ? Kind::cancelled : Kind::timeout,
+                    "password authentication did not finish");
+    return Outcome::stop;
+  }
+  if (rc.value() == 0) {
+    note("password: accepted");
+    facts_.auth_method = "password";
+    return Outcome::success;
+  }
+  if (is_transport_error(rc.value())) {
+    stopped_ = fail(Kind::disconnected, "the server closed the connection during authentication: " + ssh_.last_error());
+    return Outcome::stop;
+  }
+  note(rc.value() == LIBSSH2_ERROR_PASSWORD_EXPIRED ? "password: expired" : "password: refused");
+  password_refused_ = true;
+  return Outcome::refused;
+}
+
+Attempts::Outcome Attempts::try_keyboard_interactive() {
+  tried_something_ = true;
+  KbdContext ctx{&o_.password, 0};
+  void** abstract = libssh2_session_abstract(ssh_.get());
+  *abstract = &ctx;
+  const auto rc = ssh_.pump(
+      [&] {
+        return libssh2_userauth_keyboard_interactive_ex(ssh_.get(), o_.user.c_str(),
+                                                        static_cast<unsigned>(o_.user.size()), kbd_callback);
+      },
+      deadline_, cancel_);
+  *abstract = nullptr;  // ctx dies here; no callback may reach it later
+  if (!rc) {
+    stopped_ = fail(rc.error() == Interrupt::cancelled ? Kind::cancelled : Kind::timeout,
+                    "keyboard-interactive authentication did not finish");
+    return Outcome::stop;
+  }
+  if (rc.value() == 0) {
+    note("keyboard-interactive: accepted");
+    facts_.auth_method = "keyboard-interactive";
+    return Outcome::success;
+  }
+  if (is_transport_error(rc.value())) {
+    stopped_ = fail(Kind::disconnected, "the server closed the connection during authentication: " + ssh_.last_error());
+    return Outcome::stop;
+  }
+  note("keyboard-interactive: refused");
+  password_refused_ = true;
+  return Outcome::refused;
+}
+
+ports::SshFailure Attempts::verdict() const {
+  const std::string who = o_.user + "@" + o_.host;
+  if (denied_after_accept_) {
+    if (o_.user == "root") {
+      return fail(Kind::root_login_refused, "the server accepted the key but does not allow root to log in");
+    }
+    return fail(Kind::key_rejected, "the server accepted the key but refused the login of " + o_.user);
+  }
+  if (!identity_problem_.empty()) return fail(Kind::identity_unusable, identity_problem_);
+  if (rsa_refused_ && !other_key_refused_ && !password_refused_) {
+    const int version = openssh_version(facts_.server_banner);
+    if (version == 0 || version >= 88) {
+      return fail(Kind::rsa_sha1_rejected,
+                  "the RSA key was refused; libssh2 " LIBSSH2_VERSION " signs RSA only with ssh-rsa (SHA-1), which "
+                  "OpenSSH 8.8 and later reject by default");
+    }
+  }
+  if (password_refused_) return fail(Kind::password_rejected, "the server refused the password for " + who);
+  if (rsa_refused_ || other_key_refused_) return fail(Kind::key_rejected, "the server refused every key offered for " + who);
+  return fail(Kind::no_method, "no authentication method left: the server offers " + facts_.auth_methods_offered +
+                                   (tried_something_ ? "" : "; no key file, no ssh-agent key and no password to offer"));
+}
+
+std::optional<ports::SshFailure> Attempts::run() {
+  const auto started = core::SteadyClock::now();
+  const auto finish = [&] {
+    facts_.auth_ms = std::chrono::duration_cast<core::Millis>(core::SteadyClock::now() - started).count();
+  };
+  std::string methods;
+  const auto listed = ssh_.pump(
+      [&] {
+        const char* list = libssh2_userauth_list(ssh_.get(), o_.user.c_str(), static_cast<unsigned>(o_.user.size()));
+        if (list != nullptr) {
+          methods = list;
+          return 0;
+        }
+        if (libssh2_userauth_authenticated(ssh_.get()) != 0) return 1;
+        const int e = ssh_.last_errno();
+        return e == 0 ? LIBSSH2_ERROR_PROTO : e;
+      },
+      deadline_, cancel_);
+  if (!listed) {
+    finish();
+    return fail(listed.error() == Interrupt::cancelled ? Kind::cancelled : Kind::timeout,
+                "the server did not list its authentication methods in time");
+  }
+  if (listed.value() == 1) {
+    // The server accepted "none": a development board with an empty root password.
+    facts_.auth_methods_offered = "none";
+    facts_.auth_method = "none";
+    finish();
+    return std::nullopt;
+  }
+  if (listed.value() != 0) {
+    finish();
+    return fail(is_transport_error(listed.value()) ? Kind::disconnected : Kind::failure,
+                "asking the server for its authentication methods failed: " + ssh_.last_error());
+  }
+  facts_.auth_methods_offered = methods;
+
+  const auto done = [&](Outcome r) { return r == Outcome::success || r == Outcome::stop; };
+  Outcome r = Outcome::unusable;
+  if (offers(methods, "publickey")) {
+    const bool agent = o_.use_agent && std::getenv("SSH_AUTH_SOCK") != nullptr;
+    if (!o_.identity.empty()) {
+      r = try_file(o_.identity, true);
+      if (!done(r) && agent) r = try_agent();
+    } else {
+      if (agent) r = try_agent();
+      const char* home = std::getenv("HOME");
+      for (const char* name : {"id_ed25519", "id_ecdsa", "id_rsa"}) {
+        if (done(r) || home == nullptr) break;
+        const std::string path = std::string(home) + "/.ssh/" + name;
+        std::error_code ec;
+        if (std::filesystem::exists(path, ec)) r = try_file(path, false);
+      }
+    }
+  }
+  if (!done(r) && !o_.password.empty() && offers(methods, "password")) r = try_password();
+  if (!done(r) && !o_.password.empty() && offers(methods, "keyboard-interactive")) r = try_keyboard_interactive();
+  finish();
+  if (r == Outcome::success) return std::nullopt;
+  if (r == Outcome::stop && stopped_) {
+    // A server that hangs up after refusals (MaxAuthTries) is diagnosed by the refusals.
+    if (stopped_->kind == Kind::disconnected && tried_something_ &&
+        (denied_after_accept_ || rsa_refused_ || other_key_refused_ || password_refused_)) {
+      return verdict();
+    }
+    stopped_->facts = facts_;
+    return stopped_;
+  }
+  return verdict();
+}
+
+}  // namespace
+
+int openssh_version(const std::string& banner) {
+  static const std::regex kVersion(R"(OpenSSH_(\d+)\.(\d+))");
+  std::smatch m;
+  if (!std::regex_search(banner, m, kVersion)) return 0;
+  return std::stoi(m[1].str()) * 10 + std::min(9, std::stoi(m[2].str()));
+}
+
+std::optional<ports::SshFailure> authenticate(SshSession& ssh, const ports::SshOptions& options, ports::SshFacts& facts,
+                                              const core::Deadline& deadline, const core::CancelToken& cancel) {
+  Attempts attempts(ssh, options, facts, deadline, cancel);
+  return attempts.run();
+}
+
+}  // namespace stm32mp::adapters::libssh2
