@@ -1,0 +1,85 @@
+#include "remote/memory_map.h"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace stm32mp::remote {
+namespace {
+
+bool starts_with(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
+
+bool all_fit(const std::vector<LoadSegment>& segments, const std::vector<MemRegion>& regions,
+             std::vector<LoadSegment>* outside) {
+  bool ok = true;
+  for (const auto& s : segments) {
+    const bool in = std::any_of(regions.begin(), regions.end(), [&](const MemRegion& r) { return r.contains(s.paddr, s.memsz); });
+    if (!in) {
+      ok = false;
+      if (outside != nullptr) outside->push_back(s);
+    }
+  }
+  return ok;
+}
+
+}  // namespace
+
+std::string hex(std::uint64_t v) {
+  char b[24];
+  std::snprintf(b, sizeof b, "0x%llx", static_cast<unsigned long long>(v));
+  return b;
+}
+
+std::string region_owner(const std::string& node) {
+  if (starts_with(node, "cm33")) return "m33";
+  if (starts_with(node, "cm0")) return "m0";
+  if (starts_with(node, "mcuram") || starts_with(node, "retram") || starts_with(node, "cm4")) return "m4";
+  if (starts_with(node, "op-tee") || starts_with(node, "optee") || starts_with(node, "tfm")) return "secure";
+  return "";
+}
+
+std::vector<MemRegion> regions_for(const std::vector<MemRegion>& all, const std::string& instance) {
+  std::vector<MemRegion> out;
+  for (const auto& r : all) {
+    const auto owner = region_owner(r.node);
+    if (owner == instance || owner.empty()) out.push_back(r);
+  }
+  return out;
+}
+
+SegmentFit check_segments(const std::vector<LoadSegment>& segments, const std::vector<MemRegion>& all,
+                          const std::string& instance) {
+  SegmentFit fit;
+  if (all_fit(segments, regions_for(all, instance), &fit.outside)) return fit;
+  for (const char* other : {"m33", "m0", "m4"}) {
+    if (other == instance) continue;
+    std::vector<MemRegion> own;
+    for (const auto& r : all) {
+      if (region_owner(r.node) == other) own.push_back(r);
+    }
+    if (!own.empty() && all_fit(segments, regions_for(all, other), nullptr)) {
+      fit.fits_instance = other;
+      break;
+    }
+  }
+  return fit;
+}
+
+std::string segments_text(const std::vector<LoadSegment>& segments) {
+  std::string s;
+  for (const auto& seg : segments) {
+    if (!s.empty()) s += ", ";
+    s += hex(seg.paddr) + "+" + hex(seg.memsz);
+  }
+  return s.empty() ? "none" : s;
+}
+
+std::string regions_text(const std::vector<MemRegion>& regions) {
+  std::string s;
+  for (const auto& r : regions) {
+    if (!s.empty()) s += ", ";
+    s += r.node + " [" + hex(r.base) + ".." + hex(r.base + r.size) + ")";
+  }
+  return s.empty() ? "none" : s;
+}
+
+}  // namespace stm32mp::remote

@@ -1,0 +1,34 @@
+#pragma once
+// Which reserved-memory regions a remote processor may load into, and whether an image's segments
+// fit them. The device tree links a processor to its carve-outs by phandle (memory-region), which
+// /proc/device-tree shows only as numbers; ST's DTs name the carve-outs after the core instead
+// (cm33-cube-fw@80100000, cm0-cube-data@200C4000), so ownership is read from the node name.
+#include <string>
+#include <vector>
+
+#include "remote/image_input.h"
+#include "remote/target_facts.h"
+
+namespace stm32mp::remote {
+
+// "m33" for cm33-*, "m0" for cm0-*, "m4" for mcuram*/retram*/cm4*, "secure" for op-tee/tfm, else "".
+[[nodiscard]] std::string region_owner(const std::string& node);
+
+// The regions `instance` may use: its own plus the shared (owner "") ones.
+[[nodiscard]] std::vector<MemRegion> regions_for(const std::vector<MemRegion>& all, const std::string& instance);
+
+struct SegmentFit {
+  std::vector<LoadSegment> outside;  // segments of the image not inside any allowed region
+  std::string fits_instance;         // another instance whose regions hold every segment (F04), or ""
+  [[nodiscard]] bool ok() const { return outside.empty(); }
+};
+
+[[nodiscard]] SegmentFit check_segments(const std::vector<LoadSegment>& segments, const std::vector<MemRegion>& all,
+                                        const std::string& instance);
+
+// "0x80100000+0x1000, …" and "cm33-cube-fw@80100000 [0x80100000..0x80900000), …"
+[[nodiscard]] std::string segments_text(const std::vector<LoadSegment>& segments);
+[[nodiscard]] std::string regions_text(const std::vector<MemRegion>& regions);
+[[nodiscard]] std::string hex(std::uint64_t v);
+
+}  // namespace stm32mp::remote

@@ -1,0 +1,93 @@
+#include "remote/probe_output.h"
+
+#include <algorithm>
+
+namespace stm32mp::remote {
+namespace {
+
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
+
+std::optional<std::string> hex_decode(std::string_view hex) {
+  if (hex.size() % 2 != 0) return std::nullopt;
+  std::string out;
+  out.reserve(hex.size() / 2);
+  for (std::size_t i = 0; i < hex.size(); i += 2) {
+    const int hi = hex_digit(hex[i]);
+    const int lo = hex_digit(hex[i + 1]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    out.push_back(static_cast<char>(hi * 16 + lo));
+  }
+  return out;
+}
+
+core::expected<ProbeOutput, std::string> ProbeOutput::parse(std::string_view text) {
+  ProbeOutput out;
+  std::size_t pos = 0;
+  int line_no = 0;
+  while (pos <= text.size()) {
+    auto end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(pos, end - pos);
+    pos = end + 1;
+    ++line_no;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.empty()) {
+      if (end == text.size()) break;
+      continue;
+    }
+    const auto eq = line.find('=');
+    if (eq == std::string_view::npos || eq == 0) {
+      return core::unexpected{"line " + std::to_string(line_no) + " is not key=value: " + std::string(line.substr(0, 80))};
+    }
+    std::string_view key = line.substr(0, eq);
+    std::string_view value = line.substr(eq + 1);
+    if (key.back() == '#') {
+      key.remove_suffix(1);
+      auto decoded = hex_decode(value);
+      if (!decoded) {
+        return core::unexpected{"line " + std::to_string(line_no) + " (" + std::string(key) + ") has a malformed hex value"};
+      }
+      out.entries_.emplace_back(std::string(key), std::move(*decoded));
+    } else {
+      out.entries_.emplace_back(std::string(key), std::string(value));
+    }
+    if (end == text.size()) break;
+  }
+  return out;
+}
+
+std::optional<std::string> ProbeOutput::get(std::string_view key) const {
+  for (auto it = entries_.rbegin(); it != entries_.rend(); ++it) {
+    if (it->first == key) return it->second;
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> ProbeOutput::get_all(std::string_view key) const {
+  std::vector<std::string> values;
+  for (const auto& [k, v] : entries_) {
+    if (k == key) values.push_back(v);
+  }
+  return values;
+}
+
+std::string ProbeOutput::value_or(std::string_view key, std::string fallback) const {
+  auto v = get(key);
+  return v ? *v : std::move(fallback);
+}
+
+std::string_view probe_shell_prelude() {
+  // LC_ALL=C: byte-wise tools and untranslated error texts (the write errors are matched by text).
+  return "LC_ALL=C; export LC_ALL\n"
+         "h() { od -An -v -tx1 | tr -d ' \\n'; }\n"
+         "x() { printf '%s#=' \"$1\"; if [ -r \"$2\" ]; then h < \"$2\" 2>/dev/null; fi; echo; }\n";
+}
+
+}  // namespace stm32mp::remote

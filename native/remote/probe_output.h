@@ -1,0 +1,42 @@
+#pragma once
+// The structured reply of a fixed board-side script: one `key=value` line per fact.
+//
+// Escaping rule (the board's shell has no portable way to escape arbitrary bytes, but every
+// OpenSTLinux image has od and tr): values the script produces itself (numbers, yes/no) are sent
+// plain as `key=value`; anything read from a board file or name (sysfs attributes, device-tree
+// properties, file names, kernel log lines) is sent as `key#=<lowercase hex of the raw bytes>`, so
+// newlines, NULs, quotes or `$()` in a value can never break a line or be mistaken for a key.
+// Keys may repeat (e.g. one `fw.leftover#=` per leftover file).
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/expected.h"
+
+namespace stm32mp::remote {
+
+class ProbeOutput {
+ public:
+  // Parses the whole reply; an error names the first malformed line. Blank lines are ignored.
+  [[nodiscard]] static core::expected<ProbeOutput, std::string> parse(std::string_view text);
+
+  [[nodiscard]] std::optional<std::string> get(std::string_view key) const;  // last value of key
+  [[nodiscard]] std::vector<std::string> get_all(std::string_view key) const;
+  [[nodiscard]] std::string value_or(std::string_view key, std::string fallback) const;
+  [[nodiscard]] bool has(std::string_view key) const { return get(key).has_value(); }
+  [[nodiscard]] const std::vector<std::pair<std::string, std::string>>& entries() const { return entries_; }
+
+ private:
+  std::vector<std::pair<std::string, std::string>> entries_;
+};
+
+// Lowercase hex ("6d3333") → bytes; nullopt on odd length or a non-hex digit.
+[[nodiscard]] std::optional<std::string> hex_decode(std::string_view hex);
+
+// The shell fragment that defines h (stdin → hex) and x KEY FILE (emits `KEY#=hex-of-file`), shared
+// by every fixed script so that all of them speak the format above.
+[[nodiscard]] std::string_view probe_shell_prelude();
+
+}  // namespace stm32mp::remote

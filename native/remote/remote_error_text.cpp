@@ -1,0 +1,37 @@
+#include "remote/remote_error_text.h"
+
+namespace stm32mp::remote {
+
+const char* kind_name(ports::RemoteError::Kind k) {
+  using K = ports::RemoteError::Kind;
+  switch (k) {
+    case K::timeout: return "timeout";
+    case K::cancelled: return "cancelled";
+    case K::disconnected: return "disconnected";
+    case K::no_space: return "no_space";
+    case K::read_only: return "read_only";
+    case K::permission_denied: return "permission_denied";
+    case K::no_such_file: return "no_such_file";
+    case K::failure: return "failure";
+  }
+  return "failure";
+}
+
+std::string describe(const ports::RemoteError& e) {
+  using K = ports::RemoteError::Kind;
+  std::string words;
+  switch (e.kind) {
+    case K::timeout: words = "timed out"; break;
+    case K::cancelled: words = "cancelled"; break;
+    case K::disconnected: words = "connection lost"; break;
+    case K::no_space: words = "no space left on device"; break;
+    case K::read_only: words = "read-only file system"; break;
+    case K::permission_denied: words = "permission denied"; break;
+    case K::no_such_file: words = "no such file"; break;
+    case K::failure: words = "failed"; break;
+  }
+  if (!e.message.empty()) words += " (" + e.message + ")";
+  return words;
+}
+
+}  // namespace stm32mp::remote

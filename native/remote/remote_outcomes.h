@@ -1,0 +1,23 @@
+#pragma once
+// What the upload and remoteproc steps leave in RunState for the steps after them.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace stm32mp::remote {
+
+struct UploadOutcome {
+  std::string name;         // basename under /lib/firmware (what goes into the firmware attribute)
+  std::string remote_path;
+  bool unchanged = false;   // the board already had identical content: no transfer
+};
+
+struct LoadOutcome {
+  int index = -1;
+  std::string instance;                 // m33
+  std::uint64_t log_position = 0;       // kernel log line count just before `start`
+  std::vector<std::string> start_log;   // lines printed by the start write
+  std::int64_t start_write_ms = 0;      // wall time of the start write round trip
+};
+
+}  // namespace stm32mp::remote

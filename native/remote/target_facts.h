@@ -1,0 +1,52 @@
+#pragma once
+// What the `target` step learned about Linux on the board in its one round trip; later remote
+// steps (upload, remoteproc, verify) read it from RunState.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace stm32mp::remote {
+
+struct RprocInstance {
+  int index = -1;          // N of /sys/class/remoteproc/remoteprocN (not stable across boots: F04)
+  std::string name;        // m33, m0, m4
+  std::string state;       // offline, running, crashed, attached, detached, …
+  std::string firmware;
+  std::string fw_format;   // ELF | TEE on ST kernels; empty when the attribute does not exist
+  std::string recovery;    // enabled | disabled
+};
+
+struct MemRegion {
+  std::string node;        // reserved-memory child node name, e.g. cm33-cube-fw@80100000
+  std::uint64_t base = 0;
+  std::uint64_t size = 0;
+  [[nodiscard]] bool contains(std::uint64_t addr, std::uint64_t len) const {
+    return addr >= base && len <= size && addr - base <= size - len;
+  }
+};
+
+struct TargetFacts {
+  std::string kernel_release;
+  std::string dt_base;                      // /proc/device-tree or /sys/firmware/devicetree/base
+  std::vector<std::string> dt_compatible;
+  std::string dt_model;
+  std::vector<RprocInstance> instances;
+  bool fw_dir_exists = false;
+  std::optional<std::uint64_t> fw_free_bytes;
+  std::string fw_mount;
+  bool fw_read_only = false;
+  bool fw_writable = false;
+  std::vector<std::string> fw_leftovers;    // basenames of .<name>.prelaunch-tmp files from failed uploads
+  std::string firmware_class_path;          // empty when unset
+  bool tee_ta_present = false;
+  bool demo_service_enabled = false;
+  std::vector<MemRegion> reserved_memory;
+  std::uint64_t kernel_log_lines = 0;
+
+  [[nodiscard]] const RprocInstance* find(const std::string& name) const;
+  [[nodiscard]] std::string instance_names() const;  // "remoteproc0=m0, remoteproc1=m33" or "none"
+  [[nodiscard]] bool m33_td() const;                 // compatible names a cm33tdcid device tree
+};
+
+}  // namespace stm32mp::remote

@@ -1,0 +1,182 @@
+#include "remote/target_probe.h"
+
+#include <algorithm>
+#include <charconv>
+
+namespace stm32mp::remote {
+namespace {
+
+// The probe proper. Every value read from the board goes through x/h (hex, see probe_output.h).
+// Plain values are produced by the script itself: numbers and yes/no.
+constexpr std::string_view kProbeBody = R"SH(echo probe.version=1
+printf 'kernel.release#='; uname -r | h; echo
+dt=/proc/device-tree
+[ -d "$dt" ] || dt=/sys/firmware/devicetree/base
+echo "dt.base=$dt"
+x dt.compatible "$dt/compatible"
+x dt.model "$dt/model"
+for d in /sys/class/remoteproc/remoteproc*; do
+  [ -d "$d" ] || continue
+  i=${d#/sys/class/remoteproc/remoteproc}
+  case "$i" in ''|*[!0-9]*) continue ;; esac
+  echo "rproc.$i=present"
+  for a in name state firmware fw_format recovery; do
+    if [ -e "$d/$a" ]; then x "rproc.$i.$a" "$d/$a"; fi
+  done
+done
+f=/lib/firmware
+if [ -d "$f" ]; then echo fw.dir=yes; else echo fw.dir=no; fi
+mp=
+set -- $(df -Pk "$f" 2>/dev/null | tail -n 1)
+if [ $# -ge 6 ]; then echo "fw.avail_kb=$4"; mp=$6; printf 'fw.mount#='; printf '%s' "$mp" | h; echo; fi
+o=$(awk -v m="$mp" '$2 == m { o = $4 } END { print o }' /proc/mounts 2>/dev/null)
+case ",$o," in *,ro,*) echo fw.ro=yes ;; *) echo fw.ro=no ;; esac
+t="$f/.prelaunch-probe"
+if ( : > "$t" ) 2>/dev/null; then rm -f "$t"; echo fw.writable=yes; else echo fw.writable=no; fi
+for t in "$f"/.*.prelaunch-tmp; do
+  if [ -e "$t" ]; then printf 'fw.leftover#='; printf '%s' "${t##*/}" | h; echo; fi
+done
+x fw.class_path /sys/module/firmware_class/parameters/path
+if [ -e /sys/bus/tee/devices/optee-ta-80a4c275-0a47-4905-8285-1486a9771a08 ]; then echo tee.ta=yes; else echo tee.ta=no; fi
+if [ -e /etc/systemd/system/multi-user.target.wants/st-m33firmware-load.service ]; then echo demo.enabled=yes; else echo demo.enabled=no; fi
+r="$dt/reserved-memory"
+x resmem.address_cells "$r/#address-cells"
+x resmem.size_cells "$r/#size-cells"
+n=0
+for d in "$r"/*; do
+  if [ -r "$d/reg" ]; then
+    printf 'resmem.%d.node#=' "$n"; printf '%s' "${d##*/}" | h; echo
+    x "resmem.$n.reg" "$d/reg"
+    n=$((n+1))
+  fi
+done
+echo "kmsg.lines=$(dmesg 2>/dev/null | wc -l | tr -d ' ')"
+echo probe.end=1
+)SH";
+
+std::string trim(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\0' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+template <class T>
+std::optional<T> number(std::string_view text) {
+  T v{};
+  const auto* end = text.data() + text.size();
+  auto [p, ec] = std::from_chars(text.data(), end, v);
+  if (ec != std::errc() || p != end) return std::nullopt;
+  return v;
+}
+
+std::uint32_t be32(std::string_view bytes, std::size_t off) {
+  std::uint32_t v = 0;
+  for (int i = 0; i < 4; ++i) v = (v << 8) | static_cast<unsigned char>(bytes[off + static_cast<std::size_t>(i)]);
+  return v;
+}
+
+int cells_or(const ProbeOutput& out, std::string_view key, int fallback) {
+  auto v = out.get(key);
+  if (!v || v->size() != 4) return fallback;
+  return static_cast<int>(be32(*v, 0));
+}
+
+}  // namespace
+
+const std::string& target_probe_script() {
+  static const std::string script = std::string(probe_shell_prelude()) + std::string(kProbeBody);
+  return script;
+}
+
+const RprocInstance* TargetFacts::find(const std::string& name) const {
+  auto it = std::find_if(instances.begin(), instances.end(), [&](const RprocInstance& r) { return r.name == name; });
+  return it == instances.end() ? nullptr : &*it;
+}
+
+std::string TargetFacts::instance_names() const {
+  if (instances.empty()) return "none";
+  std::string s;
+  for (const auto& r : instances) {
+    if (!s.empty()) s += ", ";
+    s += "remoteproc" + std::to_string(r.index) + "=" + r.name;
+  }
+  return s;
+}
+
+bool TargetFacts::m33_td() const {
+  return std::any_of(dt_compatible.begin(), dt_compatible.end(),
+                     [](const std::string& c) { return c.find("cm33tdcid") != std::string::npos; });
+}
+
+std::vector<MemRegion> parse_reg(const std::string& node, std::string_view reg, int address_cells, int size_cells) {
+  std::vector<MemRegion> regions;
+  if (address_cells < 1 || address_cells > 2 || size_cells < 0 || size_cells > 2) return regions;
+  const std::size_t entry = static_cast<std::size_t>(address_cells + size_cells) * 4;
+  for (std::size_t off = 0; off + entry <= reg.size(); off += entry) {
+    std::uint64_t addr = 0;
+    std::uint64_t size = 0;
+    for (int c = 0; c < address_cells; ++c) addr = (addr << 32) | be32(reg, off + static_cast<std::size_t>(c) * 4);
+    for (int c = 0; c < size_cells; ++c) {
+      size = (size << 32) | be32(reg, off + static_cast<std::size_t>(address_cells + c) * 4);
+    }
+    regions.push_back({node, addr, size});
+  }
+  return regions;
+}
+
+core::expected<TargetFacts, std::string> parse_target_facts(const ProbeOutput& out) {
+  if (out.get("probe.version") != "1") return core::unexpected{std::string("the reply is not from the target probe (no probe.version=1)")};
+  if (!out.has("probe.end")) return core::unexpected{std::string("the reply was cut short (no probe.end line)")};
+  TargetFacts f;
+  f.kernel_release = trim(out.value_or("kernel.release", ""));
+  f.dt_base = out.value_or("dt.base", "");
+  {
+    const auto compat = out.value_or("dt.compatible", "");
+    std::size_t pos = 0;
+    while (pos < compat.size()) {
+      auto end = compat.find('\0', pos);
+      if (end == std::string::npos) end = compat.size();
+      if (end > pos) f.dt_compatible.push_back(compat.substr(pos, end - pos));
+      pos = end + 1;
+    }
+  }
+  f.dt_model = trim(out.value_or("dt.model", ""));
+  for (const auto& [key, value] : out.entries()) {
+    if (key.rfind("rproc.", 0) != 0 || value != "present") continue;
+    auto index = number<int>(std::string_view(key).substr(6));
+    if (!index) continue;
+    const std::string p = key + ".";
+    RprocInstance r;
+    r.index = *index;
+    r.name = trim(out.value_or(p + "name", ""));
+    r.state = trim(out.value_or(p + "state", ""));
+    r.firmware = trim(out.value_or(p + "firmware", ""));
+    r.fw_format = trim(out.value_or(p + "fw_format", ""));
+    r.recovery = trim(out.value_or(p + "recovery", ""));
+    f.instances.push_back(std::move(r));
+  }
+  std::sort(f.instances.begin(), f.instances.end(), [](const auto& a, const auto& b) { return a.index < b.index; });
+  f.fw_dir_exists = out.get("fw.dir") == "yes";
+  if (auto kb = out.get("fw.avail_kb")) {
+    if (auto v = number<std::uint64_t>(*kb)) f.fw_free_bytes = *v * 1024;
+  }
+  f.fw_mount = out.value_or("fw.mount", "");
+  f.fw_read_only = out.get("fw.ro") == "yes";
+  f.fw_writable = out.get("fw.writable") == "yes";
+  f.fw_leftovers = out.get_all("fw.leftover");
+  f.firmware_class_path = trim(out.value_or("fw.class_path", ""));
+  f.tee_ta_present = out.get("tee.ta") == "yes";
+  f.demo_service_enabled = out.get("demo.enabled") == "yes";
+  const int ac = cells_or(out, "resmem.address_cells", 2);
+  const int sc = cells_or(out, "resmem.size_cells", 2);
+  for (int n = 0;; ++n) {
+    const std::string p = "resmem." + std::to_string(n) + ".";
+    auto node = out.get(p + "node");
+    if (!node) break;
+    auto regions = parse_reg(*node, out.value_or(p + "reg", ""), ac, sc);
+    f.reserved_memory.insert(f.reserved_memory.end(), regions.begin(), regions.end());
+  }
+  if (auto lines = out.get("kmsg.lines")) f.kernel_log_lines = number<std::uint64_t>(*lines).value_or(0);
+  return f;
+}
+
+}  // namespace stm32mp::remote

@@ -1,0 +1,263 @@
+#include "steps/remoteproc_step.h"
+
+#include <chrono>
+
+#include "remote/kernel_log_classifier.h"
+#include "remote/memory_map.h"
+#include "remote/remote_error_text.h"
+#include "remote/rproc_commands.h"
+#include "remote/tee_error.h"
+
+namespace stm32mp::steps {
+namespace {
+
+using core::Code;
+using core::Facts;
+using remote::RprocAttr;
+using remote::RprocInstance;
+
+std::string join_lines(const std::vector<std::string>& lines) {
+  std::string s;
+  for (const auto& l : lines) {
+    if (!s.empty()) s += "\n";
+    s += l;
+  }
+  return s;
+}
+
+std::string tee_hex(std::uint32_t v) {
+  char b[16];
+  std::snprintf(b, sizeof b, "%08x", v);
+  return b;
+}
+
+struct Session {
+  ports::BoardSession& board;
+  core::StepControl& control;
+  core::StepReport& report;
+  const std::string& instance;
+  const std::string& image;
+
+  // Runs a fixed command, parses the key=value reply. On failure reports RPC015 (or F20 when the
+  // board vanished right after a start) and returns nullopt.
+  std::optional<remote::ProbeOutput> run(const std::string& command, const char* what, bool after_start = false) {
+    auto reply = board.exec(command, control.deadline, control.cancel);
+    if (!reply) {
+      const auto kind = reply.error().kind;
+      if (after_start && (kind == ports::RemoteError::Kind::disconnected || kind == ports::RemoteError::Kind::timeout)) {
+        report.add(Code::RprocFirewallPanic, {{"instance", instance}, {"image", image}, {"reason", remote::describe(reply.error())}});
+      } else {
+        report.add(Code::RprocCommandFailed, {{"reason", std::string(what) + ": " + remote::describe(reply.error())},
+                                              {"instance", instance}});
+      }
+      return std::nullopt;
+    }
+    auto parsed = remote::ProbeOutput::parse(reply->out);
+    if (!parsed || parsed->get("probe.version") != "1" || !parsed->has("probe.end")) {
+      report.add(Code::RprocCommandFailed,
+                 {{"reason", std::string(what) + ": unexpected reply (" + (parsed ? "cut short" : parsed.error()) + ")"},
+                  {"instance", instance},
+                  {"stderr", reply->err.substr(0, 300)}});
+      return std::nullopt;
+    }
+    return std::move(*parsed);
+  }
+
+  std::optional<remote::WriteOutcome> write(int index, RprocAttr attr, const std::string& value, bool is_start = false) {
+    auto out = run(remote::write_attr_command(index, attr, value), is_start ? "start" : remote::to_string(attr), is_start);
+    if (!out) return std::nullopt;
+    auto w = remote::parse_write_outcome(*out, index);
+    if (!w) {
+      report.add(Code::RprocCommandFailed, {{"reason", w.error()}, {"instance", instance}});
+      return std::nullopt;
+    }
+    return std::move(*w);
+  }
+};
+
+// A refused write: which catalogue entry the kernel log points to.
+void explain(core::StepReport& r, const RemoteprocInputs& in, const RprocInstance& inst, const remote::WriteOutcome& w,
+             RprocAttr attr) {
+  const auto v = remote::classify_kernel_log(w.log, inst.name);
+  const std::string where = "remoteproc" + std::to_string(inst.index) + " (" + inst.name + ")";
+  Facts f{{"instance", where},
+          {"index", std::to_string(inst.index)},
+          {"image", in.firmware_name},
+          {"firmware", in.firmware_name},
+          {"attribute", remote::to_string(attr)},
+          {"errno", w.errno_name.empty() ? "exit " + std::to_string(w.rc) : w.errno_name},
+          {"error_text", w.error_text.empty() ? "(none)" : w.error_text},
+          {"log_cause", remote::to_string(v.cause)}};
+  if (v.boot_error) f.set("boot_error", std::to_string(*v.boot_error));
+  f.set("evidence", v.evidence.empty() ? "(no kernel log lines after the write)" : join_lines(v.evidence));
+  auto add = [&](Code c) { r.add(c, f); };
+  switch (v.cause) {
+    case remote::LogCause::bad_magic: add(Code::RprocBadMagic); return;
+    case remote::LogCause::tee_rejected: {
+      const auto info = remote::decode_tee_error(v.tee_error.value_or(0));
+      f.set("tee_err", tee_hex(v.tee_error.value_or(0)));
+      f.set("tee_name", info.name);
+      f.set("tee_meaning", info.meaning);
+      f.set("image_kind", remote::to_string(in.image_kind));
+      add(in.image_kind == remote::ImageKind::elf ? Code::RprocTeeRejectedUnsigned : Code::RprocTeeRejectedSigned);
+      return;
+    }
+    case remote::LogCause::tee_unavailable:
+      f.set("line", v.evidence.empty() ? "" : v.evidence.back());
+      add(Code::RprocTeeUnavailable);
+      return;
+    case remote::LogCause::wrong_instance:
+      f.set("powered_up", v.powered_up);
+      add(Code::RprocWrongInstance);
+      return;
+    case remote::LogCause::bad_phdr: {
+      const std::uint64_t da = std::strtoull(v.bad_phdr_da.c_str(), nullptr, 16);
+      const std::uint64_t mem = std::strtoull(v.bad_phdr_mem.c_str(), nullptr, 16);
+      const auto fit = remote::check_segments({{da, mem}}, in.reserved_memory, inst.name);
+      f.set("da", v.bad_phdr_da);
+      f.set("mem", v.bad_phdr_mem);
+      f.set("regions", remote::regions_text(remote::regions_for(in.reserved_memory, inst.name)));
+      if (!fit.fits_instance.empty()) {
+        f.set("powered_up", inst.name);
+        f.set("built_for", fit.fits_instance);
+        add(Code::RprocWrongInstance);
+      } else {
+        add(Code::RprocBadSegment);
+      }
+      return;
+    }
+    case remote::LogCause::firmware_not_found:
+      f.set("class_path", in.firmware_class_path.empty() ? "(unset)" : in.firmware_class_path);
+      add(Code::RprocFirmwareNotFound);
+      return;
+    case remote::LogCause::elf_rejected:
+    case remote::LogCause::firmware_unreadable:
+      f.set("detail", v.detail);
+      add(Code::RprocImageRejected);
+      return;
+    case remote::LogCause::busy:
+      f.set("state", w.after ? w.after->state : inst.state);
+      add(Code::RprocBusy);
+      return;
+    case remote::LogCause::firewall_panic: add(Code::RprocFirewallPanic); return;
+    case remote::LogCause::start_failed:
+    case remote::LogCause::none:
+      if (w.errno_name == "EBUSY" && attr == RprocAttr::firmware) {
+        f.set("state", w.after ? w.after->state : inst.state);
+        add(Code::RprocBusy);
+      } else if (w.errno_name == "ENOENT" && attr == RprocAttr::state) {
+        f.set("class_path", in.firmware_class_path.empty() ? "(unset)" : in.firmware_class_path);
+        add(Code::RprocFirmwareNotFound);
+      } else {
+        add(Code::RprocStartFailed);
+      }
+      return;
+  }
+}
+
+}  // namespace
+
+core::StepReport load_firmware(const RemoteprocInputs& in, ports::BoardSession& board, core::StepControl& control,
+                               std::optional<remote::LoadOutcome>& out) {
+  core::StepReport r("remoteproc", "Load through remoteproc");
+  Session s{board, control, r, in.remoteproc, in.firmware_name};
+
+  auto listing = s.run(remote::list_instances_script(), "list instances");
+  if (!listing) return r;
+  const auto instances = remote::parse_instances(*listing);
+  std::optional<RprocInstance> inst;
+  std::string names;
+  for (const auto& i : instances) {
+    names += (names.empty() ? "" : ", ") + ("remoteproc" + std::to_string(i.index) + "=" + i.name);
+    if (i.name == in.remoteproc && !inst) inst = i;
+  }
+  if (!inst) {
+    r.add(Code::RprocInstanceMissing, {{"instance", in.remoteproc}, {"instances", names.empty() ? "none" : names}});
+    return r;
+  }
+  const int index = inst->index;
+  r.observed.set("instance", "remoteproc" + std::to_string(index) + " (" + inst->name + ")");
+  r.observed.set("state_before", inst->state);
+  r.observed.set("firmware_before", inst->firmware);
+
+  // Bring it offline. Each write reports the state after it, so no extra round trip per decision.
+  int stops = 0;
+  bool recovered = false;
+  const std::string recovery_before = inst->recovery;
+  for (int round = 0; inst->state != "offline" && round < in.max_stops + 2; ++round) {
+    std::optional<remote::WriteOutcome> w;
+    if (inst->state == "running" || inst->state == "attached") {
+      if (stops >= in.max_stops) break;
+      ++stops;
+      w = s.write(index, RprocAttr::state, "stop");
+    } else if (inst->state == "detached") {
+      w = s.write(index, RprocAttr::state, "start");  // attach first: detach/stop need an attached core
+    } else if (inst->state == "crashed") {
+      if (recovered) {
+        r.add(Code::RprocCrashedUnrecoverable, {{"instance", inst->name},
+                                                {"index", std::to_string(index)},
+                                                {"reason", "still crashed after 'recover'"}});
+        return r;
+      }
+      recovered = true;
+      w = s.write(index, RprocAttr::recovery, "recover");
+      if (w && w->rc != 0) {
+        r.add(Code::RprocCrashedUnrecoverable,
+              {{"instance", inst->name},
+               {"index", std::to_string(index)},
+               {"reason", "writing 'recover' failed: " + (w->error_text.empty() ? w->errno_name : w->error_text)},
+               {"evidence", join_lines(w->log)}});
+        return r;
+      }
+    } else {
+      break;  // suspended, deleted, invalid: nothing this tool can write changes it
+    }
+    if (!w) return r;
+    if (!w->after) {
+      r.add(Code::RprocInstanceMissing, {{"instance", in.remoteproc}, {"instances", "remoteproc" + std::to_string(index) + " vanished"}});
+      return r;
+    }
+    inst = *w->after;
+  }
+  r.observed.set("stop_requests", std::to_string(stops));
+  if (inst->state != "offline") {
+    r.add(Code::RprocStopIneffective, {{"instance", inst->name},
+                                       {"index", std::to_string(index)},
+                                       {"state", inst->state},
+                                       {"stops", std::to_string(stops)}});
+    return r;
+  }
+  if (recovered) r.add(Code::RprocRecovered, {{"instance", inst->name}, {"recovery", recovery_before}});
+  if (stops > 1) r.add(Code::RprocStopRepeated, {{"instance", inst->name}, {"stops", std::to_string(stops)}});
+
+  auto fw = s.write(index, RprocAttr::firmware, in.firmware_name);
+  if (!fw) return r;
+  if (fw->after && fw->after->name != in.remoteproc) {
+    r.add(Code::RprocWrongInstance, {{"instance", in.remoteproc},
+                                     {"powered_up", fw->after->name},
+                                     {"image", in.firmware_name},
+                                     {"evidence", "remoteproc" + std::to_string(index) + "/name is now " + fw->after->name}});
+    return r;
+  }
+  if (fw->rc != 0) {
+    explain(r, in, *inst, *fw, RprocAttr::firmware);
+    return r;
+  }
+  r.observed.set("firmware", in.firmware_name);
+
+  const auto t0 = std::chrono::steady_clock::now();
+  auto start = s.write(index, RprocAttr::state, "start", true);
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
+  if (!start) return r;
+  r.observed.set("start_ms", std::to_string(ms));
+  r.observed.set("kernel_log_position", std::to_string(start->log_position));
+  if (start->rc != 0) {
+    explain(r, in, *inst, *start, RprocAttr::state);
+    return r;
+  }
+  if (start->after) r.observed.set("state_after", start->after->state);
+  out = remote::LoadOutcome{index, inst->name, start->log_position, start->log, ms};
+  return r;
+}
+
+}  // namespace stm32mp::steps

@@ -1,0 +1,144 @@
+#include "steps/target_step.h"
+
+#include "remote/memory_map.h"
+#include "remote/remote_error_text.h"
+#include "remote/target_probe.h"
+
+namespace stm32mp::steps {
+namespace {
+
+using core::Code;
+using core::Facts;
+
+std::string join(const std::vector<std::string>& items, const char* sep) {
+  std::string s;
+  for (const auto& i : items) {
+    if (!s.empty()) s += sep;
+    s += i;
+  }
+  return s;
+}
+
+void observe(core::StepReport& r, const remote::TargetFacts& f) {
+  r.observed.set("kernel", f.kernel_release);
+  r.observed.set("model", f.dt_model);
+  r.observed.set("compatible", join(f.dt_compatible, ", "));
+  for (const auto& i : f.instances) {
+    r.observed.set("remoteproc" + std::to_string(i.index),
+                   i.name + " " + i.state + " firmware=" + i.firmware +
+                       (i.fw_format.empty() ? "" : " fw_format=" + i.fw_format) + " recovery=" + i.recovery);
+  }
+  if (f.instances.empty()) r.observed.set("remoteprocs", "none");
+  r.observed.set("firmware_dir_free_bytes", f.fw_free_bytes ? std::to_string(*f.fw_free_bytes) : "unknown");
+  r.observed.set("firmware_dir_read_only", f.fw_read_only ? "yes" : "no");
+  r.observed.set("firmware_dir_writable", f.fw_writable ? "yes" : "no");
+  r.observed.set("firmware_class_path", f.firmware_class_path.empty() ? "(unset)" : f.firmware_class_path);
+  r.observed.set("optee_remoteproc_ta", f.tee_ta_present ? "present" : "absent");
+  r.observed.set("demo_service", f.demo_service_enabled ? "enabled" : "disabled");
+  r.observed.set("reserved_memory_regions", std::to_string(f.reserved_memory.size()));
+  r.observed.set("kernel_log_lines", std::to_string(f.kernel_log_lines));
+  if (!f.fw_leftovers.empty()) r.observed.set("firmware_dir_leftovers", join(f.fw_leftovers, ", "));
+}
+
+void predict_image(core::StepReport& r, const TargetInputs& in, const remote::TargetFacts& f,
+                   const remote::RprocInstance& inst) {
+  if (!in.image) {
+    r.observed.set("image_predictions", "skipped (no image given)");
+    return;
+  }
+  const auto& img = *in.image;
+  const bool tee = inst.fw_format == "TEE";
+  const std::string where = "remoteproc" + std::to_string(inst.index) + " (" + inst.name + ")";
+  if (tee && img.kind == remote::ImageKind::elf) {
+    r.add(Code::PlainElfOnTeeInstance, {{"instance", where}, {"image", img.name}, {"fw_format", inst.fw_format}});
+  } else if (!tee && img.kind == remote::ImageKind::signed_image) {
+    r.add(Code::SignedImageOnElfInstance,
+          {{"instance", where}, {"image", img.name}, {"fw_format", inst.fw_format.empty() ? "ELF (no fw_format)" : inst.fw_format}});
+  }
+  if (!img.segments.empty() && !f.reserved_memory.empty()) {
+    const auto fit = remote::check_segments(img.segments, f.reserved_memory, inst.name);
+    if (!fit.ok() && !fit.fits_instance.empty()) {
+      r.add(Code::ImageForOtherCore, {{"instance", inst.name},
+                                      {"other", fit.fits_instance},
+                                      {"segments", remote::segments_text(img.segments)},
+                                      {"image", img.name}});
+    } else if (!fit.ok()) {
+      r.add(Code::SegmentsOutsideCarveOuts,
+            {{"instance", inst.name},
+             {"outside", remote::segments_text(fit.outside)},
+             {"regions", remote::regions_text(remote::regions_for(f.reserved_memory, inst.name))},
+             {"image", img.name}});
+    }
+  }
+  if (f.fw_free_bytes && *f.fw_free_bytes < img.size && !f.fw_read_only) {
+    r.add(Code::FirmwareDirFull,
+          {{"free_bytes", std::to_string(*f.fw_free_bytes)}, {"needed_bytes", std::to_string(img.size)}, {"mount", f.fw_mount}});
+  }
+}
+
+}  // namespace
+
+core::StepReport check_target(const TargetInputs& in, ports::BoardSession& session, core::StepControl& control,
+                              std::optional<remote::TargetFacts>& facts) {
+  core::StepReport r("target", "Board state");
+  auto reply = session.exec(remote::target_probe_script(), control.deadline, control.cancel);
+  if (!reply) {
+    r.add(Code::TargetProbeFailed, {{"reason", remote::describe(reply.error())},
+                                    {"user", in.user},
+                                    {"host", in.host},
+                                    {"error_kind", remote::kind_name(reply.error().kind)}});
+    return r;
+  }
+  auto parsed = remote::ProbeOutput::parse(reply->out);
+  core::expected<remote::TargetFacts, std::string> f =
+      parsed ? remote::parse_target_facts(*parsed) : core::expected<remote::TargetFacts, std::string>(core::unexpected{parsed.error()});
+  if (!f) {
+    r.add(Code::TargetProbeFailed, {{"reason", f.error()},
+                                    {"user", in.user},
+                                    {"host", in.host},
+                                    {"exit_status", std::to_string(reply->exit_status)},
+                                    {"stderr", reply->err.substr(0, 400)}});
+    return r;
+  }
+  facts = *f;
+  const auto& t = *facts;
+  observe(r, t);
+
+  const remote::RprocInstance* inst = t.find(in.remoteproc);
+  if (t.m33_td() && in.remoteproc == "m33") {
+    r.add(Code::M33TdBoard, {{"compatible", join(t.dt_compatible, ", ")}, {"instances", t.instance_names()}});
+  } else if (inst == nullptr) {
+    r.add(Code::RemoteprocNotFound, {{"wanted", in.remoteproc},
+                                     {"instances", t.instance_names()},
+                                     {"optee_remoteproc_ta", t.tee_ta_present ? "present" : "absent"}});
+  }
+  if (inst != nullptr) {
+    r.observed.set("instance", "remoteproc" + std::to_string(inst->index) + " (" + inst->name + ")");
+    const Facts where{{"instance", inst->name},
+                      {"index", std::to_string(inst->index)},
+                      {"state", inst->state},
+                      {"firmware", inst->firmware},
+                      {"recovery", inst->recovery}};
+    if (inst->state == "crashed" && inst->recovery != "enabled") {
+      r.add(Code::CrashedRecoveryDisabled, where);
+    } else if (inst->state != "offline") {
+      r.add(Code::InstanceWillBeStopped, where);
+    }
+    if (inst->index != 0 && !t.instances.empty() && t.instances.front().index == 0) {
+      r.add(Code::InstanceNotRemoteproc0, {{"instance", inst->name},
+                                           {"index", std::to_string(inst->index)},
+                                           {"instances", t.instance_names()},
+                                           {"first", t.instances.front().name}});
+    }
+    predict_image(r, in, t, *inst);
+  }
+  if (t.fw_read_only) {
+    r.add(Code::FirmwareDirReadOnly, {{"mount", t.fw_mount.empty() ? "/" : t.fw_mount}});
+  } else if (!t.fw_writable) {
+    r.add(Code::FirmwareDirNotWritable, {{"user", in.user.empty() ? "the SSH user" : in.user}});
+  }
+  if (t.demo_service_enabled) r.add(Code::DemoServiceEnabled, {{"service", "st-m33firmware-load.service"}});
+  return r;
+}
+
+}  // namespace stm32mp::steps

@@ -1,0 +1,193 @@
+#include "steps/upload_step.h"
+
+#include <chrono>
+#include <cstdio>
+
+#include "remote/probe_output.h"
+#include "remote/remote_error_text.h"
+
+namespace stm32mp::steps {
+namespace {
+
+using core::Code;
+using core::Facts;
+using Kind = ports::RemoteError::Kind;
+
+constexpr const char* kFirmwareDir = "/lib/firmware/";
+// Cleanup after a failure or a cancel must still run, briefly, with its own token.
+constexpr core::Millis kCleanupBudget{3000};
+
+struct RemoteCopy {
+  bool exists = false;
+  std::uint64_t size = 0;
+  std::string sha256;
+};
+
+// One exec: size and SHA-256 of a fixed path (quoted), read through stdin so that sha256sum never
+// escapes the name in its output.
+core::expected<RemoteCopy, ports::RemoteError> remote_copy(ports::BoardSession& session, const std::string& path,
+                                                           core::StepControl& control) {
+  const std::string q = ports::shell_quote(path);
+  const std::string cmd = "if [ -f " + q + " ]; then echo exists=yes; echo \"size=$(wc -c < " + q +
+                          " | tr -d ' ')\"; echo \"sha=$(sha256sum < " + q + " | cut -d' ' -f1)\"; else echo exists=no; fi; echo end=1";
+  auto reply = session.exec(cmd, control.deadline, control.cancel);
+  if (!reply) return core::unexpected{reply.error()};
+  auto parsed = remote::ProbeOutput::parse(reply->out);
+  if (!parsed || !parsed->has("end")) {
+    return core::unexpected{ports::RemoteError{Kind::failure, "unexpected reply to the checksum command: " + reply->out.substr(0, 200)}};
+  }
+  RemoteCopy c;
+  c.exists = parsed->get("exists") == "yes";
+  if (c.exists) {
+    c.size = std::strtoull(parsed->value_or("size", "0").c_str(), nullptr, 10);
+    c.sha256 = parsed->value_or("sha", "");
+  }
+  return c;
+}
+
+std::string suggestion(const std::string& name) {
+  std::string s;
+  for (unsigned char c : name) {
+    if (c == '/' || c < 0x20 || c == 0x7f) continue;
+    s.push_back(static_cast<char>(c));
+  }
+  while (!s.empty() && (s.front() == '-' || s.front() == '.')) s.erase(s.begin());
+  return s.empty() ? "firmware.elf" : s;
+}
+
+Code code_for(Kind k) {
+  switch (k) {
+    case Kind::no_space: return Code::UploadNoSpace;
+    case Kind::read_only: return Code::UploadReadOnly;
+    case Kind::permission_denied: return Code::UploadPermissionDenied;
+    case Kind::cancelled: return Code::UploadCancelled;
+    case Kind::timeout:
+    case Kind::disconnected: return Code::UploadInterrupted;
+    case Kind::no_such_file:
+    case Kind::failure: return Code::UploadRemoteFailure;
+  }
+  return Code::UploadRemoteFailure;
+}
+
+// Removes the temporary file after a failure; says whether it is gone.
+std::string cleanup(ports::BoardSession& session, const std::string& tmp) {
+  core::CancelToken fresh;  // the run's token may be cancelled: cleanup still gets its short budget
+  auto err = session.remove(tmp, core::Deadline(kCleanupBudget), fresh);
+  if (!err || err->kind == Kind::no_such_file) return "removed";
+  return std::string("not removed (") + remote::describe(*err) + "); the next upload removes it";
+}
+
+}  // namespace
+
+std::string firmware_name_problem(const std::string& name) {
+  if (name.empty()) return "it is empty";
+  if (name == "." || name == "..") return "it names a directory";
+  if (name.size() > 255) return "it is longer than 255 bytes";
+  if (name.front() == '-') return "it starts with '-'";
+  for (unsigned char c : name) {
+    if (c == '/') return "it contains '/' (only a basename may be written to the firmware attribute)";
+    if (c == '\n') return "it contains a newline (the kernel keeps the name only up to the first newline)";
+    if (c < 0x20 || c == 0x7f) return "it contains a control character";
+  }
+  return "";
+}
+
+core::StepReport upload_image(const UploadInputs& in, ports::BoardSession& session, core::StepControl& control,
+                              std::optional<remote::UploadOutcome>& out) {
+  core::StepReport r("upload", "Upload");
+  if (!in.image) {
+    r.add(Code::UploadImageUnreadable, {{"image", in.image_path}, {"reason", in.image_problem}});
+    return r;
+  }
+  const auto& img = *in.image;
+  const std::string real = kFirmwareDir + img.name;
+  const std::string tmp = std::string(kFirmwareDir) + "." + img.name + ".prelaunch-tmp";
+  r.observed.set("image", img.local_path);
+  r.observed.set("remote_path", real);
+  r.observed.set("size", std::to_string(img.size));
+  r.observed.set("sha256", img.sha256);
+  if (auto problem = firmware_name_problem(img.name); !problem.empty()) {
+    r.add(Code::UnsafeFirmwareName, {{"name", img.name}, {"reason", problem}, {"suggestion", suggestion(img.name)}});
+    return r;
+  }
+
+  // Leftovers of earlier interrupted uploads (names listed by the target probe; removed over SFTP,
+  // so a strange name is never given to a shell).
+  std::vector<std::string> removed;
+  for (const auto& left : in.leftovers) {
+    if (left.find('/') != std::string::npos || left.empty()) continue;
+    if (!session.remove(kFirmwareDir + left, control.deadline, control.cancel)) removed.push_back(left);
+  }
+  if (!removed.empty()) {
+    std::string files;
+    for (const auto& f : removed) files += (files.empty() ? "" : ", ") + f;
+    r.add(Code::UploadLeftoversRemoved, {{"count", std::to_string(removed.size())}, {"files", files}});
+  }
+
+  const Facts base{{"image", img.name}, {"remote_path", real}, {"size", std::to_string(img.size)}, {"sha256", img.sha256}};
+  auto with = [&](Facts extra) {
+    Facts f = base;
+    for (const auto& [k, v] : extra) f.set(k, v);
+    return f;
+  };
+
+  auto existing = remote_copy(session, real, control);
+  if (!existing) {
+    r.add(code_for(existing.error().kind), with({{"message", remote::describe(existing.error())}}));
+    return r;
+  }
+  if (existing->exists && existing->size == img.size && existing->sha256 == img.sha256) {
+    r.observed.set("upload", "unchanged");
+    control.progress.step_progress(100);
+    out = remote::UploadOutcome{img.name, real, true};
+    return r;
+  }
+
+  const auto t0 = std::chrono::steady_clock::now();
+  int last_percent = -1;
+  auto progress = [&](std::uint64_t sent, std::uint64_t total) {
+    const int percent = total == 0 ? 100 : static_cast<int>(sent * 100 / total);
+    if (percent != last_percent) {
+      last_percent = percent;
+      control.progress.step_progress(percent);
+    }
+  };
+  if (auto err = session.upload(img.local_path, tmp, progress, control.deadline, control.cancel)) {
+    const Code code = control.cancel.cancelled() ? Code::UploadCancelled : code_for(err->kind);
+    r.observed.set("temporary_file", cleanup(session, tmp));
+    r.add(code, with({{"message", remote::describe(*err)}, {"temporary_path", tmp}}));
+    return r;
+  }
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
+  r.observed.set("transfer_ms", std::to_string(ms));
+  if (ms > 0) {
+    char rate[32];
+    std::snprintf(rate, sizeof rate, "%.1f", static_cast<double>(img.size) / 1e6 / (static_cast<double>(ms) / 1000.0));
+    r.observed.set("throughput_MBps", rate);
+  }
+
+  auto copy = remote_copy(session, tmp, control);
+  if (!copy) {
+    r.observed.set("temporary_file", cleanup(session, tmp));
+    r.add(control.cancel.cancelled() ? Code::UploadCancelled : code_for(copy.error().kind),
+          with({{"message", remote::describe(copy.error())}}));
+    return r;
+  }
+  if (!copy->exists || copy->size != img.size || copy->sha256 != img.sha256) {
+    r.observed.set("temporary_file", cleanup(session, tmp));
+    r.add(Code::UploadVerifyMismatch,
+          with({{"board_size", std::to_string(copy->size)}, {"board_sha256", copy->sha256.empty() ? "(none)" : copy->sha256}}));
+    return r;
+  }
+  if (auto err = session.rename(tmp, real, control.deadline, control.cancel)) {
+    r.observed.set("temporary_file", cleanup(session, tmp));
+    r.add(control.cancel.cancelled() ? Code::UploadCancelled : code_for(err->kind), with({{"message", remote::describe(*err)}}));
+    return r;
+  }
+  r.observed.set("upload", existing->exists ? "replaced" : "new");
+  r.observed.set("verified_on_board", "size and sha256 match");
+  out = remote::UploadOutcome{img.name, real, false};
+  return r;
+}
+
+}  // namespace stm32mp::steps

@@ -1,0 +1,32 @@
+#pragma once
+#include <optional>
+#include <string>
+
+#include "core/runner.h"
+#include "core/step_report.h"
+#include "ports/board_session.h"
+#include "remote/image_input.h"
+#include "remote/remote_outcomes.h"
+#include "remote/target_facts.h"
+
+namespace stm32mp::steps {
+
+struct UploadInputs {
+  std::optional<remote::ImageInput> image;  // absent when the file could not be read: see image_problem
+  std::string image_path;
+  std::string image_problem;
+  std::vector<std::string> leftovers;  // from the target step: .<name>.prelaunch-tmp files to remove
+};
+
+// Atomic upload to /lib/firmware: SFTP to .<name>.prelaunch-tmp (fsynced by the session), size and
+// SHA-256 checked on the board, then renamed over the real name. The real name never holds a
+// partial file; on failure or cancel the temporary file is removed (best effort when the link died).
+[[nodiscard]] core::StepReport upload_image(const UploadInputs& in, ports::BoardSession& session,
+                                            core::StepControl& control, std::optional<remote::UploadOutcome>& out);
+
+// Why `name` cannot be a firmware name, or "" when it can. Spaces, quotes, '$', '`', ';' are fine
+// (every command quotes it, SFTP needs no quoting); refused: empty, '.', '..', '/', control
+// characters (a newline would be cut by the kernel), more than 255 bytes, a leading '-'.
+[[nodiscard]] std::string firmware_name_problem(const std::string& name);
+
+}  // namespace stm32mp::steps

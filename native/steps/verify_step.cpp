@@ -1,0 +1,98 @@
+#include "steps/verify_step.h"
+
+#include <cmath>
+#include <thread>
+
+#include "remote/kernel_log_classifier.h"
+#include "remote/remote_error_text.h"
+#include "remote/rproc_commands.h"
+
+namespace stm32mp::steps {
+namespace {
+
+using core::Code;
+
+// A real kernel sets "running" before the start write returns; a short re-read window covers
+// drivers that finish asynchronously without slowing the usual case (first read already running).
+constexpr int kReads = 5;
+constexpr core::Millis kReadGap{200};
+
+std::string join_lines(const std::vector<std::string>& lines) {
+  std::string s;
+  for (const auto& l : lines) s += (s.empty() ? "" : "\n") + l;
+  return s;
+}
+
+}  // namespace
+
+core::StepReport verify_running(const VerifyInputs& in, ports::BoardSession& session, core::StepControl& control) {
+  core::StepReport r("verify", "Firmware running");
+  const auto& load = in.load;
+  r.observed.set("instance", "remoteproc" + std::to_string(load.index) + " (" + load.instance + ")");
+  std::string state;
+  std::vector<std::string> log;
+  int ttys = 0;
+  for (int attempt = 0; attempt < kReads; ++attempt) {
+    auto reply = session.exec(remote::verify_command(load.index, load.log_position), control.deadline, control.cancel);
+    if (!reply) {
+      r.add(Code::VerifyCheckFailed, {{"instance", load.instance}, {"reason", remote::describe(reply.error())}});
+      return r;
+    }
+    auto parsed = remote::ProbeOutput::parse(reply->out);
+    if (!parsed || !parsed->has("probe.end")) {
+      r.add(Code::VerifyCheckFailed, {{"instance", load.instance}, {"reason", "unexpected reply: " + reply->out.substr(0, 200)}});
+      return r;
+    }
+    state = "missing";
+    for (const auto& i : remote::parse_instances(*parsed)) {
+      if (i.index == load.index) state = i.state;
+    }
+    log = remote::split_lines(parsed->value_or("log", ""));
+    ttys = std::atoi(parsed->value_or("rpmsg.ttys", "0").c_str());
+    if (state == "running" || state == "crashed" || state == "offline" || state == "missing") break;
+    if (control.cancel.cancelled() || control.deadline.remaining() < kReadGap) break;
+    std::this_thread::sleep_for(kReadGap);
+  }
+  if (log.empty()) log = load.start_log;
+  const auto v = remote::classify_kernel_log(log, load.instance);
+  r.observed.set("state", state);
+  r.observed.set("rpmsg_ttys", std::to_string(ttys));
+  r.observed.set("start_write_ms", std::to_string(load.start_write_ms));
+
+  // Kernel-side start time: "powering up" → "is now up" timestamps (facts §5.1 measures the same).
+  std::optional<double> t_power;
+  std::optional<double> t_up;
+  for (const auto& line : log) {
+    if (line.find("powering up " + load.instance) != std::string::npos) t_power = remote::kernel_timestamp(line);
+    if (line.find("remote processor " + load.instance + " is now up") != std::string::npos) t_up = remote::kernel_timestamp(line);
+  }
+  if (t_power && t_up) r.observed.set("kernel_start_to_up_ms", std::to_string(std::lround((*t_up - *t_power) * 1000.0)));
+
+  if (state != "running") {
+    r.add(Code::VerifyNotRunning, {{"instance", load.instance},
+                                   {"state", state},
+                                   {"evidence", log.empty() ? "(no kernel log lines since the start)" : join_lines(log)}});
+    return r;
+  }
+  if (!v.up) {
+    r.add(Code::VerifyNoUpLine, {{"instance", load.instance}, {"lines_since_start", std::to_string(log.size())}});
+  } else {
+    for (const auto& line : log) {
+      if (line.find("is now up") != std::string::npos) r.observed.set("evidence", line);
+    }
+  }
+  const bool no_table = v.no_resource_table || (in.has_resource_table && !*in.has_resource_table);
+  if (no_table && ttys == 0) {
+    std::string evidence;
+    for (const auto& line : log) {
+      if (line.find("no resource table") != std::string::npos) evidence = line;
+    }
+    r.add(Code::VerifyNoResourceTable, {{"image", in.image_name},
+                                        {"instance", load.instance},
+                                        {"rpmsg_ttys", "0"},
+                                        {"evidence", evidence.empty() ? "image has no .resource_table section" : evidence}});
+  }
+  return r;
+}
+
+}  // namespace stm32mp::steps

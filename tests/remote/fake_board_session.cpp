@@ -1,0 +1,79 @@
+#include "remote/fake_board_session.h"
+
+#include <fstream>
+#include <iterator>
+
+namespace stm32mp::testing {
+
+std::optional<ports::RemoteError> FakeBoardSession::upload(const std::string& local_path, const std::string& remote_path,
+                                                           const ports::UploadProgress& progress, const core::Deadline&,
+                                                           const core::CancelToken& cancel) {
+  operations.push_back("upload " + remote_path);
+  std::ifstream in(local_path, std::ios::binary);
+  std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (during_upload) during_upload();
+  if (upload_error) {
+    files[remote_path] = data.substr(0, upload_error_after);  // what a real server keeps: a partial file
+    if (progress) progress(upload_error_after, data.size());
+    return upload_error;
+  }
+  if (cancel.cancelled()) {
+    files[remote_path] = data.substr(0, data.size() / 2);
+    return ports::RemoteError{ports::RemoteError::Kind::cancelled, "cancelled"};
+  }
+  files[remote_path] = data;
+  if (progress) {
+    progress(data.size() / 2, data.size());
+    progress(data.size(), data.size());
+  }
+  return std::nullopt;
+}
+
+std::string hex_of(const std::string& bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string s;
+  for (unsigned char c : bytes) {
+    s.push_back(kHex[c >> 4]);
+    s.push_back(kHex[c & 15]);
+  }
+  return s;
+}
+
+std::string kv_hex(const std::string& key, const std::string& bytes) { return key + "#=" + hex_of(bytes) + "\n"; }
+
+std::string instance_lines(const FakeInstance& i) {
+  const std::string p = "rproc." + std::to_string(i.index);
+  return p + "=present\n" + kv_hex(p + ".name", i.name + "\n") + kv_hex(p + ".state", i.state + "\n") +
+         kv_hex(p + ".firmware", i.firmware + "\n") + kv_hex(p + ".fw_format", i.fw_format + "\n") +
+         kv_hex(p + ".recovery", i.recovery + "\n");
+}
+
+std::string list_reply(const std::vector<FakeInstance>& instances) {
+  std::string s = "probe.version=1\n";
+  for (const auto& i : instances) s += instance_lines(i);
+  return s + "kmsg.lines=100\nprobe.end=1\n";
+}
+
+std::string write_reply(int rc, const std::string& error_text, const std::vector<std::string>& log,
+                        const std::optional<FakeInstance>& after, std::uint64_t log_before) {
+  std::string joined;
+  for (const auto& l : log) joined += l + "\n";
+  std::string s = "probe.version=1\nkmsg.before=" + std::to_string(log_before) + "\nwrite.rc=" + std::to_string(rc) + "\n" +
+                  kv_hex("write.err", error_text) + kv_hex("log", joined);
+  if (after) s += instance_lines(*after);
+  return s + "probe.end=1\n";
+}
+
+std::string verify_reply(const FakeInstance& i, const std::vector<std::string>& log, int ttys) {
+  std::string joined;
+  for (const auto& l : log) joined += l + "\n";
+  return "probe.version=1\n" + instance_lines(i) + kv_hex("log", joined) + "rpmsg.ttys=" + std::to_string(ttys) +
+         "\nprobe.end=1\n";
+}
+
+std::string checksum_reply(bool exists, std::uint64_t size, const std::string& sha) {
+  if (!exists) return "exists=no\nend=1\n";
+  return "exists=yes\nsize=" + std::to_string(size) + "\nsha=" + sha + "\nend=1\n";
+}
+
+}  // namespace stm32mp::testing

@@ -1,0 +1,106 @@
+#pragma once
+// A scripted BoardSession for the remote steps' unit tests: each exec pops the next scripted reply
+// (checking the command contains an expected fragment), uploads/renames/removes act on an in-memory
+// /lib/firmware and can be made to fail. End-to-end tests use the real libssh2 session and board-sim.
+#include <deque>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ports/board_session.h"
+
+namespace stm32mp::testing {
+
+struct ScriptedExec {
+  std::string expect;  // a fragment the command must contain ("" = any)
+  core::expected<ports::ExecResult, ports::RemoteError> reply = ports::ExecResult{0, "", ""};
+};
+
+class FakeBoardSession final : public ports::BoardSession {
+ public:
+  std::deque<ScriptedExec> script;
+  std::vector<std::string> commands;       // every exec, in order
+  std::vector<std::string> operations;     // "upload <path>", "rename <a> <b>", "remove <p>"
+  std::map<std::string, std::string> files;  // remote path → content
+  std::optional<ports::RemoteError> upload_error;
+  std::uint64_t upload_error_after = 0;    // bytes written to the temp file before the error
+  std::optional<ports::RemoteError> rename_error;
+  std::optional<ports::RemoteError> remove_error;
+  std::function<void()> during_upload;     // e.g. cancel the run mid-transfer
+
+  void expect(std::string fragment, std::string out, int status = 0) {
+    script.push_back({std::move(fragment), ports::ExecResult{status, std::move(out), ""}});
+  }
+  void expect_error(std::string fragment, ports::RemoteError::Kind kind, std::string message = "") {
+    script.push_back({std::move(fragment), core::unexpected{ports::RemoteError{kind, std::move(message)}}});
+  }
+
+  core::expected<ports::ExecResult, ports::RemoteError> exec(const std::string& command, const core::Deadline&,
+                                                             const core::CancelToken&) override {
+    commands.push_back(command);
+    if (script.empty()) {
+      return core::unexpected{ports::RemoteError{ports::RemoteError::Kind::failure, "fake: unexpected exec " + command.substr(0, 120)}};
+    }
+    auto next = std::move(script.front());
+    script.pop_front();
+    if (!next.expect.empty() && command.find(next.expect) == std::string::npos) {
+      return core::unexpected{ports::RemoteError{ports::RemoteError::Kind::failure,
+                                                 "fake: command lacks '" + next.expect + "': " + command.substr(0, 200)}};
+    }
+    return next.reply;
+  }
+
+  std::optional<ports::RemoteError> upload(const std::string& local_path, const std::string& remote_path,
+                                           const ports::UploadProgress& progress, const core::Deadline&,
+                                           const core::CancelToken& cancel) override;
+
+  core::expected<ports::RemoteFileInfo, ports::RemoteError> stat(const std::string& remote_path, const core::Deadline&,
+                                                                 const core::CancelToken&) override {
+    auto it = files.find(remote_path);
+    if (it == files.end()) return core::unexpected{ports::RemoteError{ports::RemoteError::Kind::no_such_file, ""}};
+    return ports::RemoteFileInfo{it->second.size(), 0644};
+  }
+
+  std::optional<ports::RemoteError> remove(const std::string& remote_path, const core::Deadline&,
+                                           const core::CancelToken&) override {
+    operations.push_back("remove " + remote_path);
+    if (remove_error) return remove_error;
+    if (files.erase(remote_path) == 0) return ports::RemoteError{ports::RemoteError::Kind::no_such_file, ""};
+    return std::nullopt;
+  }
+
+  std::optional<ports::RemoteError> rename(const std::string& from, const std::string& to, const core::Deadline&,
+                                           const core::CancelToken&) override {
+    operations.push_back("rename " + from + " " + to);
+    if (rename_error) return rename_error;
+    auto it = files.find(from);
+    if (it == files.end()) return ports::RemoteError{ports::RemoteError::Kind::no_such_file, from};
+    files[to] = it->second;
+    files.erase(from);
+    return std::nullopt;
+  }
+};
+
+// Builds the replies of the fixed scripts (the `key#=hex` format of remote/probe_output.h).
+std::string hex_of(const std::string& bytes);
+std::string kv_hex(const std::string& key, const std::string& bytes);
+
+struct FakeInstance {
+  int index;
+  std::string name;
+  std::string state = "offline";
+  std::string firmware = "rproc-fw";
+  std::string fw_format = "ELF";
+  std::string recovery = "enabled";
+};
+
+std::string instance_lines(const FakeInstance& i);
+std::string list_reply(const std::vector<FakeInstance>& instances);
+std::string write_reply(int rc, const std::string& error_text, const std::vector<std::string>& log,
+                        const std::optional<FakeInstance>& after, std::uint64_t log_before = 100);
+std::string verify_reply(const FakeInstance& i, const std::vector<std::string>& log, int ttys);
+std::string checksum_reply(bool exists, std::uint64_t size = 0, const std::string& sha = "");
+
+}  // namespace stm32mp::testing

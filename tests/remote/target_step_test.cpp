@@ -1,0 +1,285 @@
+// Unit tests of the target step and its probe (fake session) plus the probe script run by a real
+// /bin/sh on this machine, so the escaping format is checked against real od/tr output.
+#include <gtest/gtest.h>
+
+#include "remote/fake_board_session.h"
+#include "remote/probe_output.h"
+#include "remote/target_probe.h"
+#include "steps/target_step.h"
+#include "support/run_process.h"
+
+namespace stm32mp::steps {
+namespace {
+
+using core::Code;
+using testing::FakeBoardSession;
+using testing::FakeInstance;
+using testing::kv_hex;
+
+std::string be(std::uint64_t v, int bytes) {
+  std::string s;
+  for (int i = bytes - 1; i >= 0; --i) s.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+  return s;
+}
+
+struct Board {
+  std::vector<std::string> compatible{"st,stm32mp257f-dk", "st,stm32mp257"};
+  std::vector<FakeInstance> instances{{0, "m0"}, {1, "m33"}};
+  std::uint64_t avail_kb = 4096;
+  bool ro = false;
+  bool writable = true;
+  bool tee_ta = false;
+  bool demo = false;
+  std::vector<std::string> leftovers;
+
+  std::string reply() const {
+    std::string compat;
+    for (const auto& c : compatible) compat += c + std::string(1, '\0');
+    std::string s = "probe.version=1\n" + kv_hex("kernel.release", "6.6.78-stm32mp-r2\n") +
+                    "dt.base=/sys/firmware/devicetree/base\n" + kv_hex("dt.compatible", compat) +
+                    kv_hex("dt.model", std::string("STMicroelectronics STM32MP257F-DK Discovery Board") + '\0');
+    for (const auto& i : instances) s += testing::instance_lines(i);
+    s += "fw.dir=yes\nfw.avail_kb=" + std::to_string(avail_kb) + "\n" + kv_hex("fw.mount", "/usr/lib/firmware");
+    s += std::string("fw.ro=") + (ro ? "yes" : "no") + "\nfw.writable=" + (writable ? "yes" : "no") + "\n";
+    for (const auto& l : leftovers) s += kv_hex("fw.leftover", l);
+    s += kv_hex("fw.class_path", "\n");
+    s += std::string("tee.ta=") + (tee_ta ? "yes" : "no") + "\ndemo.enabled=" + (demo ? "yes" : "no") + "\n";
+    s += kv_hex("resmem.address_cells", be(2, 4)) + kv_hex("resmem.size_cells", be(2, 4));
+    const std::vector<std::tuple<std::string, std::uint64_t, std::uint64_t>> regions{
+        {"cm33-cube-fw@80100000", 0x80100000, 0x800000}, {"cm33-cube-data@80a00000", 0x80a00000, 0x800000},
+        {"cm0-cube-fw@200C0000", 0x200C0000, 0x4000}, {"op-tee@82000000", 0x82000000, 0x2000000}};
+    int n = 0;
+    for (const auto& [node, base, size] : regions) {
+      const std::string p = "resmem." + std::to_string(n++) + ".";
+      s += kv_hex(p + "node", node) + kv_hex(p + "reg", be(base, 8) + be(size, 8));
+    }
+    return s + "kmsg.lines=42\nprobe.end=1\n";
+  }
+};
+
+remote::ImageInput elf_image(std::vector<remote::LoadSegment> segments = {{0x80100000, 0x2000}, {0x80a00000, 0x1000}}) {
+  remote::ImageInput img;
+  img.name = "Blink_CM33_NonSecure.elf";
+  img.local_path = "/tmp/" + img.name;
+  img.size = 100000;
+  img.kind = remote::ImageKind::elf;
+  img.segments = std::move(segments);
+  img.has_resource_table = true;
+  return img;
+}
+
+struct Run {
+  core::StepReport report;
+  std::optional<remote::TargetFacts> facts;
+  FakeBoardSession session;
+};
+
+std::unique_ptr<Run> run(const Board& b, std::optional<remote::ImageInput> image = elf_image(), std::string wanted = "m33") {
+  auto r = std::make_unique<Run>();
+  r->session.expect("echo probe.version=1", b.reply());
+  core::CancelToken cancel;
+  core::NullProgress progress;
+  core::StepControl control{cancel, core::Deadline(core::Millis{5000}), progress};
+  TargetInputs in{std::move(wanted), "root", "10.77.1.2", std::move(image)};
+  r->report = check_target(in, r->session, control, r->facts);
+  return r;
+}
+
+TEST(TargetStep, HealthyBoardGivesFactsAndOnlyTheIndexInfo) {
+  auto r = run(Board{});
+  EXPECT_EQ(r->report.status, core::StepStatus::ok);
+  ASSERT_TRUE(r->facts);
+  EXPECT_EQ(r->facts->kernel_release, "6.6.78-stm32mp-r2");
+  EXPECT_EQ(r->facts->dt_model, "STMicroelectronics STM32MP257F-DK Discovery Board");
+  ASSERT_EQ(r->facts->instances.size(), 2u);
+  EXPECT_EQ(r->facts->instances[1].name, "m33");
+  EXPECT_EQ(r->facts->fw_free_bytes, 4096u * 1024u);
+  ASSERT_EQ(r->facts->reserved_memory.size(), 4u);
+  EXPECT_EQ(r->facts->reserved_memory[0].base, 0x80100000u);
+  EXPECT_EQ(r->facts->reserved_memory[0].size, 0x800000u);
+  EXPECT_EQ(r->facts->kernel_log_lines, 42u);
+  EXPECT_EQ(r->report.observed.get("instance"), "remoteproc1 (m33)");
+  ASSERT_EQ(r->report.diagnostics.size(), 1u);
+  EXPECT_EQ(r->report.diagnostics[0].code, Code::InstanceNotRemoteproc0);
+  EXPECT_NE(r->report.diagnostics[0].message.find("would load m0"), std::string::npos);
+}
+
+TEST(TargetStep, TheProbeIsFixedWhateverTheInputs) {
+  auto r = run(Board{}, elf_image(), "$(reboot)'\n");
+  ASSERT_EQ(r->session.commands.size(), 1u);
+  EXPECT_EQ(r->session.commands[0], remote::target_probe_script());
+  EXPECT_EQ(r->session.commands[0].find("reboot"), std::string::npos);
+  EXPECT_TRUE(r->report.has(Code::RemoteprocNotFound));
+}
+
+TEST(TargetStep, MissingInstanceListsTheNamesFound_F11) {
+  Board b;
+  b.instances = {{0, "m0"}};
+  auto r = run(b);
+  ASSERT_TRUE(r->report.has(Code::RemoteprocNotFound));
+  EXPECT_EQ(r->report.status, core::StepStatus::error);
+  EXPECT_NE(r->report.diagnostics[0].message.find("found: remoteproc0=m0"), std::string::npos);
+}
+
+TEST(TargetStep, M33TdBoardIsNamed_F12) {
+  Board b;
+  b.compatible = {"st,stm32mp257f-dk-cm33tdcid", "st,stm32mp257f-dk"};
+  b.instances = {{0, "m0"}};
+  auto r = run(b);
+  EXPECT_TRUE(r->report.has(Code::M33TdBoard));
+  EXPECT_FALSE(r->report.has(Code::RemoteprocNotFound));
+}
+
+TEST(TargetStep, PlainElfOnTeeInstanceIsPredicted_F02) {
+  Board b;
+  b.instances[1].fw_format = "TEE";
+  b.tee_ta = true;
+  auto r = run(b);
+  EXPECT_TRUE(r->report.has(Code::PlainElfOnTeeInstance));
+}
+
+TEST(TargetStep, SignedImageOnElfInstanceIsPredicted_F01) {
+  auto img = elf_image();
+  img.kind = remote::ImageKind::signed_image;
+  auto r = run(Board{}, img);
+  EXPECT_TRUE(r->report.has(Code::SignedImageOnElfInstance));
+  EXPECT_FALSE(r->report.has(Code::PlainElfOnTeeInstance));
+}
+
+TEST(TargetStep, NotEnoughSpaceGivesTheNumbers_F10) {
+  Board b;
+  b.avail_kb = 10;
+  auto r = run(b);
+  ASSERT_TRUE(r->report.has(Code::FirmwareDirFull));
+  const auto& d = r->report.diagnostics.back();
+  EXPECT_EQ(d.observed.get("free_bytes"), "10240");
+  EXPECT_EQ(d.observed.get("needed_bytes"), "100000");
+}
+
+TEST(TargetStep, ReadOnlyFirmwareDir_F10) {
+  Board b;
+  b.ro = true;
+  b.writable = false;
+  auto r = run(b);
+  EXPECT_TRUE(r->report.has(Code::FirmwareDirReadOnly));
+  EXPECT_FALSE(r->report.has(Code::FirmwareDirNotWritable));
+}
+
+TEST(TargetStep, NotWritableWithoutReadOnly) {
+  Board b;
+  b.writable = false;
+  auto r = run(b);
+  EXPECT_TRUE(r->report.has(Code::FirmwareDirNotWritable));
+}
+
+TEST(TargetStep, RunningInstanceWillBeStopped_F07) {
+  Board b;
+  b.instances[1].state = "running";
+  auto r = run(b);
+  EXPECT_TRUE(r->report.has(Code::InstanceWillBeStopped));
+  EXPECT_NE(r->report.status, core::StepStatus::error);
+}
+
+TEST(TargetStep, CrashedWithRecoveryDisabled_F08) {
+  Board b;
+  b.instances[1].state = "crashed";
+  b.instances[1].recovery = "disabled";
+  auto r = run(b);
+  EXPECT_TRUE(r->report.has(Code::CrashedRecoveryDisabled));
+  EXPECT_EQ(r->report.status, core::StepStatus::warning);
+}
+
+TEST(TargetStep, DemoServiceWarning_F19) {
+  Board b;
+  b.demo = true;
+  auto r = run(b);
+  EXPECT_TRUE(r->report.has(Code::DemoServiceEnabled));
+}
+
+TEST(TargetStep, SegmentsOutsideTheCarveOuts_F05) {
+  auto r = run(Board{}, elf_image({{0x80100000, 0x1000}, {0x90000000, 0x1000}}));
+  ASSERT_TRUE(r->report.has(Code::SegmentsOutsideCarveOuts));
+  const auto& d = r->report.diagnostics.back();
+  EXPECT_EQ(d.observed.get("outside"), "0x90000000+0x1000");
+  EXPECT_NE(d.observed.get("regions")->find("cm33-cube-fw@80100000 [0x80100000..0x80900000)"), std::string::npos);
+  EXPECT_EQ(d.observed.get("regions")->find("op-tee"), std::string::npos);
+}
+
+TEST(TargetStep, M33ImageForTheM0IsNamed_F04) {
+  auto r = run(Board{}, elf_image(), "m0");
+  ASSERT_TRUE(r->report.has(Code::ImageForOtherCore));
+  EXPECT_NE(r->report.diagnostics.back().fix.find("--remoteproc m33"), std::string::npos);
+}
+
+TEST(TargetStep, ExecFailureIsTheProbeCode) {
+  FakeBoardSession s;
+  s.expect_error("", ports::RemoteError::Kind::disconnected, "socket closed");
+  core::CancelToken cancel;
+  core::NullProgress progress;
+  core::StepControl control{cancel, core::Deadline(core::Millis{1000}), progress};
+  std::optional<remote::TargetFacts> facts;
+  auto report = check_target({"m33", "root", "h", std::nullopt}, s, control, facts);
+  ASSERT_TRUE(report.has(Code::TargetProbeFailed));
+  EXPECT_NE(report.diagnostics[0].message.find("connection lost (socket closed)"), std::string::npos);
+  EXPECT_FALSE(facts);
+}
+
+TEST(TargetStep, CutShortReplyIsTheProbeCode) {
+  FakeBoardSession s;
+  s.expect("", "probe.version=1\nfw.dir=yes\n");
+  core::CancelToken cancel;
+  core::NullProgress progress;
+  core::StepControl control{cancel, core::Deadline(core::Millis{1000}), progress};
+  std::optional<remote::TargetFacts> facts;
+  auto report = check_target({"m33", "root", "h", std::nullopt}, s, control, facts);
+  ASSERT_TRUE(report.has(Code::TargetProbeFailed));
+  EXPECT_NE(report.diagnostics[0].message.find("cut short"), std::string::npos);
+}
+
+TEST(ProbeOutput, DecodesHexAndKeepsRepeatedKeys) {
+  auto p = remote::ProbeOutput::parse("a=1\nb#=6d33330a\nc#=61\nc#=62\n\n");
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->get("a"), "1");
+  EXPECT_EQ(p->get("b"), "m33\n");
+  EXPECT_EQ(p->get_all("c"), (std::vector<std::string>{"a", "b"}));
+  EXPECT_FALSE(remote::ProbeOutput::parse("novalue\n"));
+  EXPECT_FALSE(remote::ProbeOutput::parse("k#=6\n"));
+  EXPECT_FALSE(remote::ProbeOutput::parse("k#=zz\n"));
+}
+
+TEST(ProbeOutput, RealShellEscapingRoundTripsHostileBytes) {
+  // The prelude's x/h functions, run by the real /bin/sh with od and tr, on a value holding a newline,
+  // quotes, $() and a NUL.
+  const std::string hostile = std::string("a b'c\"$(echo no)\n`x`\\") + '\0' + "end";
+  std::string script(remote::probe_shell_prelude());
+  script += "printf 'v#='; printf 'a b'\\''c\"$(echo no)\\n`x`\\\\\\000end' | h; echo\n";
+  auto r = testing::run_process({"/bin/sh", "-c", script});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto p = remote::ProbeOutput::parse(r.out);
+  ASSERT_TRUE(p) << p.error();
+  EXPECT_EQ(p->get("v"), hostile);
+}
+
+TEST(ProbeOutput, TheRealProbeScriptRunsAndParsesOnThisMachine) {
+  // No remoteproc here, but every line the script prints must parse and the end marker must come.
+  auto r = testing::run_process({"/bin/sh", "-c", remote::target_probe_script()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto p = remote::ProbeOutput::parse(r.out);
+  ASSERT_TRUE(p) << p.error() << "\n" << r.out;
+  auto f = remote::parse_target_facts(*p);
+  ASSERT_TRUE(f) << f.error();
+  EXPECT_FALSE(f->kernel_release.empty());
+}
+
+TEST(ParseReg, OneAndTwoCellLayouts) {
+  auto two = remote::parse_reg("n", be(0x80100000, 8) + be(0x800000, 8), 2, 2);
+  ASSERT_EQ(two.size(), 1u);
+  EXPECT_EQ(two[0].base, 0x80100000u);
+  auto one = remote::parse_reg("n", be(0x10000000, 4) + be(0x1000, 4) + be(0x20000000, 4) + be(0x2000, 4), 1, 1);
+  ASSERT_EQ(one.size(), 2u);
+  EXPECT_EQ(one[1].base, 0x20000000u);
+  EXPECT_EQ(one[1].size, 0x2000u);
+}
+
+}  // namespace
+}  // namespace stm32mp::steps

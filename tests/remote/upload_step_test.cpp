@@ -1,0 +1,201 @@
+// Unit tests of the upload step with the fake session: atomic temp+verify+rename, unchanged skip,
+// each error kind, cancel, verify mismatch, leftovers, and the firmware-name rule.
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+#include "remote/fake_board_session.h"
+#include "remote/image_input.h"
+#include "steps/upload_step.h"
+#include "support/temp_dir.h"
+
+namespace stm32mp::steps {
+namespace {
+
+using core::Code;
+using Kind = ports::RemoteError::Kind;
+using testing::checksum_reply;
+
+class RecordingProgress final : public core::ProgressSink {
+ public:
+  std::vector<int> percents;
+  void step_started(std::string_view, std::string_view, int, int) override {}
+  void step_progress(int p) override { percents.push_back(p); }
+  void step_finished(const core::StepReport&) override {}
+};
+
+struct Fixture {
+  testing::TempDir dir;
+  testing::FakeBoardSession session;
+  core::CancelToken cancel;
+  RecordingProgress progress;
+  std::optional<remote::UploadOutcome> out;
+  remote::ImageInput image;
+  std::string real;
+  std::string tmp;
+
+  explicit Fixture(const std::string& name = "Blink_CM33_NonSecure.elf") {
+    const auto path = dir.file(name);
+    std::ofstream(path, std::ios::binary) << std::string(3000, 'x') << "\x7f" "ELF tail";
+    image = remote::read_image_input(path).value();
+    real = "/lib/firmware/" + name;
+    tmp = "/lib/firmware/." + name + ".prelaunch-tmp";
+  }
+  core::StepReport run(std::vector<std::string> leftovers = {}) {
+    core::StepControl control{cancel, core::Deadline(core::Millis{5000}), progress};
+    UploadInputs in{image, image.local_path, "", std::move(leftovers)};
+    return upload_image(in, session, control, out);
+  }
+};
+
+TEST(UploadStep, UploadsToATemporaryNameVerifiesThenRenames) {
+  Fixture f;
+  f.session.expect("sha256sum", checksum_reply(false));
+  f.session.expect("sha256sum < '" + f.tmp + "'", checksum_reply(true, f.image.size, f.image.sha256));
+  auto r = f.run();
+  EXPECT_EQ(r.status, core::StepStatus::ok) << (r.diagnostics.empty() ? "" : r.diagnostics[0].message);
+  EXPECT_EQ(f.session.operations, (std::vector<std::string>{"upload " + f.tmp, "rename " + f.tmp + " " + f.real}));
+  EXPECT_EQ(f.session.files.count(f.real), 1u);
+  EXPECT_EQ(f.session.files.count(f.tmp), 0u);
+  EXPECT_EQ(r.observed.get("upload"), "new");
+  ASSERT_TRUE(f.out);
+  EXPECT_FALSE(f.out->unchanged);
+  EXPECT_EQ(f.progress.percents.back(), 100);
+}
+
+TEST(UploadStep, IdenticalContentIsNotTransferredAgain) {
+  Fixture f;
+  f.session.expect("sha256sum < '" + f.real + "'", checksum_reply(true, f.image.size, f.image.sha256));
+  auto r = f.run();
+  EXPECT_EQ(r.observed.get("upload"), "unchanged");
+  EXPECT_TRUE(f.session.operations.empty());
+  ASSERT_TRUE(f.out);
+  EXPECT_TRUE(f.out->unchanged);
+}
+
+struct ErrorCase {
+  Kind kind;
+  Code code;
+};
+
+class UploadErrors : public ::testing::TestWithParam<ErrorCase> {};
+
+TEST_P(UploadErrors, EachKindHasItsCodeAndTheTemporaryFileIsRemoved) {
+  Fixture f;
+  f.session.files[f.real] = "old image";
+  f.session.expect("sha256sum", checksum_reply(true, 9, "0123"));
+  f.session.upload_error = ports::RemoteError{GetParam().kind, "server said no"};
+  f.session.upload_error_after = 1000;
+  auto r = f.run();
+  EXPECT_TRUE(r.has(GetParam().code)) << r.diagnostics[0].message;
+  EXPECT_EQ(f.session.files.count(f.tmp), 0u);
+  EXPECT_EQ(f.session.files[f.real], "old image");  // never a partial file under the real name
+  EXPECT_EQ(r.observed.get("temporary_file"), "removed");
+  EXPECT_FALSE(f.out);
+}
+
+INSTANTIATE_TEST_SUITE_P(Kinds, UploadErrors,
+                         ::testing::Values(ErrorCase{Kind::no_space, Code::UploadNoSpace},
+                                           ErrorCase{Kind::read_only, Code::UploadReadOnly},
+                                           ErrorCase{Kind::permission_denied, Code::UploadPermissionDenied},
+                                           ErrorCase{Kind::disconnected, Code::UploadInterrupted},
+                                           ErrorCase{Kind::timeout, Code::UploadInterrupted},
+                                           ErrorCase{Kind::failure, Code::UploadRemoteFailure}));
+
+TEST(UploadStep, LinkCutLeavesTheTemporaryFileReportedNotTheRealName) {
+  Fixture f;
+  f.session.expect("sha256sum", checksum_reply(false));
+  f.session.upload_error = ports::RemoteError{Kind::disconnected, "socket closed"};
+  f.session.upload_error_after = 100;
+  f.session.remove_error = ports::RemoteError{Kind::disconnected, "socket closed"};
+  auto r = f.run();
+  EXPECT_TRUE(r.has(Code::UploadInterrupted));
+  EXPECT_EQ(f.session.files.count(f.real), 0u);
+  EXPECT_NE(r.observed.get("temporary_file")->find("the next upload removes it"), std::string::npos);
+}
+
+TEST(UploadStep, CancelMidTransferRemovesTheTemporaryFile) {
+  Fixture f;
+  f.session.expect("sha256sum", checksum_reply(false));
+  f.session.during_upload = [&] { f.cancel.cancel(); };
+  auto r = f.run();
+  EXPECT_TRUE(r.has(Code::UploadCancelled));
+  EXPECT_TRUE(f.session.files.empty());
+}
+
+TEST(UploadStep, ChecksumMismatchOnTheBoardIsNotRenamed) {
+  Fixture f;
+  f.session.expect("sha256sum", checksum_reply(false));
+  f.session.expect("sha256sum", checksum_reply(true, 10, "deadbeef"));
+  auto r = f.run();
+  ASSERT_TRUE(r.has(Code::UploadVerifyMismatch));
+  EXPECT_EQ(r.diagnostics[0].observed.get("board_sha256"), "deadbeef");
+  EXPECT_EQ(f.session.files.count(f.real), 0u);
+  EXPECT_EQ(f.session.files.count(f.tmp), 0u);
+}
+
+TEST(UploadStep, LeftoversOfEarlierUploadsAreRemoved) {
+  Fixture f;
+  f.session.files["/lib/firmware/.old.elf.prelaunch-tmp"] = "partial";
+  f.session.expect("sha256sum", checksum_reply(true, f.image.size, f.image.sha256));
+  auto r = f.run({".old.elf.prelaunch-tmp"});
+  EXPECT_TRUE(r.has(Code::UploadLeftoversRemoved));
+  EXPECT_EQ(f.session.files.count("/lib/firmware/.old.elf.prelaunch-tmp"), 0u);
+}
+
+TEST(UploadStep, RenameFailureKeepsTheOldImage) {
+  Fixture f;
+  f.session.files[f.real] = "old";
+  f.session.expect("sha256sum", checksum_reply(true, 3, "aa"));
+  f.session.expect("sha256sum", checksum_reply(true, f.image.size, f.image.sha256));
+  f.session.rename_error = ports::RemoteError{Kind::read_only, "EROFS"};
+  auto r = f.run();
+  EXPECT_TRUE(r.has(Code::UploadReadOnly));
+  EXPECT_EQ(f.session.files[f.real], "old");
+}
+
+TEST(UploadStep, NamesWithSpacesQuotesAndDollarAreQuoted) {
+  Fixture f("my fw '$(id)'.elf");
+  f.session.expect("sha256sum", checksum_reply(false));
+  f.session.expect("sha256sum", checksum_reply(true, f.image.size, f.image.sha256));
+  auto r = f.run();
+  EXPECT_EQ(r.status, core::StepStatus::ok);
+  EXPECT_NE(f.session.commands[0].find("'/lib/firmware/my fw '\\''$(id)'\\''.elf'"), std::string::npos) << f.session.commands[0];
+}
+
+TEST(UploadStep, NewlineInTheNameIsRefused) {
+  Fixture f("evil\nname.elf");
+  auto r = f.run();
+  ASSERT_TRUE(r.has(Code::UnsafeFirmwareName));
+  EXPECT_NE(r.diagnostics[0].message.find("newline"), std::string::npos);
+  EXPECT_TRUE(f.session.commands.empty());
+  EXPECT_EQ(firmware_name_problem("a/b.elf").find("'/'"), 12u);
+  EXPECT_FALSE(firmware_name_problem("-x.elf").empty());
+  EXPECT_TRUE(firmware_name_problem("ok name $(x).elf").empty());
+}
+
+TEST(UploadStep, UnreadableImage) {
+  testing::FakeBoardSession s;
+  core::CancelToken cancel;
+  core::NullProgress progress;
+  core::StepControl control{cancel, core::Deadline(core::Millis{1000}), progress};
+  std::optional<remote::UploadOutcome> out;
+  auto r = upload_image({std::nullopt, "/nope.elf", "cannot open /nope.elf: No such file or directory", {}}, s, control, out);
+  EXPECT_TRUE(r.has(Code::UploadImageUnreadable));
+}
+
+TEST(ImageInput, ClassifiesByMagicAndHashes) {
+  testing::TempDir dir;
+  std::ofstream(dir.file("s.bin"), std::ios::binary) << std::string("\x68\xa4\x43\x35", 4) << std::string(40, '\0');
+  auto s = remote::read_image_input(dir.file("s.bin"));
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->kind, remote::ImageKind::signed_image);
+  std::ofstream(dir.file("abc"), std::ios::binary) << "abc";
+  auto a = remote::read_image_input(dir.file("abc"));
+  EXPECT_EQ(a->sha256, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(a->kind, remote::ImageKind::unknown);
+  EXPECT_FALSE(remote::read_image_input(dir.file("missing")));
+}
+
+}  // namespace
+}  // namespace stm32mp::steps

@@ -1,0 +1,78 @@
+// Unit tests of the verify step with the fake session.
+#include <gtest/gtest.h>
+
+#include "remote/fake_board_session.h"
+#include "steps/verify_step.h"
+
+namespace stm32mp::steps {
+namespace {
+
+using core::Code;
+using testing::FakeInstance;
+using testing::verify_reply;
+
+const std::vector<std::string> kStartLog{
+    "[  200.100000] remoteproc remoteproc1: powering up m33",
+    "[  200.102000] remoteproc remoteproc1: Booting fw image Blink.elf, size 70000",
+    "[  200.135500] remoteproc remoteproc1: remote processor m33 is now up"};
+
+struct Fixture {
+  testing::FakeBoardSession session;
+  core::CancelToken cancel;
+  core::NullProgress progress;
+  VerifyInputs in{remote::LoadOutcome{1, "m33", 100, kStartLog, 140}, "Blink.elf", true};
+  core::StepReport run() {
+    core::StepControl control{cancel, core::Deadline(core::Millis{5000}), progress};
+    return verify_running(in, session, control);
+  }
+};
+
+TEST(VerifyStep, RunningAndUpWithTiming) {
+  Fixture f;
+  f.session.expect("tail -n +101", verify_reply({1, "m33", "running"}, kStartLog, 1));
+  auto r = f.run();
+  EXPECT_EQ(r.status, core::StepStatus::ok);
+  EXPECT_EQ(r.observed.get("kernel_start_to_up_ms"), "36");
+  EXPECT_EQ(r.observed.get("rpmsg_ttys"), "1");
+  EXPECT_EQ(r.observed.get("evidence"), kStartLog[2]);
+}
+
+TEST(VerifyStep, CrashedAfterStart) {
+  Fixture f;
+  auto log = kStartLog;
+  log.push_back("[  200.300000] remoteproc remoteproc1: handling crash #1 in m33");
+  f.session.expect("", verify_reply({1, "m33", "crashed"}, log, 0));
+  auto r = f.run();
+  ASSERT_TRUE(r.has(Code::VerifyNotRunning));
+  EXPECT_NE(r.diagnostics[0].observed.get("evidence")->find("handling crash #1"), std::string::npos);
+}
+
+TEST(VerifyStep, NoUpLineIsAWarning) {
+  Fixture f;
+  f.in.load.start_log.clear();
+  f.session.expect("", verify_reply({1, "m33", "running"}, {}, 0));
+  auto r = f.run();
+  EXPECT_TRUE(r.has(Code::VerifyNoUpLine));
+  EXPECT_EQ(r.status, core::StepStatus::warning);
+}
+
+TEST(VerifyStep, NoResourceTableAndNoTty_F21) {
+  Fixture f;
+  f.in.has_resource_table = false;
+  auto log = kStartLog;
+  log.insert(log.begin() + 2, "[  200.102100] remoteproc remoteproc1: no resource table found for this firmware");
+  f.session.expect("", verify_reply({1, "m33", "running"}, log, 0));
+  auto r = f.run();
+  ASSERT_TRUE(r.has(Code::VerifyNoResourceTable));
+  EXPECT_NE(r.diagnostics[0].observed.get("evidence")->find("no resource table found"), std::string::npos);
+}
+
+TEST(VerifyStep, BoardNotAnswering) {
+  Fixture f;
+  f.session.expect_error("", ports::RemoteError::Kind::disconnected, "eof");
+  auto r = f.run();
+  EXPECT_TRUE(r.has(Code::VerifyCheckFailed));
+}
+
+}  // namespace
+}  // namespace stm32mp::steps
