@@ -21,6 +21,8 @@ struct CommandOutcome {
 void add_check_command(CLI::App& app, CommandOutcome& outcome);
 void add_devices_command(CLI::App& app, CommandOutcome& outcome);
 void add_explain_command(CLI::App& app, CommandOutcome& outcome);
+void add_inspect_command(CLI::App& app, CommandOutcome& outcome);
+void add_sign_command(CLI::App& app, CommandOutcome& outcome);
 // COMMAND-REGISTRATION: areas add their commands here (inspect, sign) and in main.cpp.
 
 }  // namespace stm32mp::cli

@@ -16,6 +16,8 @@ int main(int argc, char** argv) {
   cli::add_check_command(app, outcome);
   cli::add_devices_command(app, outcome);
   cli::add_explain_command(app, outcome);
+  cli::add_inspect_command(app, outcome);
+  cli::add_sign_command(app, outcome);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {

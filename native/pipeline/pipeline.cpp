@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "steps/config_step.h"
+#include "steps/image_step.h"
 
 namespace stm32mp::pipeline {
 namespace {
@@ -33,6 +34,10 @@ std::vector<StepDefinition> build_steps(const core::Settings& given, RunState& s
 
   // STEP-WIRING: each area adds its step here, in the stable order:
   // image, devices, serial-port, network, ssh, target, upload, remoteproc, verify.
+  all.push_back({"image", "Firmware image", {"config"}, Millis{1000}, timeout, [&state](StepControl&) {
+                   const auto& s = state.settings;
+                   return steps::check_image({s.elf, s.signed_image, s.image_key, s.remoteproc}, state.image);
+                 }});
 
   std::vector<StepDefinition> chosen;
   for (auto& step : all) {

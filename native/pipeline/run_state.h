@@ -2,15 +2,18 @@
 // What earlier steps learned that later steps use (e.g. `target` predicts a TEE/ELF mismatch from
 // the image kind found by `image`). Each step writes its own member only.
 #include <memory>
+#include <optional>
 
 #include "ports/board_session.h"
 #include "ports/network.h"
 #include "core/settings.h"
+#include "image/image_facts.h"
 
 namespace stm32mp::pipeline {
 
 struct RunState {
   core::Settings settings;  // effective settings, written by `config`
+  std::optional<image::ImageFacts> image;  // kind, upload file, segments…, written by `image` (image/image_facts.h)
   std::shared_ptr<ports::TcpStream> tcp;          // connection to the board's SSH port, opened by `network`, taken by `ssh`
   std::shared_ptr<ports::BoardSession> session;   // the one SSH/SFTP session of the run, opened by `ssh`
 };

@@ -1,0 +1,170 @@
+#include "adapters/openssl/openssl_crypto.h"
+
+#include <cstdio>
+
+#include <openssl/bn.h>
+#include <openssl/ec.h>
+#include <openssl/ecdsa.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+
+namespace stm32mp::adapters::openssl {
+namespace {
+
+std::string last_error(const char* what) {
+  const unsigned long e = ERR_get_error();
+  ERR_clear_error();
+  if (e == 0) return what;
+  char buf[256];
+  ERR_error_string_n(e, buf, sizeof buf);
+  return std::string(what) + " (" + buf + ")";
+}
+
+struct FileCloser {
+  void operator()(std::FILE* f) const { std::fclose(f); }
+};
+struct MdCtxFree {
+  void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
+};
+struct SigFree {
+  void operator()(ECDSA_SIG* s) const { ECDSA_SIG_free(s); }
+};
+
+KeyKind kind_of(EVP_PKEY* k) {
+  if (EVP_PKEY_is_a(k, "RSA")) return KeyKind::rsa;
+  if (EVP_PKEY_is_a(k, "EC")) {
+    char group[64] = {};
+    size_t len = 0;
+    if (EVP_PKEY_get_utf8_string_param(k, "group", group, sizeof group, &len) == 1 &&
+        (std::string(group) == "prime256v1" || std::string(group) == "P-256")) {
+      return KeyKind::ec_p256;
+    }
+  }
+  return KeyKind::other;
+}
+
+}  // namespace
+
+void Key::Free::operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); }
+
+std::size_t Key::signature_size() const {
+  if (kind_ == KeyKind::ec_p256) return 64;
+  return static_cast<std::size_t>(EVP_PKEY_get_size(key_.get()));
+}
+
+std::string Key::description() const {
+  switch (kind_) {
+    case KeyKind::rsa: return "RSA " + std::to_string(EVP_PKEY_get_bits(key_.get())) + "-bit";
+    case KeyKind::ec_p256: return "EC P-256";
+    default: return std::string("unsupported key type ") + EVP_PKEY_get0_type_name(key_.get());
+  }
+}
+
+Digest sha256(std::span<const std::uint8_t> data) {
+  Digest d{};
+  unsigned int len = 0;
+  EVP_Digest(data.data(), data.size(), d.data(), &len, EVP_sha256(), nullptr);
+  return d;
+}
+
+std::string to_hex(std::span<const std::uint8_t> bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string s;
+  s.reserve(bytes.size() * 2);
+  for (auto b : bytes) {
+    s += kDigits[b >> 4];
+    s += kDigits[b & 15];
+  }
+  return s;
+}
+
+core::expected<Key, std::string> load_private_key(const std::string& path) {
+  std::unique_ptr<std::FILE, FileCloser> f(std::fopen(path.c_str(), "rb"));
+  if (!f) return core::unexpected{std::string("cannot open the key file")};
+  Key key;
+  key.key_.reset(PEM_read_PrivateKey(f.get(), nullptr, nullptr, nullptr));
+  if (!key.key_) return core::unexpected{last_error("not a PEM private key (unencrypted PKCS#8, RSA or EC)")};
+  key.kind_ = kind_of(key.key_.get());
+  return key;
+}
+
+core::expected<Key, std::string> load_public_key(const std::string& path) {
+  std::unique_ptr<std::FILE, FileCloser> f(std::fopen(path.c_str(), "rb"));
+  if (!f) return core::unexpected{std::string("cannot open the key file")};
+  Key key;
+  key.key_.reset(PEM_read_PUBKEY(f.get(), nullptr, nullptr, nullptr));
+  if (!key.key_) {
+    ERR_clear_error();
+    std::rewind(f.get());
+    key.key_.reset(PEM_read_PrivateKey(f.get(), nullptr, nullptr, nullptr));
+  }
+  if (!key.key_) return core::unexpected{last_error("not a PEM public key (or private key)")};
+  key.kind_ = kind_of(key.key_.get());
+  return key;
+}
+
+core::expected<std::vector<std::uint8_t>, std::string> sign_sha256(const Key& key, std::span<const std::uint8_t> data) {
+  if (key.kind() == KeyKind::other) return core::unexpected{key.description() + " (need RSA or EC P-256)"};
+  std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
+  EVP_PKEY_CTX* pctx = nullptr;
+  if (!ctx || EVP_DigestSignInit(ctx.get(), &pctx, EVP_sha256(), nullptr, key.get()) != 1) {
+    return core::unexpected{last_error("signing set-up failed")};
+  }
+  if (key.kind() == KeyKind::rsa && EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) != 1) {
+    return core::unexpected{last_error("RSA PKCS#1 v1.5 padding not available")};
+  }
+  std::size_t len = 0;
+  if (EVP_DigestSign(ctx.get(), nullptr, &len, data.data(), data.size()) != 1) return core::unexpected{last_error("signing failed")};
+  std::vector<std::uint8_t> sig(len);
+  if (EVP_DigestSign(ctx.get(), sig.data(), &len, data.data(), data.size()) != 1) return core::unexpected{last_error("signing failed")};
+  sig.resize(len);
+  if (key.kind() == KeyKind::rsa) return sig;
+
+  // DER ECDSA-Sig-Value → raw r‖s (each left-padded to 32 bytes).
+  const unsigned char* p = sig.data();
+  std::unique_ptr<ECDSA_SIG, SigFree> es(d2i_ECDSA_SIG(nullptr, &p, static_cast<long>(sig.size())));
+  if (!es) return core::unexpected{last_error("ECDSA signature decoding failed")};
+  std::vector<std::uint8_t> raw(64);
+  if (BN_bn2binpad(ECDSA_SIG_get0_r(es.get()), raw.data(), 32) != 32 ||
+      BN_bn2binpad(ECDSA_SIG_get0_s(es.get()), raw.data() + 32, 32) != 32) {
+    return core::unexpected{std::string("ECDSA signature does not fit 64 bytes")};
+  }
+  return raw;
+}
+
+core::expected<bool, std::string> verify_sha256(const Key& key, std::span<const std::uint8_t> data,
+                                                std::span<const std::uint8_t> signature) {
+  if (key.kind() == KeyKind::other) return core::unexpected{key.description() + " (need RSA or EC P-256)"};
+  std::vector<std::uint8_t> der;
+  if (key.kind() == KeyKind::ec_p256) {
+    if (signature.size() != 64) return false;
+    std::unique_ptr<ECDSA_SIG, SigFree> es(ECDSA_SIG_new());
+    BIGNUM* r = BN_bin2bn(signature.data(), 32, nullptr);
+    BIGNUM* s = BN_bin2bn(signature.data() + 32, 32, nullptr);
+    if (!es || !r || !s || ECDSA_SIG_set0(es.get(), r, s) != 1) {
+      BN_free(r);
+      BN_free(s);
+      return core::unexpected{last_error("ECDSA signature encoding failed")};
+    }
+    unsigned char* out = nullptr;
+    const int len = i2d_ECDSA_SIG(es.get(), &out);
+    if (len <= 0) return core::unexpected{last_error("ECDSA signature encoding failed")};
+    der.assign(out, out + len);
+    OPENSSL_free(out);
+    signature = der;
+  }
+  std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
+  EVP_PKEY_CTX* pctx = nullptr;
+  if (!ctx || EVP_DigestVerifyInit(ctx.get(), &pctx, EVP_sha256(), nullptr, key.get()) != 1) {
+    return core::unexpected{last_error("verification set-up failed")};
+  }
+  if (key.kind() == KeyKind::rsa && EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) != 1) {
+    return core::unexpected{last_error("RSA PKCS#1 v1.5 padding not available")};
+  }
+  const int rc = EVP_DigestVerify(ctx.get(), signature.data(), signature.size(), data.data(), data.size());
+  ERR_clear_error();
+  return rc == 1;
+}
+
+}  // namespace stm32mp::adapters::openssl

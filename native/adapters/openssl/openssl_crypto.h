@@ -1,0 +1,55 @@
+#pragma once
+// SHA-256 and the two signature schemes of OP-TEE's remoteproc images, on OpenSSL 3 libcrypto.
+// Keys are PEM files; their content never leaves this file (no key material in errors or logs).
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/expected.h"
+
+using EVP_PKEY = struct evp_pkey_st;
+
+namespace stm32mp::adapters::openssl {
+
+using Digest = std::array<std::uint8_t, 32>;
+
+[[nodiscard]] Digest sha256(std::span<const std::uint8_t> data);
+[[nodiscard]] std::string to_hex(std::span<const std::uint8_t> bytes);
+
+enum class KeyKind { rsa, ec_p256, other };
+
+class Key {
+ public:
+  [[nodiscard]] KeyKind kind() const { return kind_; }
+  // Bytes of a signature in the image: RSA modulus size, 64 for ECDSA P-256 (raw r‖s).
+  [[nodiscard]] std::size_t signature_size() const;
+  [[nodiscard]] std::string description() const;  // "RSA 2048-bit", "EC P-256" (no key material)
+  [[nodiscard]] EVP_PKEY* get() const { return key_.get(); }
+
+ private:
+  friend core::expected<Key, std::string> load_private_key(const std::string&);
+  friend core::expected<Key, std::string> load_public_key(const std::string&);
+  struct Free {
+    void operator()(EVP_PKEY* k) const;
+  };
+  std::unique_ptr<EVP_PKEY, Free> key_;
+  KeyKind kind_ = KeyKind::other;
+};
+
+// A PEM private key (PKCS#8, traditional RSA or SEC1 EC). Error: a reason without key content.
+[[nodiscard]] core::expected<Key, std::string> load_private_key(const std::string& path);
+// A PEM public key, or a private key whose public half is used.
+[[nodiscard]] core::expected<Key, std::string> load_public_key(const std::string& path);
+
+// RSA: PKCS#1 v1.5 over SHA-256 (modulus-size bytes). EC P-256: ECDSA over SHA-256, encoded as raw
+// r‖s, 32 bytes each, big-endian — what sign_rproc_fw.py's DSS(…, 'fips-186-3') emits and the
+// OP-TEE PTA consumes (TEE_ALG_ECDSA_P256 takes r‖s), not the DER that OpenSSL produces.
+[[nodiscard]] core::expected<std::vector<std::uint8_t>, std::string> sign_sha256(const Key& key, std::span<const std::uint8_t> data);
+// Same encodings as sign_sha256. Returns false for a well-formed but wrong signature.
+[[nodiscard]] core::expected<bool, std::string> verify_sha256(const Key& key, std::span<const std::uint8_t> data,
+                                                              std::span<const std::uint8_t> signature);
+
+}  // namespace stm32mp::adapters::openssl

@@ -1,0 +1,44 @@
+#pragma once
+// Reader for the firmware ELF files remoteproc loads: ELFCLASS32, little-endian, EM_ARM, ET_EXEC.
+// Checks what Linux's rproc_elf_sanity_check / rproc_elf_load_segments and OP-TEE's e32 parser check,
+// and reports the first violation with field and offset. Never reads outside the given bytes.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/expected.h"
+#include "image/byte_view.h"
+#include "image/format_error.h"
+#include "image/segment.h"
+
+namespace stm32mp::image {
+
+struct SectionRange {
+  std::uint32_t addr = 0;
+  std::uint32_t size = 0;
+};
+
+struct ElfInfo {
+  std::uint16_t type = 0;
+  std::uint16_t machine = 0;
+  std::uint32_t entry = 0;
+  std::vector<Segment> segments;               // every program header, in file order
+  std::optional<SectionRange> resource_table;  // the ".resource_table" section
+  std::optional<std::uint32_t> vector_table;   // the ".isr_vector" section address
+  bool has_symbols = false;                    // a ".symtab" (stripped files have none)
+  std::string cpu_arch;                        // Tag_CPU_arch from .ARM.attributes ("v8-M.mainline"), "" if absent
+
+  [[nodiscard]] std::size_t loadable_count() const;
+};
+
+[[nodiscard]] core::expected<ElfInfo, FormatError> read_elf(Bytes file);
+
+// Names for diagnostics: "EM_ARM (40)", "EM_X86_64 (62)", "ET_DYN (3)".
+[[nodiscard]] std::string machine_name(std::uint16_t machine);
+[[nodiscard]] std::string elf_type_name(std::uint16_t type);
+
+// The word at device address `da` in the file contents of a PT_LOAD segment (for vector tables).
+[[nodiscard]] std::optional<std::uint32_t> word_at(Bytes file, const std::vector<Segment>& segments, std::uint32_t da);
+
+}  // namespace stm32mp::image

@@ -1,0 +1,189 @@
+#include "image/inspection.h"
+
+#include <cctype>
+#include <filesystem>
+#include <fstream>
+
+#include <fmt/format.h>
+
+#include "adapters/openssl/openssl_crypto.h"
+
+namespace stm32mp::image {
+namespace {
+
+core::Code code_for(FormatProblem p) {
+  switch (p) {
+    case FormatProblem::truncated: return core::Code::ImageTruncated;
+    case FormatProblem::wrong_class: return core::Code::ElfWrongClass;
+    case FormatProblem::wrong_endian: return core::Code::ElfWrongEndian;
+    case FormatProblem::wrong_machine: return core::Code::ElfWrongMachine;
+    case FormatProblem::wrong_type: return core::Code::ElfWrongType;
+    case FormatProblem::bad_segment: return core::Code::ElfBadHeader;
+    case FormatProblem::not_an_image: return core::Code::NotAnImage;
+    case FormatProblem::signed_header: return core::Code::SignedHeaderInvalid;
+    case FormatProblem::signed_tlv: return core::Code::SignedTlvInvalid;
+    case FormatProblem::signed_legacy: return core::Code::SignedLegacyFormat;
+  }
+  return core::Code::NotAnImage;
+}
+
+bool looks_like_intel_hex(Bytes f) {
+  if (f.empty() || f[0] != ':') return false;
+  const auto n = std::min<std::size_t>(f.size(), 64);
+  for (std::size_t i = 1; i < n; ++i) {
+    const auto c = f[i];
+    if (c == '\r' || c == '\n') return i >= 11;
+    if (!std::isxdigit(c)) return false;
+  }
+  return n >= 11;
+}
+
+void add_elf_facts(const ElfInfo& elf, const std::string& prefix, core::StepReport& r) {
+  r.observed.set(prefix + "entry", hex32(elf.entry));
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < elf.segments.size(); ++i) {
+    if (elf.segments[i].type != kPtLoad) continue;
+    r.observed.set(fmt::format("{}segment{}", prefix, i), describe(elf.segments[i]));
+    ++n;
+  }
+  r.observed.set(prefix + "loadable_segments", std::to_string(n));
+  r.observed.set(prefix + "resource_table", elf.resource_table ? fmt::format("{} size {:#x}", hex32(elf.resource_table->addr), elf.resource_table->size) : "absent");
+  if (elf.vector_table) r.observed.set(prefix + "vector_table", hex32(*elf.vector_table));
+  r.observed.set(prefix + "symbols", elf.has_symbols ? "yes" : "no (stripped)");
+  if (!elf.cpu_arch.empty()) r.observed.set(prefix + "cpu_arch", elf.cpu_arch);
+}
+
+void add_signed_facts(const SignedImage& s, const std::string& prefix, core::StepReport& r) {
+  r.observed.set(prefix + "header", fmt::format("version {} tlv_len {} sign_len {} img_len {}", s.version, s.tlv_len, s.sign_len, s.img_len));
+  r.observed.set(prefix + "sign_type", sign_type_name(s.sign_type));
+  for (const auto& t : s.tlvs) {
+    std::string value;
+    if (t.type == kTlvHashTable) {
+      value = fmt::format("{} entries", t.value.size() / 64);
+    } else if (t.value.size() == 4) {
+      value = hex32(static_cast<std::uint32_t>(t.value[0]) | (static_cast<std::uint32_t>(t.value[1]) << 8) |
+                    (static_cast<std::uint32_t>(t.value[2]) << 16) | (static_cast<std::uint32_t>(t.value[3]) << 24));
+    } else if (t.value.size() == 1) {
+      value = std::to_string(t.value[0]);
+    } else {
+      value = fmt::format("{} bytes", t.value.size());
+    }
+    r.observed.set(fmt::format("{}tlv@{:#x}", prefix, t.offset), tlv_name(t.type) + " = " + value);
+  }
+}
+
+}  // namespace
+
+core::expected<std::vector<std::uint8_t>, std::string> read_image_file(const std::string& path) {
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (ec || !std::filesystem::exists(status)) return core::unexpected{std::string("no such file")};
+  if (std::filesystem::is_directory(status)) return core::unexpected{std::string("it is a directory")};
+  const auto size = std::filesystem::file_size(path, ec);
+  if (ec) return core::unexpected{ec.message()};
+  if (size > kMaxImageSize) return core::unexpected{fmt::format("{} bytes, more than the {} MiB any Cortex-M image fits in", size, kMaxImageSize >> 20)};
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return core::unexpected{std::string("permission denied or unreadable")};
+  std::vector<std::uint8_t> bytes(static_cast<std::size_t>(size));
+  in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  if (static_cast<std::uint64_t>(in.gcount()) != size) return core::unexpected{std::string("read error (file changed while reading?)")};
+  return bytes;
+}
+
+std::string describe_other_format(Bytes f) {
+  if (f.empty()) return "empty file (0 bytes)";
+  if (looks_like_intel_hex(f)) return "Intel HEX text (starts with ':'), the output of objcopy -O ihex";
+  if (f.size() >= 2 && f[0] == 'S' && f[1] >= '0' && f[1] <= '9') return "Motorola S-record text (starts with 'S0'), the output of objcopy -O srec";
+  if (f.size() >= 4 && f[0] == 0x7F && f[1] == 'E' && f[2] == 'L' && f[3] == 'F') return "ELF";
+  const auto sp = read_u32(f, 0);
+  const auto reset = read_u32(f, 4);
+  if (sp && reset && (*reset & 1U) == 1U && (*sp & 3U) == 0U) {
+    return fmt::format("raw binary (objcopy -O binary) starting with a Cortex-M vector table: stack {} reset {}; the first 4 bytes at offset 0 are {} instead of the ELF magic 7f 45 4c 46",
+                       hex32(*sp), hex32(*reset), fmt::format("{:02x} {:02x} {:02x} {:02x}", f[0], f[1], f[2], f[3]));
+  }
+  if (f.size() >= 4) {
+    return fmt::format("unknown format: the first 4 bytes at offset 0 are {:02x} {:02x} {:02x} {:02x}, neither the ELF magic 7f 45 4c 46 nor the signed-image magic 68 a4 43 35",
+                       f[0], f[1], f[2], f[3]);
+  }
+  return fmt::format("unknown format: only {} bytes", f.size());
+}
+
+core::Diagnostic format_diagnostic(const std::string& path, const FormatError& e) {
+  return core::make_diagnostic(code_for(e.problem), {{"path", path},
+                                                     {"field", e.field},
+                                                     {"offset", fmt::format("{} ({:#x})", e.offset, e.offset)},
+                                                     {"found", e.found},
+                                                     {"expected", e.expected}});
+}
+
+Inspection inspect_file(const std::string& path, const std::string& role, core::StepReport& r) {
+  Inspection in;
+  in.path = path;
+  const std::string prefix = role + ".";
+  r.observed.set(role, path);
+  auto bytes = read_image_file(path);
+  if (!bytes) {
+    r.add(core::Code::ImageUnreadable, {{"path", path}, {"reason", bytes.error()}});
+    return in;
+  }
+  in.readable = true;
+  in.bytes = std::move(*bytes);
+  const Bytes file(in.bytes);
+  in.sha256 = adapters::openssl::to_hex(adapters::openssl::sha256(file));
+  r.observed.set(prefix + "size", std::to_string(file.size()));
+  r.observed.set(prefix + "sha256", in.sha256);
+
+  if (has_signed_magic(file)) {
+    in.kind = is_legacy_signed(file) ? ImageKind::signed_legacy : ImageKind::signed_image;
+    auto s = read_signed_image(file);
+    r.observed.set(prefix + "kind", std::string(to_string(in.kind)));
+    if (!s) {
+      if (s.error().problem != FormatProblem::signed_legacy) in.kind = ImageKind::other;
+      r.add(format_diagnostic(path, s.error()));
+      return in;
+    }
+    add_signed_facts(*s, prefix, r);
+    for (const auto* t : s->unknown_tlvs()) {
+      r.add(core::Code::UnknownTlv, {{"path", path}, {"type", hex32(t->type)}, {"offset", fmt::format("{} ({:#x})", t->offset, t->offset)}});
+    }
+    const auto& first = s->images.front();
+    in.elf_bytes = *slice(file, first.offset, first.size);
+    in.signed_image = std::move(*s);
+    auto elf = read_elf(in.elf_bytes);
+    if (!elf) {
+      auto e = elf.error();
+      e.field = "embedded image 0: " + e.field;
+      e.offset += first.offset;
+      r.add(format_diagnostic(path, e));
+      return in;
+    }
+    in.elf = std::move(*elf);
+    add_elf_facts(*in.elf, prefix + "image0.", r);
+    return in;
+  }
+
+  const bool elf_magic = file.size() >= 4 && file[0] == 0x7F && file[1] == 'E' && file[2] == 'L' && file[3] == 'F';
+  if (!elf_magic) {
+    r.observed.set(prefix + "kind", "other");
+    const auto format = describe_other_format(file);
+    r.add(core::Code::NotAnImage, {{"path", path},
+                                   {"format", format},
+                                   {"field", "magic"},
+                                   {"offset", "0 (0x0)"}});
+    return in;
+  }
+  auto elf = read_elf(file);
+  if (!elf) {
+    r.observed.set(prefix + "kind", "other");
+    r.add(format_diagnostic(path, elf.error()));
+    return in;
+  }
+  in.kind = ImageKind::elf;
+  r.observed.set(prefix + "kind", "elf");
+  in.elf_bytes = file;
+  in.elf = std::move(*elf);
+  add_elf_facts(*in.elf, prefix, r);
+  return in;
+}
+
+}  // namespace stm32mp::image

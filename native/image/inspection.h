@@ -1,0 +1,42 @@
+#pragma once
+// One firmware file as the `image` step and `inspect` see it: read it, tell its kind, decode it, and
+// turn every format problem into a diagnostic with field and offset.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/expected.h"
+#include "core/step_report.h"
+#include "image/elf_reader.h"
+#include "image/image_facts.h"
+#include "image/signed_image.h"
+
+namespace stm32mp::image {
+
+inline constexpr std::uint64_t kMaxImageSize = 64ULL << 20;  // larger than any Cortex-M memory by far
+
+// The whole file, or a reason (missing, unreadable, a directory, larger than kMaxImageSize).
+[[nodiscard]] core::expected<std::vector<std::uint8_t>, std::string> read_image_file(const std::string& path);
+
+// What a non-image file looks like: "Intel HEX", "raw binary (…)", "empty file", …
+[[nodiscard]] std::string describe_other_format(Bytes file);
+
+struct Inspection {
+  std::string path;
+  std::vector<std::uint8_t> bytes;
+  ImageKind kind = ImageKind::other;
+  std::optional<SignedImage> signed_image;
+  std::optional<ElfInfo> elf;  // the plain ELF, or the first image embedded in a signed one
+  Bytes elf_bytes;             // the bytes `elf` was read from (inside `bytes`)
+  std::string sha256;          // of the whole file
+  bool readable = false;
+};
+
+// Reads and decodes `path`; adds facts (prefixed "<role>.") and format diagnostics to `report`.
+[[nodiscard]] Inspection inspect_file(const std::string& path, const std::string& role, core::StepReport& report);
+
+// The diagnostic for a format problem of `path`.
+[[nodiscard]] core::Diagnostic format_diagnostic(const std::string& path, const FormatError& e);
+
+}  // namespace stm32mp::image

@@ -1,0 +1,23 @@
+#pragma once
+#include <optional>
+#include <string>
+
+#include "core/step_report.h"
+#include "image/image_facts.h"
+
+namespace stm32mp::steps {
+
+struct ImageInputs {
+  std::string elf;           // ELF being debugged (--elf)
+  std::string signed_image;  // signed image to load (--signed)
+  std::string image_key;     // public key for the signature (--image-key)
+  std::string remoteproc;    // remoteproc instance name: picks the built-in memory map ("m33", "m4")
+};
+
+// Step `image`: decodes the ELF and/or the signed image, checks them against each other, against
+// the key and against the built-in memory map of the remote core, and says which file must be
+// uploaded. `facts` receives what later steps need (see image/image_facts.h); it stays empty when
+// there is no usable image.
+[[nodiscard]] core::StepReport check_image(const ImageInputs& in, std::optional<image::ImageFacts>& facts);
+
+}  // namespace stm32mp::steps
