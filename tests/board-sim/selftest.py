@@ -555,17 +555,79 @@ class TeeModeTest(BoardCase):
             self.board.set("trust_key=" + self.board.info["signing_key_public"])
             self.reset(1)
 
-    def test_real_firmware_if_built(self):
-        if not FIRMWARE_DIR or not os.path.isdir(FIRMWARE_DIR):
-            self.skipTest("BOARD_SIM_FIRMWARE_DIR not set (tests/firmware images)")
-        elves = [f for f in os.listdir(FIRMWARE_DIR) if f.endswith(".elf")]
-        if not elves:
-            self.skipTest("no .elf in " + FIRMWARE_DIR)
-        with open(os.path.join(FIRMWARE_DIR, elves[0]), "rb") as f:
-            elf = f.read()
-        self.board.put("real_sign.bin", rproc_sign.sign(elf, self.key))
-        r = self.start_fw(1, "real_sign.bin")
-        self.assertEqual(r.returncode, 0, r.stderr + self.board.dmesg())
+
+class RealFirmwareTest(BoardCase):
+    """Images built by arm-none-eabi-gcc in tests/firmware (BOARD_SIM_FIRMWARE_DIR), and, when the CLI was
+    built, the images signed by the product's own signer: the simulator is their independent check."""
+    KEYS = os.path.join(os.path.dirname(HERE), "firmware", "keys")
+    knobs = ("--fw-size", "32M")  # m33_ns.bin spans 0x80100000..0x80a00000: 9 MiB
+
+    @classmethod
+    def setUpClass(cls):
+        if not FIRMWARE_DIR or not os.path.isfile(os.path.join(FIRMWARE_DIR, "m33_ns.elf")):
+            raise unittest.SkipTest("BOARD_SIM_FIRMWARE_DIR has no m33_ns.elf (build target prelaunch_firmware)")
+        super().setUpClass()
+        for name in os.listdir(FIRMWARE_DIR):
+            with open(os.path.join(FIRMWARE_DIR, name), "rb") as f:
+                cls.board.put(name, f.read())
+
+    def elf_mode(self):
+        self.reset(1)
+        self.board.set("mode=ELF")
+
+    def test_elf_mode_images(self):  # F01, F05, F21
+        self.elf_mode()
+        self.assertEqual(self.start_fw(1, "m33_ns.elf").returncode, 0)
+        self.assert_log("Booting fw image m33_ns.elf", "remote processor m33 is now up")
+        self.assertNotIn("no resource table", self.board.dmesg())
+        self.assertEqual(self.start_fw(1, "m33_ns_stripped.elf").returncode, 0)
+        self.assertEqual(self.start_fw(1, "m33_ns_no_rsc.elf").returncode, 0)
+        self.assert_log("no resource table found for this firmware", "is now up")
+        self.assertIn("Invalid argument", self.start_fw(1, "m33_outside.elf").stderr)
+        self.assert_log("bad phdr da 0x84000000 mem", "Failed to load program segments: -22")
+        self.assertIn("Invalid argument", self.start_fw(1, "m33_ns.bin").stderr)
+        self.assert_log("Image is corrupted (bad magic)", "Boot failed: -22")
+        self.assertIn("Invalid argument", self.start_fw(1, "m4.elf").stderr)
+        self.assert_log("bad phdr da 0x", "Failed to load program segments: -22")
+        self.assertIn("Invalid argument", self.start_fw(0, "m33_ns.elf").stderr)  # F04
+        self.assert_log("remoteproc remoteproc0: bad phdr da 0x80100000")
+        self.reset(1)
+
+    def test_tee_mode_with_our_signer(self):
+        self.reset(1)
+        self.board.set("mode=TEE")
+        try:
+            with open(os.path.join(FIRMWARE_DIR, "m33_ns_stripped.elf"), "rb") as f:
+                elf = f.read()
+            self.board.put("real_sign.bin", rproc_sign.sign(elf, self.board.info["signing_key_private"]))
+            r = self.start_fw(1, "real_sign.bin")
+            self.assertEqual(r.returncode, 0, r.stderr + self.board.dmesg())
+            self.assertIn("Input/output error", self.start_fw(1, "m33_ns.elf").stderr)  # F02
+        finally:
+            self.elf_mode()
+
+    def test_tee_mode_with_product_signer(self):
+        signed = [(n, k) for n, k in (("m33_ns_sign.bin", "test_rsa2048.pub.pem"),
+                                      ("m33_ns_sign_ecc.bin", "test_p256.pub.pem"))
+                  if os.path.isfile(os.path.join(FIRMWARE_DIR, n))]
+        if not signed:
+            self.skipTest("no m33_ns_sign*.bin (built by stm32mp-prelaunch sign)")
+        self.reset(1)
+        self.board.set("mode=TEE")
+        try:
+            for name, key in signed:
+                with self.subTest(name=name):
+                    self.board.set("trust_key=" + os.path.join(self.KEYS, key))
+                    r = self.start_fw(1, name)
+                    self.assertEqual(r.returncode, 0, r.stderr + self.board.dmesg())
+                    self.assertEqual(self.read_attr(1, "state"), "running")
+                    # The board's own key does not match the test key: F03.
+                    self.board.set("trust_key=" + self.board.info["signing_key_public"])
+                    self.assertIn("Input/output error", self.start_fw(1, name).stderr)
+                    self.assert_log("TEE err: ffff3072")
+        finally:
+            self.board.set("trust_key=" + self.board.info["signing_key_public"])
+            self.elf_mode()
 
 
 class SshKnobsTest(BoardCase):

@@ -15,7 +15,7 @@ namespace boardsim {
 namespace {
 
 constexpr std::uint32_t kMagic = 0x3543A468;
-constexpr std::uint32_t kTlvSignType = 0x01, kTlvHashType = 0x02, kTlvNumImg = 0x03, kTlvImgType = 0x04,
+constexpr std::uint32_t kTlvSignType = 0x01, kTlvNumImg = 0x03, kTlvImgType = 0x04,
                         kTlvImgSize = 0x05, kTlvHashTable = 0x10;
 
 std::uint64_t r8(std::uint64_t v) { return (v + 7) & ~std::uint64_t{7}; }
@@ -70,6 +70,41 @@ bool verify(EVP_PKEY* key, std::span<const std::uint8_t> signed_data, std::span<
     return ok;
 }
 
+// One ELF of the image: every PT_LOAD program header must have its entry (same paddr, type, filesz,
+// memsz) in the signed hash table; the segment then goes into the M33 memories and its SHA-256 must match.
+TeeCheckResult load_elf(std::span<const std::uint8_t> elf, std::span<const std::uint8_t> table,
+                        const std::vector<CarveOut>& carve_outs) {
+    if (elf.size() < 52 || std::memcmp(elf.data(), "\x7f" "ELF", 4) != 0 || elf[4] != 1 || elf[5] != 1)
+        return fail(kTeeErrorBadFormat, "Failed to parse firmware");
+    const std::uint32_t phoff = le32(&elf[28]);
+    const unsigned phentsize = elf[42] | elf[43] << 8, phnum = elf[44] | elf[45] << 8;
+    if (phentsize < 32 || std::uint64_t{phoff} + std::uint64_t{phnum} * phentsize > elf.size())
+        return fail(kTeeErrorBadFormat, "Failed to parse firmware");
+    for (unsigned i = 0; i < phnum; ++i) {
+        const std::uint8_t* ph = &elf[phoff + i * phentsize];
+        const std::uint32_t type = le32(ph), offset = le32(ph + 4), paddr = le32(ph + 12), filesz = le32(ph + 16),
+                            memsz = le32(ph + 20);
+        if (type != 1) continue;
+        const std::uint8_t* entry = nullptr;
+        for (std::size_t e = 0; e + 64 <= table.size(); e += 64)
+            if (le32(&table[e + 12]) == paddr) {
+                entry = &table[e];
+                break;
+            }
+        if (entry == nullptr) return fail(kTeeErrorNoData, "remoteproc_load_segment: segment not in hash table");
+        if (le32(entry) != 1 || le32(entry + 16) != filesz || le32(entry + 20) != memsz ||
+            std::uint64_t{offset} + filesz > elf.size())
+            return fail(kTeeErrorBadParameters, "remoteproc_load_segment: segment does not match its hash entry");
+        if (!fits_in_carve_outs(carve_outs, paddr, memsz))
+            return fail(kTeeErrorAccessDenied, "Fails to load segment");
+        std::uint8_t digest[SHA256_DIGEST_LENGTH];
+        SHA256(elf.data() + offset, filesz, digest);
+        if (std::memcmp(digest, entry + 32, sizeof digest) != 0)
+            return fail(kTeeErrorSecurity, "Fails to load segment: hash mismatch");
+    }
+    return {};
+}
+
 }  // namespace
 
 TeeCheckResult check_signed_image(std::span<const std::uint8_t> img, const std::string& public_key_pem_path,
@@ -78,30 +113,34 @@ TeeCheckResult check_signed_image(std::span<const std::uint8_t> img, const std::
     if (img.size() < 20) return fail(kTeeErrorBadParameters, "Can't Authenticate the firmware");
     const std::uint32_t magic = le32(&img[0]), version = le32(&img[4]), tlv_len = le32(&img[8]),
                         sig_len = le32(&img[12]), img_len = le32(&img[16]);
-    if (magic != kMagic || version != 1 || tlv_len == 0 || sig_len == 0 ||
-        20 + r8(tlv_len) + r8(sig_len) + r8(img_len) != img.size())
+    // The TA's order: the image must be larger than header + TLVs + signature and both lengths non-zero,
+    // then magic, version and the size rule.
+    if (img.size() <= 20 + r8(tlv_len) + r8(sig_len) || tlv_len == 0 || sig_len == 0 || magic != kMagic ||
+        version != 1 || 20 + r8(tlv_len) + r8(sig_len) + r8(img_len) != img.size())
         return fail(kTeeErrorBadParameters, "Can't Authenticate the firmware");
 
     // TLV area.
     std::map<std::uint32_t, std::span<const std::uint8_t>> tlv;
     for (std::uint64_t off = 20; off + 8 <= 20 + std::uint64_t{tlv_len};) {
         const std::uint32_t type = le32(&img[off]), len = le32(&img[off + 4]);
-        if (off + 8 + len > 20 + std::uint64_t{tlv_len}) return fail(kTeeErrorBadParameters, "Can't Authenticate the firmware");
-        if (type == 0 && len == 0) break;  // zero padding at the end of the area
-        tlv[type] = img.subspan(off + 8, len);
-        off += r8(8 + std::uint64_t{len});
+        if (off + 8 + len > 20 + std::uint64_t{tlv_len}) break;  // runs past the area: not found, as in the TA
+        tlv.emplace(type, img.subspan(off + 8, len));            // the first record of a type wins
+        off += 8 + r8(len);
     }
-    auto one_byte = [&](std::uint32_t type) -> int {
+    auto find = [&](std::uint32_t type) -> const std::span<const std::uint8_t>* {
         auto it = tlv.find(type);
-        return it == tlv.end() || it->second.empty() ? -1 : it->second[0];
+        return it == tlv.end() ? nullptr : &it->second;
     };
-    const int sign_type = one_byte(kTlvSignType);
-    if (sign_type < 0) return fail(kTeeErrorBadParameters, "Can't Authenticate the firmware");
+    const auto* sign_type_tlv = find(kTlvSignType);
+    if (sign_type_tlv == nullptr || sign_type_tlv->size() != 1)
+        return fail(kTeeErrorBadParameters, "Can't Authenticate the firmware");
+    const int sign_type = (*sign_type_tlv)[0];
 
-    // Signature over header + TLV area, with the key the board's OP-TEE was built with.
+    // Signature over the header and the TLV area (rounded up to 8 bytes), with the key the board's OP-TEE
+    // was built with. The signature starts right after the rounded TLV area.
     Pkey key = load_key(public_key_pem_path);
     if (!key) return fail(kTeeErrorGeneric, "Can't Authenticate the firmware: no public key");
-    const auto signed_data = img.subspan(0, 20 + std::uint64_t{tlv_len});
+    const auto signed_data = img.subspan(0, 20 + r8(tlv_len));
     const auto sig = img.subspan(20 + r8(tlv_len), sig_len);
     const int key_id = EVP_PKEY_get_base_id(key.get());
     bool sig_ok = false;
@@ -111,39 +150,35 @@ TeeCheckResult check_signed_image(std::span<const std::uint8_t> img, const std::
     } else if (sign_type == 2) {
         sig_ok = key_id == EVP_PKEY_EC && sig_len == 64 && verify(key.get(), signed_data, ecdsa_raw_to_der(sig));
     } else {
-        return fail(kTeeErrorNotSupported, "Can't Authenticate the firmware");
+        return fail(kTeeErrorNotSupported, "Unsupported signature type");
     }
     if (!sig_ok) return fail(kTeeErrorSignatureInvalid, "Failed to verify signature");
 
-    // Authenticated metadata.
-    if (one_byte(kTlvHashType) != 1) return fail(kTeeErrorNotSupported, "Can't Authenticate the firmware");
-    const int num_img = one_byte(kTlvNumImg);
-    auto types = tlv.find(kTlvImgType), sizes = tlv.find(kTlvImgSize), table = tlv.find(kTlvHashTable);
-    if (num_img != 1 || types == tlv.end() || sizes == tlv.end() || table == tlv.end() || types->second.empty() ||
-        types->second[0] != 1 || sizes->second.size() < 4 || table->second.size() % 64 != 0)
-        return fail(kTeeErrorBadParameters, "Can't Authenticate the firmware");
-    const std::uint64_t elf_off = 20 + r8(tlv_len) + r8(sig_len);
-    const std::uint64_t elf_size = le32(sizes->second.data());
-    if (elf_size > img.size() - elf_off) return fail(kTeeErrorBadParameters, "Can't Authenticate the firmware");
-    const auto elf = img.subspan(elf_off, elf_size);
-    if (elf.size() < 52 || std::memcmp(elf.data(), "\x7f" "ELF", 4) != 0)
-        return fail(kTeeErrorBadFormat, "Can't Authenticate the firmware");
-
-    // Load: each PT_LOAD segment of the signed table goes into the M33 memories, then its hash is checked.
-    const auto entries = table->second;
-    for (std::size_t e = 0; e + 64 <= entries.size(); e += 64) {
-        const std::uint8_t* p = entries.data() + e;
-        const std::uint32_t type = le32(p), offset = le32(p + 4), paddr = le32(p + 12), filesz = le32(p + 16),
-                            memsz = le32(p + 20);
-        if (type != 1 || memsz == 0) continue;
-        if (filesz > memsz || std::uint64_t{offset} + filesz > elf.size())
-            return fail(kTeeErrorBadParameters, "remoteproc_load_segment: bad segment");
-        if (!fits_in_carve_outs(carve_outs, paddr, memsz))
-            return fail(kTeeErrorAccessDenied, "remoteproc_load_segment: Fails to clear segment");
-        std::uint8_t digest[SHA256_DIGEST_LENGTH];
-        SHA256(elf.data() + offset, filesz, digest);
-        if (std::memcmp(digest, p + 32, sizeof digest) != 0)
-            return fail(kTeeErrorSecurity, "remoteproc_load_segment: segment hash mismatch");
+    // Load (authenticated metadata from here on). HASHTYPE is not consulted: the PTA only does SHA-256.
+    const auto* table = find(kTlvHashTable);
+    if (table == nullptr || table->empty()) return fail(kTeeErrorNoData, "remoteproc_load_elf: no hash table");
+    if (table->size() % 64 != 0) return fail(kTeeErrorBadParameters, "remoteproc_load_elf: bad hash table");
+    const auto* num = find(kTlvNumImg);
+    if (num == nullptr || num->empty()) return fail(kTeeErrorNoData, "remoteproc_load_elf: no image count");
+    if (num->size() != 1) return fail(kTeeErrorBadFormat, "remoteproc_load_elf: bad image count");
+    const unsigned num_img = (*num)[0];
+    if (num_img == 0) return fail(kTeeErrorNoData, "remoteproc_load_elf: no image");
+    const auto* types = find(kTlvImgType);
+    const auto* sizes = find(kTlvImgSize);
+    if (types == nullptr || sizes == nullptr || types->empty() || sizes->empty())
+        return fail(kTeeErrorNoData, "remoteproc_load_elf: no image type/size");
+    if (types->size() != num_img || sizes->size() != 4 * num_img)
+        return fail(kTeeErrorBadParameters, "remoteproc_load_elf: bad image type/size");
+    const auto images = img.subspan(20 + r8(tlv_len) + r8(sig_len), img_len);
+    std::uint64_t offset = 0;
+    for (unsigned i = 0; i < num_img; ++i) {
+        if ((*types)[i] != 1) return fail(kTeeErrorBadFormat, "remoteproc_load_elf: not an ELF image");
+        const std::uint64_t size = le32(sizes->data() + 4 * i);
+        if (offset > images.size() || size > images.size() - offset)
+            return fail(kTeeErrorBadFormat, "Failed to parse firmware");
+        TeeCheckResult r = load_elf(images.subspan(offset, size), *table, carve_outs);
+        if (r.tee_err != kTeeSuccess) return r;
+        offset += size;
     }
     return {};
 }

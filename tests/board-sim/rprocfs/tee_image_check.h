@@ -19,6 +19,7 @@ inline constexpr std::uint32_t kTeeErrorGeneric = 0xFFFF0000;
 inline constexpr std::uint32_t kTeeErrorAccessDenied = 0xFFFF0001;
 inline constexpr std::uint32_t kTeeErrorBadFormat = 0xFFFF0005;
 inline constexpr std::uint32_t kTeeErrorBadParameters = 0xFFFF0006;
+inline constexpr std::uint32_t kTeeErrorNoData = 0xFFFF0008;
 inline constexpr std::uint32_t kTeeErrorNotSupported = 0xFFFF000A;
 inline constexpr std::uint32_t kTeeErrorSecurity = 0xFFFF000F;
 inline constexpr std::uint32_t kTeeErrorSignatureInvalid = 0xFFFF3072;
