@@ -1,8 +1,13 @@
 #include "pipeline/pipeline.h"
 
 #include <algorithm>
+#include <filesystem>
 
 #include "steps/config_step.h"
+#include "steps/remoteproc_step.h"
+#include "steps/target_step.h"
+#include "steps/upload_step.h"
+#include "steps/verify_step.h"
 #include "steps/image_step.h"
 
 namespace stm32mp::pipeline {
@@ -21,6 +26,48 @@ bool selected(const core::Settings& s, const std::string& id) {
   return !in(s.skip);
 }
 
+
+// The remote steps' view of the image: the image step's facts when it ran, else the file itself
+// (--skip image), else nothing (no --elf/--signed given).
+struct RemoteImage {
+  std::optional<remote::ImageInput> image;
+  std::string path;
+  std::string problem;  // why the file could not be read
+};
+
+RemoteImage remote_image(const RunState& state) {
+  RemoteImage out;
+  if (state.image && !state.image->upload_path.empty()) {
+    const auto& f = *state.image;
+    remote::ImageInput in;
+    in.local_path = f.upload_path;
+    in.name = std::filesystem::path(f.upload_path).filename().string();
+    in.size = f.upload_size;
+    in.sha256 = f.upload_sha256;
+    in.kind = f.kind == image::ImageKind::elf ? remote::ImageKind::elf
+              : (f.kind == image::ImageKind::signed_image || f.kind == image::ImageKind::signed_legacy)
+                  ? remote::ImageKind::signed_image
+                  : remote::ImageKind::unknown;
+    for (const auto& seg : f.segments) {
+      if (seg.type == image::kPtLoad && seg.memsz > 0) in.segments.push_back({seg.paddr, seg.memsz});
+    }
+    in.has_resource_table = f.has_resource_table;
+    out.path = f.upload_path;
+    out.image = std::move(in);
+    return out;
+  }
+  const auto& s = state.settings;
+  out.path = !s.signed_image.empty() ? s.signed_image : s.elf;
+  if (out.path.empty()) return out;
+  auto read = remote::read_image_input(out.path);
+  if (read) {
+    out.image = std::move(*read);
+  } else {
+    out.problem = read.error();
+  }
+  return out;
+}
+
 }  // namespace
 
 std::vector<StepDefinition> build_steps(const core::Settings& given, RunState& state, Ports& ports) {
@@ -37,6 +84,46 @@ std::vector<StepDefinition> build_steps(const core::Settings& given, RunState& s
   all.push_back({"image", "Firmware image", {"config"}, Millis{1000}, timeout, [&state](StepControl&) {
                    const auto& s = state.settings;
                    return steps::check_image({s.elf, s.signed_image, s.image_key, s.remoteproc}, state.image);
+                 }});
+
+  // Remote steps: one session (state.session, opened by `ssh`) serves them all.
+  all.push_back({"target", "Board state", {"ssh"}, Millis{1500}, timeout, [&state](StepControl& control) {
+                   if (!state.session) return core::StepReport{}.skip("no SSH session (step ssh did not run)");
+                   const auto& s = state.settings;
+                   return steps::check_target({s.remoteproc, s.user, s.host, remote_image(state).image}, *state.session,
+                                              control, state.target);
+                 }});
+  all.push_back({"upload", "Upload", {"ssh", "image", "target"}, Millis{4000}, timeout, [&state](StepControl& control) {
+                   if (!state.session) return core::StepReport{}.skip("no SSH session (step ssh did not run)");
+                   auto img = remote_image(state);
+                   if (img.path.empty()) return core::StepReport{}.skip("no image given (--elf or --signed)");
+                   steps::UploadInputs in{img.image, img.path, img.problem, {}};
+                   if (state.target) in.leftovers = state.target->fw_leftovers;
+                   return steps::upload_image(in, *state.session, control, state.upload);
+                 }});
+  all.push_back({"remoteproc", "Load through remoteproc", {"upload"}, Millis{2000}, timeout,
+                 [&state](StepControl& control) {
+                   if (!state.session) return core::StepReport{}.skip("no SSH session (step ssh did not run)");
+                   auto img = remote_image(state);
+                   // Without the upload step (--skip upload) the image is expected on the board already.
+                   if (!state.upload && img.path.empty()) return core::StepReport{}.skip("no image given (--elf or --signed)");
+                   steps::RemoteprocInputs in;
+                   in.remoteproc = state.settings.remoteproc;
+                   in.firmware_name = state.upload ? state.upload->name : std::filesystem::path(img.path).filename().string();
+                   if (img.image) in.image_kind = img.image->kind;
+                   if (state.target) {
+                     in.reserved_memory = state.target->reserved_memory;
+                     in.firmware_class_path = state.target->firmware_class_path;
+                   }
+                   return steps::load_firmware(in, *state.session, control, state.load);
+                 }});
+  all.push_back({"verify", "Firmware running", {"remoteproc"}, Millis{1500}, timeout, [&state](StepControl& control) {
+                   if (!state.session) return core::StepReport{}.skip("no SSH session (step ssh did not run)");
+                   if (!state.load) return core::StepReport{}.skip("nothing was started (step remoteproc did not run)");
+                   auto img = remote_image(state).image;
+                   steps::VerifyInputs in{*state.load, state.upload ? state.upload->name : "",
+                                          img ? img->has_resource_table : std::nullopt};
+                   return steps::verify_running(in, *state.session, control);
                  }});
 
   std::vector<StepDefinition> chosen;

@@ -7,6 +7,8 @@
 #include "ports/board_session.h"
 #include "ports/network.h"
 #include "core/settings.h"
+#include "remote/remote_outcomes.h"
+#include "remote/target_facts.h"
 #include "image/image_facts.h"
 
 namespace stm32mp::pipeline {
@@ -16,6 +18,9 @@ struct RunState {
   std::optional<image::ImageFacts> image;  // kind, upload file, segments…, written by `image` (image/image_facts.h)
   std::shared_ptr<ports::TcpStream> tcp;          // connection to the board's SSH port, opened by `network`, taken by `ssh`
   std::shared_ptr<ports::BoardSession> session;   // the one SSH/SFTP session of the run, opened by `ssh`
+  std::optional<remote::TargetFacts> target;      // the board's state, written by `target`
+  std::optional<remote::UploadOutcome> upload;    // what is in /lib/firmware, written by `upload`
+  std::optional<remote::LoadOutcome> load;        // the started instance and its log position, by `remoteproc`
 };
 
 }  // namespace stm32mp::pipeline
