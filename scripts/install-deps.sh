@@ -24,6 +24,8 @@ packages=(
   libeclipse-debug-ui-java libeclipse-ui-workbench-java libeclipse-jface-java libeclipse-ui-console-java
   libswt-gtk-4-java libswt-gtk-4-jni libswt-cairo-gtk-4-jni libfelix-scr-java libequinox-console-java libosgi-compendium-java libgoogle-gson-java
   libfelix-gogo-runtime-java libfelix-gogo-shell-java libfelix-gogo-command-java
+  libequinox-event-java libbatik-java libcommons-jxpath-java libeclipse-emf-ecore-change-java libservlet-api-java
+  libbcutil-java libjna-java libjna-platform-java libxz-java libbcprov-java libbcpg-java
   xvfb xauth imagemagick x11-apps
 )
 

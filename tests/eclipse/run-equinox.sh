@@ -48,6 +48,23 @@ bundles=(
 )
 if [ "$app" = ui ]; then
   bundles+=("reference:file:/usr/share/java/swt4.jar")
+elif [ "$app" = workbench ]; then
+  # The full workbench: every other Eclipse bundle Debian ships, the libraries they import, and the
+  # shims for what Debian lacks (make-shims.sh). Bundles nobody needs simply stay unresolved.
+  for j in "$P"/*.jar; do
+    case "$(basename "$j")" in
+      org.eclipse.osgi_*|org.eclipse.equinox.launcher_*|org.eclipse.osgi.services_*|org.eclipse.equinox.console_*) ;;
+      *) printf '%s\n' "${bundles[@]}" | grep -q -F "$j" || bundles+=("reference:file:$j") ;;
+    esac
+  done
+  for j in icu4j jna jna-platform atinject-jsr330-api geronimo-annotation-1.3-spec servlet-api xml-apis-ext \
+           commons-jxpath commons-logging xz batik-css batik-util batik-gui-util batik-i18n batik-constants batik-shared-resources; do
+    for f in /usr/share/java/$j.jar /usr/share/java/$j-[0-9]*.jar; do
+      [ -f "$f" ] && { bundles+=("reference:file:$(realpath "$f")"); break; }
+    done
+  done
+  bundles+=("reference:file:$shims/org.eclipse.swt_3.121.0.jar" "reference:file:$shims/org.osgi.service.event_1.4.0.jar"
+            "reference:file:$shims/org.bouncycastle.debian_1.72.0.jar")
 fi
 bundles+=("reference:file:$bundle" "reference:file:$tests")
 {

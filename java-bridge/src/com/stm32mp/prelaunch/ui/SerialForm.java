@@ -77,8 +77,16 @@ public final class SerialForm extends AttributeForm {
         return t;
     }
 
+    /** The engine names devices as the target system sees them (/dev/…) even under a test dev_root. */
+    private String asSystemNode(String node) {
+        if (!devRoot.isEmpty() && node.startsWith(devRoot + "/")) {
+            return "/dev/" + node.substring(devRoot.length() + 1);
+        }
+        return node;
+    }
+
     private void showDetails() {
-        String node = selectedNode();
+        String node = asSystemNode(selectedNode());
         for (SerialDevice d : devices) {
             if (d.node.equals(node)) {
                 details.setText(d.description + (d.vid.isEmpty() ? "" : "  VID:PID " + d.vid + ":" + d.pid)
@@ -95,11 +103,6 @@ public final class SerialForm extends AttributeForm {
         port.setText(a.get(LaunchKeys.SERIAL, ""));
         probeSerial.setText(a.get(LaunchKeys.PROBE_SERIAL, ""));
         refresh();
-        for (SerialDevice d : devices) {
-            if (d.node.equals(a.get(LaunchKeys.SERIAL, ""))) {
-                port.select(devices.indexOf(d));
-            }
-        }
     }
 
     @Override

@@ -18,7 +18,6 @@ import com.stm32mp.prelaunch.ui.TargetForm;
 import java.io.File;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -29,10 +28,6 @@ import org.eclipse.debug.core.ILaunchConfigurationWorkingCopy;
 import org.eclipse.equinox.app.IApplication;
 import org.eclipse.equinox.app.IApplicationContext;
 import org.eclipse.swt.SWT;
-import org.eclipse.swt.graphics.GC;
-import org.eclipse.swt.graphics.Image;
-import org.eclipse.swt.graphics.ImageData;
-import org.eclipse.swt.graphics.ImageLoader;
 import org.eclipse.swt.layout.FillLayout;
 import org.eclipse.swt.widgets.Combo;
 import org.eclipse.swt.widgets.Composite;
@@ -164,34 +159,11 @@ public final class UiTestApp implements IApplication {
         }
     }
 
-    /** Saves a PNG of the shell and checks it is big and not blank (many pixels off the dominant colour). */
     private void snapshot(Shell shell, String name) {
-        var size = shell.getSize();
-        Image image = new Image(display, size.x, size.y);
-        GC gc = new GC(shell);
-        gc.copyArea(image, 0, 0);
-        gc.dispose();
-        ImageData data = image.getImageData();
-        image.dispose();
-        Map<Integer, Integer> counts = new LinkedHashMap<>();
-        for (int y = 0; y < data.height; y += 2) {
-            for (int x = 0; x < data.width; x += 2) {
-                counts.merge(data.getPixel(x, y), 1, Integer::sum);
-            }
-        }
-        int total = counts.values().stream().mapToInt(Integer::intValue).sum();
-        int dominant = counts.values().stream().mapToInt(Integer::intValue).max().orElse(total);
-        check(counts.size() >= 8, name + ": only " + counts.size() + " colours: blank?");
-        check(total - dominant > total / 50, name + ": " + (total - dominant) + " of " + total + " pixels off background");
-        ImageLoader loader = new ImageLoader();
-        loader.data = new ImageData[] {data};
-        File png = new File(outDir, name + ".png");
-        loader.save(png.getPath(), SWT.IMAGE_PNG);
-        check(png.length() > 4000, png + " is only " + png.length() + " bytes");
-        System.out.println("  screenshot " + png + " (" + png.length() + " bytes, " + counts.size() + " colours)");
+        Screenshots.save(shell, new File(outDir, name + ".png"));
     }
 
-    private static List<String> texts(Control c) {
+    static List<String> texts(Control c) {
         List<String> out = new ArrayList<>();
         collect(c, out, new HashSet<>());
         return out;
