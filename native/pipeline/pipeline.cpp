@@ -9,6 +9,8 @@
 #include "steps/upload_step.h"
 #include "steps/verify_step.h"
 #include "steps/image_step.h"
+#include "steps/devices_step.h"
+#include "steps/serial_port_step.h"
 
 namespace stm32mp::pipeline {
 namespace {
@@ -84,6 +86,28 @@ std::vector<StepDefinition> build_steps(const core::Settings& given, RunState& s
   all.push_back({"image", "Firmware image", {"config"}, Millis{1000}, timeout, [&state](StepControl&) {
                    const auto& s = state.settings;
                    return steps::check_image({s.elf, s.signed_image, s.image_key, s.remoteproc}, state.image);
+                 }});
+  all.push_back({"devices", "Serial devices and ST-LINK probes", {}, Millis{500}, timeout,
+                 [&state, &ports](StepControl& control) {
+                   if (!ports.device_enumerator) return core::StepReport{}.skip("no device enumerator on this platform");
+                   return steps::check_devices({state.settings.sysfs_root, state.settings.dev_root},
+                                               *ports.device_enumerator, control, state.devices);
+                 }});
+  // serial-port also runs without devices (--only serial-port): it enumerates for itself then.
+  all.push_back({"serial-port", "Preferred serial device (board console)", {"config"}, Millis{2500}, timeout,
+                 [&state, &ports](StepControl& control) {
+                   if (!ports.device_enumerator || !ports.serial_lines || !ports.process_table) {
+                     return core::StepReport{}.skip("no serial port access on this platform");
+                   }
+                   const auto& s = state.settings;
+                   steps::SerialPortInputs in;
+                   in.serial = s.serial;
+                   in.probe_serial = s.probe_serial;
+                   in.production_mode = s.production_mode;
+                   in.sysfs_root = s.sysfs_root;
+                   in.dev_root = s.dev_root;
+                   steps::SerialPortPorts p{*ports.device_enumerator, *ports.serial_lines, *ports.process_table};
+                   return steps::check_serial_port(in, state.devices ? &*state.devices : nullptr, p, control);
                  }});
 
   // Remote steps: one session (state.session, opened by `ssh`) serves them all.

@@ -6,6 +6,10 @@
 #include "ports/network.h"
 #include "ports/ssh_connector.h"
 
+#include "ports/device_enumerator.h"
+#include "ports/process_table.h"
+#include "ports/serial_lines.h"
+
 namespace stm32mp::pipeline {
 
 struct Ports {
@@ -13,6 +17,9 @@ struct Ports {
   // make_system_ports (pipeline/system_ports.cpp).
   std::shared_ptr<ports::Network> network;     // network, ssh (TCP connect with deadline)
   std::shared_ptr<ports::SshConnector> ssh;    // ssh (opens the BoardSession)
+  std::shared_ptr<ports::DeviceEnumerator> device_enumerator;  // devices, serial-port
+  std::shared_ptr<ports::SerialLines> serial_lines;            // serial-port
+  std::shared_ptr<ports::ProcessTable> process_table;          // serial-port (who holds a port)
 };
 
 // The real adapters for this platform (CMake picks the platform's system_ports file).

@@ -10,6 +10,7 @@
 #include "remote/remote_outcomes.h"
 #include "remote/target_facts.h"
 #include "image/image_facts.h"
+#include "devices/serial_device.h"
 
 namespace stm32mp::pipeline {
 
@@ -20,6 +21,7 @@ struct RunState {
   std::shared_ptr<ports::BoardSession> session;   // the one SSH/SFTP session of the run, opened by `ssh`
   std::optional<remote::TargetFacts> target;      // the board's state, written by `target`
   std::optional<remote::UploadOutcome> upload;    // what is in /lib/firmware, written by `upload`
+  std::optional<devices::Enumeration> devices;  // serial devices and ST-LINK probes, written by `devices`
   std::optional<remote::LoadOutcome> load;        // the started instance and its log position, by `remoteproc`
 };
 

@@ -1,0 +1,102 @@
+// The CLI run as an unprivileged user (setpriv) against a real pty whose node is 0660 root:dialout:
+// the permission diagnoses of the devices and serial-port steps, and the devices JSON API.
+#include <grp.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "api/check_run.h"
+#include "devices/pty_console.h"
+#include "devices/sysfs_fixture.h"
+#include "support/golden.h"
+#include "support/run_process.h"
+#include "support/temp_dir.h"
+
+namespace stm32mp::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+TEST(SerialPortCli, PermissionDeniedForAUserOutsideDialout) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root to chown the pty and to drop to nobody";
+  const auto* dialout = getgrnam("dialout");
+  ASSERT_NE(dialout, nullptr);
+  TempDir dir;
+  fs::permissions(dir.path(), fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                                  fs::perms::others_read | fs::perms::others_exec);
+  SysfsFixture fx(dir.path());
+  const auto v3 = SysfsFixture::stlink_v3e();
+  fx.add_usb_device(v3);
+  fx.add_acm(v3, 1, "ST-Link VCP Ctrl", "ttyACM0");
+  PtyConsole console(fx.node("ttyACM0"), PtyConsole::shell());
+  const auto slave = console.slave();
+  ASSERT_EQ(chown(slave.c_str(), 0, dialout->gr_gid), 0);
+  ASSERT_EQ(chmod(slave.c_str(), 0660), 0);
+  const auto r = run_process({"setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", PRELAUNCH_CLI, "check",
+                              "--serial", "/dev/ttyACM0", "--sysfs-root", fx.sysfs_root(), "--dev-root", fx.dev_root(),
+                              "--only", "devices,serial-port", "--json"},
+                             {}, 30000);
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  const auto& devices = j["steps"][1];
+  ASSERT_EQ(devices["id"], "devices");
+  ASSERT_FALSE(devices["diagnostics"].empty()) << r.out;
+  EXPECT_EQ(devices["diagnostics"][0]["code"], "DEV002");  // Code::VcpInaccessible
+  EXPECT_EQ(devices["diagnostics"][0]["observed"]["group"], "dialout");
+  const auto& serial = j["steps"][2];
+  ASSERT_EQ(serial["id"], "serial-port");
+  ASSERT_FALSE(serial["diagnostics"].empty()) << r.out;
+  const auto& d = serial["diagnostics"][0];
+  EXPECT_EQ(d["code"], "SER006");  // Code::SerialPermissionDenied
+  EXPECT_EQ(d["observed"]["user"], "nobody");
+  EXPECT_EQ(d["observed"]["owner"], "root:dialout");
+  EXPECT_EQ(d["observed"]["mode"], "crw-rw----");
+  const auto fix = d["fix"].get<std::string>();
+  EXPECT_NE(fix.find("sudo usermod -aG dialout nobody"), std::string::npos) << fix;
+  EXPECT_NE(fix.find("log out and back in"), std::string::npos) << fix;
+}
+
+TEST(DevicesJson, ListsEachTtyWithItsProbe) {
+  TempDir dir;
+  SysfsFixture fx(dir.path());
+  const auto v3 = SysfsFixture::stlink_v3e();
+  fx.add_usb_device(v3);
+  fx.add_acm(v3, 1, "ST-Link VCP Ctrl", "ttyACM0");
+  const auto ftdi = SysfsFixture::ftdi();
+  fx.add_usb_device(ftdi);
+  fx.add_ftdi(ftdi, "ttyUSB0");
+  const nlohmann::json request{{"sysfs_root", fx.sysfs_root()}, {"dev_root", fx.dev_root()}};
+  const auto j = nlohmann::json::parse(api::devices_json(request.dump()));
+  ASSERT_EQ(j["devices"].size(), 2u) << j.dump(2);
+  const auto& acm = j["devices"][0];
+  EXPECT_EQ(acm["node"], "/dev/ttyACM0");
+  EXPECT_EQ(acm["by_id"], "/dev/serial/by-id/usb-STMicroelectronics_STLINK-V3_004A00233133510D37363734-if01");
+  EXPECT_EQ(acm["description"], "STLINK-V3 - ST-Link VCP Ctrl");
+  EXPECT_EQ(acm["driver"], "cdc_acm");
+  EXPECT_EQ(acm["vid"], "0483");
+  EXPECT_EQ(acm["pid"], "374e");
+  EXPECT_EQ(acm["serial"], "004A00233133510D37363734");
+  EXPECT_EQ(acm["manufacturer"], "STMicroelectronics");
+  EXPECT_EQ(acm["product"], "STLINK-V3");
+  EXPECT_EQ(acm["interface"], "ST-Link VCP Ctrl");
+  EXPECT_EQ(acm["probe"], "STLINK-V3E");
+  EXPECT_EQ(acm["vcp"], true);
+  EXPECT_EQ(acm["accessible"], true);
+  EXPECT_EQ(acm["reason"], "");
+  const auto& usb = j["devices"][1];
+  EXPECT_EQ(usb["node"], "/dev/ttyUSB0");
+  EXPECT_TRUE(usb["probe"].is_null());
+  EXPECT_EQ(usb["vcp"], false);
+  EXPECT_EQ(usb["driver"], "ftdi_sio");
+}
+
+TEST(DevicesJson, UnreadableSysfsGivesAnError) {
+  const auto j = nlohmann::json::parse(api::devices_json(R"({"sysfs_root":"/nonexistent/sys"})"));
+  EXPECT_TRUE(j["devices"].empty());
+  EXPECT_NE(j["error"].get<std::string>().find("/nonexistent/sys/class/tty"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace stm32mp::testing
