@@ -88,13 +88,13 @@ if [ "$board" = yes ]; then
   props+=("-Dstm32mp.boardsim.json=$work/board.json")
 fi
 if [ "$xvfb" = yes ]; then
-  # A display number of our own (tests may run in parallel): 100 + pid modulo 800.
-  display=":$((100 + $$ % 800))"
-  Xvfb "$display" -screen 0 1280x900x24 -nolisten tcp > "$work/xvfb.log" 2>&1 &
+  # Xvfb picks a free display itself and writes its number to fd 3 (tests run in parallel).
+  Xvfb -displayfd 3 -screen 0 1280x900x24 -nolisten tcp 3> "$work/xvfb.display" > "$work/xvfb.log" 2>&1 &
   xvfb_pid=$!
   cleanup+=("kill $xvfb_pid")
-  for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X${display#:}" ] && break; sleep 0.1; done
-  export DISPLAY=$display GDK_BACKEND=x11
+  for _ in $(seq 100); do [ -s "$work/xvfb.display" ] && break; sleep 0.1; done
+  [ -s "$work/xvfb.display" ] || { echo "run-equinox: Xvfb did not start: $(cat "$work/xvfb.log")" >&2; exit 1; }
+  export DISPLAY=":$(head -1 "$work/xvfb.display")" GDK_BACKEND=x11
 fi
 
 set +e
