@@ -37,16 +37,49 @@ def sim(*args, check=True):
     return r
 
 
+# If this process is killed (ctest timeout sends SIGKILL), no cleanup code runs here: a watchdog process
+# learns every board directory through a pipe and stops what is left when the pipe closes.
+WATCHDOG = r"""
+import shutil, subprocess, sys
+live = set()
+for line in sys.stdin:
+    d = line.rstrip("\n")
+    if d.startswith("-"):
+        live.discard(d[1:])
+    elif d:
+        live.add(d)
+for d in live:
+    subprocess.run([sys.argv[1], "stop", "--dir", d], timeout=120)
+    shutil.rmtree(d, ignore_errors=True)
+"""
+_watchdog = None
+
+
+def watchdog(line):
+    global _watchdog
+    if _watchdog is None:
+        _watchdog = subprocess.Popen([sys.executable, "-c", WATCHDOG, BOARD_SIM], stdin=subprocess.PIPE, text=True,
+                                     start_new_session=True)
+    _watchdog.stdin.write(line + "\n")
+    _watchdog.stdin.flush()
+
+
 class Board:
     """One simulated board for a test class; always stopped, also when a test fails."""
 
     def __init__(self, *knobs):
         self.dir = tempfile.mkdtemp(prefix="board-sim-test-")
-        r = sim("start", "--dir", self.dir, *knobs)
+        watchdog(self.dir)
+        try:
+            r = sim("start", "--dir", self.dir, *knobs)
+        except BaseException:
+            self.stop()
+            raise
         self.info = json.loads(r.stdout)
 
     def stop(self):
         sim("stop", "--dir", self.dir, check=False)
+        watchdog("-" + self.dir)
         shutil.rmtree(self.dir, ignore_errors=True)
 
     def set(self, *pairs):
