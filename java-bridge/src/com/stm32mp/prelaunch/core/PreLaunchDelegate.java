@@ -74,7 +74,14 @@ public class PreLaunchDelegate extends LaunchConfigurationDelegate {
                 Progress p = run.progress();
                 reported += advance(sub, p, reported);
             }
-            return Report.parse(run.reportJson());
+            String json = run.reportJson();
+            try {
+                return Report.parse(json);
+            } catch (RuntimeException e) {  // JsonParseException, IllegalArgumentException (schema), IllegalStateException
+                throw new CoreException(new Status(IStatus.ERROR, PluginIds.PLUGIN_ID, PluginIds.STATUS_ENGINE_UNAVAILABLE,
+                        "The engine's report could not be read (" + e.getMessage()
+                                + "). Fix: install the plug-in and its native library from the same build.", e));
+            }
         } catch (BridgeUnavailableException e) {
             throw new CoreException(new Status(IStatus.ERROR, PluginIds.PLUGIN_ID, PluginIds.STATUS_ENGINE_UNAVAILABLE,
                     e.getMessage(), e));

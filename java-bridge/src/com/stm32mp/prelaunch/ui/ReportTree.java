@@ -55,16 +55,23 @@ public final class ReportTree {
                 }
             }
         }
-        // Expand failed steps and their diagnostics (parents first: GTK ignores expanding a hidden item).
+        // Expand failed steps and their diagnostics (parents first: GTK ignores expanding a hidden item),
+        // and select the first failing step so the eye lands on it.
+        TreeItem first = null;
         for (TreeItem step : tree.getItems()) {
             if ("error".equals(step.getText(1)) || "crashed".equals(step.getText(1))) {
                 step.setExpanded(true);
                 for (TreeItem d : step.getItems()) {
                     d.setExpanded(d.getItemCount() > 0);
                 }
+                first = first == null ? step : first;
             }
         }
-        tree.deselectAll();
+        if (first != null) {
+            tree.setSelection(first);
+        } else {
+            tree.deselectAll();
+        }
     }
 
     private static void leaf(TreeItem parent, String a, String b, String c) {

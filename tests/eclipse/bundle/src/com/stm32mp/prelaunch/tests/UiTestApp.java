@@ -77,7 +77,7 @@ public final class UiTestApp implements IApplication {
         ILaunchConfigurationWorkingCopy failing = config.getWorkingCopy();
         failing.setAttribute(LaunchKeys.SERIAL, f.b("dev_root") + "/ttyACM7");
         failing.removeAttribute(LaunchKeys.IMAGE);  // the workspace of this test has no such project
-        failing.removeAttribute(LaunchKeys.ELF);
+        failing.setAttribute(LaunchKeys.ELF, System.getProperty("stm32mp.test.elf", ""));
         Report report = PreLaunchDelegate.runChecks(failing, new NullProgressMonitor());
 
         t.test("validation: empty host and a missing key file are reported", () -> {
@@ -110,7 +110,7 @@ public final class UiTestApp implements IApplication {
             Shell parent = new Shell(display);
             ReportDialog dialog = new ReportDialog(parent, config.getName(), report, port -> { });
             Shell shell = dialog.shell();
-            shell.setSize(980, 560);
+            shell.setSize(980, 660);
             shell.setLocation(0, 0);
             dialog.open();
             pump(600);
