@@ -187,6 +187,8 @@ class ElfModeTest(BoardCase):
         with open(i["known_hosts"]) as f:
             self.assertRegex(f.read(), r"^%s ssh-ed25519 AAAA\S+\n$" % i["host"].replace(".", r"\."))
         self.assertTrue(os.path.realpath(i["serial"]).startswith("/dev/pts/"))
+        by_id = os.path.join(i["dev_root"], "serial/by-id/usb-STMicroelectronics_STLINK-V3_004A00233133510D37363734-if01")
+        self.assertEqual(os.path.realpath(by_id), os.path.realpath(i["serial"]))
 
     def test_instances_and_attributes(self):
         self.assertEqual(self.read_attr(0, "name"), "m0")

@@ -251,12 +251,12 @@ int RemoteprocBoard::boot(std::size_t i) {  // rproc_boot()
     }
     if (++r.power > 1) return 0;  // already powered: silent success, one more reference
     log_.line(dev(i), "powering up " + r.name);
-    int ret = fw_boot(i, false);
+    int ret = fw_boot(i);
     if (ret != 0) --r.power;
     return ret;
 }
 
-int RemoteprocBoard::fw_boot(std::size_t i, bool recovering) {
+int RemoteprocBoard::fw_boot(std::size_t i) {
     Rproc& r = rprocs_[i];
     std::vector<std::uint8_t> data;
     int ret = request_firmware(i, data);
@@ -293,7 +293,6 @@ int RemoteprocBoard::fw_boot(std::size_t i, bool recovering) {
             return elf.load_err;
         }
     }
-    (void)recovering;
     r.state = RprocState::Running;
     log_.line(dev(i), "remote processor " + r.name + " is now up");
     return 0;
@@ -315,7 +314,7 @@ void RemoteprocBoard::recover(std::size_t i) {  // rproc_trigger_recovery()
     log_.line(dev(i), "recovering " + r.name);
     log_.line(dev(i), "stopped remote processor " + r.name);
     r.state = RprocState::Offline;
-    if (fw_boot(i, true) != 0) r.state = RprocState::Crashed;
+    if (fw_boot(i) != 0) r.state = RprocState::Crashed;
 }
 
 std::string RemoteprocBoard::crash(const std::string& name) {

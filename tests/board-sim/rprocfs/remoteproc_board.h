@@ -65,7 +65,7 @@ private:
     void register_instances();                  // probe: builds rprocs_ from settings_, logs "… is available"
     [[nodiscard]] std::string dev(std::size_t i) const;
     [[nodiscard]] int boot(std::size_t i);
-    [[nodiscard]] int fw_boot(std::size_t i, bool recovering);
+    [[nodiscard]] int fw_boot(std::size_t i);  // rproc_fw_boot(): load + start, used by boot and recovery
     [[nodiscard]] int shutdown(std::size_t i);
     void recover(std::size_t i);
     [[nodiscard]] int request_firmware(std::size_t i, std::vector<std::uint8_t>& data);
