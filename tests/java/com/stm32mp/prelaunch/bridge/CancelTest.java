@@ -84,6 +84,33 @@ class CancelTest {
         }
     }
 
+    @Test
+    void closeFromAnotherThreadReleasesAThreadBlockedInResult() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
+            JsonObject request = new JsonObject();
+            request.addProperty("host", "127.0.0.1");
+            request.addProperty("port", silent.getLocalPort());
+            request.addProperty("timeout_ms", 30000);
+            CheckRun run = PreLaunch.start(request.toString());
+            java.util.concurrent.atomic.AtomicReference<Object> outcome = new java.util.concurrent.atomic.AtomicReference<>();
+            Thread reader = new Thread(() -> {
+                try {
+                    outcome.set(run.reportJson());
+                } catch (Throwable t) {
+                    outcome.set(t);
+                }
+            });
+            reader.start();
+            Thread.sleep(300);
+            assertTrue(reader.isAlive(), "result() should block while the run is busy");
+            run.close();  // removes the handle and cancels; the reader keeps its reference to the run
+            reader.join(2000);
+            assertFalse(reader.isAlive(), "reader still blocked after close");
+            assertTrue(outcome.get() instanceof String, "reader got " + outcome.get());
+            assertFalse(Report.parse((String) outcome.get()).ok, "a cancelled run is never ok");
+        }
+    }
+
     static Progress waitForStep(CheckRun run, String stepId, Duration limit) throws InterruptedException {
         long deadline = System.nanoTime() + limit.toNanos();
         Progress p = run.progress();

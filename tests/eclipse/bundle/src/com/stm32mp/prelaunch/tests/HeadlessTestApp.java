@@ -234,6 +234,9 @@ public final class HeadlessTestApp implements IApplication {
                 throw new AssertionError("launch failed: " + describe(e.getStatus()), e);
             }
             equal(List.of(ST_NAME + "|debug"), FakeStDelegate.LAUNCHES, "ST launches");
+            check(monitor.subTasks.stream().anyMatch(x -> x.startsWith("Step ") && x.contains("pload")),
+                    "no progress subtask for the upload step: " + monitor.subTasks);
+            System.out.println("  subtasks: " + monitor.subTasks);
             // "ok" allows warnings and skips; the simulated board must pass every step for real.
             Report again = PreLaunchDelegate.runChecks(wc, new NullProgressMonitor());
             equal(STEP_IDS, again.steps.stream().map(s -> s.id).toList(), "steps");

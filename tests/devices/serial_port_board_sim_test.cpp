@@ -1,0 +1,61 @@
+// The devices and serial-port steps, through the CLI, against the simulated STM32MP257F-DK
+// (tests/board-sim): its host sysfs tree, its socat console pty and the console modes it switches
+// between (a real bash in the board's namespaces, getty login, U-Boot, silence, log noise).
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "board_fixture.h"
+#include "support/golden.h"
+#include "support/run_process.h"
+
+namespace stm32mp::testing {
+namespace {
+
+class SerialPortOnBoardSim : public boardsim::BoardSuite {
+ protected:
+  static nlohmann::json check(const std::string& serial, int expected_exit) {
+    auto& b = board();
+    const auto r = run_process({PRELAUNCH_CLI, "check", "--serial", serial, "--sysfs-root", b.sysfs_root(), "--dev-root",
+                                b.dev_root(), "--only", "devices,serial-port", "--json"},
+                               {}, 30000);
+    EXPECT_EQ(r.exit_code, expected_exit) << r.out << r.err;
+    auto j = nlohmann::json::parse(r.out);
+    EXPECT_EQ(j["steps"][1]["id"], "devices");
+    EXPECT_EQ(j["steps"][2]["id"], "serial-port");
+    return j["steps"][2];
+  }
+  static std::string first_code(const nlohmann::json& step) {
+    return step["diagnostics"].empty() ? std::string("none") : step["diagnostics"][0]["code"].get<std::string>();
+  }
+};
+
+TEST_F(SerialPortOnBoardSim, ShellConsoleIsReady) {
+  board().set({"console=shell"});
+  const auto step = check(board().serial(), 0);
+  EXPECT_EQ(step["status"], "ok") << step.dump(2);
+  EXPECT_EQ(step["observed"]["console"], "shell prompt");
+  EXPECT_EQ(step["observed"]["last_line"], "root@stm32mp2-e3-c7-3f:~# ");
+}
+
+TEST_F(SerialPortOnBoardSim, SeedCaseOnTheSimulatedBoard) {
+  board().set({"console=shell"});
+  const auto step = check("/dev/ttyACM1", 1);
+  EXPECT_EQ(first_code(step), "SER002");
+  EXPECT_EQ(step["diagnostics"][0]["observed"]["suggested_port"], "/dev/ttyACM0");
+  EXPECT_NE(step["diagnostics"][0]["fix"].get<std::string>().find(
+                "/dev/ttyACM0 (STLINK-V3, serial 004A00233133510D37363734)"),
+            std::string::npos);
+}
+
+TEST_F(SerialPortOnBoardSim, LoginUBootAndSilentConsoles) {
+  board().set({"console=login"});
+  EXPECT_EQ(first_code(check(board().serial(), 1)), "SER010");
+  board().set({"console=uboot"});
+  EXPECT_EQ(first_code(check(board().serial(), 1)), "SER011");
+  board().set({"console=silent"});
+  EXPECT_EQ(first_code(check(board().serial(), 1)), "SER009");
+  board().set({"console=shell"});
+}
+
+}  // namespace
+}  // namespace stm32mp::testing

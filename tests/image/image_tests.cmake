@@ -1,0 +1,21 @@
+# Tests of the image area (included from tests/CMakeLists.txt). They use the firmware that
+# tests/firmware builds with arm-none-eabi-gcc, and the openssl command line as an independent check.
+if(NOT DEFINED PRELAUNCH_FIRMWARE_DIR)
+  set(PRELAUNCH_FIRMWARE_DIR "${CMAKE_BINARY_DIR}/firmware")
+endif()
+find_program(PRELAUNCH_OPENSSL openssl REQUIRED)
+prelaunch_test(image_tests
+  image/image_test_support.cpp
+  image/elf_reader_test.cpp
+  image/signed_image_test.cpp
+  image/memory_map_test.cpp
+  image/sign_test.cpp
+  image/image_step_test.cpp)
+target_compile_definitions(image_tests PRIVATE
+  PRELAUNCH_FIRMWARE_DIR="${PRELAUNCH_FIRMWARE_DIR}"
+  PRELAUNCH_IMAGE_TEST_DATA="${CMAKE_CURRENT_SOURCE_DIR}/image/data"
+  PRELAUNCH_FIRMWARE_KEYS="${CMAKE_SOURCE_DIR}/tests/firmware/keys"
+  PRELAUNCH_OPENSSL="${PRELAUNCH_OPENSSL}")
+if(TARGET prelaunch_firmware OR EXISTS ${CMAKE_SOURCE_DIR}/tests/firmware/CMakeLists.txt)
+  add_dependencies(image_tests prelaunch_firmware)
+endif()

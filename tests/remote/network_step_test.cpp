@@ -1,0 +1,119 @@
+// The network step's diagnoses, with a fake Network (every kind of failure) — the real adapter is
+// tested against loopback in network_adapter_test.cpp and against the simulated board in ssh_board_test.cpp.
+#include <gtest/gtest.h>
+
+#include "core/progress.h"
+#include "steps/network_step.h"
+
+namespace stm32mp::testing {
+namespace {
+
+using core::Code;
+using Kind = ports::NetError::Kind;
+
+class FakeStream final : public ports::TcpStream {
+ public:
+  [[nodiscard]] std::intptr_t native_handle() const override { return -1; }
+  bool wait(bool, bool, core::Millis) override { return false; }
+  void shutdown() override {}
+};
+
+class FakeNetwork final : public ports::Network {
+ public:
+  std::optional<ports::NetError> error;
+  std::string asked_host;
+  core::expected<ports::TcpConnection, ports::NetError> connect(const std::string& host, int, const core::Deadline&,
+                                                                const core::CancelToken&) override {
+    asked_host = host;
+    if (error) return core::unexpected{*error};
+    ports::TcpConnection c;
+    c.stream = std::make_shared<FakeStream>();
+    c.addresses = {"10.0.0.7"};
+    c.address = "10.0.0.7";
+    c.connect_ms = 3;
+    return c;
+  }
+};
+
+struct Run {
+  core::StepReport report;
+  std::shared_ptr<ports::TcpStream> stream;
+};
+
+Run run(FakeNetwork& net, const std::string& host) {
+  core::CancelToken cancel;
+  core::NullProgress progress;
+  core::StepControl control{cancel, core::Deadline(core::Millis{1000}), progress};
+  Run r;
+  r.report = steps::check_network({host, 22}, net, control, r.stream);
+  return r;
+}
+
+TEST(NetworkStep, SkippedWithoutHost) {
+  FakeNetwork net;
+  const auto r = run(net, "");
+  EXPECT_EQ(r.report.status, core::StepStatus::skipped);
+  EXPECT_TRUE(net.asked_host.empty());
+}
+
+TEST(NetworkStep, KeepsTheConnectionForTheSshStep) {
+  FakeNetwork net;
+  const auto r = run(net, "board");
+  EXPECT_EQ(r.report.status, core::StepStatus::ok);
+  EXPECT_NE(r.stream, nullptr);
+  EXPECT_EQ(r.report.observed.get("address"), "10.0.0.7");
+}
+
+struct Case {
+  Kind kind;
+  std::string host;
+  Code code;
+};
+
+TEST(NetworkStep, EachFailureHasItsOwnCode) {
+  const Case cases[] = {
+      {Kind::not_resolved, "board.invalid", Code::HostNotResolved},
+      {Kind::no_route, "10.1.2.3", Code::NoRouteToBoard},
+      {Kind::refused, "10.1.2.3", Code::ConnectionRefused},
+      {Kind::timeout, "10.1.2.3", Code::ConnectTimeout},
+      {Kind::failure, "10.1.2.3", Code::ConnectFailed},
+      // On the USB gadget address, no route and no answer both mean the gadget link is down (F18).
+      {Kind::no_route, "192.168.7.1", Code::UsbGadgetLinkDown},
+      {Kind::timeout, "192.168.7.1", Code::UsbGadgetLinkDown},
+      // A refusal proves the gadget link works: the SSH server is the problem.
+      {Kind::refused, "192.168.7.1", Code::ConnectionRefused},
+  };
+  for (const auto& c : cases) {
+    FakeNetwork net;
+    net.error = ports::NetError{c.kind, "what the OS said", {c.host}, 42};
+    const auto r = run(net, c.host);
+    ASSERT_EQ(r.report.diagnostics.size(), 1u) << c.host;
+    EXPECT_EQ(r.report.diagnostics[0].code, c.code) << c.host << " kind " << static_cast<int>(c.kind);
+    EXPECT_EQ(r.report.status, core::StepStatus::error);
+    EXPECT_EQ(r.stream, nullptr);
+    EXPECT_EQ(r.report.diagnostics[0].message.find('{'), std::string::npos) << r.report.diagnostics[0].message;
+    EXPECT_EQ(r.report.diagnostics[0].fix.find('{'), std::string::npos) << r.report.diagnostics[0].fix;
+  }
+}
+
+TEST(NetworkStep, GadgetFixNamesTheConnectorAndTheInterface) {
+  FakeNetwork net;
+  net.error = ports::NetError{Kind::no_route, "Network is unreachable", {"192.168.7.1"}, 0};
+  const auto r = run(net, "192.168.7.1");
+  ASSERT_TRUE(r.report.has(Code::UsbGadgetLinkDown));
+  const auto& fix = r.report.diagnostics[0].fix;
+  EXPECT_NE(fix.find("CN15"), std::string::npos);
+  EXPECT_NE(fix.find("usb0"), std::string::npos);
+  EXPECT_NE(fix.find("DHCP"), std::string::npos);
+}
+
+TEST(NetworkStep, CancelIsNotAFailure) {
+  FakeNetwork net;
+  net.error = ports::NetError{Kind::cancelled, "cancelled", {}, 0};
+  const auto r = run(net, "board");
+  EXPECT_EQ(r.report.status, core::StepStatus::skipped);
+  EXPECT_TRUE(r.report.diagnostics.empty());
+}
+
+}  // namespace
+}  // namespace stm32mp::testing

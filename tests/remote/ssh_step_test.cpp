@@ -1,0 +1,212 @@
+// The ssh step's diagnoses with a fake SshConnector (every failure kind → its code, secrets never
+// reported). The real connector is exercised against the simulated board in ssh_board_test.cpp.
+#include <gtest/gtest.h>
+
+#include "core/progress.h"
+#include "core/render/json_renderer.h"
+#include "core/render/text_renderer.h"
+#include "steps/ssh_step.h"
+
+namespace stm32mp::testing {
+namespace {
+
+using core::Code;
+using Kind = ports::SshFailure::Kind;
+
+const char* const kSecret = "pw-Do-Not-Leak-7";
+
+class FakeStream final : public ports::TcpStream {
+ public:
+  [[nodiscard]] std::intptr_t native_handle() const override { return -1; }
+  bool wait(bool, bool, core::Millis) override { return false; }
+  void shutdown() override {}
+};
+
+class FakeNetwork final : public ports::Network {
+ public:
+  int calls = 0;
+  core::expected<ports::TcpConnection, ports::NetError> connect(const std::string&, int, const core::Deadline&,
+                                                                const core::CancelToken&) override {
+    ++calls;
+    ports::TcpConnection c;
+    c.stream = std::make_shared<FakeStream>();
+    c.address = "10.0.0.7";
+    return c;
+  }
+};
+
+class NoSession final : public ports::BoardSession {
+ public:
+  core::expected<ports::ExecResult, ports::RemoteError> exec(const std::string&, const core::Deadline&,
+                                                             const core::CancelToken&) override {
+    return ports::ExecResult{};
+  }
+  std::optional<ports::RemoteError> upload(const std::string&, const std::string&, const ports::UploadProgress&,
+                                           const core::Deadline&, const core::CancelToken&) override {
+    return std::nullopt;
+  }
+  core::expected<ports::RemoteFileInfo, ports::RemoteError> stat(const std::string&, const core::Deadline&,
+                                                                 const core::CancelToken&) override {
+    return ports::RemoteFileInfo{};
+  }
+  std::optional<ports::RemoteError> remove(const std::string&, const core::Deadline&, const core::CancelToken&) override {
+    return std::nullopt;
+  }
+  std::optional<ports::RemoteError> rename(const std::string&, const std::string&, const core::Deadline&,
+                                           const core::CancelToken&) override {
+    return std::nullopt;
+  }
+};
+
+ports::SshFacts some_facts() {
+  ports::SshFacts f;
+  f.server_banner = "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3";
+  f.host_key_type = "ssh-ed25519";
+  f.host_key_fingerprint = "SHA256:NEWnewNEWnew";
+  f.known_hosts = "/tmp/kh";
+  f.known_hosts_name = "10.0.0.7";
+  f.auth_methods_offered = "publickey,password";
+  f.handshake_ms = 12;
+  return f;
+}
+
+class FakeConnector final : public ports::SshConnector {
+ public:
+  std::optional<ports::SshFailure> failure;
+  ports::SshFacts facts = some_facts();
+  ports::SshOptions seen;
+  bool got_stream = false;
+  core::expected<ports::SshConnection, ports::SshFailure> open(std::shared_ptr<ports::TcpStream> stream,
+                                                               const ports::SshOptions& options, const core::Deadline&,
+                                                               const core::CancelToken&) override {
+    got_stream = stream != nullptr;
+    seen = options;
+    if (failure) return core::unexpected{*failure};
+    return ports::SshConnection{std::make_shared<NoSession>(), facts};
+  }
+};
+
+core::Settings settings() {
+  core::Settings s;
+  s.host = "10.0.0.7";
+  s.password = kSecret;
+  s.identity = "/keys/id_ed25519";
+  return s;
+}
+
+core::StepReport run(FakeConnector& connector, FakeNetwork& net, const core::Settings& s,
+                     std::shared_ptr<ports::TcpStream> tcp, std::shared_ptr<ports::BoardSession>& session) {
+  core::CancelToken cancel;
+  core::NullProgress progress;
+  core::StepControl control{cancel, core::Deadline(core::Millis{1000}), progress};
+  return steps::check_ssh(s, std::move(tcp), net, connector, control, session);
+}
+
+TEST(SshStep, UsesTheNetworkStepsConnectionAndSharesTheSession) {
+  FakeConnector connector;
+  FakeNetwork net;
+  std::shared_ptr<ports::BoardSession> session;
+  connector.facts.host_key_status = "known";
+  connector.facts.auth_method = "publickey (/keys/id_ed25519)";
+  const auto r = run(connector, net, settings(), std::make_shared<FakeStream>(), session);
+  EXPECT_EQ(r.status, core::StepStatus::ok);
+  EXPECT_EQ(net.calls, 0);
+  EXPECT_TRUE(connector.got_stream);
+  EXPECT_NE(session, nullptr);
+  EXPECT_EQ(r.observed.get("server_banner"), "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3");
+  EXPECT_EQ(r.observed.get("auth_method"), "publickey (/keys/id_ed25519)");
+  EXPECT_EQ(connector.seen.password, kSecret);  // handed to the connector, and nowhere else
+  EXPECT_FALSE(connector.seen.accept_new_host_key);
+}
+
+TEST(SshStep, ConnectsItselfWhenTheNetworkStepDidNotRun) {
+  FakeConnector connector;
+  FakeNetwork net;
+  std::shared_ptr<ports::BoardSession> session;
+  const auto r = run(connector, net, settings(), nullptr, session);
+  EXPECT_EQ(net.calls, 1);
+  EXPECT_TRUE(connector.got_stream);
+  EXPECT_EQ(r.status, core::StepStatus::ok);
+}
+
+TEST(SshStep, AcceptNewStoresAndSaysSo) {
+  FakeConnector connector;
+  FakeNetwork net;
+  std::shared_ptr<ports::BoardSession> session;
+  connector.facts.host_key_status = "stored";
+  auto s = settings();
+  s.host_key_policy = "accept-new";
+  const auto r = run(connector, net, s, std::make_shared<FakeStream>(), session);
+  EXPECT_TRUE(connector.seen.accept_new_host_key);
+  ASSERT_TRUE(r.has(Code::HostKeyStored));
+  EXPECT_EQ(r.status, core::StepStatus::ok);
+  EXPECT_NE(r.diagnostics[0].message.find("SHA256:NEWnewNEWnew"), std::string::npos);
+}
+
+TEST(SshStep, EachFailureHasItsOwnCodeAndNoSecretIsReported) {
+  const std::pair<Kind, Code> cases[] = {
+      {Kind::timeout, Code::SshTimeout},
+      {Kind::disconnected, Code::SshDisconnected},
+      {Kind::handshake, Code::HandshakeFailed},
+      {Kind::known_hosts_unreadable, Code::KnownHostsUnreadable},
+      {Kind::host_key_not_stored, Code::KnownHostsUnreadable},
+      {Kind::host_key_unknown, Code::HostKeyUnknown},
+      {Kind::host_key_changed, Code::HostKeyChanged},
+      {Kind::identity_unusable, Code::IdentityUnusable},
+      {Kind::rsa_sha1_rejected, Code::RsaKeyRejected},
+      {Kind::root_login_refused, Code::RootLoginRefused},
+      {Kind::key_rejected, Code::KeyRejected},
+      {Kind::password_rejected, Code::PasswordRejected},
+      {Kind::no_method, Code::NoAuthMethod},
+      {Kind::failure, Code::SshFailed},
+  };
+  for (const auto& [kind, code] : cases) {
+    FakeConnector connector;
+    FakeNetwork net;
+    std::shared_ptr<ports::BoardSession> session;
+    auto facts = some_facts();
+    facts.known_host_fingerprint = "SHA256:OLDoldOLDold";
+    facts.auth_tried = "password: refused";
+    connector.failure = ports::SshFailure{kind, "what libssh2 said", facts};
+    const auto r = run(connector, net, settings(), std::make_shared<FakeStream>(), session);
+    ASSERT_EQ(r.diagnostics.size(), 1u);
+    EXPECT_EQ(r.diagnostics[0].code, code) << static_cast<int>(kind);
+    EXPECT_EQ(r.status, core::StepStatus::error);
+    EXPECT_EQ(session, nullptr);
+    EXPECT_EQ(r.diagnostics[0].message.find('{'), std::string::npos) << r.diagnostics[0].message;
+    EXPECT_EQ(r.diagnostics[0].fix.find('{'), std::string::npos) << r.diagnostics[0].fix;
+    core::Report report;
+    report.steps.push_back(r);
+    const std::string json = core::render::render_json(report);
+    EXPECT_EQ(json.find(kSecret), std::string::npos) << json;
+    EXPECT_NE(json.find("(given, not shown)"), std::string::npos);
+  }
+}
+
+TEST(SshStep, ChangedKeyShowsBothFingerprints) {
+  FakeConnector connector;
+  FakeNetwork net;
+  std::shared_ptr<ports::BoardSession> session;
+  auto facts = some_facts();
+  facts.known_host_fingerprint = "SHA256:OLDoldOLDold";
+  facts.host_key_status = "changed";
+  connector.failure = ports::SshFailure{Kind::host_key_changed, "differs", facts};
+  const auto r = run(connector, net, settings(), std::make_shared<FakeStream>(), session);
+  ASSERT_TRUE(r.has(Code::HostKeyChanged));
+  const auto& d = r.diagnostics[0];
+  EXPECT_NE(d.message.find("SHA256:OLDoldOLDold"), std::string::npos);
+  EXPECT_NE(d.message.find("SHA256:NEWnewNEWnew"), std::string::npos);
+  EXPECT_NE(d.fix.find("ssh-keygen -f /tmp/kh -R \"10.0.0.7\""), std::string::npos) << d.fix;
+}
+
+TEST(SshStep, CancelIsNotAFailure) {
+  FakeConnector connector;
+  FakeNetwork net;
+  std::shared_ptr<ports::BoardSession> session;
+  connector.failure = ports::SshFailure{Kind::cancelled, "cancelled", {}};
+  const auto r = run(connector, net, settings(), std::make_shared<FakeStream>(), session);
+  EXPECT_EQ(r.status, core::StepStatus::skipped);
+}
+
+}  // namespace
+}  // namespace stm32mp::testing
