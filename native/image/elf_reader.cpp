@@ -148,7 +148,9 @@ std::optional<FormatError> read_sections(Bytes file, ElfInfo& info) {
   const auto& strtab = sections[shstrndx];
   for (const auto& s : sections) {
     const auto name = section_name(file, strtab, s.name);
-    if (name == ".resource_table") info.resource_table = SectionRange{s.addr, s.size};
+    // Smaller than the 16-byte header (version, num, reserved[2]): Linux says "header-less resource
+    // table" and runs without one, so it counts as absent.
+    if (name == ".resource_table" && s.size >= 16) info.resource_table = SectionRange{s.addr, s.size};
     if (name == ".isr_vector") info.vector_table = s.addr;
     if (s.type == kShtSymtab) info.has_symbols = true;
     if (s.type == kShtArmAttributes) info.cpu_arch = read_cpu_arch(file, s);
