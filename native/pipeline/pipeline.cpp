@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "image/memory_map.h"
 #include "steps/config_step.h"
 #include "steps/remoteproc_step.h"
 #include "steps/target_step.h"
@@ -138,6 +139,14 @@ std::vector<StepDefinition> build_steps(const core::Settings& given, RunState& s
                    if (state.target) {
                      in.reserved_memory = state.target->reserved_memory;
                      in.firmware_class_path = state.target->firmware_class_path;
+                   } else {
+                     // --skip target: the built-in board profiles stand in for the board's device tree
+                     // to tell a wrong instance (F04) from a bad memory map (F05).
+                     for (const auto& profile : image::builtin_profiles()) {
+                       for (const auto& region : profile.regions) {
+                         in.reserved_memory.push_back({region.name, region.start, region.size});
+                       }
+                     }
                    }
                    return steps::load_firmware(in, *state.session, control, state.load);
                  }});
