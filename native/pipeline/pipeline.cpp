@@ -5,6 +5,8 @@
 
 #include "image/memory_map.h"
 #include "steps/config_step.h"
+#include "steps/network_step.h"
+#include "steps/ssh_step.h"
 #include "steps/remoteproc_step.h"
 #include "steps/target_step.h"
 #include "steps/upload_step.h"
@@ -109,6 +111,19 @@ std::vector<StepDefinition> build_steps(const core::Settings& given, RunState& s
                    in.dev_root = s.dev_root;
                    steps::SerialPortPorts p{*ports.device_enumerator, *ports.serial_lines, *ports.process_table};
                    return steps::check_serial_port(in, state.devices ? &*state.devices : nullptr, p, control);
+                 }});
+
+  all.push_back({"network", "Network", {"config"}, Millis{1500}, timeout, [&state, &ports](StepControl& control) {
+                   if (!ports.network) return core::StepReport{}.skip("no network access on this platform");
+                   const auto& s = state.settings;
+                   return steps::check_network({s.host, s.port}, *ports.network, control, state.tcp);
+                 }});
+  // ssh takes the connection `network` opened; with --only ssh it connects by itself.
+  all.push_back({"ssh", "SSH login", {"network"}, Millis{2000}, timeout, [&state, &ports](StepControl& control) {
+                   if (!ports.network || !ports.ssh) return core::StepReport{}.skip("no SSH support on this platform");
+                   auto tcp = std::move(state.tcp);
+                   return steps::check_ssh(state.settings, std::move(tcp), *ports.network, *ports.ssh, control,
+                                           state.session);
                  }});
 
   // Remote steps: one session (state.session, opened by `ssh`) serves them all.

@@ -84,6 +84,7 @@ class BoardSimRunTest {
             assertTrue(!report.ok, "a wrong serial port must fail the run");
             StepResult serial = report.step("serial-port").orElseThrow();
             assertEquals("error", serial.status, "serial-port step");
+            assertEquals(List.of(CodeIds.SER002), serial.diagnostics.stream().map(d -> d.code).toList(), "codes");
             // The engine names devices as the target system sees them (/dev/…), whatever dev_root is.
             String suggested = report.suggestedSerialPort().orElse("");
             assertEquals("/dev/" + Path.of(right).getFileName(), suggested, "suggested_port of the serial-port step");

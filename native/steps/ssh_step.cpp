@@ -1,0 +1,128 @@
+#include "steps/ssh_step.h"
+
+#include "steps/network_step.h"
+
+namespace stm32mp::steps {
+namespace {
+
+using core::Code;
+using Kind = ports::SshFailure::Kind;
+
+// Facts in the order the login learned them; empty ones are left out. Never the password.
+void observe(core::Facts& f, const ports::SshFacts& s) {
+  const auto put = [&](const char* key, const std::string& value) {
+    if (!value.empty()) f.set(key, value);
+  };
+  put("server_banner", s.server_banner);
+  put("kex", s.kex);
+  put("cipher", s.cipher);
+  put("host_key_type", s.host_key_type);
+  put("host_key_fingerprint", s.host_key_fingerprint);
+  put("known_host_fingerprint", s.known_host_fingerprint);
+  put("host_key_status", s.host_key_status);
+  put("known_hosts", s.known_hosts);
+  put("known_hosts_name", s.known_hosts_name);
+  put("handshake_ms", s.handshake_ms > 0 || !s.server_banner.empty() ? std::to_string(s.handshake_ms) : "");
+  put("auth_methods_offered", s.auth_methods_offered);
+  put("auth_tried", s.auth_tried);
+  put("auth_method", s.auth_method);
+  put("identity", s.identity);
+  put("identity_type", s.identity_type);
+  put("auth_ms", s.auth_method.empty() && s.auth_tried.empty() ? "" : std::to_string(s.auth_ms));
+}
+
+Code code_for(Kind kind) {
+  switch (kind) {
+    case Kind::timeout:
+      return Code::SshTimeout;
+    case Kind::disconnected:
+      return Code::SshDisconnected;
+    case Kind::handshake:
+      return Code::HandshakeFailed;
+    case Kind::known_hosts_unreadable:
+    case Kind::host_key_not_stored:
+      return Code::KnownHostsUnreadable;
+    case Kind::host_key_unknown:
+      return Code::HostKeyUnknown;
+    case Kind::host_key_changed:
+      return Code::HostKeyChanged;
+    case Kind::identity_unusable:
+      return Code::IdentityUnusable;
+    case Kind::rsa_sha1_rejected:
+      return Code::RsaKeyRejected;
+    case Kind::root_login_refused:
+      return Code::RootLoginRefused;
+    case Kind::key_rejected:
+      return Code::KeyRejected;
+    case Kind::password_rejected:
+      return Code::PasswordRejected;
+    case Kind::no_method:
+      return Code::NoAuthMethod;
+    case Kind::cancelled:
+    case Kind::failure:
+      break;
+  }
+  return Code::SshFailed;
+}
+
+}  // namespace
+
+core::StepReport check_ssh(const core::Settings& settings, std::shared_ptr<ports::TcpStream> connection,
+                           ports::Network& network, ports::SshConnector& connector, core::StepControl& control,
+                           std::shared_ptr<ports::BoardSession>& session) {
+  core::StepReport r{"ssh", "SSH login"};
+  if (settings.host.empty()) {
+    r.skip("no board address (--host)");
+    return r;
+  }
+  r.observed.set("user", settings.user);
+  if (!connection) {
+    const NetworkInputs net{settings.host, settings.port};
+    auto connected = network.connect(settings.host, settings.port, control.deadline, control.cancel);
+    if (!connected) {
+      add_network_failure(r, connected.error(), net);
+      return r;
+    }
+    connection = connected.value().stream;
+    r.observed.set("connection", "new (" + connected.value().address + ")");
+  } else {
+    r.observed.set("connection", "opened by the network step");
+  }
+
+  ports::SshOptions options;
+  options.host = settings.host;
+  options.port = settings.port;
+  options.user = settings.user;
+  options.identity = settings.identity;
+  options.password = settings.password;
+  options.known_hosts = settings.known_hosts;
+  options.accept_new_host_key = settings.host_key_policy == "accept-new";
+  if (!settings.password.empty()) r.observed.set("password", "(given, not shown)");
+
+  auto opened = connector.open(std::move(connection), options, control.deadline, control.cancel);
+  if (!opened) {
+    const auto& failure = opened.error();
+    observe(r.observed, failure.facts);
+    if (failure.kind == Kind::cancelled) {
+      r.skip("the run was cancelled during the SSH login");
+      return r;
+    }
+    core::Facts facts = r.observed;
+    facts.set("host", settings.host);
+    facts.set("port", std::to_string(settings.port));
+    facts.set("reason", failure.message);
+    if (!facts.contains("identity")) facts.set("identity", settings.identity.empty() ? "~/.ssh/id_ed25519" : settings.identity);
+    if (!facts.contains("auth_tried")) facts.set("auth_tried", "nothing");
+    if (!facts.contains("known_hosts_name")) facts.set("known_hosts_name", settings.host);
+    r.add(code_for(failure.kind), std::move(facts));
+    return r;
+  }
+  observe(r.observed, opened.value().facts);
+  if (opened.value().facts.host_key_status == "stored") {
+    r.add(Code::HostKeyStored, r.observed);
+  }
+  session = opened.value().session;
+  return r;
+}
+
+}  // namespace stm32mp::steps
