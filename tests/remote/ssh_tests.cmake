@@ -3,5 +3,6 @@ prelaunch_test(network_tests
   remote/network_step_test.cpp)
 prelaunch_test(ssh_tests
   remote/ssh_step_test.cpp
-  remote/ssh_board_test.cpp)
+  remote/ssh_board_test.cpp
+  remote/ssh_board_faults_test.cpp)
 target_link_libraries(ssh_tests PRIVATE board_sim_fixture)

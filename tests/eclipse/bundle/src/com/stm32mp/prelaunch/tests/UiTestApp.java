@@ -1,6 +1,7 @@
 package com.stm32mp.prelaunch.tests;
 
 import static com.stm32mp.prelaunch.tests.TestRunner.check;
+import static com.stm32mp.prelaunch.tests.TestRunner.equal;
 
 import com.stm32mp.prelaunch.bridge.PreLaunch;
 import com.stm32mp.prelaunch.core.LaunchConfigAttributes;
@@ -97,13 +98,21 @@ public final class UiTestApp implements IApplication {
             shell.dispose();
         });
 
-        t.test("Checks tab shows a real failing report with the quick fix", () -> {
+        t.test("Checks tab: 'Run checks now' runs off the UI thread and shows the report with the quick fix", () -> {
             check(!report.ok, "the run with a wrong port should fail");
+            String[] applied = {null};
             renderForm("tab-checks", p -> {
-                ChecksForm form = new ChecksForm(p, () -> report, port -> { });
-                form.showReport(report);
+                ChecksForm form = new ChecksForm(p, () -> PreLaunchDelegate.runChecks(failing, new NullProgressMonitor()),
+                        port -> applied[0] = port);
+                org.eclipse.swt.widgets.Button run = (org.eclipse.swt.widgets.Button) form.getChildren()[0];
+                equal("Run checks now", run.getText(), "first control");
+                run.notifyListeners(SWT.Selection, new org.eclipse.swt.widgets.Event());
+                long end = System.currentTimeMillis() + 60000;
+                while (System.currentTimeMillis() < end && texts(form).stream().noneMatch(x -> x.startsWith("Quick fix"))) {
+                    pump(100);
+                }
                 return form;
-            }, attrs, List.of("Quick fix: use " + report.suggestedSerialPort().orElse("(no suggested_port)"), "SER"));
+            }, attrs, List.of("Quick fix: use " + report.suggestedSerialPort().orElse("(no suggested_port)"), "SER002"));
         });
 
         t.test("failure report dialog renders every step and the quick fix", () -> {
