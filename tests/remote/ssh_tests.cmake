@@ -1,6 +1,7 @@
 # Tests of the network and ssh steps and the libssh2 BoardSession (included from tests/CMakeLists.txt).
 prelaunch_test(network_tests
-  remote/network_step_test.cpp)
+  remote/network_step_test.cpp
+  remote/network_adapter_test.cpp)
 prelaunch_test(ssh_tests
   remote/ssh_step_test.cpp
   remote/ssh_board_test.cpp
