@@ -1,6 +1,9 @@
 // The devices and serial-port steps, through the CLI, against the simulated STM32MP257F-DK
 // (tests/board-sim): its host sysfs tree, its socat console pty and the console modes it switches
 // between (a real bash in the board's namespaces, getty login, U-Boot, silence, log noise).
+#include <chrono>
+#include <thread>
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -24,13 +27,18 @@ class SerialPortOnBoardSim : public boardsim::BoardSuite {
     EXPECT_EQ(j["steps"][2]["id"], "serial-port");
     return j["steps"][2];
   }
+  // The sim's login/U-Boot loops notice a mode change only after their 1 s read timeout.
+  static void console(const std::string& mode) {
+    board().set({"console=" + mode});
+    std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  }
   static std::string first_code(const nlohmann::json& step) {
     return step["diagnostics"].empty() ? std::string("none") : step["diagnostics"][0]["code"].get<std::string>();
   }
 };
 
 TEST_F(SerialPortOnBoardSim, ShellConsoleIsReady) {
-  board().set({"console=shell"});
+  console("shell");
   const auto step = check(board().serial(), 0);
   EXPECT_EQ(step["status"], "ok") << step.dump(2);
   EXPECT_EQ(step["observed"]["console"], "shell prompt");
@@ -39,7 +47,7 @@ TEST_F(SerialPortOnBoardSim, ShellConsoleIsReady) {
 }
 
 TEST_F(SerialPortOnBoardSim, SeedCaseOnTheSimulatedBoard) {
-  board().set({"console=shell"});
+  console("shell");
   const auto step = check("/dev/ttyACM1", 1);
   EXPECT_EQ(first_code(step), "SER002");
   EXPECT_EQ(step["diagnostics"][0]["observed"]["suggested_port"], "/dev/ttyACM0");
@@ -49,13 +57,13 @@ TEST_F(SerialPortOnBoardSim, SeedCaseOnTheSimulatedBoard) {
 }
 
 TEST_F(SerialPortOnBoardSim, LoginUBootAndSilentConsoles) {
-  board().set({"console=login"});
+  console("login");
   EXPECT_EQ(first_code(check(board().serial(), 1)), "SER010");
-  board().set({"console=uboot"});
+  console("uboot");
   EXPECT_EQ(first_code(check(board().serial(), 1)), "SER011");
-  board().set({"console=silent"});
+  console("silent");
   EXPECT_EQ(first_code(check(board().serial(), 1)), "SER009");
-  board().set({"console=shell"});
+  console("shell");
 }
 
 }  // namespace
