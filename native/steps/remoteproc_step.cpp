@@ -108,6 +108,7 @@ void explain(core::StepReport& r, const RemoteprocInputs& in, const RprocInstanc
       return;
     case remote::LogCause::wrong_instance:
       f.set("powered_up", v.powered_up);
+      f.set("built_for", inst.name);
       add(Code::RprocWrongInstance);
       return;
     case remote::LogCause::bad_phdr: {
@@ -235,6 +236,7 @@ core::StepReport load_firmware(const RemoteprocInputs& in, ports::BoardSession& 
   if (fw->after && fw->after->name != in.remoteproc) {
     r.add(Code::RprocWrongInstance, {{"instance", in.remoteproc},
                                      {"powered_up", fw->after->name},
+                                     {"built_for", in.remoteproc},
                                      {"image", in.firmware_name},
                                      {"evidence", "remoteproc" + std::to_string(index) + "/name is now " + fw->after->name}});
     return r;
