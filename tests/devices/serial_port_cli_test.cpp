@@ -58,6 +58,40 @@ TEST(SerialPortCli, PermissionDeniedForAUserOutsideDialout) {
   EXPECT_NE(fix.find("log out and back in"), std::string::npos) << fix;
 }
 
+TEST(SerialPortCli, ExclusiveOpenByAnotherProgramIsBusyForAUser) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root to drop to nobody";
+  TempDir dir;
+  fs::permissions(dir.path(), fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                                  fs::perms::others_read | fs::perms::others_exec);
+  SysfsFixture fx(dir.path());
+  const auto v3 = SysfsFixture::stlink_v3e();
+  fx.add_usb_device(v3);
+  fx.add_acm(v3, 1, "ST-Link VCP Ctrl", "ttyACM0");
+  PtyConsole console(fx.node("ttyACM0"), PtyConsole::shell());
+  ASSERT_EQ(chmod(console.slave().c_str(), 0666), 0);
+  // A program that opens the port with TIOCEXCL and keeps it (as libserialport's sp_open does):
+  // a non-root open then fails with EBUSY. The holder runs as root, so nobody cannot see its fds.
+  const auto ready = dir.file("holder-ready");
+  Background holder({"python3", "-c",
+                     "import fcntl,os,termios,time,sys\n"
+                     "fd=os.open(sys.argv[1],os.O_RDWR|os.O_NOCTTY)\n"
+                     "fcntl.ioctl(fd,termios.TIOCEXCL)\n"
+                     "open(sys.argv[2],'w').close()\n"
+                     "time.sleep(600)\n",
+                     fx.node("ttyACM0").string(), ready});
+  for (int i = 0; i < 300 && !fs::exists(ready); ++i) usleep(10000);
+  ASSERT_TRUE(fs::exists(ready)) << "holder did not start";
+  const auto r = run_process({"setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", PRELAUNCH_CLI, "check",
+                              "--serial", "/dev/ttyACM0", "--sysfs-root", fx.sysfs_root(), "--dev-root", fx.dev_root(),
+                              "--only", "serial-port", "--json"},
+                             {}, 30000);
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  const auto& d = j["steps"][1]["diagnostics"][0];
+  EXPECT_EQ(d["code"], "SER007") << r.out;  // Code::SerialBusy
+  EXPECT_EQ(d["observed"]["how"], "open: Device or resource busy");
+}
+
 TEST(DevicesJson, ListsEachTtyWithItsProbe) {
   TempDir dir;
   SysfsFixture fx(dir.path());

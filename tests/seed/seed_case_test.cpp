@@ -95,5 +95,14 @@ TEST(SeedCase, AfterTheFixTheConsoleAnswersWithTheShell) {
   EXPECT_NE(r.out.find("last_line: root@stm32mp2-e3-c7-3f:~#"), std::string::npos) << r.out;
 }
 
+TEST(SeedCase, BundledDemoScriptShowsTheSeedCase) {
+  const auto r = run_process({std::string(PRELAUNCH_SOURCE_DIR) + "/tests/seed/seed-demo.sh", PRELAUNCH_CLI, "--no-color"},
+                             {}, 30000);
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("error[SER002]: The preferred serial device /dev/ttyACM1 does not exist"), std::string::npos);
+  EXPECT_NE(r.out.find("set the preferred serial device to /dev/ttyACM0 (STLINK-V3, serial 004A00233133510D37363734)"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace stm32mp::testing
