@@ -1,5 +1,8 @@
 // The libssh2 BoardSession and the login against the simulated board's real OpenSSH server.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
@@ -262,6 +265,72 @@ TEST_F(SshBoardTest, OtherKeyTypeForTheHostIsUnknownNotChanged) {
   std::ofstream(s.known_hosts) << board().host() << " " << read_text(dir.file("other.pub"));
   const auto r = run_steps(s);
   EXPECT_TRUE(r.ssh.has(core::Code::HostKeyUnknown)) << codes_of(r.ssh);
+}
+
+// A local TCP relay (socat, a real process) puts the board's sshd on 127.0.0.1:<port>, so the known_hosts
+// name is "[127.0.0.1]:<port>" as OpenSSH writes it for ports other than 22.
+class Relay {
+ public:
+  explicit Relay(const std::string& target) {
+    const int probe = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    ::bind(probe, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    ::getsockname(probe, reinterpret_cast<sockaddr*>(&a), &len);
+    port_ = ntohs(a.sin_port);
+    ::close(probe);
+    const std::string listen = "TCP-LISTEN:" + std::to_string(port_) + ",bind=127.0.0.1,reuseaddr,fork";
+    const std::string to = "TCP:" + target + ":22";
+    const std::string exe = "/usr/bin/socat";
+    std::vector<char*> argv{const_cast<char*>(exe.c_str()), const_cast<char*>(listen.c_str()),
+                            const_cast<char*>(to.c_str()), nullptr};
+    if (posix_spawn(&pid_, exe.c_str(), nullptr, nullptr, argv.data(), environ) != 0) pid_ = -1;
+    for (int i = 0; i < 100; ++i) {  // until it listens
+      const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+      a.sin_port = htons(static_cast<uint16_t>(port_));
+      const bool up = ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+      ::close(fd);
+      if (up) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
+  ~Relay() {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGTERM);
+      ::waitpid(pid_, nullptr, 0);
+    }
+  }
+  [[nodiscard]] int port() const { return port_; }
+
+ private:
+  pid_t pid_ = -1;
+  int port_ = 0;
+};
+
+TEST_F(SshBoardTest, HostPortEntryForAPortOtherThan22) {
+  Relay relay(board().host());
+  TempDir dir;
+  auto s = settings();
+  s.host = "127.0.0.1";
+  s.port = relay.port();
+  s.known_hosts = dir.file("known_hosts");
+  const std::string name = "[127.0.0.1]:" + std::to_string(relay.port());
+  // accept-new writes the [host]:port form …
+  s.host_key_policy = "accept-new";
+  const auto first = run_steps(s);
+  ASSERT_TRUE(first.ssh.has(core::Code::HostKeyStored)) << codes_of(first.ssh);
+  const std::string text = read_text(s.known_hosts);
+  EXPECT_EQ(text.rfind(name + " ssh-ed25519 ", 0), 0u) << text;
+  // … OpenSSH finds it under that name …
+  const auto found = run_process({"/usr/bin/ssh-keygen", "-F", name, "-f", s.known_hosts});
+  EXPECT_EQ(found.exit_code, 0) << found.out;
+  // … and the strict check matches it.
+  s.host_key_policy = "strict";
+  const auto second = run_steps(s);
+  EXPECT_EQ(second.ssh.status, core::StepStatus::ok) << codes_of(second.ssh);
+  EXPECT_EQ(second.ssh.observed.get("known_hosts_name"), name);
 }
 
 TEST_F(SshBoardTest, RsaKeyIsDiagnosedAsSha1Refusal) {

@@ -5,5 +5,6 @@ prelaunch_test(network_tests
 prelaunch_test(ssh_tests
   remote/ssh_step_test.cpp
   remote/ssh_board_test.cpp
-  remote/ssh_board_faults_test.cpp)
+  remote/ssh_board_faults_test.cpp
+  remote/ssh_measure_test.cpp)
 target_link_libraries(ssh_tests PRIVATE board_sim_fixture)
