@@ -254,6 +254,18 @@ TEST_F(SshBoardTest, HashedKnownHostsEntryMatches) {
   EXPECT_EQ(r.ssh.observed.get("host_key_status"), "known");
 }
 
+TEST_F(SshBoardTest, RevokedKeyIsNeverAccepted) {
+  TempDir dir;
+  auto s = settings();
+  s.known_hosts = dir.file("known_hosts");
+  const std::string entry = read_text(board().known_hosts());  // "host ssh-ed25519 AAAA…"
+  std::ofstream(s.known_hosts) << entry << "@revoked * " << entry.substr(entry.find(' ') + 1);
+  const auto r = run_steps(s);
+  ASSERT_TRUE(r.ssh.has(core::Code::HostKeyChanged)) << codes_of(r.ssh);
+  EXPECT_NE(r.ssh.diagnostics[0].message.find("@revoked"), std::string::npos) << r.ssh.diagnostics[0].message;
+  EXPECT_EQ(r.session, nullptr);
+}
+
 TEST_F(SshBoardTest, OtherKeyTypeForTheHostIsUnknownNotChanged) {
   // known_hosts holds only an ECDSA key for the board: the ed25519 key it presents is unknown (OpenSSH
   // behaves the same); a check without the key type would wrongly call it changed (libssh2 #42).

@@ -156,7 +156,7 @@ public final class WorkbenchTestApp implements IApplication {
         failing.setAttribute(LaunchKeys.SERIAL, f.b("dev_root") + "/ttyACM7");
         Report report = com.stm32mp.prelaunch.core.PreLaunchDelegate.runChecks(failing, new NullProgressMonitor());
 
-        t.test("the status handler registered for our code opens the report dialog", () -> {
+        t.test("the status handler registered for our code opens the report dialog; its quick fix rewrites both configurations", () -> {
             IStatus status = StepStatuses.of(report, config.getName());
             IStatusHandler handler = DebugPlugin.getDefault().getStatusHandler(status);
             check(handler instanceof ReportStatusHandler, "handler for (" + PluginIds.PLUGIN_ID + ", 1001): " + handler);
@@ -166,12 +166,23 @@ public final class WorkbenchTestApp implements IApplication {
                     if (s.getText().startsWith("Pre-launch checks failed")) {
                         seen[0] = true;
                         Screenshots.save(s, new File(out, "dialog-failure-report.png"));
+                        // The quick fix button of the dialog, as the user would click it.
+                        for (var c : s.getChildren()) {
+                            if (c instanceof org.eclipse.swt.widgets.Button
+                                    && ((org.eclipse.swt.widgets.Button) c).getText().startsWith("Use ")) {
+                                c.notifyListeners(SWT.Selection, new org.eclipse.swt.widgets.Event());
+                            }
+                        }
                         s.close();
                     }
                 }
             });
             handler.handleStatus(status, null);  // blocks until the dialog is closed
             check(seen[0], "no report dialog opened");
+            String port = report.suggestedSerialPort().orElseThrow();
+            equal(port, com.stm32mp.prelaunch.core.StLaunches.find(ST_NAME).getAttribute(LaunchKeys.ST_SERIAL_DEVICE, ""),
+                    "ST serialDeviceLoader after the dialog's quick fix");
+            equal(port, config.getAttribute(LaunchKeys.SERIAL, ""), "our serial after the dialog's quick fix");
             check(DebugPlugin.getDefault().getStatusHandler(new Status(IStatus.ERROR, PluginIds.PLUGIN_ID,
                     PluginIds.STATUS_ENGINE_UNAVAILABLE, "x", null)) == null, "handler must only claim code 1001");
         });
