@@ -147,9 +147,10 @@ Inspection inspect_file(const std::string& path, const std::string& role, core::
       r.add(core::Code::UnknownTlv, {{"path", path}, {"type", hex32(t->type)}, {"offset", fmt::format("{} ({:#x})", t->offset, t->offset)}});
     }
     const auto& first = s->images.front();
-    in.elf_bytes = *slice(file, first.offset, first.size);
+    in.elf_offset = first.offset;
+    in.elf_size = first.size;
     in.signed_image = std::move(*s);
-    auto elf = read_elf(in.elf_bytes);
+    auto elf = read_elf(in.elf_bytes());
     if (!elf) {
       auto e = elf.error();
       e.field = "embedded image 0: " + e.field;
@@ -180,7 +181,8 @@ Inspection inspect_file(const std::string& path, const std::string& role, core::
   }
   in.kind = ImageKind::elf;
   r.observed.set(prefix + "kind", "elf");
-  in.elf_bytes = file;
+  in.elf_offset = 0;
+  in.elf_size = file.size();
   in.elf = std::move(*elf);
   add_elf_facts(*in.elf, prefix, r);
   return in;

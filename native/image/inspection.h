@@ -28,9 +28,12 @@ struct Inspection {
   ImageKind kind = ImageKind::other;
   std::optional<SignedImage> signed_image;
   std::optional<ElfInfo> elf;  // the plain ELF, or the first image embedded in a signed one
-  Bytes elf_bytes;             // the bytes `elf` was read from (inside `bytes`)
+  std::uint64_t elf_offset = 0;  // where `elf` lies in `bytes` (offset and size, not a span:
+  std::uint64_t elf_size = 0;    // an Inspection may be copied, which would leave a span dangling)
   std::string sha256;          // of the whole file
   bool readable = false;
+
+  [[nodiscard]] Bytes elf_bytes() const { return Bytes(bytes).subspan(elf_offset, elf_size); }
 };
 
 // Reads and decodes `path`; adds facts (prefixed "<role>.") and format diagnostics to `report`.

@@ -25,7 +25,7 @@ bool check_segment_hashes(const image::Inspection& in, core::StepReport& r) {
   bool all = true;
   for (std::size_t i = 0; i < in.signed_image->hash_table.size(); ++i) {
     const auto& h = in.signed_image->hash_table[i];
-    const auto contents = image::slice(in.elf_bytes, h.phdr.offset, h.phdr.filesz);
+    const auto contents = image::slice(in.elf_bytes(), h.phdr.offset, h.phdr.filesz);
     if (!contents || ossl::sha256(*contents) != h.sha256) {
       r.add(core::Code::SegmentHashMismatch, {{"path", in.path}, {"segment", std::to_string(i)}, {"range", range_of(h.phdr)}});
       all = false;
@@ -79,7 +79,7 @@ void check_boot_addr(const image::Inspection& in, core::StepReport& r) {
   std::string detail;
   if (elf.vector_table && *elf.vector_table != boot) {
     detail = ".isr_vector is at " + vt;
-  } else if (const auto reset = image::word_at(in.elf_bytes, elf.segments, boot + 4); !reset) {
+  } else if (const auto reset = image::word_at(in.elf_bytes(), elf.segments, boot + 4); !reset) {
     detail = "no loaded segment holds a vector table at " + hex32(boot);
   } else if ((*reset | 1U) != (elf.entry | 1U)) {
     detail = "the reset vector there is " + hex32(*reset) + ", the ELF entry point is " + hex32(elf.entry);
@@ -98,7 +98,7 @@ void check_stale(const image::Inspection& elf, const image::Inspection& sig, cor
   for (std::size_t i = 0; i < elf.elf->segments.size(); ++i) {
     const auto& s = elf.elf->segments[i];
     if (s.type != image::kPtLoad) continue;
-    const auto contents = image::slice(elf.elf_bytes, s.offset, s.filesz);
+    const auto contents = image::slice(elf.elf_bytes(), s.offset, s.filesz);
     const auto digest = ossl::sha256(contents.value_or(Bytes{}));
     const bool same = std::any_of(table.begin(), table.end(), [&](const image::HashEntry& h) {
       return h.phdr.type == image::kPtLoad && h.phdr.paddr == s.paddr && h.phdr.filesz == s.filesz && h.phdr.memsz == s.memsz &&
