@@ -145,6 +145,16 @@ public final class HeadlessTestApp implements IApplication {
             equal("ok", after.step("serial-port").orElseThrow().status, "serial-port after the quick fix");
         });
 
+        t.test("a path that cannot be resolved is a settings error with a fix, before any step runs", () -> {
+            FakeStDelegate.LAUNCHES.clear();
+            ILaunchConfigurationWorkingCopy wc = f.ours("bad-variable", ST_NAME);
+            wc.setAttribute(LaunchKeys.IMAGE, "${workspace_loc:/NoSuchProject/fw_sign.bin}");
+            CoreException e = expectCoreException(() -> wc.launch("debug", new NullProgressMonitor()));
+            equal(PluginIds.STATUS_BAD_SETTINGS, e.getStatus().getCode(), "status code (" + e.getStatus().getMessage() + ")");
+            check(e.getStatus().getMessage().contains("Fix:"), "no fix in: " + e.getStatus().getMessage());
+            check(FakeStDelegate.LAUNCHES.isEmpty(), "ST launched");
+        });
+
         t.test("launch group child: a failing child stops the group before the ST configuration", () -> {
             FakeStDelegate.LAUNCHES.clear();
             ILaunchConfigurationWorkingCopy child = f.ours("group-child-failing", ST_NAME);
