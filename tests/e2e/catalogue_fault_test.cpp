@@ -1,12 +1,16 @@
 // Fault tests: the link cut and the SSH server killed in the middle of an upload. Each run must end
 // inside its deadline with the upload's diagnosis, the board must never hold a partial image under
 // the real name, and the next run must remove the temporary file left behind.
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <iostream>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -108,6 +112,50 @@ TEST_F(SlowLinkBoard, SshServerKilledMidUploadIsDiagnosedAtOnce) {
   EXPECT_LT(after_kill, kStepTimeoutMs) << "a dead connection must not wait for the whole deadline";
   expect_no_partial_image();
   recover_and_expect_leftover_cleanup(image);
+}
+
+TEST_F(SlowLinkBoard, CtrlCMidUploadCancelsWithinHalfASecondAndCleansUp) {
+  testing::TempDir dir;
+  const auto image = padded_copy(firmware("m33_ns.elf"), dir.path().string(), kName, 3 << 20);
+  const auto out_path = dir.file("report.json");
+  std::vector<std::string> argv{PRELAUNCH_CLI, "check", "--host", board().host(), "--identity", board().identity(),
+                                "--known-hosts", board().known_hosts(), "--skip", "devices,serial-port", "--json",
+                                "--elf", image, "--timeout-ms", "30000"};
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    const int fd = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    dup2(fd, 1);
+    std::vector<char*> args;
+    for (auto& a : argv) args.push_back(a.data());
+    args.push_back(nullptr);
+    execv(args[0], args.data());
+    _exit(127);
+  }
+  ASSERT_TRUE(wait_for_transfer());
+  const auto sent = std::chrono::steady_clock::now();
+  ::kill(pid, SIGINT);  // what Ctrl-C does: the CLI sets the run's cancel token
+  int wstatus = 0;
+  waitpid(pid, &wstatus, 0);
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - sent).count();
+  CheckRun run;
+  std::ifstream in(out_path);
+  run.report = nlohmann::json::parse(in, nullptr, false);
+  ASSERT_FALSE(run.report.is_discarded());
+  ASSERT_FALSE(diagnostic(run, "upload", "UPL007").is_null()) << summary(run);
+  // The upload stops within the 0.5 s cancel budget; the rest is the cleanup's remove and the report.
+  EXPECT_LT(ms, 3000) << "cancel took " << ms << " ms";
+  RecordProperty("cancel_to_exit_ms", static_cast<int>(ms));
+  std::cout << "Ctrl-C to exit: " << ms << " ms\n";
+  EXPECT_EQ(status(run, "remoteproc"), "skipped");
+  expect_no_partial_image();
+  // A cancel in the middle of an SSH operation leaves that session unusable (libssh2 cannot resume a
+  // half-sent packet), so the temporary file is left for the next run, which removes it.
+  const auto temp = observed(run, "upload", "temporary_file");
+  if (temp != "removed") {
+    EXPECT_NE(temp.find("the next upload removes it"), std::string::npos) << temp;
+    recover_and_expect_leftover_cleanup(image);
+  }
 }
 
 }  // namespace
