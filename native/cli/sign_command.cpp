@@ -63,6 +63,10 @@ core::StepReport sign(const SignOptions& o) {
   for (const auto& [id, value] : o.plat_tlvs) {
     auto t = image::parse_platform_tlv(id, value);
     if (!t) throw CLI::ValidationError("--plat-tlv", t.error());
+    // sign_rproc_fw.py keeps one value per id (a dict); a repeated id is a mistake, not an override.
+    for (const auto& earlier : tlvs) {
+      if (earlier.type == t->type) throw CLI::ValidationError("--plat-tlv", "TLV " + id + " given twice");
+    }
     tlvs.push_back(std::move(*t));
   }
   auto elf = image::read_image_file(o.in);

@@ -130,6 +130,9 @@ std::optional<FormatError> read_sections(Bytes file, ElfInfo& info) {
   const auto shentsize = *read_u16(file, 46);
   const auto shnum = *read_u16(file, 48);
   const auto shstrndx = *read_u16(file, 50);
+  // Linux's rproc_elf_sanity_check demands room for one section header at e_shoff even when there
+  // are none ("Image is too small"); drivers/remoteproc/remoteproc_elf_loader.c.
+  if (!fits(file, shoff, kShdrSize)) return truncated("section header at e_shoff", shoff, kShdrSize, file.size());
   if (shnum == 0) return std::nullopt;
   if (shentsize != kShdrSize) {
     return error(FormatProblem::bad_segment, "e_shentsize", 46, std::to_string(shentsize), "40 (sizeof(Elf32_Shdr))");

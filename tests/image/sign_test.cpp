@@ -162,6 +162,9 @@ TEST(Sign, PlatformTlvIdsAndValuesAreValidated) {
   EXPECT_EQ(r.exit_code, 2) << r.out;
   r = cli({"sign", "--in", firmware("m33_ns_stripped.elf"), "--out", dir.file("o"), "--key", key, "--plat-tlv", "BOOTADDR", "boot"});
   EXPECT_EQ(r.exit_code, 2) << r.out;
+  r = cli({"sign", "--in", firmware("m33_ns_stripped.elf"), "--out", dir.file("o"), "--key", key, "--plat-tlv", "BOOTADDR", "0x1",
+           "--plat-tlv", "0x10001", "0x2"});
+  EXPECT_EQ(r.exit_code, 2) << "the same id twice";
   r = cli({"sign", "--in", firmware("m33_ns_stripped.elf"), "--out", dir.file("o"), "--key", key, "--plat-tlv", "0x10005", "hello",
            "--plat-tlv", "BOOTSEC", "0x1"});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
