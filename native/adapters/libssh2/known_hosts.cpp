@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <sstream>
 #include <system_error>
 #include <vector>
 
@@ -125,9 +126,19 @@ KnownHostCheck check_known_host(LIBSSH2_SESSION* session, const std::string& pat
     // Line by line instead of libssh2_knownhost_readfile, which stops at the first line it cannot
     // parse (@cert-authority, sk-* keys): one such line would hide every entry after it.
     std::string line;
+    bool revoked = false;
     while (std::getline(in, line)) {
       const std::string t = trim(line);
       if (t.empty() || t[0] == '#') continue;
+      if (t.rfind("@revoked", 0) == 0) {
+        // libssh2 1.10 cannot parse markers; a revoked key must still never be accepted, whatever
+        // host pattern the line carries (OpenSSH refuses it the same way).
+        std::istringstream fields(t);
+        std::string marker, hosts, type, b64;
+        fields >> marker >> hosts >> type >> b64;
+        if (const auto blob = base64_decode(b64); blob && *blob == key.blob) revoked = true;
+        continue;
+      }
       if (libssh2_knownhost_readline(kh.get(), t.c_str(), t.size(), LIBSSH2_KNOWNHOST_FILE_OPENSSH) != 0) {
         ++result.skipped_lines;
       }
@@ -135,6 +146,11 @@ KnownHostCheck check_known_host(LIBSSH2_SESSION* session, const std::string& pat
     if (in.bad()) {
       result.status = KnownHostCheck::Status::unreadable;
       result.message = "error while reading " + path;
+      return result;
+    }
+    if (revoked) {
+      result.status = KnownHostCheck::Status::mismatch;
+      result.stored_fingerprint = "@revoked " + sha256_fingerprint(key.blob);
       return result;
     }
   }

@@ -35,6 +35,7 @@ struct KnownHostCheck {
   int skipped_lines = 0;           // lines libssh2 could not parse (@cert-authority, unknown key types)
 };
 
+// A key listed in an "@revoked" line is reported as a mismatch (stored fingerprint "@revoked SHA256:…").
 // Always checks with the key's own type: with type 0 libssh2 reports a mismatch when the file holds a
 // key of another type for the host (libssh2 issue #42).
 [[nodiscard]] KnownHostCheck check_known_host(LIBSSH2_SESSION* session, const std::string& path,
