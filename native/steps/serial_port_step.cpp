@@ -182,10 +182,21 @@ void probe_console(StepReport& r, ports::SerialLine& line, const SerialPortInput
   }
 }
 
-}  // namespace
+// In engineering mode (JTAG load) STM32CubeIDE does not load through the console: a broken port
+// is worth knowing, but it does not stop this launch.
+StepReport downgraded_for_engineering_mode(StepReport r) {
+  StepReport out{r.id, r.title, core::StepStatus::ok, r.duration_ms};
+  out.observed = std::move(r.observed);
+  out.observed.set("note", "engineering mode: the launch does not load through this port, so its problems are warnings");
+  for (auto& d : r.diagnostics) {
+    out.add(d.severity == core::Severity::error ? core::make_diagnostic(d.code, core::Severity::warning, d.observed)
+                                                : std::move(d));
+  }
+  return out;
+}
 
-StepReport check_serial_port(const SerialPortInputs& in, const devices::Enumeration* devices_found,
-                             SerialPortPorts& ports, core::StepControl& control) {
+StepReport check_port(const SerialPortInputs& in, const devices::Enumeration* devices_found, SerialPortPorts& ports,
+                      core::StepControl& control) {
   StepReport r;
   devices::Enumeration own;
   if (devices_found == nullptr) {
@@ -279,6 +290,15 @@ StepReport check_serial_port(const SerialPortInputs& in, const devices::Enumerat
     return r;
   }
   probe_console(r, **opened, in, serial, e, control);
+  return r;
+}
+
+}  // namespace
+
+StepReport check_serial_port(const SerialPortInputs& in, const devices::Enumeration* devices_found,
+                             SerialPortPorts& ports, core::StepControl& control) {
+  auto r = check_port(in, devices_found, ports, control);
+  if (in.production_mode == false && r.status == core::StepStatus::error) return downgraded_for_engineering_mode(std::move(r));
   return r;
 }
 

@@ -153,6 +153,19 @@ TEST(SerialPortStep, NotSetInEngineeringModeIsSkipped) {
   EXPECT_TRUE(r.diagnostics.empty());
 }
 
+TEST(SerialPortStep, EngineeringModeTurnsPortErrorsIntoWarnings) {
+  Bench b;
+  auto in = b.inputs("/dev/ttyACM1");
+  in.production_mode = false;  // JTAG load: the launch does not use the console
+  const auto r = b.run(in);
+  EXPECT_EQ(r.status, core::StepStatus::warning);
+  const auto* d = find(r, core::Code::SerialNotFound);
+  ASSERT_NE(d, nullptr) << codes(r);
+  EXPECT_EQ(d->severity, core::Severity::warning);
+  EXPECT_EQ(d->observed.get("suggested_port"), "/dev/ttyACM0");
+  EXPECT_TRUE(r.observed.contains("note"));
+}
+
 TEST(SerialPortStep, FtdiAdapterIsNotAnStlinkVcp) {
   Bench b;
   const auto ftdi = SysfsFixture::ftdi();
