@@ -71,6 +71,9 @@ struct HeaderCase {
   const char* field;
 };
 
+// gtest prints the case by name rather than as raw bytes.
+void PrintTo(const HeaderCase& c, std::ostream* os) { *os << c.name; }
+
 class SignedHeaderMutation : public ::testing::TestWithParam<HeaderCase> {};
 
 TEST_P(SignedHeaderMutation, IsReportedWithFieldAndOffset) {
