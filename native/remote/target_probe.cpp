@@ -1,5 +1,7 @@
 #include "remote/target_probe.h"
 
+#include "remote/rproc_commands.h"
+
 #include <algorithm>
 #include <charconv>
 
@@ -140,21 +142,7 @@ core::expected<TargetFacts, std::string> parse_target_facts(const ProbeOutput& o
     }
   }
   f.dt_model = trim(out.value_or("dt.model", ""));
-  for (const auto& [key, value] : out.entries()) {
-    if (key.rfind("rproc.", 0) != 0 || value != "present") continue;
-    auto index = number<int>(std::string_view(key).substr(6));
-    if (!index) continue;
-    const std::string p = key + ".";
-    RprocInstance r;
-    r.index = *index;
-    r.name = trim(out.value_or(p + "name", ""));
-    r.state = trim(out.value_or(p + "state", ""));
-    r.firmware = trim(out.value_or(p + "firmware", ""));
-    r.fw_format = trim(out.value_or(p + "fw_format", ""));
-    r.recovery = trim(out.value_or(p + "recovery", ""));
-    f.instances.push_back(std::move(r));
-  }
-  std::sort(f.instances.begin(), f.instances.end(), [](const auto& a, const auto& b) { return a.index < b.index; });
+  f.instances = parse_instances(out);
   f.fw_dir_exists = out.get("fw.dir") == "yes";
   if (auto kb = out.get("fw.avail_kb")) {
     if (auto v = number<std::uint64_t>(*kb)) f.fw_free_bytes = *v * 1024;
