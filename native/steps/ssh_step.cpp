@@ -31,6 +31,18 @@ void observe(core::Facts& f, const ports::SshFacts& s) {
   put("auth_ms", s.auth_method.empty() && s.auth_tried.empty() ? "" : std::to_string(s.auth_ms));
 }
 
+// The facts a login diagnosis quotes (the templates' keys and the evidence); the step's other facts
+// (timings, algorithms) stay in the step's own list.
+core::Facts evidence(const core::Facts& observed) {
+  core::Facts out;
+  for (const char* key : {"user", "server_banner", "host_key_type", "host_key_fingerprint", "known_host_fingerprint",
+                          "known_hosts", "known_hosts_name", "auth_methods_offered", "auth_tried", "identity",
+                          "identity_type"}) {
+    if (auto value = observed.get(key)) out.set(key, *value);
+  }
+  return out;
+}
+
 Code code_for(Kind kind) {
   switch (kind) {
     case Kind::timeout:
@@ -107,7 +119,7 @@ core::StepReport check_ssh(const core::Settings& settings, std::shared_ptr<ports
       r.skip("the run was cancelled during the SSH login");
       return r;
     }
-    core::Facts facts = r.observed;
+    core::Facts facts = evidence(r.observed);
     facts.set("host", settings.host);
     facts.set("port", std::to_string(settings.port));
     facts.set("reason", failure.message);
@@ -119,7 +131,7 @@ core::StepReport check_ssh(const core::Settings& settings, std::shared_ptr<ports
   }
   observe(r.observed, opened.value().facts);
   if (opened.value().facts.host_key_status == "stored") {
-    r.add(Code::HostKeyStored, r.observed);
+    r.add(Code::HostKeyStored, evidence(r.observed));
   }
   session = opened.value().session;
   return r;

@@ -334,7 +334,8 @@ std::optional<ports::SshFailure> Attempts::run() {
   const auto done = [&](Outcome r) { return r == Outcome::success || r == Outcome::stop; };
   Outcome r = Outcome::unusable;
   if (offers(methods, "publickey")) {
-    const bool agent = o_.use_agent && std::getenv("SSH_AUTH_SOCK") != nullptr;
+    const char* agent_socket = std::getenv("SSH_AUTH_SOCK");
+    const bool agent = o_.use_agent && agent_socket != nullptr && *agent_socket != '\0';
     if (!o_.identity.empty()) {
       r = try_file(o_.identity, true);
       if (!done(r) && agent) r = try_agent();
