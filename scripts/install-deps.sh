@@ -16,7 +16,7 @@ packages=(
   # simulated board
   openssh-server openssh-client socat fuse3 iproute2 util-linux procps psmisc kmod python3
   # serial-port holder tests
-  picocom
+  picocom time
   # JNI, plug-in and Eclipse tests
   openjdk-17-jdk-headless default-jdk-headless junit5
   libeclipse-debug-core-java libeclipse-core-runtime-java libeclipse-osgi-java libequinox-launcher-java

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Benchmarks against baselines measured in the same run, on the same simulated board, printed as ratios
+# (no absolute thresholds: the machine's speed and load vary, the ratios much less).
+#
+#   bash bench/run.sh [RUNS]        # after scripts/build.sh; BUILD_DIR=… for another build tree; as root
+#
+# 1. A full `check` (every step, 1 MiB image: connect, authenticate, probe the board, upload atomically with
+#    SHA-256 verification, stop/load/start through remoteproc, verify) against the baseline a user types by hand
+#    for the same load: `scp` the image to /lib/firmware, then one `ssh` writing firmware and start.
+# 2. The same full check when the board already holds the image (upload skipped, "unchanged").
+# 3. The seed case (devices + serial-port, no network) against starting the CLI for `--version`.
+# 4. Peak memory (max RSS) of the full check against the `scp` baseline.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+runs=${1:-5}
+build=${BUILD_DIR:-$root/build}
+cli=$build/native/stm32mp-prelaunch
+[ "$(id -u)" = 0 ] || { echo "bench: run as root (the simulated board uses namespaces)" >&2; exit 1; }
+for f in "$cli" "$build/tests/board-sim/rprocfs" "$build/firmware/m33_ns.elf"; do
+  [ -e "$f" ] || { echo "bench: $f is missing; run: bash scripts/build.sh" >&2; exit 1; }
+done
+
+work=$(mktemp -d /tmp/prelaunch-bench.XXXXXX)
+board=$work/board
+cleanup() { tests/board-sim/board-sim stop --dir "$board" >/dev/null 2>&1 || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+tests/board-sim/board-sim start --dir "$board" --rprocfs "$build/tests/board-sim/rprocfs" --fw-size 16M > "$work/board.json"
+field() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$work/board.json" "$1"; }
+host=$(field host); identity=$(field identity); known_hosts=$(field known_hosts)
+serial=$(field serial); sysfs_root=$(field sysfs_root); dev_root=$(field dev_root)
+ssh_opts=(-q -i "$identity" -o UserKnownHostsFile="$known_hosts" -o StrictHostKeyChecking=yes -o BatchMode=yes)
+
+# Fresh content each run so the upload is never skipped in case 1.
+make_image() {
+  cp "$build/firmware/m33_ns.elf" "$work/bench.elf"
+  truncate -s 1M "$work/bench.elf"
+  printf '%08d' "$1" | dd of="$work/bench.elf" bs=1 seek=$((1024 * 1024 - 8)) conv=notrunc status=none
+}
+
+now_ns() { date +%s%N; }
+median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR + 1) / 2] : int((a[NR / 2] + a[NR / 2 + 1]) / 2)}'; }
+
+common=(--host "$host" --identity "$identity" --known-hosts "$known_hosts" --sysfs-root "$sysfs_root"
+        --dev-root "$dev_root" --serial "$serial" --no-color)
+
+manual_load() {
+  ssh "${ssh_opts[@]}" root@"$host" 'for d in /sys/class/remoteproc/remoteproc*; do
+      [ "$(cat $d/name)" = m33 ] && [ "$(cat $d/state)" = running ] && echo stop > $d/state; done; true'
+  scp "${ssh_opts[@]}" "$work/bench.elf" root@"$host":/lib/firmware/bench.elf
+  ssh "${ssh_opts[@]}" root@"$host" 'for d in /sys/class/remoteproc/remoteproc*; do
+      if [ "$(cat $d/name)" = m33 ]; then echo -n bench.elf > $d/firmware && echo start > $d/state; fi; done'
+}
+
+declare -a t_manual t_check t_unchanged t_seed t_version
+for i in $(seq 1 "$runs"); do
+  make_image "$i"
+  s=$(now_ns); manual_load; e=$(now_ns); t_manual+=($(( (e - s) / 1000000 )))
+  make_image "$((i + 1000))"
+  s=$(now_ns); "$cli" check "${common[@]}" --elf "$work/bench.elf" > "$work/check.txt"; e=$(now_ns)
+  t_check+=($(( (e - s) / 1000000 )))
+  s=$(now_ns); "$cli" check "${common[@]}" --elf "$work/bench.elf" > "$work/unchanged.txt"; e=$(now_ns)
+  t_unchanged+=($(( (e - s) / 1000000 )))
+  grep -q unchanged "$work/unchanged.txt" || { echo "bench: second check did not skip the upload" >&2; cat "$work/unchanged.txt" >&2; exit 1; }
+  s=$(now_ns); "$cli" check --serial /dev/ttyACM1 --sysfs-root "$sysfs_root" --dev-root "$dev_root" \
+      --only devices,serial-port --no-color > /dev/null || true; e=$(now_ns)
+  t_seed+=($(( (e - s) / 1000 )))
+  s=$(now_ns); "$cli" --version > /dev/null; e=$(now_ns); t_version+=($(( (e - s) / 1000 )))
+done
+
+m_manual=$(printf '%s\n' "${t_manual[@]}" | median)
+m_check=$(printf '%s\n' "${t_check[@]}" | median)
+m_unchanged=$(printf '%s\n' "${t_unchanged[@]}" | median)
+m_seed=$(printf '%s\n' "${t_seed[@]}" | median)
+m_version=$(printf '%s\n' "${t_version[@]}" | median)
+
+rss_check=$(/usr/bin/time -f %M "$cli" check "${common[@]}" --elf "$work/bench.elf" 2>&1 >/dev/null | tail -1)
+rss_scp=$(/usr/bin/time -f %M scp "${ssh_opts[@]}" "$work/bench.elf" root@"$host":/lib/firmware/bench.elf 2>&1 | tail -1)
+
+ratio() { python3 -c "print(f'{$1 / max($2, 1):.2f}')"; }
+echo "benchmark (median of $runs runs)                        ours        baseline     ratio"
+printf '%-52s %7s ms  %7s ms  %6s\n' "full check, 1 MiB vs manual scp+ssh load" "$m_check" "$m_manual" "$(ratio "$m_check" "$m_manual")"
+printf '%-52s %7s ms  %7s ms  %6s\n' "full check, image unchanged vs manual load" "$m_unchanged" "$m_manual" "$(ratio "$m_unchanged" "$m_manual")"
+printf '%-52s %7s us  %7s us  %6s\n' "seed case (devices+serial-port) vs --version" "$m_seed" "$m_version" "$(ratio "$m_seed" "$m_version")"
+printf '%-52s %7s kB  %7s kB  %6s\n' "peak RSS, full check vs scp" "$rss_check" "$rss_scp" "$(ratio "$rss_check" "$rss_scp")"
