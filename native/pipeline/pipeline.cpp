@@ -110,13 +110,16 @@ std::vector<StepDefinition> build_steps(const core::Settings& given, RunState& s
                    in.sysfs_root = s.sysfs_root;
                    in.dev_root = s.dev_root;
                    steps::SerialPortPorts p{*ports.device_enumerator, *ports.serial_lines, *ports.process_table};
-                   return steps::check_serial_port(in, state.devices ? &*state.devices : nullptr, p, control);
+                   auto r = steps::check_serial_port(in, state.devices ? &*state.devices : nullptr, p, control);
+                   if (auto addresses = r.observed.get("board_addresses")) state.console_addresses = *addresses;
+                   return r;
                  }});
 
   all.push_back({"network", "Network", {"config"}, Millis{1500}, timeout, [&state, &ports](StepControl& control) {
                    if (!ports.network) return core::StepReport{}.skip("no network access on this platform");
                    const auto& s = state.settings;
-                   return steps::check_network({s.host, s.port}, *ports.network, control, state.tcp);
+                   return steps::check_network({s.host, s.port, state.console_addresses}, *ports.network, control,
+                                               state.tcp);
                  }});
   // ssh takes the connection `network` opened; with --only ssh it connects by itself.
   all.push_back({"ssh", "SSH login", {"network"}, Millis{2000}, timeout, [&state, &ports](StepControl& control) {

@@ -3,6 +3,7 @@
 // the image kind found by `image`). Each step writes its own member only.
 #include <memory>
 #include <optional>
+#include <string>
 
 #include "ports/board_session.h"
 #include "ports/network.h"
@@ -22,6 +23,7 @@ struct RunState {
   std::optional<remote::TargetFacts> target;      // the board's state, written by `target`
   std::optional<remote::UploadOutcome> upload;    // what is in /lib/firmware, written by `upload`
   std::optional<devices::Enumeration> devices;  // serial devices and ST-LINK probes, written by `devices`
+  std::string console_addresses;  // the board's IPv4 addresses as its console reports them, by `serial-port`
   std::optional<remote::LoadOutcome> load;        // the started instance and its log position, by `remoteproc`
 };
 

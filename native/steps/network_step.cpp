@@ -1,5 +1,7 @@
 #include "steps/network_step.h"
 
+#include "devices/console_addresses.h"
+
 namespace stm32mp::steps {
 namespace {
 
@@ -16,7 +18,25 @@ std::string joined(const std::vector<std::string>& items) {
 
 bool is_usb_gadget_address(const std::string& host) { return host.rfind("192.168.7.", 0) == 0; }
 
-void add_network_failure(core::StepReport& r, const ports::NetError& e, const NetworkInputs& in) {
+namespace {
+
+// The board's own word on its addresses (F17: DHCP gave it another one; F18: usb0 is not up).
+void add_console_addresses(core::StepReport& r, const NetworkInputs& in) {
+  const auto addresses = devices::parse_description(in.console_addresses);
+  if (addresses.empty()) return;
+  std::string suggested;
+  for (const auto& a : addresses) {
+    if (a.address != in.host) {
+      suggested = a.address;
+      break;
+    }
+  }
+  if (suggested.empty()) return;  // the board does have the configured address: nothing better to offer
+  r.add(Code::BoardAddressFromConsole,
+        {{"host", in.host}, {"console_addresses", in.console_addresses}, {"suggested_host", suggested}});
+}
+
+void add_failure_kind(core::StepReport& r, const ports::NetError& e, const NetworkInputs& in) {
   core::Facts facts{{"host", in.host}, {"port", std::to_string(in.port)}, {"reason", e.message},
                     {"elapsed_ms", std::to_string(e.elapsed_ms)}};
   if (!e.addresses.empty()) facts.set("addresses", joined(e.addresses));
@@ -43,6 +63,13 @@ void add_network_failure(core::StepReport& r, const ports::NetError& e, const Ne
       r.add(Code::ConnectFailed, std::move(facts));
       return;
   }
+}
+
+}  // namespace
+
+void add_network_failure(core::StepReport& r, const ports::NetError& e, const NetworkInputs& in) {
+  add_failure_kind(r, e, in);
+  if (e.kind != Kind::cancelled) add_console_addresses(r, in);
 }
 
 core::StepReport check_network(const NetworkInputs& in, ports::Network& network, core::StepControl& control,

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <regex>
 
+#include "devices/console_addresses.h"
 #include "devices/console_classifier.h"
 
 namespace stm32mp::steps {
@@ -121,6 +122,28 @@ void report_permission(StepReport& r, const std::string& serial, const ports::No
                                        {"advice", advice}});
 }
 
+// On a shell prompt, asks the board for its IPv4 addresses with a fixed, read-only command, so a later
+// failed connection can name the address the board really has. Best effort: no answer, no fact.
+void query_board_addresses(StepReport& r, ports::SerialLine& line, const SerialPortInputs& in,
+                           core::StepControl& control) {
+  if (line.write(std::string(devices::kAddressQuery) + "\r")) return;
+  const auto wait = control.deadline.within(in.console_wait);
+  std::string received;
+  while (!control.cancel.cancelled() && !wait.expired()) {
+    auto got = line.read_some(wait, control.cancel);
+    if (!got) return;
+    received += *got;
+    // The answer is complete when the prompt shows again after the echoed command line.
+    const auto echoed = received.find(devices::kAddressQuery);
+    if (echoed != std::string::npos &&
+        devices::ends_with_prompt(std::string_view(received).substr(echoed + devices::kAddressQuery.size()))) {
+      break;
+    }
+  }
+  const auto addresses = devices::parse_ip_addr_output(received);
+  if (!addresses.empty()) r.observed.set("board_addresses", devices::describe(addresses));
+}
+
 // Sends a carriage return and reads until a prompt shows or the wait ends.
 void probe_console(StepReport& r, ports::SerialLine& line, const SerialPortInputs& in, const std::string& serial,
                    const devices::Enumeration& e, core::StepControl& control) {
@@ -165,7 +188,9 @@ void probe_console(StepReport& r, ports::SerialLine& line, const SerialPortInput
   Facts f{{"serial", serial}, {"first_line", reading.first_line}, {"last_line", reading.last_line},
           {"vcps", devices::list_vcps(e)}};
   switch (reading.state) {
-    case devices::ConsoleState::shell: break;
+    case devices::ConsoleState::shell:
+      if (in.ask_addresses) query_board_addresses(r, line, in, control);
+      break;
     case devices::ConsoleState::login: r.add(Code::ConsoleLoginPrompt, f); break;
     case devices::ConsoleState::uboot: r.add(Code::ConsoleUBoot, f); break;
     case devices::ConsoleState::silence:

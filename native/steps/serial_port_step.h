@@ -20,6 +20,7 @@ struct SerialPortInputs {
   std::string dev_root = "/dev";
   core::Millis console_wait{1500};  // how long the console has to answer the carriage return
   core::Millis settle{150};         // after a prompt: catch log lines interleaving with it
+  bool ask_addresses = true;        // on a shell prompt, read the board's IPv4 addresses (observed board_addresses)
 };
 
 struct SerialPortPorts {

@@ -73,6 +73,23 @@ TEST(Runner, WarnsWhenAStepExceedsItsBudget) {
   EXPECT_TRUE(report.ok());
 }
 
+TEST(Runner, NoSlowWarningOnAFailedStep) {
+  std::vector<StepDefinition> steps = {step(
+      "slow", {},
+      [](StepControl&) {
+        std::this_thread::sleep_for(Millis{30});
+        StepReport r;
+        r.add(Code::BadOptionValue);
+        return r;
+      },
+      Millis{5})};
+  CancelToken cancel;
+  NullProgress progress;
+  const auto report = Runner{}.run(steps, cancel, progress);
+  EXPECT_EQ(report.steps[0].status, StepStatus::error);
+  EXPECT_FALSE(report.steps[0].has(Code::StepSlow));
+}
+
 TEST(Runner, SkipsEverythingAfterACancelAndSaysSoOnce) {
   CancelToken cancel;
   std::vector<StepDefinition> steps = {

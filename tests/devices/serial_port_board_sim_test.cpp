@@ -68,3 +68,37 @@ TEST_F(SerialPortOnBoardSim, LoginUBootAndSilentConsoles) {
 
 }  // namespace
 }  // namespace stm32mp::testing
+
+namespace stm32mp::testing {
+namespace {
+
+// F17 with the console's help: the launch configuration names an address where no board answers; the
+// serial-port step read the board's real address from its shell, and the network step offers it.
+TEST_F(SerialPortOnBoardSim, WrongAddressIsAnsweredWithTheAddressTheConsoleReports) {
+  console("shell");
+  auto& b = board();
+  const std::string board_ip = b.host();
+  const std::string wrong = board_ip.substr(0, board_ip.rfind('.')) + ".99";  // same subnet, nobody there
+  const auto r = run_process({PRELAUNCH_CLI, "check", "--serial", b.serial(), "--sysfs-root", b.sysfs_root(),
+                              "--dev-root", b.dev_root(), "--host", wrong, "--timeout-ms", "2000", "--only",
+                              "devices,serial-port,network", "--json"},
+                             {}, 30000);
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["steps"][2]["observed"]["board_addresses"], "end0 " + board_ip) << j["steps"][2].dump(2);
+  const auto& network = j["steps"][3];
+  ASSERT_EQ(network["id"], "network");
+  EXPECT_EQ(network["status"], "error");
+  bool offered = false;
+  for (const auto& d : network["diagnostics"]) {
+    if (d["code"] == "NET007") {
+      offered = true;
+      EXPECT_EQ(d["observed"]["suggested_host"], board_ip);
+      EXPECT_NE(d["fix"].get<std::string>().find("--host " + board_ip), std::string::npos);
+    }
+  }
+  EXPECT_TRUE(offered) << network.dump(2);
+}
+
+}  // namespace
+}  // namespace stm32mp::testing
