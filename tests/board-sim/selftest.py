@@ -875,6 +875,26 @@ class MultiBoardTest(unittest.TestCase):
         links = subprocess.run(["ip", "-o", "link"], capture_output=True, text=True).stdout
         self.assertNotIn("bsh%s:" % a.info["netns"][5:], links)
 
+    def test_stale_state_never_touches_the_board_that_reuses_its_index(self):
+        # A killed test run leaves a state.json naming index N; another board may own N since. Starting or
+        # stopping the stale directory must leave that board alone (a parallel-ctest failure seen in CI).
+        a = Board()
+        stale = tempfile.mkdtemp(prefix="board-sim-stale-")
+        watchdog(stale)
+        try:
+            os.makedirs(os.path.join(stale, "run"))
+            shutil.copy(os.path.join(a.dir, "run", "state.json"), os.path.join(stale, "run", "state.json"))
+            sim("stop", "--dir", stale, check=False)
+            self.assertEqual(a.ssh("echo alive").stdout.strip(), "alive")
+            b = json.loads(sim("start", "--dir", stale).stdout)
+            self.assertNotEqual(b["netns"], a.info["netns"])
+            self.assertEqual(a.ssh("echo still").stdout.strip(), "still")
+        finally:
+            sim("stop", "--dir", stale, check=False)
+            watchdog("-" + stale)
+            shutil.rmtree(stale, ignore_errors=True)
+            a.stop()
+
 
 if __name__ == "__main__":
     if os.geteuid() != 0:
