@@ -90,4 +90,17 @@ std::string_view probe_shell_prelude() {
          "x() { printf '%s#=' \"$1\"; if [ -r \"$2\" ]; then h < \"$2\" 2>/dev/null; fi; echo; }\n";
 }
 
+std::string_view probe_shell_instance_listing() {
+  return R"SH(for d in /sys/class/remoteproc/remoteproc*; do
+  [ -d "$d" ] || continue
+  i=${d#/sys/class/remoteproc/remoteproc}
+  case "$i" in ''|*[!0-9]*) continue ;; esac
+  echo "rproc.$i=present"
+  for a in name state firmware fw_format recovery; do
+    if [ -e "$d/$a" ]; then x "rproc.$i.$a" "$d/$a"; fi
+  done
+done
+)SH";
+}
+
 }  // namespace stm32mp::remote

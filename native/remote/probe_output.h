@@ -39,4 +39,8 @@ class ProbeOutput {
 // by every fixed script so that all of them speak the format above.
 [[nodiscard]] std::string_view probe_shell_prelude();
 
+// The fragment that lists every remoteproc instance as rproc.N=present and rproc.N.<attr>#=hex lines
+// (name, state, firmware, fw_format, recovery); needs the prelude's x.
+[[nodiscard]] std::string_view probe_shell_instance_listing();
+
 }  // namespace stm32mp::remote

@@ -9,17 +9,7 @@
 namespace stm32mp::remote {
 namespace {
 
-constexpr std::string_view kListBody = R"SH(echo probe.version=1
-for d in /sys/class/remoteproc/remoteproc*; do
-  [ -d "$d" ] || continue
-  i=${d#/sys/class/remoteproc/remoteproc}
-  case "$i" in ''|*[!0-9]*) continue ;; esac
-  echo "rproc.$i=present"
-  for a in name state firmware fw_format recovery; do
-    if [ -e "$d/$a" ]; then x "rproc.$i.$a" "$d/$a"; fi
-  done
-done
-echo "kmsg.lines=$(dmesg 2>/dev/null | wc -l | tr -d ' ')"
+constexpr std::string_view kListEnd = R"SH(echo "kmsg.lines=$(dmesg 2>/dev/null | wc -l | tr -d ' ')"
 echo probe.end=1
 )SH";
 
@@ -53,7 +43,8 @@ const char* to_string(RprocAttr a) {
 }
 
 const std::string& list_instances_script() {
-  static const std::string script = std::string(probe_shell_prelude()) + std::string(kListBody);
+  static const std::string script = std::string(probe_shell_prelude()) + "echo probe.version=1\n" +
+                                    std::string(probe_shell_instance_listing()) + std::string(kListEnd);
   return script;
 }
 

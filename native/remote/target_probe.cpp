@@ -17,16 +17,10 @@ dt=/proc/device-tree
 echo "dt.base=$dt"
 x dt.compatible "$dt/compatible"
 x dt.model "$dt/model"
-for d in /sys/class/remoteproc/remoteproc*; do
-  [ -d "$d" ] || continue
-  i=${d#/sys/class/remoteproc/remoteproc}
-  case "$i" in ''|*[!0-9]*) continue ;; esac
-  echo "rproc.$i=present"
-  for a in name state firmware fw_format recovery; do
-    if [ -e "$d/$a" ]; then x "rproc.$i.$a" "$d/$a"; fi
-  done
-done
-f=/lib/firmware
+)SH";
+
+// (the instance listing is shared with the remoteproc step: probe_shell_instance_listing())
+constexpr std::string_view kProbeTail = R"SH(f=/lib/firmware
 if [ -d "$f" ]; then echo fw.dir=yes; else echo fw.dir=no; fi
 mp=
 set -- $(df -Pk "$f" 2>/dev/null | tail -n 1)
@@ -85,7 +79,8 @@ int cells_or(const ProbeOutput& out, std::string_view key, int fallback) {
 }  // namespace
 
 const std::string& target_probe_script() {
-  static const std::string script = std::string(probe_shell_prelude()) + std::string(kProbeBody);
+  static const std::string script = std::string(probe_shell_prelude()) + std::string(kProbeBody) +
+                                    std::string(probe_shell_instance_listing()) + std::string(kProbeTail);
   return script;
 }
 
