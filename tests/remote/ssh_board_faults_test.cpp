@@ -23,38 +23,6 @@ using RKind = ports::RemoteError::Kind;
 
 constexpr const char* kPassword = "Board-Pw-4f1c9!";
 
-struct StepRun {
-  core::StepReport network;
-  core::StepReport ssh;
-  std::shared_ptr<ports::BoardSession> session;
-  long long ms = 0;
-};
-
-StepRun run_steps(const core::Settings& s, int timeout_ms = 15000, const core::CancelToken* token = nullptr) {
-  core::CancelToken own;
-  const core::CancelToken& cancel = token != nullptr ? *token : own;
-  core::NullProgress progress;
-  adapters::posix::PosixNetwork network;
-  adapters::libssh2::Libssh2Connector connector;
-  StepRun r;
-  const auto started = Clock::now();
-  std::shared_ptr<ports::TcpStream> tcp;
-  core::StepControl c1{cancel, core::Deadline(core::Millis{timeout_ms}), progress};
-  r.network = steps::check_network({s.host, s.port}, network, c1, tcp);
-  if (!r.network.failed() && r.network.status != core::StepStatus::skipped) {
-    core::StepControl c2{cancel, core::Deadline(core::Millis{timeout_ms}), progress};
-    r.ssh = steps::check_ssh(s, tcp, network, connector, c2, r.session);
-  }
-  r.ms = ms_since(started);
-  return r;
-}
-
-std::string messages(const core::StepReport& r) {
-  std::string out;
-  for (const auto& d : r.diagnostics) out += d.message + " | ";
-  return out;
-}
-
 class BoardFaults : public boardsim::BoardSuite {
  protected:
   void SetUp() override {

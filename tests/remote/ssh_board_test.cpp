@@ -65,38 +65,6 @@ std::string read_text(const std::string& path) {
 
 std::string fingerprint_of(const boardsim::SimulatedBoard& b) { return b.info().at("host_key_fingerprint").get<std::string>(); }
 
-struct StepRun {
-  core::StepReport network;
-  core::StepReport ssh;
-  std::shared_ptr<ports::BoardSession> session;
-  long long ms = 0;
-};
-
-// The network and ssh steps with the real adapters, as the pipeline runs them.
-StepRun run_steps(const core::Settings& s, int timeout_ms = 15000) {
-  core::CancelToken cancel;
-  core::NullProgress progress;
-  adapters::posix::PosixNetwork network;
-  adapters::libssh2::Libssh2Connector connector;
-  StepRun r;
-  const auto started = Clock::now();
-  std::shared_ptr<ports::TcpStream> tcp;
-  core::StepControl c1{cancel, core::Deadline(core::Millis{timeout_ms}), progress};
-  r.network = steps::check_network({s.host, s.port}, network, c1, tcp);
-  if (!r.network.failed()) {
-    core::StepControl c2{cancel, core::Deadline(core::Millis{timeout_ms}), progress};
-    r.ssh = steps::check_ssh(s, tcp, network, connector, c2, r.session);
-  }
-  r.ms = ms_since(started);
-  return r;
-}
-
-std::string codes_of(const core::StepReport& r) {
-  std::string out;
-  for (const auto& d : r.diagnostics) out += d.message + " | ";
-  return out;
-}
-
 void write_file(const std::string& path, std::size_t size) {
   std::ofstream out(path, std::ios::binary);
   std::string block(65536, '\0');
@@ -196,8 +164,8 @@ TEST_F(SshBoardTest, UploadStatRenameOverwriteAndRemove) {
 
 TEST_F(SshBoardTest, StepsReportTheLoginFacts) {
   const auto r = run_steps(settings());
-  ASSERT_EQ(r.network.status, core::StepStatus::ok) << codes_of(r.network);
-  ASSERT_EQ(r.ssh.status, core::StepStatus::ok) << codes_of(r.ssh);
+  ASSERT_EQ(r.network.status, core::StepStatus::ok) << messages(r.network);
+  ASSERT_EQ(r.ssh.status, core::StepStatus::ok) << messages(r.ssh);
   EXPECT_EQ(r.ssh.observed.get("connection"), "opened by the network step");
   EXPECT_EQ(r.ssh.observed.get("host_key_fingerprint"), fingerprint_of(board()));
   EXPECT_TRUE(r.ssh.observed.contains("handshake_ms"));
@@ -210,7 +178,7 @@ TEST_F(SshBoardTest, UnknownHostKeyIsRefusedWithItsFingerprint) {
   auto s = settings();
   s.known_hosts = dir.file("known_hosts");  // missing file: nothing known
   const auto r = run_steps(s);
-  ASSERT_TRUE(r.ssh.has(core::Code::HostKeyUnknown)) << codes_of(r.ssh);
+  ASSERT_TRUE(r.ssh.has(core::Code::HostKeyUnknown)) << messages(r.ssh);
   EXPECT_EQ(r.session, nullptr);
   const auto& d = r.ssh.diagnostics[0];
   EXPECT_NE(d.message.find(fingerprint_of(board())), std::string::npos) << d.message;
@@ -225,7 +193,7 @@ TEST_F(SshBoardTest, AcceptNewStoresTheKeyOnceAndThenKnowsIt) {
   s.known_hosts = dir.file("sub/known_hosts");
   s.host_key_policy = "accept-new";
   const auto first = run_steps(s);
-  ASSERT_EQ(first.ssh.status, core::StepStatus::ok) << codes_of(first.ssh);
+  ASSERT_EQ(first.ssh.status, core::StepStatus::ok) << messages(first.ssh);
   ASSERT_TRUE(first.ssh.has(core::Code::HostKeyStored));
   const std::string text = read_text(s.known_hosts);
   EXPECT_EQ(text.rfind(board().host() + " ssh-ed25519 AAAA", 0), 0u) << text;
@@ -233,7 +201,7 @@ TEST_F(SshBoardTest, AcceptNewStoresTheKeyOnceAndThenKnowsIt) {
   const auto found = run_process({"/usr/bin/ssh-keygen", "-l", "-F", board().host(), "-f", s.known_hosts});
   EXPECT_NE(found.out.find(fingerprint_of(board())), std::string::npos) << found.out << found.err;
   const auto second = run_steps(s);
-  ASSERT_EQ(second.ssh.status, core::StepStatus::ok) << codes_of(second.ssh);
+  ASSERT_EQ(second.ssh.status, core::StepStatus::ok) << messages(second.ssh);
   EXPECT_FALSE(second.ssh.has(core::Code::HostKeyStored));
   EXPECT_EQ(second.ssh.observed.get("host_key_status"), "known");
 }
@@ -250,7 +218,7 @@ TEST_F(SshBoardTest, HashedKnownHostsEntryMatches) {
   ASSERT_NE(text.find("|1|"), std::string::npos) << text;
   ASSERT_EQ(text.find(board().host()), std::string::npos) << text;
   const auto r = run_steps(s);
-  EXPECT_EQ(r.ssh.status, core::StepStatus::ok) << codes_of(r.ssh);
+  EXPECT_EQ(r.ssh.status, core::StepStatus::ok) << messages(r.ssh);
   EXPECT_EQ(r.ssh.observed.get("host_key_status"), "known");
 }
 
@@ -261,7 +229,7 @@ TEST_F(SshBoardTest, RevokedKeyIsNeverAccepted) {
   const std::string entry = read_text(board().known_hosts());  // "host ssh-ed25519 AAAA…"
   std::ofstream(s.known_hosts) << entry << "@revoked * " << entry.substr(entry.find(' ') + 1);
   const auto r = run_steps(s);
-  ASSERT_TRUE(r.ssh.has(core::Code::HostKeyChanged)) << codes_of(r.ssh);
+  ASSERT_TRUE(r.ssh.has(core::Code::HostKeyChanged)) << messages(r.ssh);
   EXPECT_NE(r.ssh.diagnostics[0].message.find("@revoked"), std::string::npos) << r.ssh.diagnostics[0].message;
   EXPECT_EQ(r.session, nullptr);
 }
@@ -276,7 +244,7 @@ TEST_F(SshBoardTest, OtherKeyTypeForTheHostIsUnknownNotChanged) {
   ASSERT_EQ(made.exit_code, 0) << made.err;
   std::ofstream(s.known_hosts) << board().host() << " " << read_text(dir.file("other.pub"));
   const auto r = run_steps(s);
-  EXPECT_TRUE(r.ssh.has(core::Code::HostKeyUnknown)) << codes_of(r.ssh);
+  EXPECT_TRUE(r.ssh.has(core::Code::HostKeyUnknown)) << messages(r.ssh);
 }
 
 // A local TCP relay (socat, a real process) puts the board's sshd on 127.0.0.1:<port>, so the known_hosts
@@ -332,7 +300,7 @@ TEST_F(SshBoardTest, HostPortEntryForAPortOtherThan22) {
   // accept-new writes the [host]:port form …
   s.host_key_policy = "accept-new";
   const auto first = run_steps(s);
-  ASSERT_TRUE(first.ssh.has(core::Code::HostKeyStored)) << codes_of(first.ssh);
+  ASSERT_TRUE(first.ssh.has(core::Code::HostKeyStored)) << messages(first.ssh);
   const std::string text = read_text(s.known_hosts);
   EXPECT_EQ(text.rfind(name + " ssh-ed25519 ", 0), 0u) << text;
   // … OpenSSH finds it under that name …
@@ -341,7 +309,7 @@ TEST_F(SshBoardTest, HostPortEntryForAPortOtherThan22) {
   // … and the strict check matches it.
   s.host_key_policy = "strict";
   const auto second = run_steps(s);
-  EXPECT_EQ(second.ssh.status, core::StepStatus::ok) << codes_of(second.ssh);
+  EXPECT_EQ(second.ssh.status, core::StepStatus::ok) << messages(second.ssh);
   EXPECT_EQ(second.ssh.observed.get("known_hosts_name"), name);
 }
 
@@ -349,14 +317,14 @@ TEST_F(SshBoardTest, RsaKeyIsDiagnosedAsSha1Refusal) {
   auto s = settings();
   s.identity = board().info().at("identity_rsa").get<std::string>();
   const auto r = run_steps(s);
-  ASSERT_TRUE(r.ssh.has(core::Code::RsaKeyRejected)) << codes_of(r.ssh) << r.ssh.observed.get("auth_tried").value_or("");
+  ASSERT_TRUE(r.ssh.has(core::Code::RsaKeyRejected)) << messages(r.ssh) << r.ssh.observed.get("auth_tried").value_or("");
   EXPECT_EQ(r.ssh.observed.get("identity_type"), "ssh-rsa");
   EXPECT_NE(r.ssh.diagnostics[0].fix.find("ssh-keygen -t ed25519"), std::string::npos);
   // The cause is the SHA-1 signature, not the key: with ssh-rsa allowed again the same key logs in.
   board().set({"rsa_sha1=on"});
   const auto allowed = run_steps(s);
   board().set({"rsa_sha1=off"});
-  EXPECT_EQ(allowed.ssh.status, core::StepStatus::ok) << codes_of(allowed.ssh);
+  EXPECT_EQ(allowed.ssh.status, core::StepStatus::ok) << messages(allowed.ssh);
 }
 
 TEST_F(SshBoardTest, WrongKeyIsRefused) {
@@ -366,7 +334,7 @@ TEST_F(SshBoardTest, WrongKeyIsRefused) {
   auto s = settings();
   s.identity = dir.file("stranger");
   const auto r = run_steps(s);
-  ASSERT_TRUE(r.ssh.has(core::Code::KeyRejected)) << codes_of(r.ssh);
+  ASSERT_TRUE(r.ssh.has(core::Code::KeyRejected)) << messages(r.ssh);
   EXPECT_NE(r.ssh.diagnostics[0].message.find(dir.file("stranger")), std::string::npos);
 }
 
@@ -377,18 +345,18 @@ TEST_F(SshBoardTest, PassphraseKeyOrMissingKeyIsUnusable) {
   auto s = settings();
   s.identity = dir.file("locked");
   const auto locked = run_steps(s);
-  ASSERT_TRUE(locked.ssh.has(core::Code::IdentityUnusable)) << codes_of(locked.ssh);
+  ASSERT_TRUE(locked.ssh.has(core::Code::IdentityUnusable)) << messages(locked.ssh);
   EXPECT_NE(locked.ssh.diagnostics[0].message.find("ssh-add"), std::string::npos);
   s.identity = dir.file("missing");
   const auto missing = run_steps(s);
-  EXPECT_TRUE(missing.ssh.has(core::Code::IdentityUnusable)) << codes_of(missing.ssh);
+  EXPECT_TRUE(missing.ssh.has(core::Code::IdentityUnusable)) << messages(missing.ssh);
 }
 
 TEST_F(SshBoardTest, NothingToOfferIsNoMethodLeft) {
   auto s = settings();
   s.identity.clear();  // HOME is an empty directory and there is no agent
   const auto r = run_steps(s);
-  ASSERT_TRUE(r.ssh.has(core::Code::NoAuthMethod)) << codes_of(r.ssh);
+  ASSERT_TRUE(r.ssh.has(core::Code::NoAuthMethod)) << messages(r.ssh);
   EXPECT_NE(r.ssh.diagnostics[0].message.find("publickey"), std::string::npos);
 }
 
@@ -415,7 +383,7 @@ TEST_F(SshBoardTest, AgentKeyLogsIn) {
   unsetenv("SSH_AUTH_SOCK");
   ::kill(agent_pid, SIGTERM);
   ::waitpid(agent_pid, nullptr, 0);
-  ASSERT_EQ(r.ssh.status, core::StepStatus::ok) << codes_of(r.ssh);
+  ASSERT_EQ(r.ssh.status, core::StepStatus::ok) << messages(r.ssh);
   EXPECT_EQ(r.ssh.observed.get("auth_method"), "publickey (ssh-agent)");
 }
 

@@ -8,7 +8,11 @@
 #include "adapters/libssh2/libssh2_connector.h"
 #include "adapters/posix/posix_network.h"
 #include "core/cancellation.h"
+#include "core/progress.h"
+#include "core/settings.h"
 #include "ports/ssh_connector.h"
+#include "steps/network_step.h"
+#include "steps/ssh_step.h"
 
 namespace stm32mp::testing {
 
@@ -42,6 +46,39 @@ inline OpenResult open_session(const ports::SshOptions& options, core::Millis bu
   r.ssh = connector.open(tcp.value().stream, options, deadline, cancel);
   r.total_ms = ms_since(started);
   return r;
+}
+
+// The network and ssh steps with the real adapters, as the pipeline runs them.
+struct StepRun {
+  core::StepReport network;
+  core::StepReport ssh;
+  std::shared_ptr<ports::BoardSession> session;
+  long long ms = 0;
+};
+
+inline StepRun run_steps(const core::Settings& s, int timeout_ms = 15000, const core::CancelToken* token = nullptr) {
+  core::CancelToken own;
+  const core::CancelToken& cancel = token != nullptr ? *token : own;
+  core::NullProgress progress;
+  adapters::posix::PosixNetwork network;
+  adapters::libssh2::Libssh2Connector connector;
+  StepRun r;
+  const auto started = Clock::now();
+  std::shared_ptr<ports::TcpStream> tcp;
+  core::StepControl c1{cancel, core::Deadline(core::Millis{timeout_ms}), progress};
+  r.network = steps::check_network({s.host, s.port}, network, c1, tcp);
+  if (!r.network.failed() && r.network.status != core::StepStatus::skipped) {
+    core::StepControl c2{cancel, core::Deadline(core::Millis{timeout_ms}), progress};
+    r.ssh = steps::check_ssh(s, tcp, network, connector, c2, r.session);
+  }
+  r.ms = ms_since(started);
+  return r;
+}
+
+inline std::string messages(const core::StepReport& r) {
+  std::string out;
+  for (const auto& d : r.diagnostics) out += d.message + " | ";
+  return out;
 }
 
 }  // namespace stm32mp::testing
