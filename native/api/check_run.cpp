@@ -63,7 +63,9 @@ std::unique_ptr<CheckRun> CheckRun::start(std::string_view request_json) {
       report.steps.push_back(std::move(crashed));
       state->finish(core::render::render_json(report));
     } catch (...) {
-      state->finish(R"({"schema_version":1,"ok":false,"steps":[]})");
+      // Not even a report could be built: a minimal document that still carries the contract's fields.
+      state->finish(R"({"schema_version":)" + std::to_string(core::kSchemaVersion) + R"(,"tool":{"name":")" +
+                    core::kToolName + R"(","version":")" + core::kToolVersion + R"("},"ok":false,"steps":[]})");
     }
   });
   return run;
