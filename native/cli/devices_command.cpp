@@ -4,11 +4,35 @@
 #include "cli/command.h"
 #include "core/render/json_renderer.h"
 #include "core/render/text_renderer.h"
+#include "devices/devices_table.h"
 #include "pipeline/pipeline.h"
+#include "steps/devices_step.h"
 
 namespace stm32mp::cli {
+namespace {
 
-// `devices` runs the devices step alone and prints what it found.
+// A terminal user asked for a listing: the table first, then only what the devices step has to say
+// (no readiness verdict: nothing is being launched).
+int print_table(const core::Settings& settings, bool colour) {
+  auto ports = pipeline::make_system_ports();
+  core::CancelToken cancel;
+  core::NullProgress progress;
+  core::StepControl control{cancel, core::Deadline(core::Millis{10000}), progress};
+  std::optional<devices::Enumeration> found;
+  core::Report report;
+  report.steps.push_back(
+      steps::check_devices({settings.sysfs_root, settings.dev_root}, *ports.device_enumerator, control, found));
+  if (found) std::cout << devices::render_devices_table(*found);
+  if (!report.steps.front().diagnostics.empty()) {
+    std::cout << (found ? "\n" : "") << core::render::render_text(report, {colour, false, false});
+  }
+  return report.ok() ? kExitOk : kExitStepError;
+}
+
+}  // namespace
+
+// `devices` lists serial devices and ST-LINK probes: a table on a terminal, the devices step's report
+// (the JSON contract) with --json.
 void add_devices_command(CLI::App& app, CommandOutcome& outcome) {
   struct Options {
     core::Settings settings;
@@ -22,13 +46,16 @@ void add_devices_command(CLI::App& app, CommandOutcome& outcome) {
   cmd->add_flag("--json", o->json, "Print JSON (schema_version 1) on stdout");
   cmd->add_flag("--no-color", o->no_color, "Never colour the output");
   cmd->callback([o, &outcome] {
+    if (!o->json) {
+      outcome.exit_code = print_table(o->settings, colour_wanted(o->no_color));
+      return;
+    }
     o->settings.only = {"devices"};
     auto ports = pipeline::make_system_ports();
     core::CancelToken cancel;
     core::NullProgress progress;
     const auto report = pipeline::run_check(o->settings, ports, cancel, progress);
-    std::cout << (o->json ? core::render::render_json(report)
-                          : core::render::render_text(report, {colour_wanted(o->no_color), true}));
+    std::cout << core::render::render_json(report);
     outcome.exit_code = report.ok() ? kExitOk : kExitStepError;
   });
 }

@@ -23,7 +23,7 @@ std::string describe_line(const devices::SerialDevice& d) {
 core::StepReport check_devices(const DevicesInputs& in, ports::DeviceEnumerator& enumerator,
                                core::StepControl& control, std::optional<devices::Enumeration>& found) {
   (void)control;  // enumeration reads only local files: nothing to wait for or cancel
-  core::StepReport r;
+  core::StepReport r("devices", "Serial devices and ST-LINK probes");
   r.observed.set("sysfs_root", in.sysfs_root);
   r.observed.set("dev_root", in.dev_root);
   auto listed = enumerator.enumerate(in.sysfs_root, in.dev_root);

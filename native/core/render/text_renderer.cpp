@@ -98,6 +98,7 @@ std::string render_text(const Report& report, const TextOptions& options) {
       if (d.severity == Severity::warning && first_warning.empty()) first_warning = std::string(info(d.code).id);
     }
   }
+  if (!options.verdict) return out;
   out += "\n";
   if (report.ok() && warnings == 0) {
     out += style.paint("Ready to debug: every step passed.", "32;1") + "\n";
