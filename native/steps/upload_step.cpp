@@ -3,8 +3,8 @@
 #include <chrono>
 #include <cstdio>
 
-#include "remote/probe_output.h"
 #include "remote/remote_error_text.h"
+#include "remote/upload_commands.h"
 
 namespace stm32mp::steps {
 namespace {
@@ -17,32 +17,14 @@ constexpr const char* kFirmwareDir = "/lib/firmware/";
 // Cleanup after a failure or a cancel must still run, briefly, with its own token.
 constexpr core::Millis kCleanupBudget{3000};
 
-struct RemoteCopy {
-  bool exists = false;
-  std::uint64_t size = 0;
-  std::string sha256;
-};
-
-// One exec: size and SHA-256 of a fixed path (quoted), read through stdin so that sha256sum never
-// escapes the name in its output.
-core::expected<RemoteCopy, ports::RemoteError> remote_copy(ports::BoardSession& session, const std::string& path,
-                                                           core::StepControl& control) {
-  const std::string q = ports::shell_quote(path);
-  const std::string cmd = "if [ -f " + q + " ]; then echo exists=yes; echo \"size=$(wc -c < " + q +
-                          " | tr -d ' ')\"; echo \"sha=$(sha256sum < " + q + " | cut -d' ' -f1)\"; else echo exists=no; fi; echo end=1";
-  auto reply = session.exec(cmd, control.deadline, control.cancel);
+// One exec: size and SHA-256 of a fixed path (quoted).
+core::expected<remote::RemoteCopy, ports::RemoteError> remote_copy(ports::BoardSession& session, const std::string& path,
+                                                                   core::StepControl& control) {
+  auto reply = session.exec(remote::checksum_command(path), control.deadline, control.cancel);
   if (!reply) return core::unexpected{reply.error()};
-  auto parsed = remote::ProbeOutput::parse(reply->out);
-  if (!parsed || !parsed->has("end")) {
-    return core::unexpected{ports::RemoteError{Kind::failure, "unexpected reply to the checksum command: " + reply->out.substr(0, 200)}};
-  }
-  RemoteCopy c;
-  c.exists = parsed->get("exists") == "yes";
-  if (c.exists) {
-    c.size = std::strtoull(parsed->value_or("size", "0").c_str(), nullptr, 10);
-    c.sha256 = parsed->value_or("sha", "");
-  }
-  return c;
+  auto parsed = remote::parse_checksum(reply->out);
+  if (!parsed) return core::unexpected{ports::RemoteError{Kind::failure, parsed.error()}};
+  return *parsed;
 }
 
 std::string suggestion(const std::string& name) {
@@ -166,22 +148,37 @@ core::StepReport upload_image(const UploadInputs& in, ports::BoardSession& sessi
     r.observed.set("throughput_MBps", rate);
   }
 
-  auto copy = remote_copy(session, tmp, control);
-  if (!copy) {
+  // Check and rename in one round trip (remote/upload_commands.h): the board compares the temporary
+  // file with the size and SHA-256 computed here and renames it only when both match.
+  auto reply = session.exec(remote::commit_upload_command(tmp, real, img.size, img.sha256), control.deadline, control.cancel);
+  if (!reply) {
     r.observed.set("temporary_file", cleanup(session, tmp));
-    r.add(control.cancel.cancelled() ? Code::UploadCancelled : code_for(copy.error().kind),
-          with({{"message", remote::describe(copy.error())}}));
+    r.add(control.cancel.cancelled() ? Code::UploadCancelled : code_for(reply.error().kind),
+          with({{"message", remote::describe(reply.error())}}));
     return r;
   }
-  if (!copy->exists || copy->size != img.size || copy->sha256 != img.sha256) {
+  auto commit = remote::parse_commit_upload(reply->out);
+  if (!commit) {
     r.observed.set("temporary_file", cleanup(session, tmp));
+    r.add(Code::UploadRemoteFailure, with({{"message", remote::describe({Kind::failure, commit.error()})}}));
+    return r;
+  }
+  const auto removed_text = [&] {
+    return commit->temp_removed ? std::string("removed")
+                                : "not removed (" + commit->rm_error + "); the next upload removes it";
+  };
+  if (!commit->matched) {
+    r.observed.set("temporary_file", removed_text());
     r.add(Code::UploadVerifyMismatch,
-          with({{"board_size", std::to_string(copy->size)}, {"board_sha256", copy->sha256.empty() ? "(none)" : copy->sha256}}));
+          with({{"board_size", std::to_string(commit->temp.size)},
+                {"board_sha256", commit->temp.sha256.empty() ? "(none)" : commit->temp.sha256}}));
     return r;
   }
-  if (auto err = session.rename(tmp, real, control.deadline, control.cancel)) {
-    r.observed.set("temporary_file", cleanup(session, tmp));
-    r.add(control.cancel.cancelled() ? Code::UploadCancelled : code_for(err->kind), with({{"message", remote::describe(*err)}}));
+  if (!commit->renamed) {
+    r.observed.set("temporary_file", removed_text());
+    const ports::RemoteError err{remote::kind_from_shell_error(commit->mv_error),
+                                 "renaming " + tmp + " to " + real + ": " + commit->mv_error};
+    r.add(code_for(err.kind), with({{"message", remote::describe(err)}}));
     return r;
   }
   r.observed.set("upload", existing->exists ? "replaced" : "new");

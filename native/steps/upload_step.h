@@ -18,9 +18,10 @@ struct UploadInputs {
   std::vector<std::string> leftovers;  // from the target step: .<name>.prelaunch-tmp files to remove
 };
 
-// Atomic upload to /lib/firmware: SFTP to .<name>.prelaunch-tmp (fsynced by the session), size and
-// SHA-256 checked on the board, then renamed over the real name. The real name never holds a
-// partial file; on failure or cancel the temporary file is removed (best effort when the link died).
+// Atomic upload to /lib/firmware: SFTP to .<name>.prelaunch-tmp (fsynced by the session), then one
+// command checks size and SHA-256 on the board and renames it over the real name only when both
+// match. The real name never holds a partial or mismatching file; on failure or cancel the
+// temporary file is removed (best effort when the link died). Exec round trips: 2 (1 when unchanged).
 [[nodiscard]] core::StepReport upload_image(const UploadInputs& in, ports::BoardSession& session,
                                             core::StepControl& control, std::optional<remote::UploadOutcome>& out);
 

@@ -64,6 +64,29 @@ std::string write_reply(int rc, const std::string& error_text, const std::vector
   return s + "probe.end=1\n";
 }
 
+std::string skipped_reply(const std::optional<FakeInstance>& after) {
+  return "probe.version=1\nwrite.skipped=name\n" + (after ? instance_lines(*after) : std::string()) + "probe.end=1\n";
+}
+
+std::string load_start_reply(int fw_rc, const std::string& fw_error, const std::vector<std::string>& fw_log,
+                             const std::optional<StartReply>& start, const std::optional<FakeInstance>& after) {
+  auto joined = [](const std::vector<std::string>& log) {
+    std::string j;
+    for (const auto& l : log) j += l + "\n";
+    return j;
+  };
+  std::string s = "probe.version=1\nkmsg.before=100\nwrite.rc=" + std::to_string(fw_rc) + "\n" + kv_hex("write.err", fw_error) +
+                  kv_hex("log", joined(fw_log));
+  if (start) {
+    s += "start.kmsg.before=" + std::to_string(start->log_before) + "\nstart.t0=" + start->t0 + "\nstart.t1=" + start->t1 +
+         "\nstart.write.rc=" + std::to_string(start->rc) + "\n" + kv_hex("start.write.err", start->error_text) +
+         kv_hex("start.log", joined(start->log));
+    if (start->rc == 0) s += "rpmsg.ttys=" + std::to_string(start->ttys) + "\n";
+  }
+  if (after) s += instance_lines(*after);
+  return s + "probe.end=1\n";
+}
+
 std::string verify_reply(const FakeInstance& i, const std::vector<std::string>& log, int ttys) {
   std::string joined;
   for (const auto& l : log) joined += l + "\n";
@@ -75,5 +98,33 @@ std::string checksum_reply(bool exists, std::uint64_t size, const std::string& s
   if (!exists) return "exists=no\nend=1\n";
   return "exists=yes\nsize=" + std::to_string(size) + "\nsha=" + sha + "\nend=1\n";
 }
+
+}  // namespace stm32mp::testing
+
+namespace stm32mp::testing {
+
+namespace {
+std::string measured(std::uint64_t size, const std::string& sha) {
+  return "exists=yes\nsize=" + std::to_string(size) + "\nsha=" + sha + "\n";
+}
+std::string removal(const std::string& rm_error) {
+  return "rm.rc=" + std::string(rm_error.empty() ? "0" : "1") + "\n" + kv_hex("rm.err", rm_error);
+}
+}  // namespace
+
+std::string commit_renamed_reply(std::uint64_t size, const std::string& sha) {
+  return measured(size, sha) + "match=yes\nmv.rc=0\n" + kv_hex("mv.err", "") + "end=1\n";
+}
+
+std::string commit_mismatch_reply(std::uint64_t size, const std::string& sha, const std::string& rm_error) {
+  return measured(size, sha) + "match=no\n" + removal(rm_error) + "end=1\n";
+}
+
+std::string commit_mv_failed_reply(std::uint64_t size, const std::string& sha, const std::string& mv_error,
+                                   const std::string& rm_error) {
+  return measured(size, sha) + "match=yes\nmv.rc=1\n" + kv_hex("mv.err", mv_error) + removal(rm_error) + "end=1\n";
+}
+
+std::string commit_missing_reply() { return "exists=no\nend=1\n"; }
 
 }  // namespace stm32mp::testing

@@ -30,6 +30,9 @@ class FakeBoardSession final : public ports::BoardSession {
   std::optional<ports::RemoteError> remove_error;
   std::function<void()> during_upload;     // e.g. cancel the run mid-transfer
 
+  // Round trips so far: a step's exec count is part of its contract (tests fail on more).
+  [[nodiscard]] std::size_t execs() const { return commands.size(); }
+
   void expect(std::string fragment, std::string out, int status = 0) {
     script.push_back({std::move(fragment), ports::ExecResult{status, std::move(out), ""}});
   }
@@ -100,7 +103,28 @@ std::string instance_lines(const FakeInstance& i);
 std::string list_reply(const std::vector<FakeInstance>& instances);
 std::string write_reply(int rc, const std::string& error_text, const std::vector<std::string>& log,
                         const std::optional<FakeInstance>& after, std::uint64_t log_before = 100);
+// A guarded write held back because remoteproc<index>/name no longer names the instance.
+std::string skipped_reply(const std::optional<FakeInstance>& after);
+// The reply of remote::load_and_start_command: the firmware write and, when `start` is given (the
+// script writes start only after an accepted firmware write), the start write.
+struct StartReply {
+  int rc = 0;
+  std::string error_text;
+  std::vector<std::string> log;
+  std::uint64_t log_before = 105;
+  std::string t0 = "1700000000100000000";  // date +%s%N around the write; "" = the board's date has no %N
+  std::string t1 = "1700000000135000000";
+  int ttys = 1;
+};
+std::string load_start_reply(int fw_rc, const std::string& fw_error, const std::vector<std::string>& fw_log,
+                             const std::optional<StartReply>& start, const std::optional<FakeInstance>& after);
 std::string verify_reply(const FakeInstance& i, const std::vector<std::string>& log, int ttys);
 std::string checksum_reply(bool exists, std::uint64_t size = 0, const std::string& sha = "");
+// Replies of remote::commit_upload_command (check the temporary file, then rename or remove it).
+std::string commit_renamed_reply(std::uint64_t size, const std::string& sha);
+std::string commit_mismatch_reply(std::uint64_t size, const std::string& sha, const std::string& rm_error = "");
+std::string commit_mv_failed_reply(std::uint64_t size, const std::string& sha, const std::string& mv_error,
+                                   const std::string& rm_error = "");
+std::string commit_missing_reply();
 
 }  // namespace stm32mp::testing

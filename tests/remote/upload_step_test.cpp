@@ -15,6 +15,10 @@ namespace {
 using core::Code;
 using Kind = ports::RemoteError::Kind;
 using testing::checksum_reply;
+using testing::commit_mismatch_reply;
+using testing::commit_missing_reply;
+using testing::commit_mv_failed_reply;
+using testing::commit_renamed_reply;
 
 class RecordingProgress final : public core::ProgressSink {
  public:
@@ -48,16 +52,23 @@ struct Fixture {
   }
 };
 
-TEST(UploadStep, UploadsToATemporaryNameVerifiesThenRenames) {
+TEST(UploadStep, UploadsToATemporaryNameThenVerifiesAndRenamesInOneCommand) {
   Fixture f;
   f.session.expect("sha256sum", checksum_reply(false));
-  f.session.expect("sha256sum < '" + f.tmp + "'", checksum_reply(true, f.image.size, f.image.sha256));
+  f.session.expect("mv -f -- \"$t\" \"$f\"", commit_renamed_reply(f.image.size, f.image.sha256));
   auto r = f.run();
   EXPECT_EQ(r.status, core::StepStatus::ok) << (r.diagnostics.empty() ? "" : r.diagnostics[0].message);
-  EXPECT_EQ(f.session.operations, (std::vector<std::string>{"upload " + f.tmp, "rename " + f.tmp + " " + f.real}));
-  EXPECT_EQ(f.session.files.count(f.real), 1u);
-  EXPECT_EQ(f.session.files.count(f.tmp), 0u);
+  // SFTP carries the bytes; the check and the rename are one exec, not a session rename.
+  EXPECT_EQ(f.session.operations, (std::vector<std::string>{"upload " + f.tmp}));
+  EXPECT_EQ(f.session.execs(), 2u);  // existing copy? + check-and-rename: a third round trip fails here
+  const auto& commit = f.session.commands[1];
+  EXPECT_NE(commit.find("t='" + f.tmp + "'"), std::string::npos) << commit;
+  EXPECT_NE(commit.find("f='" + f.real + "'"), std::string::npos) << commit;
+  // The expected values are the tool's own: the local size and SHA-256, quoted.
+  EXPECT_NE(commit.find("[ \"$s\" = '" + std::to_string(f.image.size) + "' ] && [ \"$c\" = '" + f.image.sha256 + "' ]"),
+            std::string::npos) << commit;
   EXPECT_EQ(r.observed.get("upload"), "new");
+  EXPECT_EQ(r.observed.get("verified_on_board"), "size and sha256 match");
   ASSERT_TRUE(f.out);
   EXPECT_FALSE(f.out->unchanged);
   EXPECT_EQ(f.progress.percents.back(), 100);
@@ -65,10 +76,11 @@ TEST(UploadStep, UploadsToATemporaryNameVerifiesThenRenames) {
 
 TEST(UploadStep, IdenticalContentIsNotTransferredAgain) {
   Fixture f;
-  f.session.expect("sha256sum < '" + f.real + "'", checksum_reply(true, f.image.size, f.image.sha256));
+  f.session.expect("t='" + f.real + "'", checksum_reply(true, f.image.size, f.image.sha256));
   auto r = f.run();
   EXPECT_EQ(r.observed.get("upload"), "unchanged");
   EXPECT_TRUE(f.session.operations.empty());
+  EXPECT_EQ(f.session.execs(), 1u);
   ASSERT_TRUE(f.out);
   EXPECT_TRUE(f.out->unchanged);
 }
@@ -123,15 +135,61 @@ TEST(UploadStep, CancelMidTransferRemovesTheTemporaryFile) {
   EXPECT_TRUE(f.session.files.empty());
 }
 
-TEST(UploadStep, ChecksumMismatchOnTheBoardIsNotRenamed) {
+TEST(UploadStep, ChecksumMismatchOnTheBoardIsRemovedNotRenamed) {
   Fixture f;
   f.session.expect("sha256sum", checksum_reply(false));
-  f.session.expect("sha256sum", checksum_reply(true, 10, "deadbeef"));
+  f.session.expect("mv -f --", commit_mismatch_reply(10, "deadbeef"));
   auto r = f.run();
   ASSERT_TRUE(r.has(Code::UploadVerifyMismatch));
   EXPECT_EQ(r.diagnostics[0].observed.get("board_sha256"), "deadbeef");
-  EXPECT_EQ(f.session.files.count(f.real), 0u);
-  EXPECT_EQ(f.session.files.count(f.tmp), 0u);
+  EXPECT_EQ(r.diagnostics[0].observed.get("board_size"), "10");
+  EXPECT_EQ(r.observed.get("temporary_file"), "removed");
+  EXPECT_FALSE(r.observed.get("upload"));
+  EXPECT_FALSE(f.out);
+  // The board's command removed it: no session rename, no extra round trip for the cleanup.
+  EXPECT_EQ(f.session.operations, (std::vector<std::string>{"upload " + f.tmp}));
+  EXPECT_EQ(f.session.execs(), 2u);
+}
+
+TEST(UploadStep, MismatchWhoseTemporaryFileCannotBeRemovedSaysSo) {
+  Fixture f;
+  f.session.expect("sha256sum", checksum_reply(false));
+  f.session.expect("mv -f --", commit_mismatch_reply(10, "", "rm: cannot remove 'x': Read-only file system"));
+  auto r = f.run();
+  ASSERT_TRUE(r.has(Code::UploadVerifyMismatch));
+  EXPECT_EQ(r.diagnostics[0].observed.get("board_sha256"), "(none)");  // no sha256sum on the board
+  EXPECT_EQ(r.observed.get("temporary_file"),
+            "not removed (rm: cannot remove 'x': Read-only file system); the next upload removes it");
+}
+
+TEST(UploadStep, TemporaryFileGoneBeforeTheCheckIsAMismatch) {
+  Fixture f;
+  f.session.expect("sha256sum", checksum_reply(false));
+  f.session.expect("mv -f --", commit_missing_reply());
+  auto r = f.run();
+  ASSERT_TRUE(r.has(Code::UploadVerifyMismatch));
+  EXPECT_EQ(r.diagnostics[0].observed.get("board_size"), "0");
+  EXPECT_FALSE(f.out);
+}
+
+TEST(UploadStep, CheckAndRenameCutShortIsARemoteFailureAndCleansUp) {
+  Fixture f;
+  f.session.expect("sha256sum", checksum_reply(false));
+  f.session.expect("mv -f --", "exists=yes\nsize=3\n");  // no end=1: the board's shell died
+  auto r = f.run();
+  ASSERT_TRUE(r.has(Code::UploadRemoteFailure));
+  EXPECT_EQ(r.observed.get("temporary_file"), "removed");  // by the session over SFTP
+  EXPECT_EQ(f.session.operations.back(), "remove " + f.tmp);
+  EXPECT_FALSE(f.out);
+}
+
+TEST(UploadStep, LinkLostDuringCheckAndRenameIsInterrupted) {
+  Fixture f;
+  f.session.expect("sha256sum", checksum_reply(false));
+  f.session.expect_error("mv -f --", Kind::disconnected, "socket closed");
+  auto r = f.run();
+  EXPECT_TRUE(r.has(Code::UploadInterrupted));
+  EXPECT_FALSE(f.out);
 }
 
 TEST(UploadStep, LeftoversOfEarlierUploadsAreRemoved) {
@@ -143,24 +201,43 @@ TEST(UploadStep, LeftoversOfEarlierUploadsAreRemoved) {
   EXPECT_EQ(f.session.files.count("/lib/firmware/.old.elf.prelaunch-tmp"), 0u);
 }
 
-TEST(UploadStep, RenameFailureKeepsTheOldImage) {
+struct MvCase {
+  const char* text;  // mv's stderr under LC_ALL=C
+  Code code;
+};
+
+class RenameErrors : public ::testing::TestWithParam<MvCase> {};
+
+// mv's errors keep the codes the session's rename gave them (ENOSPC, EROFS, EACCES …).
+TEST_P(RenameErrors, MvFailureHasTheRenameCodeAndRemovesTheTemporaryFile) {
   Fixture f;
-  f.session.files[f.real] = "old";
   f.session.expect("sha256sum", checksum_reply(true, 3, "aa"));
-  f.session.expect("sha256sum", checksum_reply(true, f.image.size, f.image.sha256));
-  f.session.rename_error = ports::RemoteError{Kind::read_only, "EROFS"};
+  f.session.expect("mv -f --", commit_mv_failed_reply(f.image.size, f.image.sha256, GetParam().text));
   auto r = f.run();
-  EXPECT_TRUE(r.has(Code::UploadReadOnly));
-  EXPECT_EQ(f.session.files[f.real], "old");
+  ASSERT_TRUE(r.has(GetParam().code)) << (r.diagnostics.empty() ? "" : r.diagnostics[0].message);
+  EXPECT_NE(r.diagnostics[0].observed.get("message")->find("renaming " + f.tmp + " to " + f.real + ": " + GetParam().text),
+            std::string::npos) << *r.diagnostics[0].observed.get("message");
+  EXPECT_EQ(r.observed.get("temporary_file"), "removed");
+  EXPECT_FALSE(f.out);
 }
+
+INSTANTIATE_TEST_SUITE_P(
+    Texts, RenameErrors,
+    ::testing::Values(MvCase{"mv: cannot move 'a' to 'b': Read-only file system", Code::UploadReadOnly},
+                      MvCase{"mv: cannot move 'a' to 'b': No space left on device", Code::UploadNoSpace},
+                      MvCase{"mv: cannot move 'a' to 'b': Permission denied", Code::UploadPermissionDenied},
+                      MvCase{"mv: cannot move 'a' to 'b': Operation not permitted", Code::UploadPermissionDenied},
+                      MvCase{"mv: cannot stat 'a': No such file or directory", Code::UploadRemoteFailure},
+                      MvCase{"mv: something else", Code::UploadRemoteFailure}));
 
 TEST(UploadStep, NamesWithSpacesQuotesAndDollarAreQuoted) {
   Fixture f("my fw '$(id)'.elf");
   f.session.expect("sha256sum", checksum_reply(false));
-  f.session.expect("sha256sum", checksum_reply(true, f.image.size, f.image.sha256));
+  f.session.expect("mv -f --", commit_renamed_reply(f.image.size, f.image.sha256));
   auto r = f.run();
   EXPECT_EQ(r.status, core::StepStatus::ok);
   EXPECT_NE(f.session.commands[0].find("'/lib/firmware/my fw '\\''$(id)'\\''.elf'"), std::string::npos) << f.session.commands[0];
+  EXPECT_NE(f.session.commands[1].find("f='/lib/firmware/my fw '\\''$(id)'\\''.elf'"), std::string::npos) << f.session.commands[1];
 }
 
 TEST(UploadStep, NewlineInTheNameIsRefused) {

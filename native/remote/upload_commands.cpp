@@ -1,0 +1,103 @@
+#include "remote/upload_commands.h"
+
+#include <cstdlib>
+
+#include "remote/probe_output.h"
+
+namespace stm32mp::remote {
+namespace {
+
+std::string trim(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+// Emits size= and sha= of "$t" (set by the caller); the values are numbers and hex the tools print.
+constexpr std::string_view kMeasure =
+    "s=$(wc -c < \"$t\" | tr -d ' '); c=$(sha256sum < \"$t\" | cut -d' ' -f1)\n"
+    "echo exists=yes; echo \"size=$s\"; echo \"sha=$c\"\n";
+
+// Removes "$t" and reports rm.rc / rm.err#= (hex: the text may quote the file name).
+constexpr std::string_view kRemove =
+    "e=$(rm -f -- \"$t\" 2>&1); r=$?; echo \"rm.rc=$r\"; printf 'rm.err#='; printf '%s' \"$e\" | h; echo\n";
+
+}  // namespace
+
+std::string checksum_command(const std::string& path) {
+  std::string s(probe_shell_prelude());
+  s += "t=" + ports::shell_quote(path) + "\n";
+  s += "if [ -f \"$t\" ]; then\n";
+  s += kMeasure;
+  s += "else echo exists=no; fi\necho end=1\n";
+  return s;
+}
+
+core::expected<RemoteCopy, std::string> parse_checksum(std::string_view out) {
+  auto parsed = ProbeOutput::parse(out);
+  if (!parsed || !parsed->has("end")) {
+    return core::unexpected{"unexpected reply to the checksum command: " + std::string(out.substr(0, 200))};
+  }
+  RemoteCopy c;
+  c.exists = parsed->get("exists") == "yes";
+  if (c.exists) {
+    c.size = std::strtoull(parsed->value_or("size", "0").c_str(), nullptr, 10);
+    c.sha256 = parsed->value_or("sha", "");
+  }
+  return c;
+}
+
+std::string commit_upload_command(const std::string& tmp, const std::string& real, std::uint64_t size,
+                                  const std::string& sha256) {
+  std::string s(probe_shell_prelude());
+  s += "t=" + ports::shell_quote(tmp) + "\n";
+  s += "f=" + ports::shell_quote(real) + "\n";
+  s += "if [ -f \"$t\" ]; then\n";
+  s += kMeasure;
+  // The rename runs only after both comparisons held, in the same shell: nothing between the check
+  // and rename(2) waits for the network.
+  s += "if [ \"$s\" = " + ports::shell_quote(std::to_string(size)) + " ] && [ \"$c\" = " + ports::shell_quote(sha256) +
+       " ]; then\n";
+  s += "echo match=yes\n";
+  s += "e=$(mv -f -- \"$t\" \"$f\" 2>&1); r=$?; echo \"mv.rc=$r\"; printf 'mv.err#='; printf '%s' \"$e\" | h; echo\n";
+  s += "if [ \"$r\" -ne 0 ]; then\n";
+  s += kRemove;
+  s += "fi\n";
+  s += "else\necho match=no\n";
+  s += kRemove;
+  s += "fi\n";
+  s += "else echo exists=no; fi\necho end=1\n";
+  return s;
+}
+
+core::expected<UploadCommit, std::string> parse_commit_upload(std::string_view out) {
+  auto parsed = ProbeOutput::parse(out);
+  if (!parsed || !parsed->has("end")) {
+    return core::unexpected{"unexpected reply to the check-and-rename command: " + std::string(out.substr(0, 200))};
+  }
+  UploadCommit c;
+  c.temp.exists = parsed->get("exists") == "yes";
+  if (!c.temp.exists) {
+    c.temp_removed = true;  // nothing left to remove
+    return c;
+  }
+  c.temp.size = std::strtoull(parsed->value_or("size", "0").c_str(), nullptr, 10);
+  c.temp.sha256 = parsed->value_or("sha", "");
+  c.matched = parsed->get("match") == "yes";
+  if (c.matched) {
+    const auto rc = parsed->get("mv.rc");
+    if (!rc) return core::unexpected{std::string("the check-and-rename reply lacks mv.rc")};
+    c.renamed = *rc == "0";
+    if (!c.renamed) {
+      c.mv_error = trim(parsed->value_or("mv.err", ""));
+      if (c.mv_error.empty()) c.mv_error = "mv exited with status " + *rc;
+    }
+  }
+  if (!c.renamed) {
+    c.temp_removed = parsed->get("rm.rc") == "0";
+    c.rm_error = trim(parsed->value_or("rm.err", ""));
+    if (!c.temp_removed && c.rm_error.empty()) c.rm_error = "rm exited with status " + parsed->value_or("rm.rc", "(none)");
+  }
+  return c;
+}
+
+}  // namespace stm32mp::remote

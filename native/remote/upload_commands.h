@@ -1,0 +1,42 @@
+#pragma once
+// The fixed commands of the upload step. The only variable parts are paths passed through
+// ports::shell_quote and the size and SHA-256 the tool computed itself from the local image (quoted
+// too) — never raw user text.
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "core/expected.h"
+#include "ports/board_session.h"
+
+namespace stm32mp::remote {
+
+struct RemoteCopy {
+  bool exists = false;
+  std::uint64_t size = 0;
+  std::string sha256;  // lowercase hex; empty when the board has no sha256sum
+};
+
+// Size and SHA-256 of `path` (read through stdin so that sha256sum never escapes the name in its output).
+[[nodiscard]] std::string checksum_command(const std::string& path);
+[[nodiscard]] core::expected<RemoteCopy, std::string> parse_checksum(std::string_view out);
+
+// One round trip that finishes an upload: checks the temporary file's size and SHA-256 against the
+// expected ones and, only when both match, renames it over the real name with `mv -f --` (same
+// directory: rename(2), atomic, so the real name never holds a partial or mismatching image). On a
+// mismatch or a failed mv the temporary file is removed in the same command.
+[[nodiscard]] std::string commit_upload_command(const std::string& tmp, const std::string& real, std::uint64_t size,
+                                                const std::string& sha256);
+
+struct UploadCommit {
+  RemoteCopy temp;                  // what the temporary file held before the rename
+  bool matched = false;             // size and SHA-256 matched: mv was run
+  bool renamed = false;             // mv succeeded: the real name holds the verified image
+  std::string mv_error;             // mv's stderr (LC_ALL=C) when it failed, or "mv exited with status N"
+  bool temp_removed = false;        // after a mismatch or a failed mv: the temporary file is gone
+  std::string rm_error;             // why it is not gone
+};
+
+[[nodiscard]] core::expected<UploadCommit, std::string> parse_commit_upload(std::string_view out);
+
+}  // namespace stm32mp::remote
