@@ -39,6 +39,8 @@ struct SshFacts {
   std::string auth_tried;              // what was tried, in order, with each outcome
   std::string identity;                // key file used or tried
   std::string identity_type;           // its key type ("ssh-ed25519", "ssh-rsa", …)
+  std::string agent_socket;            // $SSH_AUTH_SOCK when the ssh-agent was asked
+  std::int64_t agent_wait_ms = 0;      // how long the ssh-agent was waited for when it did not answer
   std::int64_t handshake_ms = 0;
   std::int64_t auth_ms = 0;
 };
@@ -59,6 +61,7 @@ struct SshFailure {
     key_rejected,            // the server does not accept the key(s) for this user
     password_rejected,       // password / keyboard-interactive refused
     no_method,               // nothing we hold matches a method the server offers
+    agent_timeout,           // the ssh-agent (SSH_AUTH_SOCK) accepted but did not answer before the deadline
     failure,                 // anything else
   };
   Kind kind = Kind::failure;

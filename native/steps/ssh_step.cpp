@@ -28,6 +28,8 @@ void observe(core::Facts& f, const ports::SshFacts& s) {
   put("auth_method", s.auth_method);
   put("identity", s.identity);
   put("identity_type", s.identity_type);
+  put("agent_socket", s.agent_socket);
+  put("agent_wait_ms", s.agent_wait_ms > 0 ? std::to_string(s.agent_wait_ms) : "");
   put("auth_ms", s.auth_method.empty() && s.auth_tried.empty() ? "" : std::to_string(s.auth_ms));
 }
 
@@ -37,7 +39,7 @@ core::Facts evidence(const core::Facts& observed) {
   core::Facts out;
   for (const char* key : {"user", "server_banner", "host_key_type", "host_key_fingerprint", "known_host_fingerprint",
                           "known_hosts", "known_hosts_name", "auth_methods_offered", "auth_tried", "identity",
-                          "identity_type"}) {
+                          "identity_type", "agent_socket", "agent_wait_ms"}) {
     if (auto value = observed.get(key)) out.set(key, *value);
   }
   return out;
@@ -70,6 +72,8 @@ Code code_for(Kind kind) {
       return Code::PasswordRejected;
     case Kind::no_method:
       return Code::NoAuthMethod;
+    case Kind::agent_timeout:
+      return Code::AgentNoAnswer;
     case Kind::cancelled:
     case Kind::failure:
       break;
@@ -126,6 +130,10 @@ core::StepReport check_ssh(const core::Settings& settings, std::shared_ptr<ports
     if (!facts.contains("identity")) facts.set("identity", settings.identity.empty() ? "~/.ssh/id_ed25519" : settings.identity);
     if (!facts.contains("auth_tried")) facts.set("auth_tried", "nothing");
     if (!facts.contains("known_hosts_name")) facts.set("known_hosts_name", settings.host);
+    if (failure.kind == Kind::agent_timeout) {
+      if (!facts.contains("agent_socket")) facts.set("agent_socket", "$SSH_AUTH_SOCK");
+      if (!facts.contains("agent_wait_ms")) facts.set("agent_wait_ms", "0");
+    }
     r.add(code_for(failure.kind), std::move(facts));
     return r;
   }

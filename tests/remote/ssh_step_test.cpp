@@ -158,6 +158,7 @@ TEST(SshStep, EachFailureHasItsOwnCodeAndNoSecretIsReported) {
       {Kind::key_rejected, Code::KeyRejected},
       {Kind::password_rejected, Code::PasswordRejected},
       {Kind::no_method, Code::NoAuthMethod},
+      {Kind::agent_timeout, Code::AgentNoAnswer},
       {Kind::failure, Code::SshFailed},
   };
   for (const auto& [kind, code] : cases) {
@@ -197,6 +198,22 @@ TEST(SshStep, ChangedKeyShowsBothFingerprints) {
   EXPECT_NE(d.message.find("SHA256:OLDoldOLDold"), std::string::npos);
   EXPECT_NE(d.message.find("SHA256:NEWnewNEWnew"), std::string::npos);
   EXPECT_NE(d.fix.find("ssh-keygen -f /tmp/kh -R \"10.0.0.7\""), std::string::npos) << d.fix;
+}
+
+TEST(SshStep, SilentAgentNamesItsSocketAndTheWait) {
+  FakeConnector connector;
+  FakeNetwork net;
+  std::shared_ptr<ports::BoardSession> session;
+  auto facts = some_facts();
+  facts.agent_socket = "/run/user/1000/agent.sock";
+  facts.agent_wait_ms = 14987;
+  connector.failure = ports::SshFailure{Kind::agent_timeout, "no answer", facts};
+  const auto r = run(connector, net, settings(), std::make_shared<FakeStream>(), session);
+  ASSERT_TRUE(r.has(Code::AgentNoAnswer));
+  const auto& d = r.diagnostics[0];
+  EXPECT_NE(d.message.find("/run/user/1000/agent.sock did not answer within 14987 ms"), std::string::npos) << d.message;
+  EXPECT_NE(d.fix.find("SSH_AUTH_SOCK=/run/user/1000/agent.sock ssh-add -l"), std::string::npos) << d.fix;
+  EXPECT_EQ(r.observed.get("agent_socket"), "/run/user/1000/agent.sock");
 }
 
 TEST(SshStep, CancelIsNotAFailure) {

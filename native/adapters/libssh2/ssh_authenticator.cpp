@@ -1,15 +1,19 @@
 #include "adapters/libssh2/ssh_authenticator.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <optional>
 #include <regex>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "adapters/libssh2/known_hosts.h"
 #include "adapters/libssh2/private_key_file.h"
+#include "adapters/posix/ssh_agent_client.h"
 
 namespace stm32mp::adapters::libssh2 {
 namespace {
@@ -46,6 +50,40 @@ void kbd_callback(const char* /*name*/, int /*name_len*/, const char* /*instruct
   }
 }
 
+// Handed to agent_sign through libssh2_userauth_publickey's abstract pointer: which key to sign with,
+// the bounds of the wait, and what went wrong (libssh2 keeps only "callback returned error").
+struct AgentSigner {
+  posix::SshAgentClient* client = nullptr;
+  const std::vector<unsigned char>* blob = nullptr;
+  const core::Deadline* deadline = nullptr;
+  const core::CancelToken* cancel = nullptr;
+  std::optional<posix::AgentError> error;
+};
+
+// libssh2 1.10's publickey sign callback: it wants the bare signature bytes (it writes the format
+// string, the key type, itself) in memory its session allocator can free. Our sessions use the
+// default allocator (libssh2_session_init_ex with null functions), which is malloc/free.
+int agent_sign(LIBSSH2_SESSION* /*session*/, unsigned char** sig, std::size_t* sig_len, const unsigned char* data,
+               std::size_t data_len, void** abstract) {
+  auto* signer = static_cast<AgentSigner*>(*abstract);
+  auto signature = signer->client->sign(*signer->blob, std::span<const unsigned char>(data, data_len), 0,
+                                        *signer->deadline, *signer->cancel);
+  if (!signature) {
+    signer->error = signature.error();
+    return LIBSSH2_ERROR_AGENT_PROTOCOL;
+  }
+  const auto& bytes = signature.value().bytes;
+  auto* copy = static_cast<unsigned char*>(std::malloc(bytes.size()));
+  if (copy == nullptr) {
+    signer->error = posix::AgentError{posix::AgentError::Kind::protocol, "out of memory for the signature"};
+    return LIBSSH2_ERROR_ALLOC;
+  }
+  std::memcpy(copy, bytes.data(), bytes.size());
+  *sig = copy;
+  *sig_len = bytes.size();
+  return 0;
+}
+
 bool offers(const std::string& methods, const std::string& method) {
   std::size_t pos = 0;
   while (pos <= methods.size()) {
@@ -78,7 +116,9 @@ class Attempts {
 
   Outcome classify_key(long long rc, const std::string& type, const std::string& what);
   Outcome try_file(const std::string& path, bool explicit_identity);
-  Outcome try_agent();
+  Outcome try_agent(const std::string& socket);
+  // A failed agent exchange: unreachable or unusable agents are skipped, a silent one ends the login.
+  Outcome agent_failed(const posix::AgentError& e, const std::string& socket, core::SteadyClock::time_point asked);
   Outcome try_password();
   Outcome try_keyboard_interactive();
   void note(const std::string& text) {
@@ -171,35 +211,75 @@ Attempts::Outcome Attempts::try_file(const std::string& path, bool explicit_iden
   return outcome;
 }
 
-Attempts::Outcome Attempts::try_agent() {
-  LIBSSH2_AGENT* agent = libssh2_agent_init(ssh_.get());
-  if (agent == nullptr) return Outcome::unusable;
-  struct AgentFree {
-    LIBSSH2_AGENT* a;
-    ~AgentFree() {
-      libssh2_agent_disconnect(a);
-      libssh2_agent_free(a);
-    }
-  } guard{agent};
-  // The agent is a local Unix socket; libssh2 talks to it with blocking I/O (not bounded by our deadline).
-  if (libssh2_agent_connect(agent) != 0 || libssh2_agent_list_identities(agent) != 0) {
-    note("ssh-agent: not reachable");
+Attempts::Outcome Attempts::agent_failed(const posix::AgentError& e, const std::string& socket,
+                                         core::SteadyClock::time_point asked) {
+  using AgentKind = posix::AgentError::Kind;
+  if (e.kind == AgentKind::unreachable) {
+    note("ssh-agent: not reachable (" + e.message + ")");
     return Outcome::unusable;
   }
-  libssh2_agent_publickey* prev = nullptr;
-  libssh2_agent_publickey* id = nullptr;
-  int keys = 0;
+  if (e.kind == AgentKind::refused || e.kind == AgentKind::protocol) {
+    note("ssh-agent: unusable (" + e.message + ")");
+    return Outcome::unusable;
+  }
+  // The run stops here. Skip the session's polite goodbye: it is bounded, but it would spend what is
+  // left of a cancel's half second or run past the deadline.
+  ssh_.mark_broken(e.kind == AgentKind::cancelled ? "cancelled while waiting for the ssh-agent"
+                                                  : "the ssh-agent did not answer in time");
+  if (e.kind == AgentKind::cancelled) {
+    stopped_ = fail(Kind::cancelled, "cancelled while waiting for the ssh-agent");
+    return Outcome::stop;
+  }
+  const auto waited = std::chrono::duration_cast<core::Millis>(core::SteadyClock::now() - asked).count();
+  facts_.agent_wait_ms = waited;
+  note("ssh-agent: no answer within " + std::to_string(waited) + " ms");
+  stopped_ = fail(Kind::agent_timeout, "the ssh-agent at " + socket + " did not answer within " + std::to_string(waited) +
+                                           " ms (" + e.message + ")");
+  return Outcome::stop;
+}
+
+Attempts::Outcome Attempts::try_agent(const std::string& socket) {
+  // Our own bounded agent client instead of libssh2_agent_*: those use blocking I/O on the agent's
+  // socket, so a stuck agent (or one waiting for an `ssh-add -c` confirmation) would hang the run
+  // past its deadline and ignore a cancel.
+  facts_.agent_socket = socket;
+  const auto asked = core::SteadyClock::now();
+  auto client = posix::SshAgentClient::connect(socket, deadline_, cancel_);
+  if (!client) return agent_failed(client.error(), socket, asked);
+  auto keys = client.value().list_identities(deadline_, cancel_);
+  if (!keys) return agent_failed(keys.error(), socket, asked);
+  if (keys.value().empty()) {
+    note("ssh-agent: no keys");
+    return Outcome::unusable;
+  }
   Outcome last = Outcome::unusable;
-  while (libssh2_agent_get_identity(agent, &id, prev) == 0) {
-    prev = id;
-    ++keys;
-    const std::string type = key_type_of_blob(id->blob, id->blob_len);
-    const std::string what = std::string("ssh-agent key ") + (id->comment != nullptr ? id->comment : "");
-    const auto rc = ssh_.pump([&] { return libssh2_agent_userauth(agent, o_.user.c_str(), id); }, deadline_, cancel_);
+  for (const auto& key : keys.value()) {
+    const std::string type = key_type_of_blob(key.blob.data(), key.blob.size());
+    const std::string what = "ssh-agent key " + key.comment;
+    AgentSigner signer{&client.value(), &key.blob, &deadline_, &cancel_, std::nullopt};
+    void* abstract = &signer;
+    const auto signed_at = core::SteadyClock::now();
+    const auto rc = ssh_.pump(
+        [&] {
+          return libssh2_userauth_publickey(ssh_.get(), o_.user.c_str(), key.blob.data(), key.blob.size(), agent_sign,
+                                            &abstract);
+        },
+        deadline_, cancel_);
     if (!rc) {
       stopped_ = fail(rc.error() == Interrupt::cancelled ? Kind::cancelled : Kind::timeout,
                       "authentication with the ssh-agent key did not finish");
       return Outcome::stop;
+    }
+    if (signer.error) {
+      // libssh2 reports any sign-callback failure as PUBLICKEY_UNVERIFIED; what the agent did is ours.
+      const auto agent_kind = signer.error->kind;
+      if (agent_kind == posix::AgentError::Kind::timeout || agent_kind == posix::AgentError::Kind::cancelled) {
+        return agent_failed(*signer.error, socket, signed_at);
+      }
+      tried_something_ = true;
+      note(what + " (" + type + "): not signed (" + signer.error->message + ")");
+      if (agent_kind == posix::AgentError::Kind::refused) continue;  // the agent may still sign with the next key
+      return Outcome::unusable;  // the connection to the agent is out of step: no further key
     }
     last = classify_key(rc.value(), type, what);
     if (last == Outcome::success) {
@@ -209,7 +289,6 @@ Attempts::Outcome Attempts::try_agent() {
     }
     if (last == Outcome::stop) return last;
   }
-  if (keys == 0) note("ssh-agent: no keys");
   return last;
 }
 
@@ -338,9 +417,9 @@ std::optional<ports::SshFailure> Attempts::run() {
     const bool agent = o_.use_agent && agent_socket != nullptr && *agent_socket != '\0';
     if (!o_.identity.empty()) {
       r = try_file(o_.identity, true);
-      if (!done(r) && agent) r = try_agent();
+      if (!done(r) && agent) r = try_agent(agent_socket);
     } else {
-      if (agent) r = try_agent();
+      if (agent) r = try_agent(agent_socket);
       const char* home = std::getenv("HOME");
       for (const char* name : {"id_ed25519", "id_ecdsa", "id_rsa"}) {
         if (done(r) || home == nullptr) break;

@@ -1,0 +1,228 @@
+// ssh-agent logins against the simulated board's real OpenSSH server: the real OpenSSH ssh-agent
+// (RSA keys still end in the SHA-1 diagnosis), and an agent socket that accepts but never answers,
+// which must end in SSH015 within the step's deadline, or within half a second of a cancel.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+
+#include <chrono>
+#include <filesystem>
+#include <sstream>
+#include <string_view>
+#include <thread>
+
+#include "board_fixture.h"
+#include "remote/fake_ssh_agent.h"
+#include "remote/ssh_test_support.h"
+#include "support/run_process.h"
+#include "support/temp_dir.h"
+
+extern char** environ;
+
+namespace stm32mp::testing {
+namespace {
+
+using core::Code;
+
+// A real OpenSSH ssh-agent in the foreground (-D), so the test owns its pid and ends it.
+class RealAgent {
+ public:
+  explicit RealAgent(std::string sock) : sock_(std::move(sock)) {
+    const std::string path = "/usr/bin/ssh-agent";
+    std::vector<char*> argv{const_cast<char*>(path.c_str()), const_cast<char*>("-D"), const_cast<char*>("-a"),
+                            sock_.data(), nullptr};
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+    if (posix_spawn(&pid_, path.c_str(), &actions, nullptr, argv.data(), environ) != 0) pid_ = -1;
+    posix_spawn_file_actions_destroy(&actions);
+    for (int i = 0; i < 100 && pid_ > 0 && !std::filesystem::exists(sock_); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
+  ~RealAgent() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGTERM);
+    ::waitpid(pid_, nullptr, 0);
+  }
+  RealAgent(const RealAgent&) = delete;
+  RealAgent& operator=(const RealAgent&) = delete;
+
+  [[nodiscard]] bool running() const { return pid_ > 0 && std::filesystem::exists(sock_); }
+  [[nodiscard]] ProcessResult add(const std::string& key) const {
+    return run_process({"/usr/bin/ssh-add", key}, {"SSH_AUTH_SOCK=" + sock_}, 10000);
+  }
+
+ private:
+  std::string sock_;
+  pid_t pid_ = -1;
+};
+
+// The key blob of an OpenSSH public key line ("ssh-ed25519 AAAA… comment").
+Bytes blob_of_public_key_line(const std::string& line) {
+  std::istringstream in(line);
+  std::string type;
+  std::string b64;
+  in >> type >> b64;
+  Bytes out;
+  unsigned int acc = 0;
+  int bits = 0;
+  for (const char ch : b64) {
+    const auto pos = std::string_view("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/").find(ch);
+    if (pos == std::string_view::npos) break;  // '=' padding ends it
+    acc = (acc << 6) | static_cast<unsigned int>(pos);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<unsigned char>((acc >> bits) & 0xFF));
+    }
+  }
+  return out;
+}
+
+class SshAgentBoardTest : public boardsim::BoardSuite {
+ protected:
+  // No user's agent or ~/.ssh may influence these tests; each test points SSH_AUTH_SOCK itself.
+  void SetUp() override {
+    boardsim::BoardSuite::SetUp();
+    unsetenv("SSH_AUTH_SOCK");
+    setenv("HOME", home_.path().c_str(), 1);
+  }
+  void TearDown() override { unsetenv("SSH_AUTH_SOCK"); }
+  core::Settings settings() const {
+    core::Settings s;
+    s.host = board().host();
+    s.port = board().port();
+    s.user = board().user();
+    s.known_hosts = board().known_hosts();
+    return s;  // no identity: the agent is asked first
+  }
+  TempDir home_;
+  TempDir dir_;
+};
+
+TEST_F(SshAgentBoardTest, RealAgentEd25519KeyLogsInThroughTheBoundedClient) {
+  const std::string sock = dir_.file("agent.sock");
+  RealAgent agent(sock);
+  ASSERT_TRUE(agent.running());
+  const auto added = agent.add(board().identity());
+  ASSERT_EQ(added.exit_code, 0) << added.err;
+  setenv("SSH_AUTH_SOCK", sock.c_str(), 1);
+  const auto r = run_steps(settings());
+  ASSERT_EQ(r.ssh.status, core::StepStatus::ok) << messages(r.ssh) << r.ssh.observed.get("auth_tried").value_or("");
+  EXPECT_EQ(r.ssh.observed.get("auth_method"), "publickey (ssh-agent)");
+  EXPECT_EQ(r.ssh.observed.get("identity_type"), "ssh-ed25519");
+  EXPECT_EQ(r.ssh.observed.get("agent_socket"), sock);
+  EXPECT_NE(r.ssh.observed.get("auth_tried").value_or("").find("(ssh-ed25519): accepted"), std::string::npos);
+  ASSERT_NE(r.session, nullptr);
+  const core::CancelToken never;
+  auto ran = r.session->exec("echo agent-ok", core::Deadline(core::Millis{5000}), never);
+  ASSERT_TRUE(ran.has_value());
+  EXPECT_EQ(ran.value().exit_status, 0);
+}
+
+TEST_F(SshAgentBoardTest, RealAgentRsaKeyStillGetsTheSha1Diagnosis) {
+  const std::string sock = dir_.file("agent.sock");
+  RealAgent agent(sock);
+  ASSERT_TRUE(agent.running());
+  const auto added = agent.add(board().info().at("identity_rsa").get<std::string>());
+  ASSERT_EQ(added.exit_code, 0) << added.err;
+  setenv("SSH_AUTH_SOCK", sock.c_str(), 1);
+  const auto r = run_steps(settings());
+  ASSERT_TRUE(r.ssh.has(Code::RsaKeyRejected)) << messages(r.ssh) << r.ssh.observed.get("auth_tried").value_or("");
+  EXPECT_NE(r.ssh.observed.get("auth_tried").value_or("").find("ssh-agent key"), std::string::npos);
+  // The agent signs with SHA-1 (flags 0), matching the "ssh-rsa" libssh2 1.10 announces: with ssh-rsa
+  // allowed on the board the same agent key logs in.
+  board().set({"rsa_sha1=on"});
+  const auto allowed = run_steps(settings());
+  board().set({"rsa_sha1=off"});
+  EXPECT_EQ(allowed.ssh.status, core::StepStatus::ok) << messages(allowed.ssh);
+  EXPECT_EQ(allowed.ssh.observed.get("auth_method"), "publickey (ssh-agent)");
+}
+
+TEST_F(SshAgentBoardTest, SilentAgentEndsTheStepWithSsh015AtTheDeadline) {
+  const std::string sock = dir_.file("stuck.sock");
+  FakeSshAgent stuck(sock, [](const Bytes&) -> std::optional<Bytes> { return std::nullopt; });
+  ASSERT_TRUE(stuck.ok());
+  setenv("SSH_AUTH_SOCK", sock.c_str(), 1);
+  const auto r = run_steps(settings(), 2000);
+  ASSERT_TRUE(r.ssh.has(Code::AgentNoAnswer)) << messages(r.ssh) << r.ssh.observed.get("auth_tried").value_or("");
+  EXPECT_EQ(r.ssh.status, core::StepStatus::error);
+  const auto& d = r.ssh.diagnostics[0];
+  EXPECT_NE(d.message.find(sock), std::string::npos) << d.message;
+  EXPECT_EQ(d.message.find('{'), std::string::npos) << d.message;
+  EXPECT_NE(d.fix.find("SSH_AUTH_SOCK=" + sock + " ssh-add -l"), std::string::npos) << d.fix;
+  const long long waited = std::stoll(r.ssh.observed.get("agent_wait_ms").value_or("0"));
+  EXPECT_GE(waited, 1000);  // most of the step's 2 s went to the agent (the handshake took the rest)
+  EXPECT_LE(waited, 2000 + 150);
+  // network step + ssh step, each with a 2 s deadline: the agent never makes the run overshoot.
+  EXPECT_LT(r.ms, 2000 + 2000 + 300);
+  EXPECT_EQ(stuck.requests().size(), 1u);  // the key listing
+}
+
+TEST_F(SshAgentBoardTest, AgentThatListsAKeyButNeverSignsEndsWithSsh015) {
+  const auto pub = run_process({"/usr/bin/ssh-keygen", "-y", "-f", board().identity()});
+  ASSERT_EQ(pub.exit_code, 0) << pub.err;
+  const Bytes blob = blob_of_public_key_line(pub.out);
+  ASSERT_GT(blob.size(), 40u);
+  const std::string sock = dir_.file("confirm.sock");
+  // Like an agent holding an `ssh-add -c` key whose confirmation dialog nobody answers.
+  FakeSshAgent confirm(sock, [&](const Bytes& request) -> std::optional<Bytes> {
+    if (request.empty() || request[0] != 11) return std::nullopt;
+    Bytes body{12};
+    append_u32(body, 1);
+    append_string(body, blob);
+    append_string(body, bytes_of("board key (confirm)"));
+    return frame(body);
+  });
+  ASSERT_TRUE(confirm.ok());
+  setenv("SSH_AUTH_SOCK", sock.c_str(), 1);
+  const auto started = Clock::now();
+  const auto r = run_steps(settings(), 3000);
+  ASSERT_TRUE(r.ssh.has(Code::AgentNoAnswer)) << messages(r.ssh) << r.ssh.observed.get("auth_tried").value_or("");
+  EXPECT_LT(ms_since(started), 3000 + 3000 + 300);
+  const auto requests = confirm.requests();
+  ASSERT_EQ(requests.size(), 2u);
+  EXPECT_EQ(requests[1][0], 13);  // the board answered PK_OK, so a signature was asked for
+}
+
+TEST_F(SshAgentBoardTest, CancelWhileTheAgentIsSilentReturnsWithinHalfASecond) {
+  const std::string sock = dir_.file("stuck.sock");
+  FakeSshAgent stuck(sock, [](const Bytes&) -> std::optional<Bytes> { return std::nullopt; });
+  ASSERT_TRUE(stuck.ok());
+  setenv("SSH_AUTH_SOCK", sock.c_str(), 1);
+  core::CancelToken cancel;
+  Clock::time_point cancelled_at;
+  std::thread canceller([&] {
+    // Long enough for the handshake to finish and the agent wait to begin.
+    for (int i = 0; i < 200 && stuck.requests().empty(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    cancelled_at = Clock::now();
+    cancel.cancel();
+  });
+  const auto r = run_steps(settings(), 30000, &cancel);
+  const auto done = Clock::now();
+  canceller.join();
+  EXPECT_EQ(stuck.requests().size(), 1u);
+  EXPECT_EQ(r.ssh.status, core::StepStatus::skipped) << messages(r.ssh);
+  EXPECT_FALSE(r.ssh.has(Code::AgentNoAnswer));
+  EXPECT_LT(std::chrono::duration_cast<std::chrono::milliseconds>(done - cancelled_at).count(), 500);
+}
+
+TEST_F(SshAgentBoardTest, ExplicitIdentityThatWorksNeverAsksTheAgent) {
+  const std::string sock = dir_.file("stuck.sock");
+  FakeSshAgent stuck(sock, [](const Bytes&) -> std::optional<Bytes> { return std::nullopt; });
+  ASSERT_TRUE(stuck.ok());
+  setenv("SSH_AUTH_SOCK", sock.c_str(), 1);
+  auto s = settings();
+  s.identity = board().identity();
+  const auto r = run_steps(s, 5000);
+  ASSERT_EQ(r.ssh.status, core::StepStatus::ok) << messages(r.ssh);
+  EXPECT_EQ(stuck.requests().size(), 0u);
+  EXPECT_LT(r.ms, 3000);
+}
+
+}  // namespace
+}  // namespace stm32mp::testing
