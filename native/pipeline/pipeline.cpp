@@ -157,6 +157,7 @@ std::vector<StepDefinition> build_steps(const core::Settings& given, RunState& s
                    if (state.target) {
                      in.reserved_memory = state.target->reserved_memory;
                      in.firmware_class_path = state.target->firmware_class_path;
+                     in.instances = state.target->instances;  // saves the step its own listing round trip
                    } else {
                      // --skip target: the built-in board profiles stand in for the board's device tree
                      // to tell a wrong instance (F04) from a bad memory map (F05).

@@ -1,6 +1,7 @@
 #pragma once
 // What the upload and remoteproc steps leave in RunState for the steps after them.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,7 +18,9 @@ struct LoadOutcome {
   std::string instance;                 // m33
   std::uint64_t log_position = 0;       // kernel log line count just before `start`
   std::vector<std::string> start_log;   // lines printed by the start write
-  std::int64_t start_write_ms = 0;      // wall time of the start write round trip
+  std::int64_t start_write_ms = 0;      // the start write: measured on the board, else the load command's round trip
+  std::string state_after;              // the instance's state right after the start write (same command)
+  std::optional<int> rpmsg_ttys;        // /dev/ttyRPMSG* counted right after the start write
 };
 
 }  // namespace stm32mp::remote

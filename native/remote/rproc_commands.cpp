@@ -18,9 +18,9 @@ std::string trim(std::string s) {
   return s;
 }
 
-std::string instance_dump(int index) {
+std::string instance_dump(int index, const std::string& root = kRemoteprocClass) {
   const std::string i = std::to_string(index);
-  return "d=/sys/class/remoteproc/remoteproc" + i + "\n" +
+  return "d=" + root + "/remoteproc" + i + "\n" +
          "if [ -d \"$d\" ]; then echo rproc." + i + "=present; for a in name state firmware fw_format recovery; do "
          "if [ -e \"$d/$a\" ]; then x \"rproc." + i + ".$a\" \"$d/$a\"; fi; done; fi\n";
 }
@@ -29,6 +29,59 @@ std::uint64_t to_u64(const std::string& s) {
   std::uint64_t v = 0;
   std::from_chars(s.data(), s.data() + s.size(), v);
   return v;
+}
+
+std::optional<std::uint64_t> digits(const std::string& s) {
+  if (s.empty() || s.size() > 19 || s.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+  return to_u64(s);
+}
+
+std::string attr_path(int index, RprocAttr attr, const std::string& root) {
+  return root + "/remoteproc" + std::to_string(index) + "/" + to_string(attr);
+}
+
+// Opens an `if` that holds only while the index still names the instance the caller resolved.
+std::string name_guard(int index, const std::string& name, const std::string& root = kRemoteprocClass) {
+  return "if [ \"$(cat " + root + "/remoteproc" + std::to_string(index) + "/name 2>/dev/null)\" = " +
+         ports::shell_quote(name) + " ]; then\n";
+}
+
+// One sysfs write with its outcome under `prefix`: <p>kmsg.before, <p>write.rc, <p>write.err#=,
+// <p>log#= (kernel lines since just before the write); leaves the status in $r. `timed` brackets the
+// write with date +%s%N (<p>t0, <p>t1; digits only, else empty).
+std::string write_block(const std::string& p, const std::string& path, const std::string& value, bool timed) {
+  std::string s;
+  s += "n=$(dmesg 2>/dev/null | wc -l | tr -d ' ')\n";
+  s += "echo \"" + p + "kmsg.before=$n\"\n";
+  if (timed) s += "t0=$(date +%s%N 2>/dev/null)\n";
+  // printf '%s': the value reaches the attribute byte for byte, without a trailing newline (echo -n
+  // is not portable to every /bin/sh); the redirection's own error is captured too.
+  s += "e=$( { printf '%s' " + ports::shell_quote(value) + " > " + path + "; } 2>&1 ); r=$?\n";
+  if (timed) {
+    s += "t1=$(date +%s%N 2>/dev/null)\n";
+    s += "case \"$t0$t1\" in *[!0-9]*) t0=; t1= ;; esac\n";
+    s += "echo \"" + p + "t0=$t0\"; echo \"" + p + "t1=$t1\"\n";
+  }
+  s += "echo \"" + p + "write.rc=$r\"\n";
+  s += "printf '" + p + "write.err#='; printf '%s' \"$e\" | h; echo\n";
+  s += "printf '" + p + "log#='; dmesg 2>/dev/null | tail -n +$((n+1)) | h; echo\n";
+  return s;
+}
+
+WriteOutcome parse_write(const ProbeOutput& out, int index, const std::string& p) {
+  WriteOutcome w;
+  w.skipped = out.has("write.skipped");
+  if (!w.skipped) {
+    w.rc = std::atoi(out.value_or(p + "write.rc", "1").c_str());
+    w.error_text = trim(out.value_or(p + "write.err", ""));
+    w.errno_name = w.rc == 0 ? "" : errno_from_text(w.error_text);
+    w.log = split_lines(out.value_or(p + "log", ""));
+    w.log_position = to_u64(out.value_or(p + "kmsg.before", "0"));
+  }
+  for (auto& r : parse_instances(out)) {
+    if (r.index == index) w.after = r;
+  }
+  return w;
 }
 
 }  // namespace
@@ -70,18 +123,12 @@ std::vector<RprocInstance> parse_instances(const ProbeOutput& out) {
   return list;
 }
 
-std::string write_attr_command(int index, RprocAttr attr, const std::string& value) {
-  const std::string path = "/sys/class/remoteproc/remoteproc" + std::to_string(index) + "/" + to_string(attr);
+std::string write_attr_command(int index, RprocAttr attr, const std::string& value, const std::string& name) {
   std::string s(probe_shell_prelude());
   s += "echo probe.version=1\n";
-  s += "n=$(dmesg 2>/dev/null | wc -l | tr -d ' ')\n";
-  s += "echo \"kmsg.before=$n\"\n";
-  // printf '%s': the value reaches the attribute byte for byte, without a trailing newline (echo -n
-  // is not portable to every /bin/sh); the redirection's own error is captured too.
-  s += "e=$( { printf '%s' " + ports::shell_quote(value) + " > " + path + "; } 2>&1 ); r=$?\n";
-  s += "echo \"write.rc=$r\"\n";
-  s += "printf 'write.err#='; printf '%s' \"$e\" | h; echo\n";
-  s += "printf 'log#='; dmesg 2>/dev/null | tail -n +$((n+1)) | h; echo\n";
+  s += name_guard(index, name);
+  s += write_block("", attr_path(index, attr, kRemoteprocClass), value, false);
+  s += "else echo write.skipped=name; fi\n";
   s += instance_dump(index);
   s += "echo probe.end=1\n";
   return s;
@@ -91,16 +138,47 @@ core::expected<WriteOutcome, std::string> parse_write_outcome(const ProbeOutput&
   if (out.get("probe.version") != "1" || !out.has("probe.end")) {
     return core::unexpected{std::string("the reply of the sysfs write was cut short")};
   }
-  WriteOutcome w;
-  w.rc = std::atoi(out.value_or("write.rc", "1").c_str());
-  w.error_text = trim(out.value_or("write.err", ""));
-  w.errno_name = w.rc == 0 ? "" : errno_from_text(w.error_text);
-  w.log = split_lines(out.value_or("log", ""));
-  w.log_position = to_u64(out.value_or("kmsg.before", "0"));
-  for (auto& r : parse_instances(out)) {
-    if (r.index == index) w.after = r;
+  return parse_write(out, index, "");
+}
+
+std::string load_and_start_command(int index, const std::string& name, const std::string& firmware,
+                                   const std::string& root) {
+  std::string s(probe_shell_prelude());
+  s += "echo probe.version=1\n";
+  s += name_guard(index, name, root);
+  s += write_block("", attr_path(index, RprocAttr::firmware, root), firmware, false);
+  // start only after the kernel took the name: a refused name must never start the previous image.
+  s += "if [ \"$r\" -eq 0 ]; then\n";
+  s += write_block("start.", attr_path(index, RprocAttr::state, root), "start", true);
+  s += "if [ \"$r\" -eq 0 ]; then c=0; for t in /dev/ttyRPMSG*; do [ -e \"$t\" ] && c=$((c+1)); done; "
+       "echo \"rpmsg.ttys=$c\"; fi\n";
+  s += "fi\n";
+  s += "else echo write.skipped=name; fi\n";
+  s += instance_dump(index, root);
+  s += "echo probe.end=1\n";
+  return s;
+}
+
+core::expected<LoadStartOutcome, std::string> parse_load_start_outcome(const ProbeOutput& out, int index) {
+  if (out.get("probe.version") != "1" || !out.has("probe.end")) {
+    return core::unexpected{std::string("the reply of the firmware and start writes was cut short")};
   }
-  return w;
+  LoadStartOutcome o;
+  o.firmware = parse_write(out, index, "");
+  if (!o.firmware.skipped && o.firmware.rc == 0) {
+    if (!out.has("start.write.rc")) {
+      return core::unexpected{std::string("the firmware write was accepted but the reply says nothing about start")};
+    }
+    o.start = parse_write(out, index, "start.");
+    const auto t0 = digits(out.value_or("start.t0", ""));
+    const auto t1 = digits(out.value_or("start.t1", ""));
+    // date without %N support prints the seconds only (or a literal N): then there is no board timing.
+    if (t0 && t1 && out.value_or("start.t0", "").size() > 12 && *t1 >= *t0) {
+      o.start_board_ms = static_cast<std::int64_t>((*t1 - *t0) / 1000000u);
+    }
+    if (auto ttys = out.get("rpmsg.ttys")) o.rpmsg_ttys = std::atoi(ttys->c_str());
+  }
+  return o;
 }
 
 std::string verify_command(int index, std::uint64_t log_position) {

@@ -2,6 +2,7 @@
 // The fixed remoteproc commands of the remoteproc and verify steps. The only variable parts are an
 // instance index the tool formats itself (an int) and, for the firmware name, a basename passed
 // through ports::shell_quote — never raw user text.
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,10 +24,13 @@ enum class RprocAttr { firmware, state, recovery };
 // Writes `value` to /sys/class/remoteproc/remoteproc<index>/<attr> (printf '%s', no newline), then
 // reports write.rc, write.err (the shell's error text), the kernel log lines printed since just
 // before the write (log#=), the log position before the write (kmsg.before), and the instance's
-// attributes after it (rproc.<index>.*).
-[[nodiscard]] std::string write_attr_command(int index, RprocAttr attr, const std::string& value);
+// attributes after it (rproc.<index>.*). The write happens only while remoteproc<index>/name still
+// reads `name` (instances are renumbered when drivers probe again, F04): otherwise the reply says
+// write.skipped=name and shows what the index is now.
+[[nodiscard]] std::string write_attr_command(int index, RprocAttr attr, const std::string& value, const std::string& name);
 
 struct WriteOutcome {
+  bool skipped = false;              // the name guard held the write back: `after` shows the index now
   int rc = 0;                        // exit status of the write (0 = the kernel accepted it)
   std::string error_text;            // e.g. "sh: 1: printf: printf: write error: Device or resource busy"
   std::string errno_name;            // EBUSY, EINVAL, ENOENT, EIO, EPERM, EACCES or ""
@@ -36,6 +40,24 @@ struct WriteOutcome {
 };
 
 [[nodiscard]] core::expected<WriteOutcome, std::string> parse_write_outcome(const ProbeOutput& out, int index);
+
+// One round trip for "load and start" (under the same name guard): writes `firmware` to the firmware
+// attribute and, only if the kernel accepted it, remembers the log position and writes start,
+// timing the start write on the board (date +%s%N). Reports both writes (the start's keys under
+// start.*), the number of /dev/ttyRPMSG* after a successful start, and the instance after both.
+// `root` is the remoteproc class directory; only tests point it elsewhere (a plain path, not quoted).
+inline constexpr const char* kRemoteprocClass = "/sys/class/remoteproc";
+[[nodiscard]] std::string load_and_start_command(int index, const std::string& name, const std::string& firmware,
+                                                 const std::string& root = kRemoteprocClass);
+
+struct LoadStartOutcome {
+  WriteOutcome firmware;               // its `after` is the instance after the last write made
+  std::optional<WriteOutcome> start;   // absent when start was never written (firmware refused or skipped)
+  std::optional<std::int64_t> start_board_ms;  // the start write measured on the board; absent without date %N
+  std::optional<int> rpmsg_ttys;       // counted right after a successful start
+};
+
+[[nodiscard]] core::expected<LoadStartOutcome, std::string> parse_load_start_outcome(const ProbeOutput& out, int index);
 
 // Reads one instance, the kernel log after `log_position`, and how many /dev/ttyRPMSG* exist.
 [[nodiscard]] std::string verify_command(int index, std::uint64_t log_position);

@@ -64,7 +64,8 @@ struct Session {
   }
 
   std::optional<remote::WriteOutcome> write(int index, RprocAttr attr, const std::string& value, bool is_start = false) {
-    auto out = run(remote::write_attr_command(index, attr, value), is_start ? "start" : remote::to_string(attr), is_start);
+    auto out = run(remote::write_attr_command(index, attr, value, instance), is_start ? "start" : remote::to_string(attr),
+                   is_start);
     if (!out) return std::nullopt;
     auto w = remote::parse_write_outcome(*out, index);
     if (!w) {
@@ -73,7 +74,24 @@ struct Session {
     }
     return std::move(*w);
   }
+
+  // Firmware write and, if accepted, start in one round trip. A connection lost meanwhile counts as
+  // lost during the start (F20): the firmware write only stores a name, the start touches hardware.
+  std::optional<remote::LoadStartOutcome> load_and_start(int index, const std::string& firmware) {
+    auto out = run(remote::load_and_start_command(index, instance, firmware), "firmware and start", true);
+    if (!out) return std::nullopt;
+    auto o = remote::parse_load_start_outcome(*out, index);
+    if (!o) {
+      report.add(Code::RprocCommandFailed, {{"reason", o.error()}, {"instance", instance}});
+      return std::nullopt;
+    }
+    return std::move(*o);
+  }
 };
+
+bool stoppable_or_offline(const std::string& state) {
+  return state == "offline" || state == "running" || state == "attached";
+}
 
 // A refused write: which catalogue entry the kernel log points to.
 void explain(core::StepReport& r, const RemoteprocInputs& in, const RprocInstance& inst, const remote::WriteOutcome& w,
@@ -163,103 +181,194 @@ core::StepReport load_firmware(const RemoteprocInputs& in, ports::BoardSession& 
   core::StepReport r("remoteproc", "Load through remoteproc");
   Session s{board, control, r, in.remoteproc, in.firmware_name};
 
-  auto listing = s.run(remote::list_instances_script(), "list instances");
-  if (!listing) return r;
-  const auto instances = remote::parse_instances(*listing);
-  std::optional<RprocInstance> inst;
-  std::string names;
-  for (const auto& i : instances) {
-    names += (names.empty() ? "" : ", ") + ("remoteproc" + std::to_string(i.index) + "=" + i.name);
-    if (i.name == in.remoteproc && !inst) inst = i;
-  }
-  if (!inst) {
-    r.add(Code::RprocInstanceMissing, {{"instance", in.remoteproc}, {"instances", names.empty() ? "none" : names}});
+  std::vector<RprocInstance> instances;
+  bool listed_here = false;
+  auto list = [&] {
+    auto listing = s.run(remote::list_instances_script(), "list instances");
+    if (!listing) return false;
+    instances = remote::parse_instances(*listing);
+    listed_here = true;
+    return true;
+  };
+  auto find = [&]() -> std::optional<RprocInstance> {
+    for (const auto& i : instances) {
+      if (i.name == in.remoteproc) return i;
+    }
+    return std::nullopt;
+  };
+  if (in.instances) {
+    instances = *in.instances;
+  } else if (!list()) {
     return r;
   }
-  const int index = inst->index;
+  std::optional<RprocInstance> inst = find();
+  // The target step's listing (same run, seconds old) is used as it is only for the states whose
+  // handling corrects itself from the writes' replies: offline (the kernel refuses a firmware write
+  // unless offline, and that reply shows the state: stop and retry below), running/attached (a stop
+  // on an instance that stopped meanwhile fails harmlessly and its reply shows the state). For a
+  // crashed, detached or missing instance the recovery/attach decision needs the state of now.
+  if (!listed_here && (!inst || !stoppable_or_offline(inst->state))) {
+    if (!list()) return r;
+    inst = find();
+  }
+  auto missing = [&] {
+    std::string names;
+    for (const auto& i : instances) names += (names.empty() ? "" : ", ") + ("remoteproc" + std::to_string(i.index) + "=" + i.name);
+    r.add(Code::RprocInstanceMissing, {{"instance", in.remoteproc}, {"instances", names.empty() ? "none" : names}});
+    return r;
+  };
+  if (!inst) return missing();
+  int index = inst->index;
   r.observed.set("instance", "remoteproc" + std::to_string(index) + " (" + inst->name + ")");
   r.observed.set("state_before", inst->state);
   r.observed.set("firmware_before", inst->firmware);
+  r.observed.set("instances_listed_by", listed_here ? "remoteproc step" : "target step");
 
-  // Bring it offline. Each write reports the state after it, so no extra round trip per decision.
+  // Every write runs only while remoteproc<index>/name still names the instance (F04). When it does
+  // not, a listing taken by the target step is stale: list again once; else the index now belongs
+  // to another processor. Returns false when the step must end (reported).
+  bool relisted = false;
+  auto renumbered = [&](const remote::WriteOutcome& w) {
+    if (!relisted && !listed_here) {
+      relisted = true;
+      if (!list()) return false;
+      inst = find();
+      if (!inst) {
+        missing();
+        return false;
+      }
+      index = inst->index;
+      r.observed.set("instance", "remoteproc" + std::to_string(index) + " (" + inst->name + ")");
+      r.observed.set("instances_listed_by", "remoteproc step (the target step's listing was stale)");
+      return true;
+    }
+    if (!w.after) {
+      r.add(Code::RprocInstanceMissing, {{"instance", in.remoteproc}, {"instances", "remoteproc" + std::to_string(index) + " vanished"}});
+    } else {
+      r.add(Code::RprocWrongInstance, {{"instance", in.remoteproc},
+                                       {"powered_up", w.after->name},
+                                       {"built_for", in.remoteproc},
+                                       {"image", in.firmware_name},
+                                       {"evidence", "remoteproc" + std::to_string(index) + "/name is now " + w.after->name}});
+    }
+    return false;
+  };
+
   int stops = 0;
   bool recovered = false;
+  bool reported_recovered = false;
+  bool reported_repeated = false;
+  bool retried_busy = false;
   const std::string recovery_before = inst->recovery;
-  for (int round = 0; inst->state != "offline" && round < in.max_stops + 2; ++round) {
-    std::optional<remote::WriteOutcome> w;
-    if (inst->state == "running" || inst->state == "attached") {
-      if (stops >= in.max_stops) break;
-      ++stops;
-      w = s.write(index, RprocAttr::state, "stop");
-    } else if (inst->state == "detached") {
-      w = s.write(index, RprocAttr::state, "start");  // attach first: detach/stop need an attached core
-    } else if (inst->state == "crashed") {
-      if (recovered) {
-        r.add(Code::RprocCrashedUnrecoverable, {{"instance", inst->name},
-                                                {"index", std::to_string(index)},
-                                                {"reason", "still crashed after 'recover'"}});
+  for (;;) {
+    // Bring it offline. Each write reports the state after it, so no extra round trip per decision.
+    bool restart = false;
+    for (int round = 0; inst->state != "offline" && round < in.max_stops + 2; ++round) {
+      std::optional<remote::WriteOutcome> w;
+      if (inst->state == "running" || inst->state == "attached") {
+        if (stops >= in.max_stops) break;
+        ++stops;
+        w = s.write(index, RprocAttr::state, "stop");
+      } else if (inst->state == "detached") {
+        w = s.write(index, RprocAttr::state, "start");  // attach first: detach/stop need an attached core
+      } else if (inst->state == "crashed") {
+        if (recovered) {
+          r.add(Code::RprocCrashedUnrecoverable, {{"instance", inst->name},
+                                                  {"index", std::to_string(index)},
+                                                  {"reason", "still crashed after 'recover'"}});
+          return r;
+        }
+        recovered = true;
+        w = s.write(index, RprocAttr::recovery, "recover");
+        if (w && !w->skipped && w->rc != 0) {
+          r.add(Code::RprocCrashedUnrecoverable,
+                {{"instance", inst->name},
+                 {"index", std::to_string(index)},
+                 {"reason", "writing 'recover' failed: " + (w->error_text.empty() ? w->errno_name : w->error_text)},
+                 {"evidence", join_lines(w->log)}});
+          return r;
+        }
+      } else {
+        break;  // suspended, deleted, invalid: nothing this tool can write changes it
+      }
+      if (!w) return r;
+      if (w->skipped) {
+        if (!renumbered(*w)) return r;
+        restart = true;
+        break;
+      }
+      if (!w->after) {
+        r.add(Code::RprocInstanceMissing, {{"instance", in.remoteproc}, {"instances", "remoteproc" + std::to_string(index) + " vanished"}});
         return r;
       }
-      recovered = true;
-      w = s.write(index, RprocAttr::recovery, "recover");
-      if (w && w->rc != 0) {
-        r.add(Code::RprocCrashedUnrecoverable,
-              {{"instance", inst->name},
-               {"index", std::to_string(index)},
-               {"reason", "writing 'recover' failed: " + (w->error_text.empty() ? w->errno_name : w->error_text)},
-               {"evidence", join_lines(w->log)}});
-        return r;
-      }
-    } else {
-      break;  // suspended, deleted, invalid: nothing this tool can write changes it
+      inst = *w->after;
     }
-    if (!w) return r;
-    if (!w->after) {
-      r.add(Code::RprocInstanceMissing, {{"instance", in.remoteproc}, {"instances", "remoteproc" + std::to_string(index) + " vanished"}});
+    if (restart) continue;
+    r.observed.set("stop_requests", std::to_string(stops));
+    if (inst->state != "offline") {
+      r.add(Code::RprocStopIneffective, {{"instance", inst->name},
+                                         {"index", std::to_string(index)},
+                                         {"state", inst->state},
+                                         {"stops", std::to_string(stops)}});
       return r;
     }
-    inst = *w->after;
-  }
-  r.observed.set("stop_requests", std::to_string(stops));
-  if (inst->state != "offline") {
-    r.add(Code::RprocStopIneffective, {{"instance", inst->name},
-                                       {"index", std::to_string(index)},
-                                       {"state", inst->state},
-                                       {"stops", std::to_string(stops)}});
-    return r;
-  }
-  if (recovered) r.add(Code::RprocRecovered, {{"instance", inst->name}, {"recovery", recovery_before}});
-  if (stops > 1) r.add(Code::RprocStopRepeated, {{"instance", inst->name}, {"stops", std::to_string(stops)}});
+    if (recovered && !reported_recovered) {
+      reported_recovered = true;
+      r.add(Code::RprocRecovered, {{"instance", inst->name}, {"recovery", recovery_before}});
+    }
+    if (stops > 1 && !reported_repeated) {
+      reported_repeated = true;
+      r.add(Code::RprocStopRepeated, {{"instance", inst->name}, {"stops", std::to_string(stops)}});
+    }
 
-  auto fw = s.write(index, RprocAttr::firmware, in.firmware_name);
-  if (!fw) return r;
-  if (fw->after && fw->after->name != in.remoteproc) {
-    r.add(Code::RprocWrongInstance, {{"instance", in.remoteproc},
-                                     {"powered_up", fw->after->name},
-                                     {"built_for", in.remoteproc},
-                                     {"image", in.firmware_name},
-                                     {"evidence", "remoteproc" + std::to_string(index) + "/name is now " + fw->after->name}});
-    return r;
-  }
-  if (fw->rc != 0) {
-    explain(r, in, *inst, *fw, RprocAttr::firmware);
-    return r;
-  }
-  r.observed.set("firmware", in.firmware_name);
+    const auto t0 = std::chrono::steady_clock::now();
+    auto ls = s.load_and_start(index, in.firmware_name);
+    const auto round_trip_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
+    if (!ls) return r;
+    auto& fw = ls->firmware;
+    if (fw.skipped) {
+      if (!renumbered(fw)) return r;
+      continue;
+    }
+    if (fw.after && fw.after->name != in.remoteproc) {
+      r.add(Code::RprocWrongInstance, {{"instance", in.remoteproc},
+                                       {"powered_up", fw.after->name},
+                                       {"built_for", in.remoteproc},
+                                       {"image", in.firmware_name},
+                                       {"evidence", "remoteproc" + std::to_string(index) + "/name is now " + fw.after->name}});
+      return r;
+    }
+    if (fw.rc != 0) {
+      // The instance left `offline` after it was read (started by a service or another user, or the
+      // listing came from the target step): stop it from the state the reply shows, retry once.
+      if (!retried_busy && fw.errno_name == "EBUSY" && fw.after && fw.after->state != "offline") {
+        retried_busy = true;
+        r.observed.set("firmware_write_retried",
+                       "busy: remoteproc" + std::to_string(index) + " was " + fw.after->state + ", stopped and retried");
+        inst = *fw.after;
+        continue;
+      }
+      explain(r, in, *inst, fw, RprocAttr::firmware);
+      return r;
+    }
+    r.observed.set("firmware", in.firmware_name);
 
-  const auto t0 = std::chrono::steady_clock::now();
-  auto start = s.write(index, RprocAttr::state, "start", true);
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
-  if (!start) return r;
-  r.observed.set("start_ms", std::to_string(ms));
-  r.observed.set("kernel_log_position", std::to_string(start->log_position));
-  if (start->rc != 0) {
-    explain(r, in, *inst, *start, RprocAttr::state);
+    const auto& start = *ls->start;  // present whenever the firmware write was accepted (parser)
+    const std::int64_t ms = ls->start_board_ms ? *ls->start_board_ms : round_trip_ms;
+    r.observed.set("start_ms", std::to_string(ms));
+    r.observed.set("start_ms_measured", ls->start_board_ms ? "on the board, around the start write"
+                                                           : "round trip of the firmware and start command (no date +%N)");
+    r.observed.set("kernel_log_position", std::to_string(start.log_position));
+    if (start.rc != 0) {
+      explain(r, in, *inst, start, RprocAttr::state);
+      return r;
+    }
+    const std::string state_after = start.after ? start.after->state : "";
+    if (start.after) r.observed.set("state_after", state_after);
+    out = remote::LoadOutcome{index, inst->name, start.log_position, start.log, ms, state_after, ls->rpmsg_ttys};
     return r;
   }
-  if (start->after) r.observed.set("state_after", start->after->state);
-  out = remote::LoadOutcome{index, inst->name, start->log_position, start->log, ms};
-  return r;
 }
 
 }  // namespace stm32mp::steps

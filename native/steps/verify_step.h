@@ -17,7 +17,8 @@ struct VerifyInputs {
 
 // Confirms the firmware runs: state running and "remote processor <name> is now up" in the kernel
 // log since the start; reports the kernel's start-to-up time; warns when no resource table means
-// no RPMsg tty (F21).
+// no RPMsg tty (F21). Uses the load command's own reading right after the start when it already
+// shows both (no round trip); reads the board itself otherwise.
 [[nodiscard]] core::StepReport verify_running(const VerifyInputs& in, ports::BoardSession& session,
                                               core::StepControl& control);
 

@@ -14,6 +14,9 @@ using core::Code;
 using testing::FakeBoardSession;
 using testing::FakeInstance;
 using testing::list_reply;
+using testing::load_start_reply;
+using testing::skipped_reply;
+using testing::StartReply;
 using testing::write_reply;
 
 const FakeInstance kM0{0, "m0"};
@@ -32,45 +35,60 @@ struct Fixture {
   core::CancelToken cancel;
   core::NullProgress progress;
   std::optional<remote::LoadOutcome> out;
-  RemoteprocInputs in{"m33", "Blink_CM33_NonSecure.elf", remote::ImageKind::elf, carve_outs(), "", 8};
+  RemoteprocInputs in{"m33", "Blink_CM33_NonSecure.elf", remote::ImageKind::elf, carve_outs(), "", 8, std::nullopt};
 
   core::StepReport run() {
     core::StepControl control{cancel, core::Deadline(core::Millis{5000}), progress};
     return load_firmware(in, session, control, out);
   }
-  void firmware_ok() {
-    session.expect("remoteproc1/firmware", write_reply(0, "", {}, m33("offline", in.firmware_name)));
+  // The one load-and-start command: firmware accepted, then start with `start_log`.
+  void loads(const std::vector<std::string>& start_log) {
+    session.expect("remoteproc1/firmware", load_start_reply(0, "", {}, StartReply{0, "", start_log}, m33("running", in.firmware_name)));
   }
   void start_fails(const std::vector<std::string>& log, const std::string& err = "sh: 1: printf: write error: Invalid argument") {
-    session.expect("> /sys/class/remoteproc/remoteproc1/state", write_reply(1, err, log, m33("offline", in.firmware_name)));
+    session.expect("remoteproc1/firmware", load_start_reply(0, "", {}, StartReply{1, err, log}, m33("offline", in.firmware_name)));
   }
 };
 
 const std::string kUp = "[  101.000100] remoteproc remoteproc1: remote processor m33 is now up";
+const std::string kBusyLine = "[ 7.0] stm32-rproc m33: can't change firmware while running";
+const std::string kBusyText = "sh: 1: printf: write error: Device or resource busy";
 
 TEST(RemoteprocStep, OfflineInstanceIsLoadedAndStarted) {
   Fixture f;
   f.session.expect("echo probe.version=1", list_reply({kM0, m33()}));
-  f.firmware_ok();
+  const std::vector<std::string> start_log{"[  101.000000] remoteproc remoteproc1: powering up m33", kUp};
   f.session.expect("printf '%s' 'start' > /sys/class/remoteproc/remoteproc1/state",
-                   write_reply(0, "", {"[  101.000000] remoteproc remoteproc1: powering up m33", kUp}, m33("running")));
+                   load_start_reply(0, "", {}, StartReply{0, "", start_log, 105}, m33("running")));
   auto r = f.run();
   EXPECT_EQ(r.status, core::StepStatus::ok) << (r.diagnostics.empty() ? "" : r.diagnostics[0].message);
   ASSERT_TRUE(f.out);
   EXPECT_EQ(f.out->index, 1);
-  EXPECT_EQ(f.out->log_position, 100u);
+  // The log position is the one taken just before start, not before the firmware write (100).
+  EXPECT_EQ(f.out->log_position, 105u);
+  EXPECT_EQ(f.out->start_log, start_log);
+  EXPECT_EQ(f.out->state_after, "running");
+  EXPECT_EQ(f.out->rpmsg_ttys, 1);
   EXPECT_EQ(r.observed.get("instance"), "remoteproc1 (m33)");
-  // The name reaches the attribute quoted, with printf '%s' (no newline).
-  EXPECT_NE(f.session.commands[1].find("printf '%s' 'Blink_CM33_NonSecure.elf' > /sys/class/remoteproc/remoteproc1/firmware"),
-            std::string::npos);
+  EXPECT_EQ(r.observed.get("instances_listed_by"), "remoteproc step");
+  // Start is timed on the board (date +%s%N around the write: 135 - 100 ms).
+  EXPECT_EQ(r.observed.get("start_ms"), "35");
+  EXPECT_EQ(f.out->start_write_ms, 35);
+  EXPECT_EQ(r.observed.get("start_ms_measured"), "on the board, around the start write");
+  // The name reaches the attribute quoted, with printf '%s' (no newline), before start in the same command.
+  const auto& cmd = f.session.commands[1];
+  const auto fw_at = cmd.find("printf '%s' 'Blink_CM33_NonSecure.elf' > /sys/class/remoteproc/remoteproc1/firmware");
+  ASSERT_NE(fw_at, std::string::npos) << cmd;
+  EXPECT_LT(fw_at, cmd.find("printf '%s' 'start' > /sys/class/remoteproc/remoteproc1/state"));
+  EXPECT_NE(cmd.find("if [ \"$(cat /sys/class/remoteproc/remoteproc1/name 2>/dev/null)\" = 'm33' ]"), std::string::npos) << cmd;
+  EXPECT_EQ(f.session.execs(), 2u);  // list + load-and-start
 }
 
 TEST(RemoteprocStep, HostileNameIsQuotedNotExecuted) {
   Fixture f;
   f.in.firmware_name = "a'$(reboot)`id`.elf";
   f.session.expect("", list_reply({m33()}));
-  f.session.expect("remoteproc1/firmware", write_reply(0, "", {}, m33()));
-  f.session.expect("remoteproc1/state", write_reply(0, "", {kUp}, m33("running")));
+  f.loads({kUp});
   auto r = f.run();
   EXPECT_NE(f.session.commands[1].find("printf '%s' 'a'\\''$(reboot)`id`.elf' >"), std::string::npos) << f.session.commands[1];
 }
@@ -81,8 +99,7 @@ TEST(RemoteprocStep, RefcountedStartNeedsRepeatedStops_F09) {
   f.session.expect("'stop' > /sys/class/remoteproc/remoteproc1/state", write_reply(0, "", {}, m33("running")));
   f.session.expect("'stop' > /sys/class/remoteproc/remoteproc1/state",
                    write_reply(0, "", {"[ 5.0] remoteproc remoteproc1: stopped remote processor m33"}, m33("offline")));
-  f.firmware_ok();
-  f.session.expect("'start'", write_reply(0, "", {kUp}, m33("running")));
+  f.loads({kUp});
   auto r = f.run();
   EXPECT_TRUE(r.has(Code::RprocStopRepeated));
   EXPECT_EQ(r.observed.get("stop_requests"), "2");
@@ -107,8 +124,7 @@ TEST(RemoteprocStep, CrashedInstanceIsRecoveredThenStopped_F08) {
   f.session.expect("", list_reply({crashed}));
   f.session.expect("'recover' > /sys/class/remoteproc/remoteproc1/recovery", write_reply(0, "", {}, m33("running")));
   f.session.expect("'stop'", write_reply(0, "", {}, m33("offline")));
-  f.firmware_ok();
-  f.session.expect("'start'", write_reply(0, "", {kUp}, m33("running")));
+  f.loads({kUp});
   auto r = f.run();
   EXPECT_TRUE(r.has(Code::RprocRecovered));
   EXPECT_TRUE(f.out);
@@ -127,8 +143,7 @@ TEST(RemoteprocStep, DetachedInstanceIsAttachedThenStopped) {
   f.session.expect("", list_reply({m33("detached")}));
   f.session.expect("'start'", write_reply(0, "", {}, m33("attached")));
   f.session.expect("'stop'", write_reply(0, "", {}, m33("offline")));
-  f.firmware_ok();
-  f.session.expect("'start'", write_reply(0, "", {kUp}, m33("running")));
+  f.loads({kUp});
   auto r = f.run();
   EXPECT_TRUE(f.out) << (r.diagnostics.empty() ? "" : r.diagnostics[0].message);
 }
@@ -141,32 +156,189 @@ TEST(RemoteprocStep, MissingInstance_F11) {
   EXPECT_EQ(r.diagnostics[0].observed.get("instances"), "remoteproc0=m0");
 }
 
-TEST(RemoteprocStep, BusyFirmwareWrite_F07) {
+TEST(RemoteprocStep, BusyFirmwareWriteIsStoppedAndRetriedOnce_F07) {
   Fixture f;
   f.session.expect("", list_reply({m33()}));
-  f.session.expect("remoteproc1/firmware",
-                   write_reply(1, "sh: 1: printf: write error: Device or resource busy",
-                               {"[ 7.0] stm32-rproc m33: can't change firmware while running"}, m33("running")));
+  // Started by something else after the listing: the refused write's reply shows it running.
+  f.session.expect("remoteproc1/firmware", load_start_reply(1, kBusyText, {kBusyLine}, std::nullopt, m33("running")));
+  f.session.expect("'stop' > /sys/class/remoteproc/remoteproc1/state", write_reply(0, "", {}, m33("offline")));
+  f.loads({kUp});
   auto r = f.run();
-  ASSERT_TRUE(r.has(Code::RprocBusy));
-  EXPECT_EQ(r.diagnostics[0].observed.get("errno"), "EBUSY");
-  EXPECT_EQ(r.diagnostics[0].observed.get("evidence"), "[ 7.0] stm32-rproc m33: can't change firmware while running");
+  EXPECT_EQ(r.status, core::StepStatus::ok) << (r.diagnostics.empty() ? "" : r.diagnostics[0].message);
+  EXPECT_FALSE(r.has(Code::RprocBusy));
+  EXPECT_EQ(r.observed.get("firmware_write_retried"), "busy: remoteproc1 was running, stopped and retried");
+  EXPECT_EQ(r.observed.get("stop_requests"), "1");
+  EXPECT_TRUE(f.out);
 }
 
-TEST(RemoteprocStep, RenumberedInstanceIsCaught_F04) {
+TEST(RemoteprocStep, BusyAgainAfterTheRetryIsExplainedWithTheLog_F07) {
   Fixture f;
   f.session.expect("", list_reply({m33()}));
-  f.session.expect("remoteproc1/firmware", write_reply(0, "", {}, FakeInstance{1, "m0"}));
+  f.session.expect("remoteproc1/firmware", load_start_reply(1, kBusyText, {kBusyLine}, std::nullopt, m33("running")));
+  f.session.expect("'stop'", write_reply(0, "", {}, m33("offline")));
+  f.session.expect("remoteproc1/firmware", load_start_reply(1, kBusyText, {kBusyLine}, std::nullopt, m33("running")));
   auto r = f.run();
-  EXPECT_TRUE(r.has(Code::RprocWrongInstance));
+  ASSERT_TRUE(r.has(Code::RprocBusy));
+  EXPECT_EQ(r.diagnostics.back().observed.get("errno"), "EBUSY");
+  EXPECT_EQ(r.diagnostics.back().observed.get("evidence"), kBusyLine);
+  EXPECT_EQ(r.diagnostics.back().observed.get("state"), "running");
   EXPECT_FALSE(f.out);
+  EXPECT_EQ(f.session.execs(), 4u);  // bounded: one retry only
+}
+
+TEST(RemoteprocStep, BusyWhileOfflineIsNotRetried_F07) {
+  Fixture f;
+  f.session.expect("", list_reply({m33()}));
+  f.session.expect("remoteproc1/firmware", load_start_reply(1, kBusyText, {kBusyLine}, std::nullopt, m33("offline")));
+  auto r = f.run();
+  ASSERT_TRUE(r.has(Code::RprocBusy));
+  EXPECT_EQ(r.diagnostics[0].observed.get("evidence"), kBusyLine);
+  EXPECT_EQ(f.session.execs(), 2u);
+}
+
+TEST(RemoteprocStep, RefusedFirmwareWriteIsExplainedAndStartNeverWritten) {
+  Fixture f;
+  f.session.expect("", list_reply({m33()}));
+  // The reply of a refused firmware write has no start.* keys: the board script never wrote start.
+  f.session.expect("remoteproc1/firmware",
+                   load_start_reply(1, "sh: 1: printf: write error: Invalid argument",
+                                    {"[ 7.0] remoteproc remoteproc1: can't provide empty string for firmware name"}, std::nullopt,
+                                    m33("offline")));
+  auto r = f.run();
+  ASSERT_TRUE(r.has(Code::RprocStartFailed));
+  const auto& d = r.diagnostics.back();
+  EXPECT_EQ(d.observed.get("attribute"), "firmware");
+  EXPECT_EQ(d.observed.get("errno"), "EINVAL");
+  EXPECT_EQ(d.observed.get("error_text"), "sh: 1: printf: write error: Invalid argument");
+  EXPECT_FALSE(r.observed.get("start_ms"));
+  EXPECT_FALSE(r.observed.get("firmware"));
+  EXPECT_FALSE(f.out);
+}
+
+TEST(RemoteprocStep, AcceptedFirmwareWithoutAStartReplyIsACommandFailure) {
+  Fixture f;
+  f.session.expect("", list_reply({m33()}));
+  f.session.expect("remoteproc1/firmware", load_start_reply(0, "", {}, std::nullopt, m33("offline")));
+  auto r = f.run();
+  ASSERT_TRUE(r.has(Code::RprocCommandFailed));
+  EXPECT_FALSE(f.out);
+}
+
+TEST(RemoteprocStep, StartTimeIsTheRoundTripWhenTheBoardHasNoNanoseconds) {
+  Fixture f;
+  f.session.expect("", list_reply({m33()}));
+  StartReply start{0, "", {kUp}};
+  start.t0 = "";
+  start.t1 = "";
+  f.session.expect("remoteproc1/firmware", load_start_reply(0, "", {}, start, m33("running")));
+  auto r = f.run();
+  ASSERT_TRUE(f.out);
+  EXPECT_EQ(r.observed.get("start_ms_measured"), "round trip of the firmware and start command (no date +%N)");
+  EXPECT_TRUE(r.observed.get("start_ms"));
+}
+
+// With the target step's listing (same run) an offline instance costs ONE round trip.
+TEST(RemoteprocStep, ListingFromTheTargetStepSavesTheListRoundTrip) {
+  Fixture f;
+  f.in.instances = std::vector<remote::RprocInstance>{{0, "m0", "offline", "x", "ELF", "enabled"},
+                                                      {1, "m33", "offline", "rproc-m33-fw", "ELF", "enabled"}};
+  f.loads({kUp});
+  auto r = f.run();
+  EXPECT_EQ(r.status, core::StepStatus::ok) << (r.diagnostics.empty() ? "" : r.diagnostics[0].message);
+  ASSERT_TRUE(f.out);
+  EXPECT_EQ(f.session.execs(), 1u);
+  EXPECT_EQ(r.observed.get("instances_listed_by"), "target step");
+  EXPECT_EQ(r.observed.get("state_before"), "offline");
+}
+
+TEST(RemoteprocStep, RunningInTheTargetListingIsStoppedWithoutAListing) {
+  Fixture f;
+  f.in.instances = std::vector<remote::RprocInstance>{{1, "m33", "running", "demo.elf", "ELF", "enabled"}};
+  f.session.expect("'stop' > /sys/class/remoteproc/remoteproc1/state", write_reply(0, "", {}, m33("offline")));
+  f.loads({kUp});
+  auto r = f.run();
+  ASSERT_TRUE(f.out);
+  EXPECT_EQ(f.session.execs(), 2u);
+  EXPECT_EQ(r.observed.get("stop_requests"), "1");
+}
+
+// Offline when the target step looked, started meanwhile (e.g. by the boot service): the busy reply
+// corrects the stale listing, the step stops it and retries, never diagnoses a wrong cause.
+TEST(RemoteprocStep, StartedSinceTheTargetStepIsStoppedAndRetried) {
+  Fixture f;
+  f.in.instances = std::vector<remote::RprocInstance>{{1, "m33", "offline", "rproc-m33-fw", "ELF", "enabled"}};
+  f.session.expect("remoteproc1/firmware", load_start_reply(1, kBusyText, {kBusyLine}, std::nullopt, m33("running")));
+  f.session.expect("'stop'", write_reply(0, "", {}, m33("offline")));
+  f.loads({kUp});
+  auto r = f.run();
+  EXPECT_EQ(r.status, core::StepStatus::ok) << (r.diagnostics.empty() ? "" : r.diagnostics[0].message);
+  EXPECT_TRUE(f.out);
+  EXPECT_EQ(f.session.execs(), 3u);
+  EXPECT_TRUE(r.observed.get("firmware_write_retried"));
+}
+
+// Crashed (or detached, or missing) in the target listing: the recovery decision needs the state of now.
+TEST(RemoteprocStep, CrashedInTheTargetListingIsListedAgain) {
+  Fixture f;
+  f.in.instances = std::vector<remote::RprocInstance>{{1, "m33", "crashed", "x.elf", "ELF", "disabled"}};
+  f.session.expect("echo probe.version=1", list_reply({m33("offline")}));  // recovered meanwhile
+  f.loads({kUp});
+  auto r = f.run();
+  ASSERT_TRUE(f.out);
+  EXPECT_FALSE(r.has(Code::RprocRecovered));
+  EXPECT_EQ(r.observed.get("instances_listed_by"), "remoteproc step");
+  EXPECT_EQ(f.session.execs(), 2u);
+}
+
+TEST(RemoteprocStep, MissingFromTheTargetListingIsListedAgainBeforeItIsMissing) {
+  Fixture f;
+  f.in.instances = std::vector<remote::RprocInstance>{{0, "m0", "offline", "x", "ELF", "enabled"}};
+  f.session.expect("", list_reply({kM0}));
+  auto r = f.run();
+  ASSERT_TRUE(r.has(Code::RprocInstanceMissing));
+  EXPECT_EQ(f.session.execs(), 1u);
+}
+
+// The index of the target listing names another processor now (drivers probed again, F04): the
+// guarded write is not made, the instances are listed again, and the load goes to the new index.
+TEST(RemoteprocStep, RenumberedSinceTheTargetStepIsListedAgain_F04) {
+  Fixture f;
+  f.in.instances = std::vector<remote::RprocInstance>{{1, "m33", "offline", "rproc-m33-fw", "ELF", "enabled"}};
+  f.session.expect("remoteproc1/firmware", skipped_reply(FakeInstance{1, "m0"}));
+  f.session.expect("echo probe.version=1", list_reply({FakeInstance{1, "m0"}, FakeInstance{2, "m33"}}));
+  f.session.expect("remoteproc2/firmware",
+                   load_start_reply(0, "", {}, StartReply{0, "", {kUp}}, FakeInstance{2, "m33", "running"}));
+  auto r = f.run();
+  EXPECT_EQ(r.status, core::StepStatus::ok) << (r.diagnostics.empty() ? "" : r.diagnostics[0].message);
+  ASSERT_TRUE(f.out);
+  EXPECT_EQ(f.out->index, 2);
+  EXPECT_EQ(r.observed.get("instance"), "remoteproc2 (m33)");
+}
+
+TEST(RemoteprocStep, RenumberedInstanceIsCaughtBeforeAnyWrite_F04) {
+  Fixture f;
+  f.session.expect("", list_reply({m33()}));
+  // The guard read remoteproc1/name = m0: neither the firmware nor start was written.
+  f.session.expect("remoteproc1/firmware", skipped_reply(FakeInstance{1, "m0"}));
+  auto r = f.run();
+  ASSERT_TRUE(r.has(Code::RprocWrongInstance));
+  EXPECT_EQ(r.diagnostics.back().observed.get("evidence"), "remoteproc1/name is now m0");
+  EXPECT_FALSE(f.out);
+}
+
+TEST(RemoteprocStep, GuardedStopOnARenumberedIndexIsNotMade_F04) {
+  Fixture f;
+  f.session.expect("", list_reply({m33("running")}));
+  f.session.expect("'stop'", skipped_reply(std::nullopt));  // the index vanished
+  auto r = f.run();
+  ASSERT_TRUE(r.has(Code::RprocInstanceMissing));
+  EXPECT_EQ(r.diagnostics.back().observed.get("instances"), "remoteproc1 vanished");
 }
 
 TEST(RemoteprocStep, SignedImageOnElfInstance_F01) {
   Fixture f;
   f.in.image_kind = remote::ImageKind::signed_image;
   f.session.expect("", list_reply({m33()}));
-  f.firmware_ok();
   f.start_fails({"[ 12.1] remoteproc remoteproc1: powering up m33", "[ 12.1] remoteproc remoteproc1: Image is corrupted (bad magic)",
                  "[ 12.1] remoteproc remoteproc1: Boot failed: -22"});
   auto r = f.run();
@@ -180,7 +352,6 @@ TEST(RemoteprocStep, SignedImageOnElfInstance_F01) {
 TEST(RemoteprocStep, UnsignedElfOnTeeInstance_F02) {
   Fixture f;
   f.session.expect("", list_reply({m33()}));
-  f.firmware_ok();
   f.start_fails({"[ 3.0] remoteproc remoteproc1: powering up m33",
                  "[ 3.0] stm32-rproc m33: TA_RPROC_FW_CMD_LOAD_FW invoke failed TEE err: ffff0006, ret:0",
                  "[ 3.0] remoteproc remoteproc1: Boot failed: -5"},
@@ -197,7 +368,6 @@ TEST(RemoteprocStep, SignedWithTheWrongKey_F03) {
   Fixture f;
   f.in.image_kind = remote::ImageKind::signed_image;
   f.session.expect("", list_reply({m33()}));
-  f.firmware_ok();
   f.start_fails({"[ 3.0] stm32-rproc m33: TA_RPROC_FW_CMD_LOAD_FW invoke failed TEE err: ffff3072, ret:0",
                  "[ 3.0] remoteproc remoteproc1: Boot failed: -5"});
   auto r = f.run();
@@ -208,7 +378,6 @@ TEST(RemoteprocStep, SignedWithTheWrongKey_F03) {
 TEST(RemoteprocStep, BadPhdrOnTheRightInstance_F05) {
   Fixture f;
   f.session.expect("", list_reply({m33()}));
-  f.firmware_ok();
   f.start_fails({"[ 4.0] remoteproc remoteproc1: powering up m33", "[ 4.0] remoteproc remoteproc1: bad phdr da 0x90000000 mem 0x1000",
                  "[ 4.0] remoteproc remoteproc1: Failed to load program segments: -22", "[ 4.0] remoteproc remoteproc1: Boot failed: -22"});
   auto r = f.run();
@@ -222,22 +391,23 @@ TEST(RemoteprocStep, M33ImageInTheM0IsTheWrongInstance_F04) {
   Fixture f;
   f.in.remoteproc = "m0";
   f.session.expect("", list_reply({kM0, m33()}));
-  f.session.expect("remoteproc0/firmware", write_reply(0, "", {}, kM0));
-  f.session.expect("remoteproc0/state",
-                   write_reply(1, "write error: Invalid argument",
-                               {"[ 4.0] remoteproc remoteproc0: powering up m0", "[ 4.0] remoteproc remoteproc0: Booting fw image x.elf, size 1",
-                                "[ 4.0] remoteproc remoteproc0: bad phdr da 0x80100000 mem 0x540",
-                                "[ 4.0] remoteproc remoteproc0: Failed to load program segments: -22"},
-                               kM0));
+  f.session.expect("remoteproc0/firmware",
+                   load_start_reply(0, "", {},
+                                    StartReply{1, "write error: Invalid argument",
+                                               {"[ 4.0] remoteproc remoteproc0: powering up m0",
+                                                "[ 4.0] remoteproc remoteproc0: Booting fw image x.elf, size 1",
+                                                "[ 4.0] remoteproc remoteproc0: bad phdr da 0x80100000 mem 0x540",
+                                                "[ 4.0] remoteproc remoteproc0: Failed to load program segments: -22"}},
+                                    kM0));
   auto r = f.run();
   ASSERT_TRUE(r.has(Code::RprocWrongInstance));
   EXPECT_EQ(r.diagnostics.back().observed.get("built_for"), "m33");
+  EXPECT_NE(f.session.commands[1].find("= 'm0' ]"), std::string::npos);
 }
 
 TEST(RemoteprocStep, FirmwareNotFound_F06) {
   Fixture f;
   f.session.expect("", list_reply({m33()}));
-  f.firmware_ok();
   f.start_fails({"[ 5.0] remoteproc remoteproc1: powering up m33",
                  "[ 5.0] remoteproc remoteproc1: Direct firmware load for Blink_CM33_NonSecure.elf failed with error -2",
                  "[ 5.0] remoteproc remoteproc1: request_firmware failed: -2", "[ 5.0] remoteproc remoteproc1: Boot failed: -2"},
@@ -249,7 +419,6 @@ TEST(RemoteprocStep, FirmwareNotFound_F06) {
 TEST(RemoteprocStep, MalformedElf) {
   Fixture f;
   f.session.expect("", list_reply({m33()}));
-  f.firmware_ok();
   f.start_fails({"[ 5.0] remoteproc remoteproc1: powering up m33", "[ 5.0] remoteproc remoteproc1: Image is too small"});
   auto r = f.run();
   ASSERT_TRUE(r.has(Code::RprocImageRejected));
@@ -259,7 +428,6 @@ TEST(RemoteprocStep, MalformedElf) {
 TEST(RemoteprocStep, TeeTaUnreachable_F11) {
   Fixture f;
   f.session.expect("", list_reply({m33()}));
-  f.firmware_ok();
   f.start_fails({"[ 5.0] stm32-rproc m33: tee_client_open_session failed, err: ffff0008"});
   auto r = f.run();
   EXPECT_TRUE(r.has(Code::RprocTeeUnavailable));
@@ -268,7 +436,6 @@ TEST(RemoteprocStep, TeeTaUnreachable_F11) {
 TEST(RemoteprocStep, FirewallPanicInTheLog_F20) {
   Fixture f;
   f.session.expect("", list_reply({m33()}));
-  f.firmware_ok();
   f.start_fails({"[ 5.0] remoteproc remoteproc1: Booting fw image x_sign.bin, size 9", "E/TC:0 0 stm32_iac_itr:185 IAC exceptions: Panic"});
   auto r = f.run();
   EXPECT_TRUE(r.has(Code::RprocFirewallPanic));
@@ -277,7 +444,6 @@ TEST(RemoteprocStep, FirewallPanicInTheLog_F20) {
 TEST(RemoteprocStep, BoardGoneDuringStart_F20) {
   Fixture f;
   f.session.expect("", list_reply({m33()}));
-  f.firmware_ok();
   f.session.expect_error("'start'", ports::RemoteError::Kind::disconnected, "connection reset");
   auto r = f.run();
   EXPECT_TRUE(r.has(Code::RprocFirewallPanic));
@@ -286,7 +452,6 @@ TEST(RemoteprocStep, BoardGoneDuringStart_F20) {
 TEST(RemoteprocStep, UnrecognisedRefusalQuotesTheLog) {
   Fixture f;
   f.session.expect("", list_reply({m33()}));
-  f.firmware_ok();
   f.start_fails({"[ 5.0] remoteproc remoteproc1: something new -1"}, "write error: Operation not permitted");
   auto r = f.run();
   ASSERT_TRUE(r.has(Code::RprocStartFailed));

@@ -20,7 +20,8 @@ struct Fixture {
   testing::FakeBoardSession session;
   core::CancelToken cancel;
   core::NullProgress progress;
-  VerifyInputs in{remote::LoadOutcome{1, "m33", 100, kStartLog, 140}, "Blink.elf", true};
+  // As left by a load whose start reply did not show a running instance: this step reads the board.
+  VerifyInputs in{remote::LoadOutcome{1, "m33", 100, kStartLog, 140, "", std::nullopt}, "Blink.elf", true};
   core::StepReport run() {
     core::StepControl control{cancel, core::Deadline(core::Millis{5000}), progress};
     return verify_running(in, session, control);
@@ -35,6 +36,62 @@ TEST(VerifyStep, RunningAndUpWithTiming) {
   EXPECT_EQ(r.observed.get("kernel_start_to_up_ms"), "36");
   EXPECT_EQ(r.observed.get("rpmsg_ttys"), "1");
   EXPECT_EQ(r.observed.get("evidence"), kStartLog[2]);
+  EXPECT_EQ(r.observed.get("read"), "after the start, by this step");
+  EXPECT_EQ(f.session.execs(), 1u);
+}
+
+// The load command read the instance right after the start write: running and "is now up" are
+// observed there, so verify needs no round trip of its own.
+TEST(VerifyStep, RunningAndUpSeenByTheLoadCommandNeedsNoRoundTrip) {
+  Fixture f;
+  f.in.load.state_after = "running";
+  f.in.load.rpmsg_ttys = 1;
+  auto r = f.run();
+  EXPECT_EQ(r.status, core::StepStatus::ok);
+  EXPECT_EQ(f.session.execs(), 0u);
+  EXPECT_EQ(r.observed.get("state"), "running");
+  EXPECT_EQ(r.observed.get("evidence"), kStartLog[2]);
+  EXPECT_EQ(r.observed.get("kernel_start_to_up_ms"), "36");
+  EXPECT_EQ(r.observed.get("rpmsg_ttys"), "1");
+  EXPECT_EQ(r.observed.get("read"), "right after the start write, by the load command");
+}
+
+TEST(VerifyStep, NoResourceTableSeenByTheLoadCommand_F21) {
+  Fixture f;
+  f.in.has_resource_table = false;
+  f.in.load.state_after = "running";
+  f.in.load.rpmsg_ttys = 0;
+  f.in.load.start_log.insert(f.in.load.start_log.begin() + 2,
+                             "[  200.102100] remoteproc remoteproc1: no resource table found for this firmware");
+  auto r = f.run();
+  ASSERT_TRUE(r.has(Code::VerifyNoResourceTable));
+  EXPECT_EQ(f.session.execs(), 0u);
+}
+
+// Running without the up line in the start reply (an asynchronous driver, or a log that was cut):
+// verify reads the board itself and still requires both.
+TEST(VerifyStep, StartReplyWithoutTheUpLineIsReadAgain) {
+  Fixture f;
+  f.in.load.state_after = "running";
+  f.in.load.rpmsg_ttys = 0;
+  f.in.load.start_log = {kStartLog[0]};
+  f.session.expect("tail -n +101", verify_reply({1, "m33", "running"}, kStartLog, 1));
+  auto r = f.run();
+  EXPECT_EQ(r.status, core::StepStatus::ok);
+  EXPECT_EQ(f.session.execs(), 1u);
+  EXPECT_EQ(r.observed.get("evidence"), kStartLog[2]);
+}
+
+TEST(VerifyStep, StartReplyNotYetRunningIsReadAgain) {
+  Fixture f;
+  f.in.load.state_after = "offline";
+  f.in.load.rpmsg_ttys = 0;
+  auto log = kStartLog;
+  log.push_back("[  200.300000] remoteproc remoteproc1: handling crash #1 in m33");
+  f.session.expect("", verify_reply({1, "m33", "crashed"}, log, 0));
+  auto r = f.run();
+  ASSERT_TRUE(r.has(Code::VerifyNotRunning));
+  EXPECT_EQ(f.session.execs(), 1u);
 }
 
 TEST(VerifyStep, CrashedAfterStart) {

@@ -1,0 +1,210 @@
+// The batched board commands run by a real /bin/sh on real files (the board-sim's sshd runs the same
+// shell): upload's check-and-rename and remoteproc's load-and-start, against a directory standing in
+// for /lib/firmware and for /sys/class/remoteproc. The steps' unit tests feed these replies to
+// the steps; the end-to-end tests run them on the simulated board.
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+#include <gtest/gtest.h>
+
+#include "remote/probe_output.h"
+#include "remote/remote_error_text.h"
+#include "remote/rproc_commands.h"
+#include "remote/upload_commands.h"
+#include "support/run_process.h"
+#include "support/temp_dir.h"
+
+namespace stm32mp::remote {
+namespace {
+
+namespace fs = std::filesystem;
+using Kind = ports::RemoteError::Kind;
+
+std::string read(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+void write(const std::string& path, const std::string& content) { std::ofstream(path, std::ios::binary) << content; }
+
+testing::ProcessResult sh(const std::string& command) { return testing::run_process({"/bin/sh", "-c", command}, {}, 20000); }
+
+// SHA-256 of "image bytes\n" (sha256sum of the same file on this machine would be circular).
+constexpr const char* kContent = "image bytes\n";
+constexpr const char* kSha = "f61008aded15c59370287b10ea738b3aca62734aa44f57efdb0c391a93efd44c";
+
+struct Dir {
+  testing::TempDir dir;
+  std::string tmp = dir.file(".fw 'x' $(id).elf.prelaunch-tmp");  // quotes and $() reach the shell as text
+  std::string real = dir.file("fw 'x' $(id).elf");
+};
+
+TEST(CommitUploadCommand, MatchingTemporaryFileReplacesTheRealOne) {
+  Dir d;
+  const auto sha = sh("printf 'image bytes\\n' | sha256sum | cut -d' ' -f1").out;
+  ASSERT_EQ(sha, std::string(kSha) + "\n") << "the constant above is the SHA-256 of the content";
+  write(d.tmp, kContent);
+  write(d.real, "old image");
+  auto ran = sh(commit_upload_command(d.tmp, d.real, 12, kSha));
+  ASSERT_EQ(ran.exit_code, 0) << ran.err;
+  auto c = parse_commit_upload(ran.out);
+  ASSERT_TRUE(c) << c.error();
+  EXPECT_TRUE(c->matched);
+  EXPECT_TRUE(c->renamed) << c->mv_error;
+  EXPECT_EQ(c->temp.size, 12u);
+  EXPECT_EQ(c->temp.sha256, kSha);
+  EXPECT_EQ(read(d.real), kContent);
+  EXPECT_FALSE(fs::exists(d.tmp));
+}
+
+TEST(CommitUploadCommand, WrongChecksumRemovesTheTemporaryFileAndKeepsTheRealOne) {
+  Dir d;
+  write(d.tmp, "image bytez\n");  // same size, other content
+  write(d.real, "old image");
+  auto c = parse_commit_upload(sh(commit_upload_command(d.tmp, d.real, 12, kSha)).out);
+  ASSERT_TRUE(c) << c.error();
+  EXPECT_FALSE(c->matched);
+  EXPECT_FALSE(c->renamed);
+  EXPECT_TRUE(c->temp_removed) << c->rm_error;
+  EXPECT_EQ(c->temp.size, 12u);
+  EXPECT_NE(c->temp.sha256, kSha);
+  EXPECT_EQ(read(d.real), "old image");
+  EXPECT_FALSE(fs::exists(d.tmp));
+}
+
+TEST(CommitUploadCommand, WrongSizeIsAMismatchToo) {
+  Dir d;
+  write(d.tmp, kContent);
+  auto c = parse_commit_upload(sh(commit_upload_command(d.tmp, d.real, 13, kSha)).out);
+  ASSERT_TRUE(c) << c.error();
+  EXPECT_FALSE(c->matched);
+  EXPECT_TRUE(c->temp_removed);
+  EXPECT_FALSE(fs::exists(d.real));
+  EXPECT_FALSE(fs::exists(d.tmp));
+}
+
+TEST(CommitUploadCommand, MissingTemporaryFileIsReportedAsMissing) {
+  Dir d;
+  auto c = parse_commit_upload(sh(commit_upload_command(d.tmp, d.real, 12, kSha)).out);
+  ASSERT_TRUE(c) << c.error();
+  EXPECT_FALSE(c->temp.exists);
+  EXPECT_FALSE(c->matched);
+  EXPECT_FALSE(fs::exists(d.real));
+}
+
+TEST(CommitUploadCommand, FailedMvIsReportedWithItsTextAndTheTemporaryFileIsRemoved) {
+  Dir d;
+  write(d.tmp, kContent);
+  const std::string nowhere = d.dir.file("no such dir") + "/fw.elf";
+  auto c = parse_commit_upload(sh(commit_upload_command(d.tmp, nowhere, 12, kSha)).out);
+  ASSERT_TRUE(c) << c.error();
+  EXPECT_TRUE(c->matched);
+  EXPECT_FALSE(c->renamed);
+  EXPECT_NE(c->mv_error.find("No such file or directory"), std::string::npos) << c->mv_error;
+  EXPECT_EQ(kind_from_shell_error(c->mv_error), Kind::no_such_file);
+  EXPECT_TRUE(c->temp_removed);
+  EXPECT_FALSE(fs::exists(d.tmp));
+}
+
+TEST(CommitUploadCommand, ChecksumCommandReadsSizeAndSha) {
+  Dir d;
+  write(d.real, kContent);
+  auto c = parse_checksum(sh(checksum_command(d.real)).out);
+  ASSERT_TRUE(c) << c.error();
+  EXPECT_TRUE(c->exists);
+  EXPECT_EQ(c->size, 12u);
+  EXPECT_EQ(c->sha256, kSha);
+  auto none = parse_checksum(sh(checksum_command(d.tmp)).out);
+  ASSERT_TRUE(none);
+  EXPECT_FALSE(none->exists);
+}
+
+TEST(ShellErrorKind, SameMappingAsTheSessionRename) {
+  EXPECT_EQ(kind_from_shell_error("mv: cannot move 'a' to 'b': Read-only file system"), Kind::read_only);
+  EXPECT_EQ(kind_from_shell_error("mv: cannot move 'a' to 'b': No space left on device"), Kind::no_space);
+  EXPECT_EQ(kind_from_shell_error("mv: cannot move 'a' to 'b': Permission denied"), Kind::permission_denied);
+  EXPECT_EQ(kind_from_shell_error("mv: cannot move 'a' to 'b': Operation not permitted"), Kind::permission_denied);
+  EXPECT_EQ(kind_from_shell_error("mv: cannot stat 'a': No such file or directory"), Kind::no_such_file);
+  EXPECT_EQ(kind_from_shell_error("mv: 'a' and 'b' are the same file"), Kind::failure);
+}
+
+// A directory standing in for /sys/class/remoteproc with one instance remoteproc1 named m33.
+struct FakeSysfs {
+  testing::TempDir dir;
+  std::string inst = dir.file("remoteproc1");
+  FakeSysfs() {
+    fs::create_directories(inst);
+    write(inst + "/name", "m33\n");
+    write(inst + "/state", "offline\n");
+    write(inst + "/firmware", "rproc-m33-fw\n");
+    write(inst + "/recovery", "enabled\n");
+  }
+  core::expected<LoadStartOutcome, std::string> run(const std::string& name, const std::string& firmware) {
+    auto ran = sh(load_and_start_command(1, name, firmware, dir.path().string()));
+    auto parsed = ProbeOutput::parse(ran.out);
+    if (!parsed) return core::unexpected{parsed.error() + " in: " + ran.out + ran.err};
+    return parse_load_start_outcome(*parsed, 1);
+  }
+};
+
+TEST(LoadAndStartCommand, AcceptedFirmwareIsFollowedByStartAndBothAreReported) {
+  FakeSysfs s;
+  auto o = s.run("m33", "a'$(id)'.elf");
+  ASSERT_TRUE(o) << o.error();
+  EXPECT_FALSE(o->firmware.skipped);
+  EXPECT_EQ(o->firmware.rc, 0);
+  EXPECT_EQ(read(s.inst + "/firmware"), "a'$(id)'.elf");  // byte for byte, no newline, not executed
+  ASSERT_TRUE(o->start);
+  EXPECT_EQ(o->start->rc, 0);
+  EXPECT_EQ(read(s.inst + "/state"), "start");
+  ASSERT_TRUE(o->firmware.after);
+  EXPECT_EQ(o->firmware.after->name, "m33");
+  ASSERT_TRUE(o->rpmsg_ttys);
+  // GNU date has %N: the start write is timed on the board.
+  ASSERT_TRUE(o->start_board_ms);
+  EXPECT_GE(*o->start_board_ms, 0);
+  EXPECT_LT(*o->start_board_ms, 20000);
+}
+
+TEST(LoadAndStartCommand, RefusedFirmwareWriteNeverWritesStart) {
+  FakeSysfs s;
+  fs::remove(s.inst + "/firmware");
+  fs::create_directory(s.inst + "/firmware");  // the write fails: "Is a directory"
+  auto o = s.run("m33", "fw.elf");
+  ASSERT_TRUE(o) << o.error();
+  EXPECT_NE(o->firmware.rc, 0);
+  EXPECT_EQ(o->firmware.errno_name, "EISDIR") << o->firmware.error_text;
+  EXPECT_FALSE(o->start);
+  EXPECT_FALSE(o->rpmsg_ttys);
+  EXPECT_EQ(read(s.inst + "/state"), "offline\n");  // start never written
+}
+
+TEST(LoadAndStartCommand, RefusedStartIsReportedWithItsOwnError) {
+  FakeSysfs s;
+  fs::remove(s.inst + "/state");
+  fs::create_directory(s.inst + "/state");
+  auto o = s.run("m33", "fw.elf");
+  ASSERT_TRUE(o) << o.error();
+  EXPECT_EQ(o->firmware.rc, 0);
+  ASSERT_TRUE(o->start);
+  EXPECT_NE(o->start->rc, 0);
+  EXPECT_EQ(o->start->errno_name, "EISDIR") << o->start->error_text;
+  EXPECT_FALSE(o->rpmsg_ttys);  // counted only after an accepted start
+}
+
+TEST(LoadAndStartCommand, AnIndexThatNamesAnotherProcessorIsNotWritten) {
+  FakeSysfs s;
+  write(s.inst + "/name", "m0\n");
+  auto o = s.run("m33", "fw.elf");
+  ASSERT_TRUE(o) << o.error();
+  EXPECT_TRUE(o->firmware.skipped);
+  EXPECT_FALSE(o->start);
+  ASSERT_TRUE(o->firmware.after);
+  EXPECT_EQ(o->firmware.after->name, "m0");
+  EXPECT_EQ(read(s.inst + "/firmware"), "rproc-m33-fw\n");
+  EXPECT_EQ(read(s.inst + "/state"), "offline\n");
+}
+
+}  // namespace
+}  // namespace stm32mp::remote
