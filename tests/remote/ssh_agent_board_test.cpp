@@ -155,6 +155,8 @@ TEST_F(SshAgentBoardTest, SilentAgentEndsTheStepWithSsh015AtTheDeadline) {
   EXPECT_EQ(d.message.find('{'), std::string::npos) << d.message;
   EXPECT_NE(d.fix.find("SSH_AUTH_SOCK=" + sock + " ssh-add -l"), std::string::npos) << d.fix;
   const long long waited = std::stoll(r.ssh.observed.get("agent_wait_ms").value_or("0"));
+  RecordProperty("agent_wait_ms", static_cast<int>(waited));
+  RecordProperty("run_ms", static_cast<int>(r.ms));
   EXPECT_GE(waited, 1000);  // most of the step's 2 s went to the agent (the handshake took the rest)
   EXPECT_LE(waited, 2000 + 150);
   // network step + ssh step, each with a 2 s deadline: the agent never makes the run overshoot.
@@ -182,7 +184,9 @@ TEST_F(SshAgentBoardTest, AgentThatListsAKeyButNeverSignsEndsWithSsh015) {
   const auto started = Clock::now();
   const auto r = run_steps(settings(), 3000);
   ASSERT_TRUE(r.ssh.has(Code::AgentNoAnswer)) << messages(r.ssh) << r.ssh.observed.get("auth_tried").value_or("");
-  EXPECT_LT(ms_since(started), 3000 + 3000 + 300);
+  const auto took = ms_since(started);
+  RecordProperty("run_ms", static_cast<int>(took));
+  EXPECT_LT(took, 3000 + 3000 + 300);
   const auto requests = confirm.requests();
   ASSERT_EQ(requests.size(), 2u);
   EXPECT_EQ(requests[1][0], 13);  // the board answered PK_OK, so a signature was asked for
@@ -208,7 +212,9 @@ TEST_F(SshAgentBoardTest, CancelWhileTheAgentIsSilentReturnsWithinHalfASecond) {
   EXPECT_EQ(stuck.requests().size(), 1u);
   EXPECT_EQ(r.ssh.status, core::StepStatus::skipped) << messages(r.ssh);
   EXPECT_FALSE(r.ssh.has(Code::AgentNoAnswer));
-  EXPECT_LT(std::chrono::duration_cast<std::chrono::milliseconds>(done - cancelled_at).count(), 500);
+  const auto latency = std::chrono::duration_cast<std::chrono::milliseconds>(done - cancelled_at).count();
+  RecordProperty("cancel_to_return_ms", static_cast<int>(latency));
+  EXPECT_LT(latency, 500);
 }
 
 TEST_F(SshAgentBoardTest, ExplicitIdentityThatWorksNeverAsksTheAgent) {

@@ -8,9 +8,11 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <thread>
+#include <vector>
 
 #include "remote/fake_ssh_agent.h"
 #include "support/temp_dir.h"
@@ -205,6 +207,7 @@ TEST_F(AgentClientTest, SilentAgentEndsAtTheDeadline) {
   const auto started = Clock::now();
   auto keys = client.list_identities(core::Deadline(core::Millis{600}), never_);
   const auto took = ms_since(started);
+  RecordProperty("took_ms", static_cast<int>(took));
   ASSERT_FALSE(keys.has_value());
   EXPECT_EQ(keys.error().kind, AKind::timeout) << keys.error().message;
   EXPECT_GE(took, 590);
@@ -234,7 +237,36 @@ TEST_F(AgentClientTest, CancelDuringASilentSignReturnsWithinHalfASecond) {
   canceller.join();
   ASSERT_FALSE(signed_.has_value());
   EXPECT_EQ(signed_.error().kind, AKind::cancelled) << signed_.error().message;
-  EXPECT_LT(std::chrono::duration_cast<std::chrono::milliseconds>(done - cancelled_at).count(), 500);
+  const auto latency = std::chrono::duration_cast<std::chrono::milliseconds>(done - cancelled_at).count();
+  RecordProperty("cancel_to_return_ms", static_cast<int>(latency));
+  EXPECT_LT(latency, 500);
+}
+
+TEST_F(AgentClientTest, AgentThatNeverAcceptsTimesOutOnConnect) {
+  // A listener that never accepts, with its queue filled: the kernel answers connect with EAGAIN.
+  const int listener = ::socket(AF_UNIX, SOCK_STREAM, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::strncpy(addr.sun_path, sock().c_str(), sizeof(addr.sun_path) - 1);
+  ASSERT_EQ(::bind(listener, reinterpret_cast<const sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(::listen(listener, 0), 0);
+  std::vector<int> queued;
+  bool full = false;
+  for (int i = 0; i < 16 && !full; ++i) {
+    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    if (::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0 && errno == EAGAIN) full = true;
+    queued.push_back(fd);
+  }
+  ASSERT_TRUE(full);
+  const auto started = Clock::now();
+  auto client = SshAgentClient::connect(sock(), core::Deadline(core::Millis{400}), never_);
+  const auto took = ms_since(started);
+  for (const int fd : queued) ::close(fd);
+  ::close(listener);
+  ASSERT_FALSE(client.has_value());
+  EXPECT_EQ(client.error().kind, AKind::timeout) << client.error().message;
+  EXPECT_GE(took, 390);
+  EXPECT_LT(took, 400 + 300);
 }
 
 TEST_F(AgentClientTest, NoAgentIsUnreachableAtOnce) {

@@ -148,13 +148,13 @@ core::expected<SshAgentClient, AgentError> SshAgentClient::connect(const std::st
   SshAgentClient client(fd);
   for (;;) {
     if (cancel.cancelled()) return core::unexpected{err(Kind::cancelled, "cancelled while connecting to the ssh-agent")};
-    if (deadline.expired()) {
-      return core::unexpected{err(Kind::timeout, "the ssh-agent does not accept connections (listen queue full)")};
-    }
     if (::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0) return client;
     const int e = errno;
     if (e == EINTR) continue;
     if (e == EAGAIN) {
+      if (deadline.expired()) {
+        return core::unexpected{err(Kind::timeout, "the ssh-agent does not accept connections (its listen queue is full)")};
+      }
       (void)::poll(nullptr, 0, static_cast<int>(std::min(deadline.slice(), kConnectRetry).count()));
       continue;
     }
