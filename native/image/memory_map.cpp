@@ -7,16 +7,25 @@ namespace stm32mp::image {
 namespace {
 
 // STM32MP25 Cortex-M33 (non-secure, Cortex-A35 is TDCID: the "ca35tdcid" flash layouts) memory map.
-// Source: STMicroelectronics/linux arch/arm64/boot/dts/st/stm32mp257f-dk-ca35tdcid-resmem.dtsi
-// (ST's generated file, as carried in digi-embedded/linux; the DHCOS SoM patch on linux-stm32 has
-// the same values). DDR carve-outs are at the same address for the M33 and for Linux (da == pa,
-// e.g. "bad phdr da 0x80100000"). The M33 SRAM nodes are those the dtsi names cm33_*.
-std::vector<MemoryRegion> mp25_m33_regions() {
+// Source: STMicroelectronics/linux arch/arm64/boot/dts/st/stm32mp257f-{dk,ev1}-ca35tdcid-resmem.dtsi
+// (ST's XLmx-generated files, as carried in digi-embedded/linux; the DHCOS SoM patch on linux-stm32 has
+// the DK's values). DDR carve-outs are at the same address for the M33 and for Linux (da == pa,
+// e.g. "bad phdr da 0x80100000"). The M33 SRAM nodes are those the dtsi names cm33_*. The two boards
+// differ only in SRAM1: the EV1 file puts two SCMI shared-memory pages (scmi-cid2-s/ns @0xa041000,
+// 0xa042000) before it, so its cm33_sram1 starts at 0xa043000 and is 0x2000 shorter.
+struct Sram1 {
+  std::uint64_t start;
+  std::uint64_t size;
+};
+constexpr Sram1 kDkSram1{0x0a041000, 0x1f000};
+constexpr Sram1 kEv1Sram1{0x0a043000, 0x1d000};
+
+std::vector<MemoryRegion> mp25_m33_regions(Sram1 sram1) {
   return {
       {"cm33_cube_fw", 0x80100000, 0x800000},  {"cm33_cube_data", 0x80a00000, 0x800000},
       {"ipc_shmem_1", 0x81200000, 0xf8000},    {"vdev0vring0", 0x812f8000, 0x1000},
       {"vdev0vring1", 0x812f9000, 0x1000},     {"vdev0buffer", 0x812fa000, 0x6000},
-      {"cm33_sram1", 0x0a041000, 0x1f000},     {"cm33_sram2", 0x0a060000, 0x20000},
+      {"cm33_sram1", sram1.start, sram1.size}, {"cm33_sram2", 0x0a060000, 0x20000},
       {"cm33_retram", 0x0a080000, 0x1f000},
   };
 }
@@ -25,13 +34,13 @@ std::vector<BoardProfile> make_profiles() {
   const std::vector<std::string> m33_archs{"v8-M.mainline", "v8-M.baseline"};
   return {
       {"STM32MP257F-DK M33 non-secure (ca35tdcid)", "m33", "Cortex-M33", m33_archs,
-       {"st,stm32mp257f-dk"}, mp25_m33_regions(),
+       {"st,stm32mp257f-dk"}, mp25_m33_regions(kDkSram1),
        "STMicroelectronics/linux stm32mp257f-dk-ca35tdcid-resmem.dtsi"},
-      // The EV1 ca35tdcid layout uses the same DDR carve-outs as the DK [inferred: same XLmx
-      // generated reserved-memory for the M33; the target step compares with the real board's DT].
+      // Built-in profiles judge an image before any board is reached; once the target step has read the
+      // board's own /proc/device-tree/reserved-memory, that wins (a board may run another layout).
       {"STM32MP257F-EV1 M33 non-secure (ca35tdcid)", "m33", "Cortex-M33", m33_archs,
-       {"st,stm32mp257f-ev1"}, mp25_m33_regions(),
-       "STMicroelectronics/linux stm32mp257f-ev1-ca35tdcid-resmem.dtsi (same carve-outs as the DK)"},
+       {"st,stm32mp257f-ev1"}, mp25_m33_regions(kEv1Sram1),
+       "STMicroelectronics/linux stm32mp257f-ev1-ca35tdcid-resmem.dtsi"},
       // STM32MP157 Cortex-M4, in the M4's device addresses: RETRAM 0x00000000 (pa 0x38000000) and
       // MCU SRAM 0x10000000 (pa 0x30000000 / 0x10000000), then the IPC buffers. Source: the
       // reserved-memory of arch/arm/boot/dts/st/stm32mp15xx-dkx.dtsi and the da↔pa table of

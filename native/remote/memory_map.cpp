@@ -34,6 +34,12 @@ std::string region_owner(const std::string& node) {
   if (starts_with(node, "cm0")) return "m0";
   if (starts_with(node, "mcuram") || starts_with(node, "retram") || starts_with(node, "cm4")) return "m4";
   if (starts_with(node, "op-tee") || starts_with(node, "optee") || starts_with(node, "tfm")) return "secure";
+  // Firmware and SoC buffers of ST's resmem files (TF-A, SCMI shared memory, DMA lists, the BSEC mirror,
+  // GPU and display, the OSPI window): never a coprocessor carve-out. A denylist, not an allowlist: a
+  // region with a name we do not know stays available, so an unusual board DT cannot cause a false error.
+  for (const char* system : {"tfa", "bl31", "scmi", "hpdma", "bsec", "ddr-param", "spare", "gpu", "ltdc", "mm-ospi"}) {
+    if (starts_with(node, system)) return "system";
+  }
   return "";
 }
 

@@ -11,7 +11,8 @@
 
 namespace stm32mp::remote {
 
-// "m33" for cm33-*, "m0" for cm0-*, "m4" for mcuram*/retram*/cm4*, "secure" for op-tee/tfm, else "".
+// "m33" for cm33-*, "m0" for cm0-*, "m4" for mcuram*/retram*/cm4*, "secure" for op-tee/tfm, "system" for
+// TF-A/SCMI/DMA/display buffers, else "" (unknown: treated as available to every instance).
 [[nodiscard]] std::string region_owner(const std::string& node);
 
 // The regions `instance` may use: its own plus the shared (owner "") ones.

@@ -122,5 +122,34 @@ TEST_F(M33TdBoard, M33TdFlavourIsNamed_F12) {
   EXPECT_NE(d["observed"]["compatible"].get<std::string>().find("cm33tdcid"), std::string::npos);
 }
 
+// The EV1 has two SCMI pages where the DK's Cortex-M33 SRAM1 begins: an image laid out for the DK's SRAM1
+// is refused there, and the target step says so before any upload, from the board's own reserved-memory.
+class Ev1Board : public boardsim::BoardSuite {
+ protected:
+  static void SetUpTestSuite() { StartBoard({"--board", "ev1"}); }
+};
+
+TEST_F(Ev1Board, DkSram1LayoutIsPredictedOutsideTheCarveOuts_F05) {
+  auto run = run_check(board(), {"--elf", firmware("m33_sram1_dk.elf")});
+  auto d = diagnostic(run, "target", "TGT012");
+  ASSERT_FALSE(d.is_null()) << summary(run);
+  EXPECT_NE(d["observed"]["outside"].get<std::string>().find("0xa041000+"), std::string::npos) << d.dump(2);
+  EXPECT_NE(d["observed"]["regions"].get<std::string>().find("cm33-sram1@a043000"), std::string::npos) << d.dump(2);
+  EXPECT_EQ(status(run, "upload"), "skipped") << summary(run);
+}
+
+TEST_F(Ev1Board, DkSram1LayoutAtStartQuotesBadPhdr_F05) {
+  auto run = run_check(board(), {"--elf", firmware("m33_sram1_dk.elf"), "--skip", "image,target"});
+  auto d = diagnostic(run, "remoteproc", "RPC005");
+  ASSERT_FALSE(d.is_null()) << summary(run);
+  EXPECT_NE(d["observed"]["evidence"].get<std::string>().find("bad phdr da 0xa041000"), std::string::npos) << d.dump(2);
+}
+
+TEST_F(Ev1Board, RegularLayoutLoads) {
+  auto run = run_check(board(), {"--elf", firmware("m33_ns.elf")});
+  EXPECT_EQ(run.exit_code, 0) << summary(run);
+  EXPECT_EQ(observed(run, "verify", "state"), "running") << summary(run);
+}
+
 }  // namespace
 }  // namespace stm32mp::e2e

@@ -37,6 +37,26 @@ TEST(MemoryMap, RealFirmwareAgainstTheBuiltInProfiles) {
   EXPECT_FALSE(segments_outside(m4->segments, mp25->regions).empty());
 }
 
+TEST(MemoryMap, Ev1Sram1StartsAfterTheScmiPages) {
+  using namespace std::string_literals;
+  const auto* dk = find_profile_by_compatible("st,stm32mp257f-dk\0st,stm32mp257\0"s);
+  const auto* ev1 = find_profile_by_compatible("st,stm32mp257f-ev1\0st,stm32mp257\0"s);
+  ASSERT_NE(dk, nullptr);
+  ASSERT_NE(ev1, nullptr);
+  // A segment at the DK's SRAM1 base lands on the EV1's SCMI shared memory: only the DK takes it.
+  Segment at_dk_sram1;
+  at_dk_sram1.type = kPtLoad;
+  at_dk_sram1.vaddr = at_dk_sram1.paddr = 0x0a041000;
+  at_dk_sram1.filesz = at_dk_sram1.memsz = 0x1000;
+  EXPECT_TRUE(segments_outside({at_dk_sram1}, dk->regions).empty());
+  EXPECT_EQ(segments_outside({at_dk_sram1}, ev1->regions).size(), 1u);
+  Segment at_ev1_sram1 = at_dk_sram1;
+  at_ev1_sram1.vaddr = at_ev1_sram1.paddr = 0x0a043000;
+  at_ev1_sram1.filesz = at_ev1_sram1.memsz = 0x1d000;
+  EXPECT_TRUE(segments_outside({at_ev1_sram1}, ev1->regions).empty());
+  EXPECT_TRUE(segments_outside({at_ev1_sram1}, dk->regions).empty()) << "the EV1's SRAM1 lies inside the DK's";
+}
+
 TEST(MemoryMap, ProfileByDeviceTreeCompatible) {
   using namespace std::string_literals;
   const auto* dk = find_profile_by_compatible("st,stm32mp257f-dk\0st,stm32mp257\0"s);

@@ -47,7 +47,8 @@ struct Board {
     s += kv_hex("resmem.address_cells", be(2, 4)) + kv_hex("resmem.size_cells", be(2, 4));
     const std::vector<std::tuple<std::string, std::uint64_t, std::uint64_t>> regions{
         {"cm33-cube-fw@80100000", 0x80100000, 0x800000}, {"cm33-cube-data@80a00000", 0x80a00000, 0x800000},
-        {"cm0-cube-fw@200C0000", 0x200C0000, 0x4000}, {"op-tee@82000000", 0x82000000, 0x2000000}};
+        {"cm0-cube-fw@200C0000", 0x200C0000, 0x4000}, {"op-tee@82000000", 0x82000000, 0x2000000},
+        {"scmi-cid2-s@a041000", 0x0a041000, 0x1000},  {"board-extra@88000000", 0x88000000, 0x100000}};
     int n = 0;
     for (const auto& [node, base, size] : regions) {
       const std::string p = "resmem." + std::to_string(n++) + ".";
@@ -94,7 +95,7 @@ TEST(TargetStep, HealthyBoardGivesFactsAndOnlyTheIndexInfo) {
   ASSERT_EQ(r->facts->instances.size(), 2u);
   EXPECT_EQ(r->facts->instances[1].name, "m33");
   EXPECT_EQ(r->facts->fw_free_bytes, 4096u * 1024u);
-  ASSERT_EQ(r->facts->reserved_memory.size(), 4u);
+  ASSERT_EQ(r->facts->reserved_memory.size(), 6u);
   EXPECT_EQ(r->facts->reserved_memory[0].base, 0x80100000u);
   EXPECT_EQ(r->facts->reserved_memory[0].size, 0x800000u);
   EXPECT_EQ(r->facts->kernel_log_lines, 42u);
@@ -203,6 +204,17 @@ TEST(TargetStep, SegmentsOutsideTheCarveOuts_F05) {
   EXPECT_EQ(d.observed.get("outside"), "0x90000000+0x1000");
   EXPECT_NE(d.observed.get("regions")->find("cm33-cube-fw@80100000 [0x80100000..0x80900000)"), std::string::npos);
   EXPECT_EQ(d.observed.get("regions")->find("op-tee"), std::string::npos);
+}
+
+TEST(TargetStep, SystemBuffersAreNoCarveOutButUnknownRegionsStayAvailable_F05) {
+  // The EV1's SCMI page sits where the DK's SRAM1 begins: never a place for the M33's image.
+  auto scmi = run(Board{}, elf_image({{0x80100000, 0x1000}, {0x0a041000, 0x44}}));
+  ASSERT_TRUE(scmi->report.has(Code::SegmentsOutsideCarveOuts));
+  EXPECT_EQ(scmi->report.diagnostics.back().observed.get("outside"), "0xa041000+0x44");
+  EXPECT_EQ(scmi->report.diagnostics.back().observed.get("regions")->find("scmi"), std::string::npos);
+  // A region whose name we do not know may be a custom board's carve-out: no false error.
+  auto custom = run(Board{}, elf_image({{0x80100000, 0x1000}, {0x88000000, 0x1000}}));
+  EXPECT_FALSE(custom->report.has(Code::SegmentsOutsideCarveOuts));
 }
 
 TEST(TargetStep, M33ImageForTheM0IsNamed_F04) {

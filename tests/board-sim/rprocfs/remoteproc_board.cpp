@@ -19,15 +19,17 @@ namespace {
 
 // Carve-outs from ST's reserved-memory layout for the STM32MP257F-DK "ca35tdcid" (Cortex-A35 is the
 // trusted domain, Linux loads the M33): arch/arm64/boot/dts/st/stm32mp257f-dk-ca35tdcid-resmem.dtsi as
-// shipped in ST-derived kernels (read in digi-embedded/linux). The EV1 layout uses the same addresses.
+// shipped in ST-derived kernels (read in digi-embedded/linux). The EV1's file (stm32mp257f-ev1-ca35tdcid-
+// resmem.dtsi) has the same DDR carve-outs but two SCMI pages before a shorter SRAM1.
 // The simulator maps device address == physical address.
-std::vector<CarveOut> m33_carve_outs() {
+std::vector<CarveOut> m33_carve_outs(const std::string& board) {
+    const bool ev1 = board == "ev1";
     return {
         {"cm33-cube-fw@80100000", 0x80100000, 0x800000},  {"cm33-cube-data@80a00000", 0x80a00000, 0x800000},
         {"ipc-shmem-1@81200000", 0x81200000, 0xf8000},    {"vdev0vring0@812f8000", 0x812f8000, 0x1000},
         {"vdev0vring1@812f9000", 0x812f9000, 0x1000},     {"vdev0buffer@812fa000", 0x812fa000, 0x6000},
-        {"cm33-sram1@a041000", 0x0a041000, 0x1f000},      {"cm33-sram2@a060000", 0x0a060000, 0x20000},
-        {"cm33-retram@a080000", 0x0a080000, 0x1f000},
+        ev1 ? CarveOut{"cm33-sram1@a043000", 0x0a043000, 0x1d000} : CarveOut{"cm33-sram1@a041000", 0x0a041000, 0x1f000},
+        {"cm33-sram2@a060000", 0x0a060000, 0x20000},      {"cm33-retram@a080000", 0x0a080000, 0x1f000},
     };
 }
 
@@ -108,7 +110,7 @@ void RemoteprocBoard::register_instances() {
         if (name == "m33") {
             r.parent_dev = "stm32-rproc m33";
             r.tee = settings_.tee_mode;
-            r.carve_outs = m33_carve_outs();
+            r.carve_outs = m33_carve_outs(settings_.board);
         } else {
             r.parent_dev = "stm32-m0-rproc m0";
             r.carve_outs = m0_carve_outs();

@@ -204,6 +204,20 @@ TEST_F(RemoteprocBoardTest, M33tdBoardHasNoM33) {
     EXPECT_EQ(attr(b, 0, "name"), "m0\n");
 }
 
+TEST_F(RemoteprocBoardTest, Ev1Sram1StartsAfterTheScmiPages) {
+    // The DK's SRAM1 base is an SCMI page on the EV1 (stm32mp257f-ev1-ca35tdcid-resmem.dtsi).
+    put("sram1.elf", make_elf(0x0a041000, 0x100, 0x100, true));
+    settings_.board = "ev1";
+    RemoteprocBoard ev1(settings_);
+    ASSERT_EQ(w(ev1, 1, "firmware", "sram1.elf"), 9);
+    EXPECT_EQ(w(ev1, 1, "state", "start"), -EINVAL);
+    EXPECT_NE(log().find("remoteproc remoteproc1: bad phdr da 0xa041000 mem 0x100"), std::string::npos) << log();
+    settings_.board = "dk";
+    RemoteprocBoard dk(settings_);
+    ASSERT_EQ(w(dk, 1, "firmware", "sram1.elf"), 9);
+    EXPECT_EQ(w(dk, 1, "state", "start"), 5);
+}
+
 TEST(ElfLoaderCheck, SanityOrder) {
     std::vector<CarveOut> m33{{"fw", 0x80100000, 0x800000}};
     auto good = make_elf(0x80100000, 0x40, 0x80, true);
