@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdlib>
 
 #include "ports/board_session.h"
 #include "remote/kernel_log_classifier.h"
@@ -141,18 +142,28 @@ core::expected<WriteOutcome, std::string> parse_write_outcome(const ProbeOutput&
   return parse_write(out, index, "");
 }
 
-std::string load_and_start_command(int index, const std::string& name, const std::string& firmware,
+std::string load_and_start_command(int index, const std::string& name, const std::string& firmware, int max_stops,
                                    const std::string& root) {
+  const std::string state = attr_path(index, RprocAttr::state, root);
   std::string s(probe_shell_prelude());
   s += "echo probe.version=1\n";
   s += name_guard(index, name, root);
+  // Stop while running/attached, re-reading the state after each stop (refcounted starts need
+  // several, F09), at most max_stops times; what the stops print is not needed, only the state.
+  s += "k=0; s=$(cat " + state + " 2>/dev/null)\n";
+  s += "while [ \"$k\" -lt " + std::to_string(std::max(max_stops, 0)) +
+       " ] && { [ \"$s\" = running ] || [ \"$s\" = attached ]; }; do\n";
+  s += "{ printf '%s' stop > " + state + "; } 2>/dev/null; k=$((k+1)); s=$(cat " + state + " 2>/dev/null)\n";
+  s += "done\n";
+  s += "echo \"stop.count=$k\"\n";
+  s += "case \"$s\" in running|attached) echo stop.ineffective=1 ;; *)\n";
   s += write_block("", attr_path(index, RprocAttr::firmware, root), firmware, false);
   // start only after the kernel took the name: a refused name must never start the previous image.
   s += "if [ \"$r\" -eq 0 ]; then\n";
   s += write_block("start.", attr_path(index, RprocAttr::state, root), "start", true);
   s += "if [ \"$r\" -eq 0 ]; then c=0; for t in /dev/ttyRPMSG*; do [ -e \"$t\" ] && c=$((c+1)); done; "
        "echo \"rpmsg.ttys=$c\"; fi\n";
-  s += "fi\n";
+  s += "fi ;;\nesac\n";
   s += "else echo write.skipped=name; fi\n";
   s += instance_dump(index, root);
   s += "echo probe.end=1\n";
@@ -164,7 +175,13 @@ core::expected<LoadStartOutcome, std::string> parse_load_start_outcome(const Pro
     return core::unexpected{std::string("the reply of the firmware and start writes was cut short")};
   }
   LoadStartOutcome o;
+  o.stops = std::atoi(out.value_or("stop.count", "0").c_str());
+  o.stop_ineffective = out.has("stop.ineffective");
   o.firmware = parse_write(out, index, "");
+  if (o.stop_ineffective) {
+    o.firmware.rc = -1;  // never written
+    return o;
+  }
   if (!o.firmware.skipped && o.firmware.rc == 0) {
     if (!out.has("start.write.rc")) {
       return core::unexpected{std::string("the firmware write was accepted but the reply says nothing about start")};

@@ -41,16 +41,21 @@ struct WriteOutcome {
 
 [[nodiscard]] core::expected<WriteOutcome, std::string> parse_write_outcome(const ProbeOutput& out, int index);
 
-// One round trip for "load and start" (under the same name guard): writes `firmware` to the firmware
-// attribute and, only if the kernel accepted it, remembers the log position and writes start,
-// timing the start write on the board (date +%s%N). Reports both writes (the start's keys under
-// start.*), the number of /dev/ttyRPMSG* after a successful start, and the instance after both.
+// One round trip for "stop, load and start" (under the same name guard): stops the instance while it
+// is running or attached (at most `max_stops` times, re-reading the state after each: refcounted
+// starts, F09; stop.count=), then — unless it is still running/attached (stop.ineffective=1) —
+// writes `firmware` to the firmware attribute and, only if the kernel accepted it, remembers the
+// log position and writes start, timing the start write on the board (date +%s%N). Reports both
+// writes (the start's keys under start.*), the number of /dev/ttyRPMSG* after a successful start,
+// and the instance after the last write.
 // `root` is the remoteproc class directory; only tests point it elsewhere (a plain path, not quoted).
 inline constexpr const char* kRemoteprocClass = "/sys/class/remoteproc";
 [[nodiscard]] std::string load_and_start_command(int index, const std::string& name, const std::string& firmware,
-                                                 const std::string& root = kRemoteprocClass);
+                                                 int max_stops, const std::string& root = kRemoteprocClass);
 
 struct LoadStartOutcome {
+  int stops = 0;                       // stop writes made before the firmware write
+  bool stop_ineffective = false;       // still running/attached after them: nothing else was written
   WriteOutcome firmware;               // its `after` is the instance after the last write made
   std::optional<WriteOutcome> start;   // absent when start was never written (firmware refused or skipped)
   std::optional<std::int64_t> start_board_ms;  // the start write measured on the board; absent without date %N

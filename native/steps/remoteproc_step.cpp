@@ -40,12 +40,14 @@ struct Session {
 
   // Runs a fixed command, parses the key=value reply. On failure reports RPC015 (or F20 when the
   // board vanished right after a start) and returns nullopt.
-  std::optional<remote::ProbeOutput> run(const std::string& command, const char* what, bool after_start = false) {
+  std::optional<remote::ProbeOutput> run(const std::string& command, const char* what, bool after_start = false,
+                                        const std::string& note = "") {
     auto reply = board.exec(command, control.deadline, control.cancel);
     if (!reply) {
       const auto kind = reply.error().kind;
       if (after_start && (kind == ports::RemoteError::Kind::disconnected || kind == ports::RemoteError::Kind::timeout)) {
-        report.add(Code::RprocFirewallPanic, {{"instance", instance}, {"image", image}, {"reason", remote::describe(reply.error())}});
+        report.add(Code::RprocFirewallPanic,
+                   {{"instance", instance}, {"image", image}, {"reason", remote::describe(reply.error()) + note}});
       } else {
         report.add(Code::RprocCommandFailed, {{"reason", std::string(what) + ": " + remote::describe(reply.error())},
                                               {"instance", instance}});
@@ -75,10 +77,17 @@ struct Session {
     return std::move(*w);
   }
 
-  // Firmware write and, if accepted, start in one round trip. A connection lost meanwhile counts as
-  // lost during the start (F20): the firmware write only stores a name, the start touches hardware.
-  std::optional<remote::LoadStartOutcome> load_and_start(int index, const std::string& firmware) {
-    auto out = run(remote::load_and_start_command(index, instance, firmware), "firmware and start", true);
+  // Stops, firmware write and, if accepted, start in one round trip. A connection lost meanwhile
+  // counts as lost during the start (F20): stop and the firmware write are what the tool has always
+  // done safely before, the start is what touches the firewall configuration.
+  std::optional<remote::LoadStartOutcome> load_and_start(int index, const std::string& firmware, int max_stops,
+                                                        bool may_stop) {
+    // The reply is lost with the connection: say so when the same command also stopped the instance.
+    const std::string note = may_stop ? "; the same command first stopped the running instance, a drop during that stop "
+                                        "cannot be told apart"
+                                      : "";
+    auto out = run(remote::load_and_start_command(index, instance, firmware, max_stops), "stop, firmware and start", true,
+                   note);
     if (!out) return std::nullopt;
     auto o = remote::parse_load_start_outcome(*out, index);
     if (!o) {
@@ -202,11 +211,11 @@ core::StepReport load_firmware(const RemoteprocInputs& in, ports::BoardSession& 
     return r;
   }
   std::optional<RprocInstance> inst = find();
-  // The target step's listing (same run, seconds old) is used as it is only for the states whose
-  // handling corrects itself from the writes' replies: offline (the kernel refuses a firmware write
-  // unless offline, and that reply shows the state: stop and retry below), running/attached (a stop
-  // on an instance that stopped meanwhile fails harmlessly and its reply shows the state). For a
-  // crashed, detached or missing instance the recovery/attach decision needs the state of now.
+  // The target step's listing (same run, seconds old) is used as it is only for the states the load
+  // command handles from the live state on the board: offline, running, attached (it stops while
+  // running/attached, re-reading the state; a firmware write refused because the instance changed
+  // in between is stopped and retried below). For a crashed, detached or missing instance the
+  // recovery/attach decision needs the state of now: list again.
   if (!listed_here && (!inst || !stoppable_or_offline(inst->state))) {
     if (!list()) return r;
     inst = find();
@@ -261,16 +270,14 @@ core::StepReport load_firmware(const RemoteprocInputs& in, ports::BoardSession& 
   bool retried_busy = false;
   const std::string recovery_before = inst->recovery;
   for (;;) {
-    // Bring it offline. Each write reports the state after it, so no extra round trip per decision.
+    // Recover a crashed instance, attach a detached one (attach first: stop needs an attached core).
+    // Each write reports the state after it, so no extra round trip per decision. Stopping a running
+    // or attached instance happens inside the load command (one round trip for stop, load, start).
     bool restart = false;
-    for (int round = 0; inst->state != "offline" && round < in.max_stops + 2; ++round) {
+    for (int round = 0; !stoppable_or_offline(inst->state) && round < 4; ++round) {
       std::optional<remote::WriteOutcome> w;
-      if (inst->state == "running" || inst->state == "attached") {
-        if (stops >= in.max_stops) break;
-        ++stops;
-        w = s.write(index, RprocAttr::state, "stop");
-      } else if (inst->state == "detached") {
-        w = s.write(index, RprocAttr::state, "start");  // attach first: detach/stop need an attached core
+      if (inst->state == "detached") {
+        w = s.write(index, RprocAttr::state, "start");
       } else if (inst->state == "crashed") {
         if (recovered) {
           r.add(Code::RprocCrashedUnrecoverable, {{"instance", inst->name},
@@ -304,14 +311,29 @@ core::StepReport load_firmware(const RemoteprocInputs& in, ports::BoardSession& 
       inst = *w->after;
     }
     if (restart) continue;
-    r.observed.set("stop_requests", std::to_string(stops));
-    if (inst->state != "offline") {
+    auto ineffective = [&](const std::string& state) {
+      r.observed.set("stop_requests", std::to_string(stops));
       r.add(Code::RprocStopIneffective, {{"instance", inst->name},
                                          {"index", std::to_string(index)},
-                                         {"state", inst->state},
+                                         {"state", state},
                                          {"stops", std::to_string(stops)}});
       return r;
+    };
+    if (!stoppable_or_offline(inst->state)) return ineffective(inst->state);
+
+    const auto t0 = std::chrono::steady_clock::now();
+    auto ls = s.load_and_start(index, in.firmware_name, in.max_stops - stops, inst->state != "offline");
+    const auto round_trip_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
+    if (!ls) return r;
+    stops += ls->stops;
+    r.observed.set("stop_requests", std::to_string(stops));
+    auto& fw = ls->firmware;
+    if (fw.skipped) {
+      if (!renumbered(fw)) return r;
+      continue;
     }
+    if (ls->stop_ineffective) return ineffective(fw.after ? fw.after->state : inst->state);
     if (recovered && !reported_recovered) {
       reported_recovered = true;
       r.add(Code::RprocRecovered, {{"instance", inst->name}, {"recovery", recovery_before}});
@@ -319,17 +341,6 @@ core::StepReport load_firmware(const RemoteprocInputs& in, ports::BoardSession& 
     if (stops > 1 && !reported_repeated) {
       reported_repeated = true;
       r.add(Code::RprocStopRepeated, {{"instance", inst->name}, {"stops", std::to_string(stops)}});
-    }
-
-    const auto t0 = std::chrono::steady_clock::now();
-    auto ls = s.load_and_start(index, in.firmware_name);
-    const auto round_trip_ms =
-        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
-    if (!ls) return r;
-    auto& fw = ls->firmware;
-    if (fw.skipped) {
-      if (!renumbered(fw)) return r;
-      continue;
     }
     if (fw.after && fw.after->name != in.remoteproc) {
       r.add(Code::RprocWrongInstance, {{"instance", in.remoteproc},

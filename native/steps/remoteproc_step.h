@@ -21,17 +21,17 @@ struct RemoteprocInputs {
   int max_stops = 8;                            // bound of the stop loop (refcounted starts, F09)
   // The instances as the target step of the same run listed them; nullopt (--skip target, --only
   // remoteproc): the step lists them itself. Used as they are only for an offline, running or
-  // attached instance (every write's reply corrects a stale state); otherwise listed again.
+  // attached instance (the load command acts on the live state); otherwise listed again.
   std::optional<std::vector<remote::RprocInstance>> instances;
 };
 
-// Stops the instance until offline (recovering a crashed one), then in ONE command writes the
-// firmware name and, only if the kernel accepted it, remembers the kernel log position and writes
-// start. A refused write is explained from the kernel log lines printed after it
-// (remote/kernel_log_classifier.h), which are quoted as evidence. Every write is guarded by the
-// instance's name (F04). A firmware write refused as busy because the instance left `offline`
-// since it was read is retried once after stopping it. Exec round trips for an offline instance
-// listed by the target step: 1 (plus one per stop/recover write otherwise).
+// Recovers a crashed / attaches a detached instance (one write each), then in ONE command stops it
+// until offline (bounded, F09), writes the firmware name and, only if the kernel accepted it,
+// remembers the kernel log position and writes start. A refused write is explained from the kernel
+// log lines printed after it (remote/kernel_log_classifier.h), which are quoted as evidence. Every
+// write is guarded by the instance's name (F04). A firmware write refused as busy because the
+// instance left `offline` in between is retried once. Exec round trips with the target step's
+// listing: 1 for an offline, running or attached instance.
 [[nodiscard]] core::StepReport load_firmware(const RemoteprocInputs& in, ports::BoardSession& session,
                                              core::StepControl& control, std::optional<remote::LoadOutcome>& out);
 

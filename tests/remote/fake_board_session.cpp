@@ -68,14 +68,19 @@ std::string skipped_reply(const std::optional<FakeInstance>& after) {
   return "probe.version=1\nwrite.skipped=name\n" + (after ? instance_lines(*after) : std::string()) + "probe.end=1\n";
 }
 
+std::string stop_ineffective_reply(int stops, const FakeInstance& after) {
+  return "probe.version=1\nstop.count=" + std::to_string(stops) + "\nstop.ineffective=1\n" + instance_lines(after) +
+         "probe.end=1\n";
+}
+
 std::string load_start_reply(int fw_rc, const std::string& fw_error, const std::vector<std::string>& fw_log,
-                             const std::optional<StartReply>& start, const std::optional<FakeInstance>& after) {
+                             const std::optional<StartReply>& start, const std::optional<FakeInstance>& after, int stops) {
   auto joined = [](const std::vector<std::string>& log) {
     std::string j;
     for (const auto& l : log) j += l + "\n";
     return j;
   };
-  std::string s = "probe.version=1\nkmsg.before=100\nwrite.rc=" + std::to_string(fw_rc) + "\n" + kv_hex("write.err", fw_error) +
+  std::string s = "probe.version=1\nstop.count=" + std::to_string(stops) + "\nkmsg.before=100\nwrite.rc=" + std::to_string(fw_rc) + "\n" + kv_hex("write.err", fw_error) +
                   kv_hex("log", joined(fw_log));
   if (start) {
     s += "start.kmsg.before=" + std::to_string(start->log_before) + "\nstart.t0=" + start->t0 + "\nstart.t1=" + start->t1 +

@@ -140,8 +140,8 @@ struct FakeSysfs {
     write(inst + "/firmware", "rproc-m33-fw\n");
     write(inst + "/recovery", "enabled\n");
   }
-  core::expected<LoadStartOutcome, std::string> run(const std::string& name, const std::string& firmware) {
-    auto ran = sh(load_and_start_command(1, name, firmware, dir.path().string()));
+  core::expected<LoadStartOutcome, std::string> run(const std::string& name, const std::string& firmware, int max_stops = 8) {
+    auto ran = sh(load_and_start_command(1, name, firmware, max_stops, dir.path().string()));
     auto parsed = ProbeOutput::parse(ran.out);
     if (!parsed) return core::unexpected{parsed.error() + " in: " + ran.out + ran.err};
     return parse_load_start_outcome(*parsed, 1);
@@ -153,6 +153,7 @@ TEST(LoadAndStartCommand, AcceptedFirmwareIsFollowedByStartAndBothAreReported) {
   auto o = s.run("m33", "a'$(id)'.elf");
   ASSERT_TRUE(o) << o.error();
   EXPECT_FALSE(o->firmware.skipped);
+  EXPECT_EQ(o->stops, 0);  // offline: nothing to stop
   EXPECT_EQ(o->firmware.rc, 0);
   EXPECT_EQ(read(s.inst + "/firmware"), "a'$(id)'.elf");  // byte for byte, no newline, not executed
   ASSERT_TRUE(o->start);
@@ -165,6 +166,32 @@ TEST(LoadAndStartCommand, AcceptedFirmwareIsFollowedByStartAndBothAreReported) {
   ASSERT_TRUE(o->start_board_ms);
   EXPECT_GE(*o->start_board_ms, 0);
   EXPECT_LT(*o->start_board_ms, 20000);
+}
+
+TEST(LoadAndStartCommand, ARunningInstanceIsStoppedFirst) {
+  FakeSysfs s;
+  write(s.inst + "/state", "running\n");  // a plain file reads "stop" after the stop write: one stop
+  auto o = s.run("m33", "fw.elf");
+  ASSERT_TRUE(o) << o.error();
+  EXPECT_EQ(o->stops, 1);
+  EXPECT_FALSE(o->stop_ineffective);
+  EXPECT_EQ(o->firmware.rc, 0);
+  ASSERT_TRUE(o->start);
+  EXPECT_EQ(read(s.inst + "/state"), "start");
+}
+
+TEST(LoadAndStartCommand, StillRunningAfterTheStopsWritesNothing) {
+  FakeSysfs s;
+  write(s.inst + "/state", "running\n");
+  auto o = s.run("m33", "fw.elf", 0);  // no stop left in the bound
+  ASSERT_TRUE(o) << o.error();
+  EXPECT_TRUE(o->stop_ineffective);
+  EXPECT_EQ(o->stops, 0);
+  EXPECT_FALSE(o->start);
+  ASSERT_TRUE(o->firmware.after);
+  EXPECT_EQ(o->firmware.after->state, "running");
+  EXPECT_EQ(read(s.inst + "/firmware"), "rproc-m33-fw\n");
+  EXPECT_EQ(read(s.inst + "/state"), "running\n");
 }
 
 TEST(LoadAndStartCommand, RefusedFirmwareWriteNeverWritesStart) {

@@ -16,6 +16,7 @@ using testing::FakeInstance;
 using testing::list_reply;
 using testing::load_start_reply;
 using testing::skipped_reply;
+using testing::stop_ineffective_reply;
 using testing::StartReply;
 using testing::write_reply;
 
@@ -42,8 +43,9 @@ struct Fixture {
     return load_firmware(in, session, control, out);
   }
   // The one load-and-start command: firmware accepted, then start with `start_log`.
-  void loads(const std::vector<std::string>& start_log) {
-    session.expect("remoteproc1/firmware", load_start_reply(0, "", {}, StartReply{0, "", start_log}, m33("running", in.firmware_name)));
+  void loads(const std::vector<std::string>& start_log, int stops = 0) {
+    session.expect("remoteproc1/firmware",
+                   load_start_reply(0, "", {}, StartReply{0, "", start_log}, m33("running", in.firmware_name), stops));
   }
   void start_fails(const std::vector<std::string>& log, const std::string& err = "sh: 1: printf: write error: Invalid argument") {
     session.expect("remoteproc1/firmware", load_start_reply(0, "", {}, StartReply{1, err, log}, m33("offline", in.firmware_name)));
@@ -96,24 +98,27 @@ TEST(RemoteprocStep, HostileNameIsQuotedNotExecuted) {
 TEST(RemoteprocStep, RefcountedStartNeedsRepeatedStops_F09) {
   Fixture f;
   f.session.expect("", list_reply({kM0, m33("running")}));
-  f.session.expect("'stop' > /sys/class/remoteproc/remoteproc1/state", write_reply(0, "", {}, m33("running")));
-  f.session.expect("'stop' > /sys/class/remoteproc/remoteproc1/state",
-                   write_reply(0, "", {"[ 5.0] remoteproc remoteproc1: stopped remote processor m33"}, m33("offline")));
-  f.loads({kUp});
+  // The load command stops while the state reads running, re-reading it after each stop, bounded by max_stops.
+  f.session.expect("while [ \"$k\" -lt 8 ] && { [ \"$s\" = running ] || [ \"$s\" = attached ]; }", "");
+  f.session.script.back().reply = ports::ExecResult{0, load_start_reply(0, "", {}, StartReply{0, "", {kUp}}, m33("running"), 2), ""};
   auto r = f.run();
   EXPECT_TRUE(r.has(Code::RprocStopRepeated));
   EXPECT_EQ(r.observed.get("stop_requests"), "2");
   EXPECT_TRUE(f.out);
+  EXPECT_EQ(f.session.execs(), 2u);  // list + stop/load/start
+  EXPECT_NE(f.session.commands[1].find("printf '%s' stop > /sys/class/remoteproc/remoteproc1/state"), std::string::npos);
 }
 
 TEST(RemoteprocStep, StopLoopIsBounded_F09) {
   Fixture f;
   f.in.max_stops = 3;
   f.session.expect("", list_reply({m33("running")}));
-  for (int i = 0; i < 3; ++i) f.session.expect("'stop'", write_reply(0, "", {}, m33("running")));
+  f.session.expect("-lt 3 ]", stop_ineffective_reply(3, m33("running")));
   auto r = f.run();
   ASSERT_TRUE(r.has(Code::RprocStopIneffective));
   EXPECT_EQ(r.diagnostics.back().observed.get("stops"), "3");
+  EXPECT_EQ(r.diagnostics.back().observed.get("state"), "running");
+  EXPECT_FALSE(r.observed.get("firmware"));
   EXPECT_FALSE(f.out);
 }
 
@@ -123,11 +128,12 @@ TEST(RemoteprocStep, CrashedInstanceIsRecoveredThenStopped_F08) {
   crashed.recovery = "disabled";
   f.session.expect("", list_reply({crashed}));
   f.session.expect("'recover' > /sys/class/remoteproc/remoteproc1/recovery", write_reply(0, "", {}, m33("running")));
-  f.session.expect("'stop'", write_reply(0, "", {}, m33("offline")));
-  f.loads({kUp});
+  f.loads({kUp}, 1);
   auto r = f.run();
   EXPECT_TRUE(r.has(Code::RprocRecovered));
+  EXPECT_EQ(r.observed.get("stop_requests"), "1");
   EXPECT_TRUE(f.out);
+  EXPECT_EQ(f.session.execs(), 3u);
 }
 
 TEST(RemoteprocStep, CrashedInstanceThatStaysCrashed_F08) {
@@ -141,9 +147,8 @@ TEST(RemoteprocStep, CrashedInstanceThatStaysCrashed_F08) {
 TEST(RemoteprocStep, DetachedInstanceIsAttachedThenStopped) {
   Fixture f;
   f.session.expect("", list_reply({m33("detached")}));
-  f.session.expect("'start'", write_reply(0, "", {}, m33("attached")));
-  f.session.expect("'stop'", write_reply(0, "", {}, m33("offline")));
-  f.loads({kUp});
+  f.session.expect("'start' > /sys/class/remoteproc/remoteproc1/state", write_reply(0, "", {}, m33("attached")));
+  f.loads({kUp}, 1);
   auto r = f.run();
   EXPECT_TRUE(f.out) << (r.diagnostics.empty() ? "" : r.diagnostics[0].message);
 }
@@ -161,29 +166,28 @@ TEST(RemoteprocStep, BusyFirmwareWriteIsStoppedAndRetriedOnce_F07) {
   f.session.expect("", list_reply({m33()}));
   // Started by something else after the listing: the refused write's reply shows it running.
   f.session.expect("remoteproc1/firmware", load_start_reply(1, kBusyText, {kBusyLine}, std::nullopt, m33("running")));
-  f.session.expect("'stop' > /sys/class/remoteproc/remoteproc1/state", write_reply(0, "", {}, m33("offline")));
-  f.loads({kUp});
+  f.loads({kUp}, 1);  // the retry's load command stops it first
   auto r = f.run();
   EXPECT_EQ(r.status, core::StepStatus::ok) << (r.diagnostics.empty() ? "" : r.diagnostics[0].message);
   EXPECT_FALSE(r.has(Code::RprocBusy));
   EXPECT_EQ(r.observed.get("firmware_write_retried"), "busy: remoteproc1 was running, stopped and retried");
   EXPECT_EQ(r.observed.get("stop_requests"), "1");
   EXPECT_TRUE(f.out);
+  EXPECT_EQ(f.session.execs(), 3u);
 }
 
 TEST(RemoteprocStep, BusyAgainAfterTheRetryIsExplainedWithTheLog_F07) {
   Fixture f;
   f.session.expect("", list_reply({m33()}));
   f.session.expect("remoteproc1/firmware", load_start_reply(1, kBusyText, {kBusyLine}, std::nullopt, m33("running")));
-  f.session.expect("'stop'", write_reply(0, "", {}, m33("offline")));
-  f.session.expect("remoteproc1/firmware", load_start_reply(1, kBusyText, {kBusyLine}, std::nullopt, m33("running")));
+  f.session.expect("remoteproc1/firmware", load_start_reply(1, kBusyText, {kBusyLine}, std::nullopt, m33("running"), 1));
   auto r = f.run();
   ASSERT_TRUE(r.has(Code::RprocBusy));
   EXPECT_EQ(r.diagnostics.back().observed.get("errno"), "EBUSY");
   EXPECT_EQ(r.diagnostics.back().observed.get("evidence"), kBusyLine);
   EXPECT_EQ(r.diagnostics.back().observed.get("state"), "running");
   EXPECT_FALSE(f.out);
-  EXPECT_EQ(f.session.execs(), 4u);  // bounded: one retry only
+  EXPECT_EQ(f.session.execs(), 3u);  // bounded: one retry only
 }
 
 TEST(RemoteprocStep, BusyWhileOfflineIsNotRetried_F07) {
@@ -254,27 +258,48 @@ TEST(RemoteprocStep, ListingFromTheTargetStepSavesTheListRoundTrip) {
 TEST(RemoteprocStep, RunningInTheTargetListingIsStoppedWithoutAListing) {
   Fixture f;
   f.in.instances = std::vector<remote::RprocInstance>{{1, "m33", "running", "demo.elf", "ELF", "enabled"}};
-  f.session.expect("'stop' > /sys/class/remoteproc/remoteproc1/state", write_reply(0, "", {}, m33("offline")));
-  f.loads({kUp});
+  f.loads({kUp}, 1);
   auto r = f.run();
   ASSERT_TRUE(f.out);
-  EXPECT_EQ(f.session.execs(), 2u);
+  EXPECT_EQ(f.session.execs(), 1u);  // stop, firmware and start in one command
   EXPECT_EQ(r.observed.get("stop_requests"), "1");
+  EXPECT_EQ(r.observed.get("state_before"), "running");
 }
 
-// Offline when the target step looked, started meanwhile (e.g. by the boot service): the busy reply
-// corrects the stale listing, the step stops it and retries, never diagnoses a wrong cause.
-TEST(RemoteprocStep, StartedSinceTheTargetStepIsStoppedAndRetried) {
+// Offline when the target step looked, started meanwhile (e.g. by the boot service): the load
+// command reads the live state and stops it first — one round trip, no busy diagnosis.
+TEST(RemoteprocStep, StartedSinceTheTargetStepIsStoppedByTheLoadCommand) {
   Fixture f;
   f.in.instances = std::vector<remote::RprocInstance>{{1, "m33", "offline", "rproc-m33-fw", "ELF", "enabled"}};
-  f.session.expect("remoteproc1/firmware", load_start_reply(1, kBusyText, {kBusyLine}, std::nullopt, m33("running")));
-  f.session.expect("'stop'", write_reply(0, "", {}, m33("offline")));
-  f.loads({kUp});
+  f.loads({kUp}, 1);
   auto r = f.run();
   EXPECT_EQ(r.status, core::StepStatus::ok) << (r.diagnostics.empty() ? "" : r.diagnostics[0].message);
   EXPECT_TRUE(f.out);
-  EXPECT_EQ(f.session.execs(), 3u);
+  EXPECT_EQ(f.session.execs(), 1u);
+  EXPECT_EQ(r.observed.get("stop_requests"), "1");
+}
+
+// Started between the load command's state read and its firmware write (a race inside the command):
+// the busy reply shows the state, the step retries once, never diagnoses a wrong cause.
+TEST(RemoteprocStep, StartedDuringTheLoadCommandIsRetried) {
+  Fixture f;
+  f.in.instances = std::vector<remote::RprocInstance>{{1, "m33", "offline", "rproc-m33-fw", "ELF", "enabled"}};
+  f.session.expect("remoteproc1/firmware", load_start_reply(1, kBusyText, {kBusyLine}, std::nullopt, m33("running")));
+  f.loads({kUp}, 1);
+  auto r = f.run();
+  EXPECT_EQ(r.status, core::StepStatus::ok) << (r.diagnostics.empty() ? "" : r.diagnostics[0].message);
+  EXPECT_TRUE(f.out);
+  EXPECT_EQ(f.session.execs(), 2u);
   EXPECT_TRUE(r.observed.get("firmware_write_retried"));
+}
+
+TEST(RemoteprocStep, LinkLostDuringStopLoadStartIsF20AndSaysTheStopWasPartOfIt) {
+  Fixture f;
+  f.in.instances = std::vector<remote::RprocInstance>{{1, "m33", "running", "demo.elf", "ELF", "enabled"}};
+  f.session.expect_error("remoteproc1/firmware", ports::RemoteError::Kind::disconnected, "connection reset");
+  auto r = f.run();
+  ASSERT_TRUE(r.has(Code::RprocFirewallPanic));
+  EXPECT_NE(r.diagnostics.back().observed.get("reason")->find("a drop during that stop cannot be told apart"), std::string::npos);
 }
 
 // Crashed (or detached, or missing) in the target listing: the recovery decision needs the state of now.
@@ -329,7 +354,7 @@ TEST(RemoteprocStep, RenumberedInstanceIsCaughtBeforeAnyWrite_F04) {
 TEST(RemoteprocStep, GuardedStopOnARenumberedIndexIsNotMade_F04) {
   Fixture f;
   f.session.expect("", list_reply({m33("running")}));
-  f.session.expect("'stop'", skipped_reply(std::nullopt));  // the index vanished
+  f.session.expect("remoteproc1/firmware", skipped_reply(std::nullopt));  // the index vanished: no stop written
   auto r = f.run();
   ASSERT_TRUE(r.has(Code::RprocInstanceMissing));
   EXPECT_EQ(r.diagnostics.back().observed.get("instances"), "remoteproc1 vanished");
