@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "board_fixture.h"
+#include "remote/board_login.h"
 #include "remote/fake_ssh_agent.h"
 #include "remote/ssh_test_support.h"
 #include "support/run_process.h"
@@ -82,24 +83,15 @@ Bytes blob_of_public_key_line(const std::string& line) {
   return out;
 }
 
-class SshAgentBoardTest : public boardsim::BoardSuite {
+class SshAgentBoardTest : public CleanLoginSuite {
  protected:
-  // No user's agent or ~/.ssh may influence these tests; each test points SSH_AUTH_SOCK itself.
-  void SetUp() override {
-    boardsim::BoardSuite::SetUp();
-    unsetenv("SSH_AUTH_SOCK");
-    setenv("HOME", home_.path().c_str(), 1);
-  }
+  // Each test points SSH_AUTH_SOCK at its own agent.
   void TearDown() override { unsetenv("SSH_AUTH_SOCK"); }
-  core::Settings settings() const {
-    core::Settings s;
-    s.host = board().host();
-    s.port = board().port();
-    s.user = board().user();
-    s.known_hosts = board().known_hosts();
-    return s;  // no identity: the agent is asked first
+  static core::Settings settings() {
+    auto s = login_settings(board());
+    s.identity.clear();  // no key file: the agent is asked
+    return s;
   }
-  TempDir home_;
   TempDir dir_;
 };
 

@@ -9,6 +9,7 @@
 #include "board_fixture.h"
 #include "core/progress.h"
 #include "core/render/json_renderer.h"
+#include "remote/board_login.h"
 #include "remote/ssh_test_support.h"
 #include "steps/network_step.h"
 #include "steps/ssh_step.h"
@@ -23,23 +24,9 @@ using RKind = ports::RemoteError::Kind;
 
 constexpr const char* kPassword = "Board-Pw-4f1c9!";
 
-class BoardFaults : public boardsim::BoardSuite {
+class BoardFaults : public CleanLoginSuite {
  protected:
-  void SetUp() override {
-    boardsim::BoardSuite::SetUp();
-    unsetenv("SSH_AUTH_SOCK");
-    setenv("HOME", home_.path().c_str(), 1);
-  }
-  static core::Settings settings() {
-    core::Settings s;
-    s.host = board().host();
-    s.port = board().port();
-    s.user = board().user();
-    s.identity = board().identity();
-    s.known_hosts = board().known_hosts();
-    return s;
-  }
-  TempDir home_;
+  static core::Settings settings() { return login_settings(board()); }
 };
 
 // ---- password login (board knob password=…) ----

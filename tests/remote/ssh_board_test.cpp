@@ -17,6 +17,7 @@
 #include "core/progress.h"
 #include "steps/network_step.h"
 #include "steps/ssh_step.h"
+#include "remote/board_login.h"
 #include "remote/ssh_test_support.h"
 #include "support/run_process.h"
 #include "support/temp_dir.h"
@@ -27,33 +28,10 @@ namespace {
 using Kind = ports::SshFailure::Kind;
 using RKind = ports::RemoteError::Kind;
 
-class SshBoardTest : public boardsim::BoardSuite {
+class SshBoardTest : public CleanLoginSuite {
  protected:
-  // No user's agent or ~/.ssh may influence these tests.
-  void SetUp() override {
-    boardsim::BoardSuite::SetUp();
-    unsetenv("SSH_AUTH_SOCK");
-    setenv("HOME", home_.path().c_str(), 1);
-  }
-  ports::SshOptions options() const {
-    ports::SshOptions o;
-    o.host = board().host();
-    o.port = board().port();
-    o.user = board().user();
-    o.identity = board().identity();
-    o.known_hosts = board().known_hosts();
-    return o;
-  }
-  core::Settings settings() const {
-    core::Settings s;
-    s.host = board().host();
-    s.port = board().port();
-    s.user = board().user();
-    s.identity = board().identity();
-    s.known_hosts = board().known_hosts();
-    return s;
-  }
-  TempDir home_;
+  static ports::SshOptions options() { return login_options(board()); }
+  static core::Settings settings() { return login_settings(board()); }
 };
 
 std::string read_text(const std::string& path) {
