@@ -351,8 +351,8 @@ core::StepReport load_firmware(const RemoteprocInputs& in, ports::BoardSession& 
       return r;
     }
     if (fw.rc != 0) {
-      // The instance left `offline` after it was read (started by a service or another user, or the
-      // listing came from the target step): stop it from the state the reply shows, retry once.
+      // The instance was started between the load command's state read and its firmware write (by a
+      // service or another user): the reply shows its state; the retry stops it first. Once only.
       if (!retried_busy && fw.errno_name == "EBUSY" && fw.after && fw.after->state != "offline") {
         retried_busy = true;
         r.observed.set("firmware_write_retried",
@@ -368,8 +368,9 @@ core::StepReport load_firmware(const RemoteprocInputs& in, ports::BoardSession& 
     const auto& start = *ls->start;  // present whenever the firmware write was accepted (parser)
     const std::int64_t ms = ls->start_board_ms ? *ls->start_board_ms : round_trip_ms;
     r.observed.set("start_ms", std::to_string(ms));
-    r.observed.set("start_ms_measured", ls->start_board_ms ? "on the board, around the start write"
-                                                           : "round trip of the firmware and start command (no date +%N)");
+    r.observed.set("start_ms_measured",
+                   ls->start_board_ms ? "on the board, around the start write"
+                                      : "round trip of the stop, firmware and start command (the board's date has no %N)");
     r.observed.set("kernel_log_position", std::to_string(start.log_position));
     if (start.rc != 0) {
       explain(r, in, *inst, start, RprocAttr::state);

@@ -237,7 +237,7 @@ TEST(RemoteprocStep, StartTimeIsTheRoundTripWhenTheBoardHasNoNanoseconds) {
   f.session.expect("remoteproc1/firmware", load_start_reply(0, "", {}, start, m33("running")));
   auto r = f.run();
   ASSERT_TRUE(f.out);
-  EXPECT_EQ(r.observed.get("start_ms_measured"), "round trip of the firmware and start command (no date +%N)");
+  EXPECT_EQ(r.observed.get("start_ms_measured"), "round trip of the stop, firmware and start command (the board's date has no %N)");
   EXPECT_TRUE(r.observed.get("start_ms"));
 }
 
