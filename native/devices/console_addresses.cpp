@@ -30,20 +30,4 @@ std::string describe(const std::vector<ConsoleAddress>& addresses) {
   return out;
 }
 
-std::vector<ConsoleAddress> parse_description(std::string_view described) {
-  std::vector<ConsoleAddress> out;
-  std::size_t pos = 0;
-  while (pos < described.size()) {
-    auto end = described.find(", ", pos);
-    if (end == std::string_view::npos) end = described.size();
-    const auto item = described.substr(pos, end - pos);
-    const auto space = item.find(' ');
-    if (space != std::string_view::npos) {
-      out.push_back({std::string(item.substr(0, space)), std::string(item.substr(space + 1))});
-    }
-    pos = end + 2;
-  }
-  return out;
-}
-
 }  // namespace stm32mp::devices

@@ -19,9 +19,7 @@ struct ConsoleAddress {
 // Parses `ip -4 -o addr` output ("2: end0    inet 10.77.1.2/24 brd … scope global end0"); the echoed
 // command line and anything else is ignored.
 [[nodiscard]] std::vector<ConsoleAddress> parse_ip_addr_output(std::string_view text);
-// "end0 10.77.1.2, usb0 192.168.7.1": the serial-port step's observed `board_addresses`.
+// "end0 10.77.1.2, usb0 192.168.7.1": how reports show them (the serial-port step's `board_addresses`).
 [[nodiscard]] std::string describe(const std::vector<ConsoleAddress>& addresses);
-// The inverse of describe(), for the steps that read the serial-port step's fact.
-[[nodiscard]] std::vector<ConsoleAddress> parse_description(std::string_view described);
 
 }  // namespace stm32mp::devices

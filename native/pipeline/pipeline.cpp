@@ -110,9 +110,8 @@ std::vector<StepDefinition> build_steps(const core::Settings& given, RunState& s
                    in.sysfs_root = s.sysfs_root;
                    in.dev_root = s.dev_root;
                    steps::SerialPortPorts p{*ports.device_enumerator, *ports.serial_lines, *ports.process_table};
-                   auto r = steps::check_serial_port(in, state.devices ? &*state.devices : nullptr, p, control);
-                   if (auto addresses = r.observed.get("board_addresses")) state.console_addresses = *addresses;
-                   return r;
+                   return steps::check_serial_port(in, state.devices ? &*state.devices : nullptr, p, control,
+                                                   state.console_addresses);
                  }});
 
   all.push_back({"network", "Network", {"config"}, Millis{1500}, timeout, [&state, &ports](StepControl& control) {

@@ -11,6 +11,7 @@
 #include "remote/remote_outcomes.h"
 #include "remote/target_facts.h"
 #include "image/image_facts.h"
+#include "devices/console_addresses.h"
 #include "devices/serial_device.h"
 
 namespace stm32mp::pipeline {
@@ -23,7 +24,7 @@ struct RunState {
   std::optional<remote::TargetFacts> target;      // the board's state, written by `target`
   std::optional<remote::UploadOutcome> upload;    // what is in /lib/firmware, written by `upload`
   std::optional<devices::Enumeration> devices;  // serial devices and ST-LINK probes, written by `devices`
-  std::string console_addresses;  // the board's IPv4 addresses as its console reports them, by `serial-port`
+  std::vector<devices::ConsoleAddress> console_addresses;  // the board's IPv4 addresses from its console, by `serial-port`
   std::optional<remote::LoadOutcome> load;        // the started instance and its log position, by `remoteproc`
 };
 

@@ -22,10 +22,8 @@ namespace {
 
 // The board's own word on its addresses (F17: DHCP gave it another one; F18: usb0 is not up).
 void add_console_addresses(core::StepReport& r, const NetworkInputs& in) {
-  const auto addresses = devices::parse_description(in.console_addresses);
-  if (addresses.empty()) return;
   std::string suggested;
-  for (const auto& a : addresses) {
+  for (const auto& a : in.console_addresses) {
     if (a.address != in.host) {
       suggested = a.address;
       break;
@@ -33,7 +31,7 @@ void add_console_addresses(core::StepReport& r, const NetworkInputs& in) {
   }
   if (suggested.empty()) return;  // the board does have the configured address: nothing better to offer
   r.add(Code::BoardAddressFromConsole,
-        {{"host", in.host}, {"console_addresses", in.console_addresses}, {"suggested_host", suggested}});
+        {{"host", in.host}, {"console_addresses", devices::describe(in.console_addresses)}, {"suggested_host", suggested}});
 }
 
 void add_failure_kind(core::StepReport& r, const ports::NetError& e, const NetworkInputs& in) {

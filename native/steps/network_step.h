@@ -1,23 +1,25 @@
 #pragma once
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/runner.h"
 #include "core/step_report.h"
+#include "devices/console_addresses.h"
 #include "ports/network.h"
 
 namespace stm32mp::steps {
 
 struct NetworkInputs {
   NetworkInputs() = default;
-  NetworkInputs(std::string board_host, int board_port, std::string addresses_on_console = {})
+  NetworkInputs(std::string board_host, int board_port, std::vector<devices::ConsoleAddress> addresses_on_console = {})
       : host(std::move(board_host)), port(board_port), console_addresses(std::move(addresses_on_console)) {}
 
   std::string host;  // empty: the step is skipped
   int port = 22;
-  // What the board's serial console says its addresses are ("end0 10.77.1.2, usb0 192.168.7.1"), when
-  // the serial-port step reached a shell; offered when the connection fails.
-  std::string console_addresses;
+  // What the board's serial console says its addresses are, when the serial-port step reached a shell;
+  // offered when the connection fails.
+  std::vector<devices::ConsoleAddress> console_addresses;
 };
 
 // Step `network`: resolves the board's name and opens TCP to its SSH port within the step's deadline.

@@ -125,7 +125,7 @@ void report_permission(StepReport& r, const std::string& serial, const ports::No
 // On a shell prompt, asks the board for its IPv4 addresses with a fixed, read-only command, so a later
 // failed connection can name the address the board really has. Best effort: no answer, no fact.
 void query_board_addresses(StepReport& r, ports::SerialLine& line, const SerialPortInputs& in,
-                           core::StepControl& control) {
+                           core::StepControl& control, std::vector<devices::ConsoleAddress>& found) {
   if (line.write(std::string(devices::kAddressQuery) + "\r")) return;
   const auto wait = control.deadline.within(in.console_wait);
   std::string received;
@@ -140,13 +140,14 @@ void query_board_addresses(StepReport& r, ports::SerialLine& line, const SerialP
       break;
     }
   }
-  const auto addresses = devices::parse_ip_addr_output(received);
-  if (!addresses.empty()) r.observed.set("board_addresses", devices::describe(addresses));
+  found = devices::parse_ip_addr_output(received);
+  if (!found.empty()) r.observed.set("board_addresses", devices::describe(found));
 }
 
 // Sends a carriage return and reads until a prompt shows or the wait ends.
 void probe_console(StepReport& r, ports::SerialLine& line, const SerialPortInputs& in, const std::string& serial,
-                   const devices::Enumeration& e, core::StepControl& control) {
+                   const devices::Enumeration& e, core::StepControl& control,
+                   std::vector<devices::ConsoleAddress>& addresses) {
   if (auto err = line.configure_115200_8n1()) {
     r.add(Code::SerialOpenFailed, {{"serial", serial}, {"operation", "setting 115200 8N1"}, {"reason", *err}});
     return;
@@ -189,7 +190,7 @@ void probe_console(StepReport& r, ports::SerialLine& line, const SerialPortInput
           {"vcps", devices::list_vcps(e)}};
   switch (reading.state) {
     case devices::ConsoleState::shell:
-      if (in.ask_addresses) query_board_addresses(r, line, in, control);
+      if (in.ask_addresses) query_board_addresses(r, line, in, control, addresses);
       break;
     case devices::ConsoleState::login: r.add(Code::ConsoleLoginPrompt, f); break;
     case devices::ConsoleState::uboot: r.add(Code::ConsoleUBoot, f); break;
@@ -221,7 +222,7 @@ StepReport downgraded_for_engineering_mode(StepReport r) {
 }
 
 StepReport check_port(const SerialPortInputs& in, const devices::Enumeration* devices_found, SerialPortPorts& ports,
-                      core::StepControl& control) {
+                      core::StepControl& control, std::vector<devices::ConsoleAddress>& addresses) {
   StepReport r;
   devices::Enumeration own;
   if (devices_found == nullptr) {
@@ -314,15 +315,16 @@ StepReport check_port(const SerialPortInputs& in, const devices::Enumeration* de
     report_holders(r, serial, holders, "has it open");
     return r;
   }
-  probe_console(r, **opened, in, serial, e, control);
+  probe_console(r, **opened, in, serial, e, control, addresses);
   return r;
 }
 
 }  // namespace
 
 StepReport check_serial_port(const SerialPortInputs& in, const devices::Enumeration* devices_found,
-                             SerialPortPorts& ports, core::StepControl& control) {
-  auto r = check_port(in, devices_found, ports, control);
+                             SerialPortPorts& ports, core::StepControl& control,
+                             std::vector<devices::ConsoleAddress>& board_addresses) {
+  auto r = check_port(in, devices_found, ports, control, board_addresses);
   if (in.production_mode == false && r.status == core::StepStatus::error) return downgraded_for_engineering_mode(std::move(r));
   return r;
 }

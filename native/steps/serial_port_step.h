@@ -4,6 +4,7 @@
 
 #include "core/cancellation.h"
 #include "core/runner.h"
+#include "devices/console_addresses.h"
 #include "core/step_report.h"
 #include "devices/serial_device.h"
 #include "ports/device_enumerator.h"
@@ -32,7 +33,9 @@ struct SerialPortPorts {
 // Step `serial-port`: checks that the preferred serial device is the board's ST-LINK console,
 // that this user can open it, that no other program holds it, and what the console answers.
 // `devices` is the devices step's enumeration when it ran; otherwise the step enumerates itself.
+// On a shell prompt the board's own IPv4 addresses go to `board_addresses` (for the network step).
 [[nodiscard]] core::StepReport check_serial_port(const SerialPortInputs& in, const devices::Enumeration* devices,
-                                                 SerialPortPorts& ports, core::StepControl& control);
+                                                 SerialPortPorts& ports, core::StepControl& control,
+                                                 std::vector<devices::ConsoleAddress>& board_addresses);
 
 }  // namespace stm32mp::steps

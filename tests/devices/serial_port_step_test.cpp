@@ -37,6 +37,7 @@ struct Bench {
   adapters::linux_os::TermiosSerialLines lines;
   adapters::linux_os::ProcProcessTable processes{{lock_dir}};
   core::CancelToken cancel;
+  std::vector<devices::ConsoleAddress> board_addresses;  // what the last run read from a shell prompt
 
   Bench() {
     fs::create_directories(lock_dir);
@@ -59,7 +60,7 @@ struct Bench {
     core::NullProgress progress;
     core::StepControl control{cancel, core::Deadline(core::Millis{10000}), progress};
     SerialPortPorts ports{enumerator, lines, processes};
-    return check_serial_port(in, nullptr, ports, control);
+    return check_serial_port(in, nullptr, ports, control, board_addresses);
   }
   core::StepReport run(const std::string& serial) { return run(inputs(serial)); }
 };

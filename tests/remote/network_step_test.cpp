@@ -121,7 +121,8 @@ TEST(NetworkStep, CancelIsNotAFailure) {
 namespace stm32mp::testing {
 namespace {
 
-core::StepReport run_with_console(FakeNetwork& net, const std::string& host, const std::string& console) {
+core::StepReport run_with_console(FakeNetwork& net, const std::string& host,
+                                  const std::vector<devices::ConsoleAddress>& console) {
   core::CancelToken cancel;
   core::NullProgress progress;
   core::StepControl control{cancel, core::Deadline(core::Millis{1000}), progress};
@@ -132,11 +133,12 @@ core::StepReport run_with_console(FakeNetwork& net, const std::string& host, con
 TEST(NetworkStep, OffersTheAddressTheBoardsConsoleReports) {
   FakeNetwork net;
   net.error = ports::NetError{Kind::timeout, "no answer", {"10.1.2.3"}, 1000};
-  const auto r = run_with_console(net, "10.1.2.3", "end0 10.1.2.9, usb0 192.168.7.1");
+  const auto r = run_with_console(net, "10.1.2.3", {{"end0", "10.1.2.9"}, {"usb0", "192.168.7.1"}});
   ASSERT_TRUE(r.has(Code::ConnectTimeout));
   ASSERT_TRUE(r.has(Code::BoardAddressFromConsole));
   const auto& d = r.diagnostics.back();
   EXPECT_EQ(d.observed.get("suggested_host"), "10.1.2.9");
+  EXPECT_EQ(d.observed.get("console_addresses"), "end0 10.1.2.9, usb0 192.168.7.1");
   EXPECT_NE(d.fix.find("--host 10.1.2.9"), std::string::npos) << d.fix;
   EXPECT_EQ(d.severity, core::Severity::info);
 }
@@ -144,10 +146,10 @@ TEST(NetworkStep, OffersTheAddressTheBoardsConsoleReports) {
 TEST(NetworkStep, OffersNothingWhenTheBoardHasTheConfiguredAddressOrNoConsoleAnswered) {
   FakeNetwork net;
   net.error = ports::NetError{Kind::refused, "refused", {"10.1.2.3"}, 5};
-  EXPECT_FALSE(run_with_console(net, "10.1.2.3", "end0 10.1.2.3").has(Code::BoardAddressFromConsole));
-  EXPECT_FALSE(run_with_console(net, "10.1.2.3", "").has(Code::BoardAddressFromConsole));
+  EXPECT_FALSE(run_with_console(net, "10.1.2.3", {{"end0", "10.1.2.3"}}).has(Code::BoardAddressFromConsole));
+  EXPECT_FALSE(run_with_console(net, "10.1.2.3", {}).has(Code::BoardAddressFromConsole));
   net.error.reset();
-  EXPECT_FALSE(run_with_console(net, "10.1.2.3", "end0 10.1.2.9").has(Code::BoardAddressFromConsole))
+  EXPECT_FALSE(run_with_console(net, "10.1.2.3", {{"end0", "10.1.2.9"}}).has(Code::BoardAddressFromConsole))
       << "a connection that works needs no other address";
 }
 
