@@ -71,4 +71,8 @@ class BoardSession {
 // command as one literal word.
 [[nodiscard]] std::string shell_quote(const std::string& text);
 
+// A shell tool's error text on the board (run with LC_ALL=C, e.g. mv's stderr) → the kind the upload step
+// diagnoses: read-only, no space, permission denied, no such file, else failure.
+[[nodiscard]] RemoteError::Kind kind_from_shell_error(const std::string& text);
+
 }  // namespace stm32mp::ports

@@ -176,7 +176,7 @@ core::StepReport upload_image(const UploadInputs& in, ports::BoardSession& sessi
   }
   if (!commit->renamed) {
     r.observed.set("temporary_file", removed_text());
-    const ports::RemoteError err{remote::kind_from_shell_error(commit->mv_error),
+    const ports::RemoteError err{ports::kind_from_shell_error(commit->mv_error),
                                  "renaming " + tmp + " to " + real + ": " + commit->mv_error};
     r.add(code_for(err.kind), with({{"message", remote::describe(err)}}));
     return r;

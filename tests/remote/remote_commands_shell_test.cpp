@@ -102,7 +102,7 @@ TEST(CommitUploadCommand, FailedMvIsReportedWithItsTextAndTheTemporaryFileIsRemo
   EXPECT_TRUE(c->matched);
   EXPECT_FALSE(c->renamed);
   EXPECT_NE(c->mv_error.find("No such file or directory"), std::string::npos) << c->mv_error;
-  EXPECT_EQ(kind_from_shell_error(c->mv_error), Kind::no_such_file);
+  EXPECT_EQ(ports::kind_from_shell_error(c->mv_error), Kind::no_such_file);
   EXPECT_TRUE(c->temp_removed);
   EXPECT_FALSE(fs::exists(d.tmp));
 }
@@ -121,12 +121,12 @@ TEST(CommitUploadCommand, ChecksumCommandReadsSizeAndSha) {
 }
 
 TEST(ShellErrorKind, SameMappingAsTheSessionRename) {
-  EXPECT_EQ(kind_from_shell_error("mv: cannot move 'a' to 'b': Read-only file system"), Kind::read_only);
-  EXPECT_EQ(kind_from_shell_error("mv: cannot move 'a' to 'b': No space left on device"), Kind::no_space);
-  EXPECT_EQ(kind_from_shell_error("mv: cannot move 'a' to 'b': Permission denied"), Kind::permission_denied);
-  EXPECT_EQ(kind_from_shell_error("mv: cannot move 'a' to 'b': Operation not permitted"), Kind::permission_denied);
-  EXPECT_EQ(kind_from_shell_error("mv: cannot stat 'a': No such file or directory"), Kind::no_such_file);
-  EXPECT_EQ(kind_from_shell_error("mv: 'a' and 'b' are the same file"), Kind::failure);
+  EXPECT_EQ(ports::kind_from_shell_error("mv: cannot move 'a' to 'b': Read-only file system"), Kind::read_only);
+  EXPECT_EQ(ports::kind_from_shell_error("mv: cannot move 'a' to 'b': No space left on device"), Kind::no_space);
+  EXPECT_EQ(ports::kind_from_shell_error("mv: cannot move 'a' to 'b': Permission denied"), Kind::permission_denied);
+  EXPECT_EQ(ports::kind_from_shell_error("mv: cannot move 'a' to 'b': Operation not permitted"), Kind::permission_denied);
+  EXPECT_EQ(ports::kind_from_shell_error("mv: cannot stat 'a': No such file or directory"), Kind::no_such_file);
+  EXPECT_EQ(ports::kind_from_shell_error("mv: 'a' and 'b' are the same file"), Kind::failure);
 }
 
 // A directory standing in for /sys/class/remoteproc with one instance remoteproc1 named m33.

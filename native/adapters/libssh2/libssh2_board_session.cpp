@@ -41,17 +41,6 @@ int signal_exit_status(const std::string& name) {
   return 255;
 }
 
-// mv's stderr (run with LC_ALL=C) → the kind the upload step diagnoses.
-Kind kind_from_message(const std::string& text) {
-  if (text.find("Read-only file system") != std::string::npos) return Kind::read_only;
-  if (text.find("No space left") != std::string::npos) return Kind::no_space;
-  if (text.find("Permission denied") != std::string::npos || text.find("not permitted") != std::string::npos) {
-    return Kind::permission_denied;
-  }
-  if (text.find("No such file") != std::string::npos) return Kind::no_such_file;
-  return Kind::failure;
-}
-
 }  // namespace
 
 Libssh2BoardSession::Libssh2BoardSession(std::unique_ptr<SshSession> ssh) : ssh_(std::move(ssh)) {}
@@ -380,7 +369,7 @@ std::optional<RemoteError> Libssh2BoardSession::rename(const std::string& from, 
   std::string text = ran.value().err;
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
   if (text.empty()) text = "mv exited with status " + std::to_string(ran.value().exit_status);
-  return RemoteError{kind_from_message(text), "renaming " + from + " to " + to + ": " + text};
+  return RemoteError{ports::kind_from_shell_error(text), "renaming " + from + " to " + to + ": " + text};
 }
 
 }  // namespace stm32mp::adapters::libssh2
