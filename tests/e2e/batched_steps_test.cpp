@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "e2e/e2e_support.h"
+#include "remote/board_login.h"
 #include "remote/image_input.h"
 #include "remote/ssh_test_support.h"
 #include "steps/remoteproc_step.h"
@@ -55,18 +56,12 @@ class CountingSession final : public ports::BoardSession {
 
 constexpr const char* kM33 = "/sys/class/remoteproc/remoteproc1";
 
-class BatchedSteps : public boardsim::BoardSuite {
+class BatchedSteps : public testing::CleanLoginSuite {
  protected:
   void SetUp() override {
-    boardsim::BoardSuite::SetUp();
-    unsetenv("SSH_AUTH_SOCK");
-    ports::SshOptions o;
-    o.host = board().host();
-    o.port = board().port();
-    o.user = board().user();
-    o.identity = board().identity();
-    o.known_hosts = board().known_hosts();
-    auto opened = testing::open_session(o);
+    testing::CleanLoginSuite::SetUp();
+    if (IsSkipped() || HasFailure()) return;
+    auto opened = testing::open_session(testing::login_options(board()));
     ASSERT_TRUE(opened.ssh.has_value()) << opened.ssh.error().message;
     session = std::make_unique<CountingSession>(opened.ssh.value().session);
   }
