@@ -43,11 +43,26 @@ std::string region_owner(const std::string& node) {
   return "";
 }
 
+namespace {
+
+bool listed_by(const MemRegion& r, const std::string& instance) {
+  return std::find(r.owners.begin(), r.owners.end(), instance) != r.owners.end();
+}
+
+// The board's device tree names the instance's carve-outs (its memory-region phandles).
+bool dt_names_regions_of(const std::vector<MemRegion>& all, const std::string& instance) {
+  return std::any_of(all.begin(), all.end(), [&](const MemRegion& r) { return listed_by(r, instance); });
+}
+
+}  // namespace
+
 std::vector<MemRegion> regions_for(const std::vector<MemRegion>& all, const std::string& instance) {
   std::vector<MemRegion> out;
+  const bool from_dt = dt_names_regions_of(all, instance);
   for (const auto& r : all) {
-    const auto owner = region_owner(r.node);
-    if (owner == instance || owner.empty()) out.push_back(r);
+    if (from_dt ? listed_by(r, instance) : region_owner(r.node) == instance || region_owner(r.node).empty()) {
+      out.push_back(r);
+    }
   }
   return out;
 }
@@ -58,11 +73,9 @@ SegmentFit check_segments(const std::vector<LoadSegment>& segments, const std::v
   if (all_fit(segments, regions_for(all, instance), &fit.outside)) return fit;
   for (const char* other : {"m33", "m0", "m4"}) {
     if (other == instance) continue;
-    std::vector<MemRegion> own;
-    for (const auto& r : all) {
-      if (region_owner(r.node) == other) own.push_back(r);
-    }
-    if (!own.empty() && all_fit(segments, regions_for(all, other), nullptr)) {
+    const bool has_own = dt_names_regions_of(all, other) ||
+                         std::any_of(all.begin(), all.end(), [&](const MemRegion& r) { return region_owner(r.node) == other; });
+    if (has_own && all_fit(segments, regions_for(all, other), nullptr)) {
       fit.fits_instance = other;
       break;
     }

@@ -1,8 +1,9 @@
 #pragma once
 // Which reserved-memory regions a remote processor may load into, and whether an image's segments
-// fit them. The device tree links a processor to its carve-outs by phandle (memory-region), which
-// /proc/device-tree shows only as numbers; ST's DTs name the carve-outs after the core instead
-// (cm33-cube-fw@80100000, cm0-cube-data@200C4000), so ownership is read from the node name.
+// fit them. The device tree links a processor to its carve-outs by phandle: its node's memory-region
+// lists the phandles of reserved-memory nodes (MemRegion::owners, filled by the target probe). When a
+// board's DT does not show that link, ownership falls back to the node names ST's DTs use
+// (cm33-cube-fw@80100000, cm0-cube-data@200C4000).
 #include <string>
 #include <vector>
 
@@ -15,7 +16,8 @@ namespace stm32mp::remote {
 // TF-A/SCMI/DMA/display buffers, else "" (unknown: treated as available to every instance).
 [[nodiscard]] std::string region_owner(const std::string& node);
 
-// The regions `instance` may use: its own plus the shared (owner "") ones.
+// The regions `instance` may use: those its DT node lists in memory-region; without that, the ones its
+// name claims plus the unclaimed (owner "") ones.
 [[nodiscard]] std::vector<MemRegion> regions_for(const std::vector<MemRegion>& all, const std::string& instance);
 
 struct SegmentFit {

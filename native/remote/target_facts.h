@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace stm32mp::remote {
@@ -18,9 +19,15 @@ struct RprocInstance {
 };
 
 struct MemRegion {
+  MemRegion() = default;
+  MemRegion(std::string node_name, std::uint64_t region_base, std::uint64_t region_size)
+      : node(std::move(node_name)), base(region_base), size(region_size) {}
+
   std::string node;        // reserved-memory child node name, e.g. cm33-cube-fw@80100000
   std::uint64_t base = 0;
   std::uint64_t size = 0;
+  std::optional<std::uint32_t> phandle;  // the node's phandle, when something refers to it
+  std::vector<std::string> owners;       // instances whose DT node lists it in memory-region (m33, m0…)
   [[nodiscard]] bool contains(std::uint64_t addr, std::uint64_t len) const {
     return addr >= base && len <= size && addr - base <= size - len;
   }

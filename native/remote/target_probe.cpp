@@ -43,8 +43,21 @@ for d in "$r"/*; do
   if [ -r "$d/reg" ]; then
     printf 'resmem.%d.node#=' "$n"; printf '%s' "${d##*/}" | h; echo
     x "resmem.$n.reg" "$d/reg"
+    [ -r "$d/phandle" ] && x "resmem.$n.phandle" "$d/phandle"
     n=$((n+1))
   fi
+done
+m=0
+for d in "$dt"/* "$dt"/*/*; do
+  [ -r "$d/memory-region" ] && [ -r "$d/compatible" ] || continue
+  case "$(tr '\000' ' ' < "$d/compatible" 2>/dev/null)" in
+    *stm32mp2-m33*|*stm32mp2-m0*|*stm32mp1-m4*) ;;
+    *) continue ;;
+  esac
+  printf 'rprocdt.%d.node#=' "$m"; printf '%s' "${d##*/}" | h; echo
+  x "rprocdt.$m.compatible" "$d/compatible"
+  x "rprocdt.$m.regions" "$d/memory-region"
+  m=$((m+1))
 done
 echo "kmsg.lines=$(dmesg 2>/dev/null | wc -l | tr -d ' ')"
 echo probe.end=1
@@ -115,10 +128,45 @@ std::vector<MemRegion> parse_reg(const std::string& node, std::string_view reg, 
     for (int c = 0; c < size_cells; ++c) {
       size = (size << 32) | be32(reg, off + static_cast<std::size_t>(address_cells + c) * 4);
     }
-    regions.push_back({node, addr, size});
+    regions.emplace_back(node, addr, size);
   }
   return regions;
 }
+
+namespace {
+
+// The remoteproc instance a device-tree node is: its node name (m33@0 → m33) when that is a core's name,
+// else what its compatible says.
+std::string instance_of(const std::string& node, const std::string& compatible) {
+  const std::string name = node.substr(0, node.find('@'));
+  if (name == "m33" || name == "m0" || name == "m4") return name;
+  if (compatible.find("stm32mp2-m33") != std::string::npos) return "m33";
+  if (compatible.find("stm32mp2-m0") != std::string::npos) return "m0";
+  if (compatible.find("stm32mp1-m4") != std::string::npos) return "m4";
+  return name;
+}
+
+// Each coprocessor node's memory-region lists the phandles of its carve-outs: the board's own word on
+// which reserved-memory node belongs to which core (rather than a guess from node names).
+void assign_owners(const ProbeOutput& out, std::vector<MemRegion>& regions) {
+  for (int n = 0;; ++n) {
+    const std::string p = "rprocdt." + std::to_string(n) + ".";
+    auto node = out.get(p + "node");
+    if (!node) break;
+    const auto instance = instance_of(*node, out.value_or(p + "compatible", ""));
+    const auto list = out.value_or(p + "regions", "");
+    for (std::size_t off = 0; off + 4 <= list.size(); off += 4) {
+      const auto phandle = be32(list, off);
+      for (auto& r : regions) {
+        if (r.phandle == phandle && std::find(r.owners.begin(), r.owners.end(), instance) == r.owners.end()) {
+          r.owners.push_back(instance);
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
 
 core::expected<TargetFacts, std::string> parse_target_facts(const ProbeOutput& out) {
   if (out.get("probe.version") != "1") return core::unexpected{std::string("the reply is not from the target probe (no probe.version=1)")};
@@ -156,8 +204,13 @@ core::expected<TargetFacts, std::string> parse_target_facts(const ProbeOutput& o
     auto node = out.get(p + "node");
     if (!node) break;
     auto regions = parse_reg(*node, out.value_or(p + "reg", ""), ac, sc);
+    const auto phandle = out.value_or(p + "phandle", "");
+    for (auto& r : regions) {
+      if (phandle.size() == 4) r.phandle = be32(phandle, 0);
+    }
     f.reserved_memory.insert(f.reserved_memory.end(), regions.begin(), regions.end());
   }
+  assign_owners(out, f.reserved_memory);
   if (auto lines = out.get("kmsg.lines")) f.kernel_log_lines = number<std::uint64_t>(*lines).value_or(0);
   return f;
 }

@@ -343,6 +343,13 @@ class ElfModeTest(BoardCase):
         self.assertEqual(model, "STMicroelectronics STM32MP257F-DK Discovery Board|")
         r = self.board.ssh("od -An -tx1 '/sys/firmware/devicetree/base/reserved-memory/cm33-cube-fw@80100000/reg'")
         self.assertEqual(r.stdout.split(), "00 00 00 00 80 10 00 00 00 00 00 00 00 80 00 00".split())
+        # The M33 node's memory-region names its carve-outs by phandle, as dtc lays it out.
+        base = "/sys/firmware/devicetree/base"
+        fw = self.board.ssh("od -An -tx1 '%s/reserved-memory/cm33-cube-fw@80100000/phandle'" % base).stdout.split()
+        listed = self.board.ssh("od -An -tx1 -w4 %s/m33/memory-region" % base).stdout.split("\n")
+        self.assertIn(" ".join(fw), [line.strip() for line in listed])
+        m0 = self.board.ssh("od -An -tx1 -w4 %s/m0/memory-region" % base).stdout
+        self.assertNotIn(" ".join(fw), m0, "the M0+ does not list the M33's code carve-out")
         r = self.board.ssh("cat /sys/module/firmware_class/parameters/path; ls /sys/bus/tee/devices | wc -l")
         self.assertEqual(r.stdout, "\n0\n")
         r = self.board.ssh("test -e /etc/systemd/system/multi-user.target.wants/st-m33firmware-load.service")

@@ -31,6 +31,8 @@ struct Board {
   bool tee_ta = false;
   bool demo = false;
   std::vector<std::string> leftovers;
+  // The device tree's own link from a core to its carve-outs (phandles of memory-region), when shown.
+  bool dt_links = false;
 
   std::string reply() const {
     std::string compat;
@@ -51,8 +53,17 @@ struct Board {
         {"scmi-cid2-s@a041000", 0x0a041000, 0x1000},  {"board-extra@88000000", 0x88000000, 0x100000}};
     int n = 0;
     for (const auto& [node, base, size] : regions) {
-      const std::string p = "resmem." + std::to_string(n++) + ".";
+      const std::string p = "resmem." + std::to_string(n) + ".";
       s += kv_hex(p + "node", node) + kv_hex(p + "reg", be(base, 8) + be(size, 8));
+      if (dt_links) s += kv_hex(p + "phandle", be(0x40 + static_cast<std::uint64_t>(n), 4));
+      ++n;
+    }
+    if (dt_links) {
+      // m33@0 lists cm33-cube-fw and cm33-cube-data (phandles 0x40, 0x41); m0 lists cm0-cube-fw (0x42).
+      s += kv_hex("rprocdt.0.node", "m33@0") + kv_hex("rprocdt.0.compatible", std::string("st,stm32mp2-m33") + '\0') +
+           kv_hex("rprocdt.0.regions", be(0x40, 4) + be(0x41, 4));
+      s += kv_hex("rprocdt.1.node", "cpu-m0plus") + kv_hex("rprocdt.1.compatible", std::string("st,stm32mp2-m0") + '\0') +
+           kv_hex("rprocdt.1.regions", be(0x42, 4));
     }
     return s + "kmsg.lines=42\nprobe.end=1\n";
   }
@@ -215,6 +226,22 @@ TEST(TargetStep, SystemBuffersAreNoCarveOutButUnknownRegionsStayAvailable_F05) {
   // A region whose name we do not know may be a custom board's carve-out: no false error.
   auto custom = run(Board{}, elf_image({{0x80100000, 0x1000}, {0x88000000, 0x1000}}));
   EXPECT_FALSE(custom->report.has(Code::SegmentsOutsideCarveOuts));
+}
+
+TEST(TargetStep, TheDeviceTreesMemoryRegionLinksDecideOwnership_F05) {
+  Board linked;
+  linked.dt_links = true;
+  // board-extra is not in m33's memory-region: outside, although its name claims nothing.
+  auto r = run(linked, elf_image({{0x80100000, 0x1000}, {0x88000000, 0x1000}}));
+  ASSERT_TRUE(r->report.has(Code::SegmentsOutsideCarveOuts));
+  EXPECT_EQ(r->report.diagnostics.back().observed.get("outside"), "0x88000000+0x1000");
+  EXPECT_EQ(r->report.diagnostics.back().observed.get("regions"),
+            "cm33-cube-fw@80100000 [0x80100000..0x80900000), cm33-cube-data@80a00000 [0x80a00000..0x81200000)");
+  ASSERT_TRUE(r->facts);
+  EXPECT_EQ(r->facts->reserved_memory[2].owners, std::vector<std::string>{"m0"}) << "cpu-m0plus is m0 by its compatible";
+  // The same image on the m0 is named as an M33 image by the links too.
+  auto m0 = run(linked, elf_image(), "m0");
+  EXPECT_TRUE(m0->report.has(Code::ImageForOtherCore));
 }
 
 TEST(TargetStep, M33ImageForTheM0IsNamed_F04) {
