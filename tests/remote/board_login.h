@@ -10,25 +10,20 @@
 
 namespace stm32mp::testing {
 
-inline core::Settings login_settings(const boardsim::SimulatedBoard& board) {
-  core::Settings s;
-  s.host = board.host();
-  s.port = board.port();
-  s.user = board.user();
-  s.identity = board.identity();
-  s.known_hosts = board.known_hosts();
-  return s;
+// core::Settings and ports::SshOptions name these fields alike.
+template <class Login>
+Login login_to(const boardsim::SimulatedBoard& board) {
+  Login l;
+  l.host = board.host();
+  l.port = board.port();
+  l.user = board.user();
+  l.identity = board.identity();
+  l.known_hosts = board.known_hosts();
+  return l;
 }
 
-inline ports::SshOptions login_options(const boardsim::SimulatedBoard& board) {
-  ports::SshOptions o;
-  o.host = board.host();
-  o.port = board.port();
-  o.user = board.user();
-  o.identity = board.identity();
-  o.known_hosts = board.known_hosts();
-  return o;
-}
+inline core::Settings login_settings(const boardsim::SimulatedBoard& board) { return login_to<core::Settings>(board); }
+inline ports::SshOptions login_options(const boardsim::SimulatedBoard& board) { return login_to<ports::SshOptions>(board); }
 
 // A suite sharing one board whose tests run as on a clean machine: no SSH_AUTH_SOCK, HOME an empty directory.
 class CleanLoginSuite : public boardsim::BoardSuite {
