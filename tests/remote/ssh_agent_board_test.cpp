@@ -16,6 +16,7 @@
 #include "board_fixture.h"
 #include "remote/board_login.h"
 #include "remote/fake_ssh_agent.h"
+#include "remote/real_ssh_agent.h"
 #include "remote/ssh_test_support.h"
 #include "support/run_process.h"
 #include "support/temp_dir.h"
@@ -26,40 +27,6 @@ namespace stm32mp::testing {
 namespace {
 
 using core::Code;
-
-// A real OpenSSH ssh-agent in the foreground (-D), so the test owns its pid and ends it.
-class RealAgent {
- public:
-  explicit RealAgent(std::string sock) : sock_(std::move(sock)) {
-    const std::string path = "/usr/bin/ssh-agent";
-    std::vector<char*> argv{const_cast<char*>(path.c_str()), const_cast<char*>("-D"), const_cast<char*>("-a"),
-                            sock_.data(), nullptr};
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-    if (posix_spawn(&pid_, path.c_str(), &actions, nullptr, argv.data(), environ) != 0) pid_ = -1;
-    posix_spawn_file_actions_destroy(&actions);
-    for (int i = 0; i < 100 && pid_ > 0 && !std::filesystem::exists(sock_); ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-  }
-  ~RealAgent() {
-    if (pid_ <= 0) return;
-    ::kill(pid_, SIGTERM);
-    ::waitpid(pid_, nullptr, 0);
-  }
-  RealAgent(const RealAgent&) = delete;
-  RealAgent& operator=(const RealAgent&) = delete;
-
-  [[nodiscard]] bool running() const { return pid_ > 0 && std::filesystem::exists(sock_); }
-  [[nodiscard]] ProcessResult add(const std::string& key) const {
-    return run_process({"/usr/bin/ssh-add", key}, {"SSH_AUTH_SOCK=" + sock_}, 10000);
-  }
-
- private:
-  std::string sock_;
-  pid_t pid_ = -1;
-};
 
 // The key blob of an OpenSSH public key line ("ssh-ed25519 AAAA… comment").
 Bytes blob_of_public_key_line(const std::string& line) {

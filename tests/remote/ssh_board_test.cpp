@@ -18,6 +18,7 @@
 #include "steps/network_step.h"
 #include "steps/ssh_step.h"
 #include "remote/board_login.h"
+#include "remote/real_ssh_agent.h"
 #include "remote/ssh_test_support.h"
 #include "support/run_process.h"
 #include "support/temp_dir.h"
@@ -341,26 +342,15 @@ TEST_F(SshBoardTest, NothingToOfferIsNoMethodLeft) {
 TEST_F(SshBoardTest, AgentKeyLogsIn) {
   TempDir dir;
   const std::string sock = dir.file("agent.sock");
-  // A real ssh-agent in the foreground (-D), so the test owns its pid and ends it.
-  const std::string agent_path = "/usr/bin/ssh-agent";
-  std::vector<char*> argv{const_cast<char*>(agent_path.c_str()), const_cast<char*>("-D"), const_cast<char*>("-a"),
-                          const_cast<char*>(sock.c_str()), nullptr};
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-  pid_t agent_pid = -1;
-  ASSERT_EQ(posix_spawn(&agent_pid, agent_path.c_str(), &actions, nullptr, argv.data(), environ), 0);
-  posix_spawn_file_actions_destroy(&actions);
-  for (int i = 0; i < 100 && !std::filesystem::exists(sock); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  const auto added = run_process({"/usr/bin/ssh-add", board().identity()}, {"SSH_AUTH_SOCK=" + sock}, 10000);
+  RealAgent agent(sock);
+  ASSERT_TRUE(agent.running());
+  const auto added = agent.add(board().identity());
   EXPECT_EQ(added.exit_code, 0) << added.err;
   setenv("SSH_AUTH_SOCK", sock.c_str(), 1);
   auto s = settings();
   s.identity.clear();
   const auto r = run_steps(s);
   unsetenv("SSH_AUTH_SOCK");
-  ::kill(agent_pid, SIGTERM);
-  ::waitpid(agent_pid, nullptr, 0);
   ASSERT_EQ(r.ssh.status, core::StepStatus::ok) << messages(r.ssh);
   EXPECT_EQ(r.ssh.observed.get("auth_method"), "publickey (ssh-agent)");
 }
