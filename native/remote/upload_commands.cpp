@@ -21,6 +21,17 @@ constexpr std::string_view kMeasure =
 constexpr std::string_view kRemove =
     "e=$(rm -f -- \"$t\" 2>&1); r=$?; echo \"rm.rc=$r\"; printf 'rm.err#='; printf '%s' \"$e\" | h; echo\n";
 
+// What kMeasure printed (exists=, size=, sha=): shared by both replies.
+RemoteCopy read_copy(const ProbeOutput& parsed) {
+  RemoteCopy c;
+  c.exists = parsed.get("exists") == "yes";
+  if (c.exists) {
+    c.size = std::strtoull(parsed.value_or("size", "0").c_str(), nullptr, 10);
+    c.sha256 = parsed.value_or("sha", "");
+  }
+  return c;
+}
+
 }  // namespace
 
 std::string checksum_command(const std::string& path) {
@@ -37,13 +48,7 @@ core::expected<RemoteCopy, std::string> parse_checksum(std::string_view out) {
   if (!parsed || !parsed->has("end")) {
     return core::unexpected{"unexpected reply to the checksum command: " + std::string(out.substr(0, 200))};
   }
-  RemoteCopy c;
-  c.exists = parsed->get("exists") == "yes";
-  if (c.exists) {
-    c.size = std::strtoull(parsed->value_or("size", "0").c_str(), nullptr, 10);
-    c.sha256 = parsed->value_or("sha", "");
-  }
-  return c;
+  return read_copy(*parsed);
 }
 
 std::string commit_upload_command(const std::string& tmp, const std::string& real, std::uint64_t size,
@@ -75,13 +80,11 @@ core::expected<UploadCommit, std::string> parse_commit_upload(std::string_view o
     return core::unexpected{"unexpected reply to the check-and-rename command: " + std::string(out.substr(0, 200))};
   }
   UploadCommit c;
-  c.temp.exists = parsed->get("exists") == "yes";
+  c.temp = read_copy(*parsed);
   if (!c.temp.exists) {
     c.temp_removed = true;  // nothing left to remove
     return c;
   }
-  c.temp.size = std::strtoull(parsed->value_or("size", "0").c_str(), nullptr, 10);
-  c.temp.sha256 = parsed->value_or("sha", "");
   c.matched = parsed->get("match") == "yes";
   if (c.matched) {
     const auto rc = parsed->get("mv.rc");
