@@ -228,7 +228,19 @@ core::StepReport load_firmware(const RemoteprocInputs& in, ports::BoardSession& 
   };
   if (!inst) return missing();
   int index = inst->index;
-  r.observed.set("instance", "remoteproc" + std::to_string(index) + " (" + inst->name + ")");
+  auto name_instance = [&] { r.observed.set("instance", "remoteproc" + std::to_string(index) + " (" + inst->name + ")"); };
+  // The index no longer holds an instance, or now names another processor (F04).
+  auto vanished = [&] {
+    r.add(Code::RprocInstanceMissing, {{"instance", in.remoteproc}, {"instances", "remoteproc" + std::to_string(index) + " vanished"}});
+  };
+  auto now_named = [&](const std::string& other) {
+    r.add(Code::RprocWrongInstance, {{"instance", in.remoteproc},
+                                     {"powered_up", other},
+                                     {"built_for", in.remoteproc},
+                                     {"image", in.firmware_name},
+                                     {"evidence", "remoteproc" + std::to_string(index) + "/name is now " + other}});
+  };
+  name_instance();
   r.observed.set("state_before", inst->state);
   r.observed.set("firmware_before", inst->firmware);
   r.observed.set("instances_listed_by", listed_here ? "remoteproc step" : "target step");
@@ -247,18 +259,14 @@ core::StepReport load_firmware(const RemoteprocInputs& in, ports::BoardSession& 
         return false;
       }
       index = inst->index;
-      r.observed.set("instance", "remoteproc" + std::to_string(index) + " (" + inst->name + ")");
+      name_instance();
       r.observed.set("instances_listed_by", "remoteproc step (the target step's listing was stale)");
       return true;
     }
     if (!w.after) {
-      r.add(Code::RprocInstanceMissing, {{"instance", in.remoteproc}, {"instances", "remoteproc" + std::to_string(index) + " vanished"}});
+      vanished();
     } else {
-      r.add(Code::RprocWrongInstance, {{"instance", in.remoteproc},
-                                       {"powered_up", w.after->name},
-                                       {"built_for", in.remoteproc},
-                                       {"image", in.firmware_name},
-                                       {"evidence", "remoteproc" + std::to_string(index) + "/name is now " + w.after->name}});
+      now_named(w.after->name);
     }
     return false;
   };
@@ -305,7 +313,7 @@ core::StepReport load_firmware(const RemoteprocInputs& in, ports::BoardSession& 
         break;
       }
       if (!w->after) {
-        r.add(Code::RprocInstanceMissing, {{"instance", in.remoteproc}, {"instances", "remoteproc" + std::to_string(index) + " vanished"}});
+        vanished();
         return r;
       }
       inst = *w->after;
@@ -343,11 +351,7 @@ core::StepReport load_firmware(const RemoteprocInputs& in, ports::BoardSession& 
       r.add(Code::RprocStopRepeated, {{"instance", inst->name}, {"stops", std::to_string(stops)}});
     }
     if (fw.after && fw.after->name != in.remoteproc) {
-      r.add(Code::RprocWrongInstance, {{"instance", in.remoteproc},
-                                       {"powered_up", fw.after->name},
-                                       {"built_for", in.remoteproc},
-                                       {"image", in.firmware_name},
-                                       {"evidence", "remoteproc" + std::to_string(index) + "/name is now " + fw.after->name}});
+      now_named(fw.after->name);
       return r;
     }
     if (fw.rc != 0) {
