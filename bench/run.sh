@@ -30,7 +30,7 @@ tests/board-sim/board-sim start --dir "$board" --rprocfs "$build/tests/board-sim
 field() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$work/board.json" "$1"; }
 host=$(field host); identity=$(field identity); known_hosts=$(field known_hosts)
 serial=$(field serial); sysfs_root=$(field sysfs_root); dev_root=$(field dev_root)
-ssh_opts=(-q -i "$identity" -o UserKnownHostsFile="$known_hosts" -o StrictHostKeyChecking=yes -o BatchMode=yes)
+ssh_opts=(-q -F /dev/null -o IdentityAgent=none -i "$identity" -o UserKnownHostsFile="$known_hosts" -o StrictHostKeyChecking=yes -o BatchMode=yes)
 
 # Fresh content each run so the upload is never skipped in case 1.
 make_image() {

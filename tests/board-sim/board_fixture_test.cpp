@@ -12,7 +12,8 @@ using boardsim::BoardSuite;
 using boardsim::detail::run_command;
 
 std::string ssh(const boardsim::SimulatedBoard& b, const std::string& command) {
-    auto r = run_command({"/usr/bin/ssh", "-i", b.identity(), "-o", "UserKnownHostsFile=" + b.known_hosts(), "-o",
+    // -F /dev/null, no agent: never the invoking user's ~/.ssh/config or keys.
+    auto r = run_command({"/usr/bin/ssh", "-F", "/dev/null", "-o", "IdentityAgent=none", "-i", b.identity(), "-o", "UserKnownHostsFile=" + b.known_hosts(), "-o",
                           "StrictHostKeyChecking=yes", "-o", "BatchMode=yes", "-o", "ConnectTimeout=5",
                           b.user() + "@" + b.host(), command},
                          std::chrono::seconds(30));

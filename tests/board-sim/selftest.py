@@ -25,6 +25,8 @@ import elfgen  # noqa: E402
 import rproc_sign  # noqa: E402
 
 RPROCFS = os.environ.get("BOARD_SIM_RPROCFS")
+# Never the invoking user's ~/.ssh/config or ssh-agent: the suite must not depend on its host.
+NO_USER_CONFIG = ["-F", "/dev/null", "-o", "IdentityAgent=none"]
 FIRMWARE_DIR = os.environ.get("BOARD_SIM_FIRMWARE_DIR")  # real arm-none-eabi-gcc images, if built
 
 
@@ -91,7 +93,7 @@ class Board:
 
     def ssh_cmd(self, *extra, key=None):
         i = self.info
-        return ["ssh", "-i", key or i["identity"], "-o", "UserKnownHostsFile=" + i["known_hosts"],
+        return ["ssh", *NO_USER_CONFIG, "-i", key or i["identity"], "-o", "UserKnownHostsFile=" + i["known_hosts"],
                 "-o", "StrictHostKeyChecking=yes", "-o", "BatchMode=yes", "-o", "ConnectTimeout=3",
                 "-o", "IdentitiesOnly=yes"] + list(extra) + ["%s@%s" % (i["user"], i["host"])]
 
@@ -102,7 +104,7 @@ class Board:
 
     def sftp(self, batch):
         i = self.info
-        r = subprocess.run(["sftp", "-i", i["identity"], "-o", "UserKnownHostsFile=" + i["known_hosts"],
+        r = subprocess.run(["sftp", *NO_USER_CONFIG, "-i", i["identity"], "-o", "UserKnownHostsFile=" + i["known_hosts"],
                             "-o", "BatchMode=yes", "-b", "-", "%s@%s" % (i["user"], i["host"])],
                            input=batch, capture_output=True, text=True, timeout=60)
         return r
@@ -716,7 +718,7 @@ class SshKnobsTest(BoardCase):
         try:
             env = dict(os.environ, SSH_ASKPASS=askpass, SSH_ASKPASS_REQUIRE="force", DISPLAY=":0")
             i = self.board.info
-            cmd = ["ssh", "-o", "UserKnownHostsFile=" + i["known_hosts"], "-o", "StrictHostKeyChecking=yes",
+            cmd = ["ssh", *NO_USER_CONFIG, "-o", "UserKnownHostsFile=" + i["known_hosts"], "-o", "StrictHostKeyChecking=yes",
                    "-o", "PreferredAuthentications=password", "-o", "PubkeyAuthentication=no",
                    "-o", "ConnectTimeout=3", "root@" + i["host"]]
             r = subprocess.run(cmd + ["echo pw-ok"], capture_output=True, text=True, timeout=30, env=env,
@@ -862,6 +864,62 @@ def alive(pid):
             return f.read().rsplit(")", 1)[1].split()[0] != "Z"
     except OSError:
         return False
+
+
+class HostIsolationTest(unittest.TestCase):
+    """The board's shell is the board's: a slow start-up file of the host's root never reaches a board login,
+    and a slow start-up file on the board fails `start` once, with the reason, instead of test after test."""
+
+    def test_host_root_startup_files_never_reach_the_board(self):
+        import pwd
+        home = pwd.getpwnam("root").pw_dir
+        slow = tempfile.mkdtemp(prefix="board-sim-slowrc-")
+        self.addCleanup(shutil.rmtree, slow, True)
+        for name in (".bashrc", ".profile"):
+            with open(os.path.join(slow, name), "w") as f:
+                f.write("sleep 20\n")
+        # Only inside a private mount namespace: the host's real files are never changed.
+        binds = "".join("mount --bind %s/%s %s/%s && " % (slow, n, home, n) for n in (".bashrc", ".profile")
+                        if os.path.exists(os.path.join(home, n)))
+        if not binds:
+            self.skipTest("%s has no .bashrc or .profile to slow down" % home)
+        d = tempfile.mkdtemp(prefix="board-sim-test-")
+        watchdog(d)
+
+        def stop():
+            sim("stop", "--dir", d, check=False)
+            watchdog("-" + d)
+            shutil.rmtree(d, ignore_errors=True)
+        self.addCleanup(stop)
+        start = [BOARD_SIM, "start", "--dir", d] + (["--rprocfs", RPROCFS] if RPROCFS else [])
+        r = subprocess.run(["unshare", "-m", "--propagation", "private", "/bin/sh", "-c", binds + 'exec "$@"', "sh"]
+                           + start, capture_output=True, text=True, timeout=90)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        info = json.loads(r.stdout)
+        self.assertLess(info["login_seconds"], 8)
+        b = Board.__new__(Board)
+        b.dir, b.info = d, info
+        t0 = time.monotonic()
+        out = b.ssh("echo $HOME; echo $PATH")
+        self.assertLess(time.monotonic() - t0, 8)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertEqual(out.stdout.split("\n")[0], "/home/root")
+        self.assertNotIn(home + "/", out.stdout)
+
+    def test_slow_board_login_fails_start_fast_with_the_reason(self):
+        d = tempfile.mkdtemp(prefix="board-sim-test-")
+        watchdog(d)
+        t0 = time.monotonic()
+        try:
+            r = sim("start", "--dir", d, "login_delay=60", check=False)
+        finally:
+            sim("stop", "--dir", d, check=False)
+            watchdog("-" + d)
+            shutil.rmtree(d, ignore_errors=True)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("did not finish within 8 s", r.stderr)
+        self.assertIn("start-up file", r.stderr)
+        self.assertLess(time.monotonic() - t0, 50)
 
 
 class MultiBoardTest(unittest.TestCase):

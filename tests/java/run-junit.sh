@@ -15,7 +15,10 @@ while [ $# -gt 0 ]; do
     *) echo "run-junit: unknown option $1" >&2; exit 2 ;;
   esac
 done
-rm -rf "$work" && mkdir -p "$work"
+rm -rf "$work" && mkdir -p "$work/home"
+# As on a clean machine: the bridge never sees the invoking user's ~/.ssh or ssh-agent.
+export HOME="$work/home"
+unset SSH_AUTH_SOCK SSH_AGENT_PID
 
 sim="$root/tests/board-sim/board-sim"
 args=(start --dir "$work/board")

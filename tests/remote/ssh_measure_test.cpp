@@ -74,7 +74,7 @@ TEST_F(SshMeasure, UploadThroughputAgainstScp) {
     ours.push_back(ms_since(started));
     ASSERT_FALSE(up.has_value()) << up->message;
     const auto scp_started = Clock::now();
-    const auto copied = run_process({"/usr/bin/scp", "-q", "-i", board().identity(), "-o", "BatchMode=yes", "-o",
+    const auto copied = run_process({"/usr/bin/scp", "-q", "-F", "/dev/null", "-o", "IdentityAgent=none", "-i", board().identity(), "-o", "BatchMode=yes", "-o",
                                      "UserKnownHostsFile=" + board().known_hosts(), local,
                                      board().user() + "@" + board().host() + ":/tmp/prelaunch-measure-scp.bin"},
                                     {}, 60000);
