@@ -65,7 +65,8 @@ std::unique_ptr<CheckRun> CheckRun::start(std::string_view request_json) {
     } catch (...) {
       // Not even a report could be built: a minimal document that still carries the contract's fields.
       state->finish(R"({"schema_version":)" + std::to_string(core::kSchemaVersion) + R"(,"tool":{"name":")" +
-                    core::kToolName + R"(","version":")" + core::kToolVersion + R"("},"ok":false,"steps":[]})");
+                    core::kToolName + R"(","version":")" + core::kToolVersion + R"("},"ok":false,"cancelled":)" +
+                    (state->cancel.cancelled() ? "true" : "false") + R"(,"steps":[]})");
     }
   });
   return run;

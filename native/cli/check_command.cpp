@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "cli/command.h"
+#include "cli/interrupt.h"
 #include "core/render/json_renderer.h"
 #include "core/render/text_renderer.h"
 #include "core/step_ids.h"
@@ -13,12 +14,6 @@
 
 namespace stm32mp::cli {
 namespace {
-
-core::CancelToken* g_cancel = nullptr;  // set while a check runs; Ctrl-C cancels it
-
-extern "C" void on_interrupt(int) {
-  if (g_cancel != nullptr) g_cancel->cancel();  // a lock-free atomic store: async-signal-safe
-}
 
 struct CheckOptions {
   core::Settings settings;
@@ -38,20 +33,20 @@ void run(CheckOptions& o, CommandOutcome& outcome) {
     o.settings.password = secret;
   }
   core::CancelToken cancel;
-  g_cancel = &cancel;
-  auto previous = std::signal(SIGINT, on_interrupt);
-  auto ports = pipeline::make_system_ports();
-  core::NullProgress progress;
-  const auto report = pipeline::run_check(o.settings, ports, cancel, progress);
-  std::signal(SIGINT, previous);
-  g_cancel = nullptr;
+  core::Report report;
+  {
+    const InterruptScope interrupts(cancel);
+    auto ports = pipeline::make_system_ports();
+    core::NullProgress progress;
+    report = pipeline::run_check(o.settings, ports, cancel, progress);
+  }
   if (o.json) {
     std::cout << core::render::render_json(report);
   } else {
     std::cout << core::render::render_text(report, {colour_wanted(o.no_color), true});
   }
   std::cout.flush();
-  outcome.exit_code = report.ok() ? kExitOk : kExitStepError;
+  outcome.exit_code = report.cancelled() ? kExitCancelled : report.ok() ? kExitOk : kExitStepError;
 }
 
 }  // namespace

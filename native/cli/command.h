@@ -9,6 +9,7 @@ enum ExitCode : int {
   kExitStepError = 1, // a step reported an error
   kExitUsage = 2,     // bad command line
   kExitInternal = 3,  // a bug: an exception reached the top level
+  kExitCancelled = 4, // the run was cancelled (SIGINT, SIGTERM): never a success, whatever the steps said
 };
 
 struct CommandOutcome {

@@ -1,8 +1,6 @@
 #include "config/launch_file.h"
 
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
+#include <algorithm>
 
 #include <pugixml.hpp>
 
@@ -26,41 +24,62 @@ std::optional<bool> LaunchFile::production_mode() const {
   return *v == "true";
 }
 
+namespace {
+
+LaunchFileError too_large(std::string reason) {
+  files::InputFileError e{files::InputFileError::Kind::too_large, reason, {}, kMaxLaunchFileBytes};
+  return {LaunchFileError::Kind::input, std::move(reason), std::move(e)};
+}
+
+}  // namespace
+
 core::expected<LaunchFile, LaunchFileError> parse_launch_xml(const std::string& xml) {
+  // Counted before parsing: the parser's nodes cost far more memory than the text that makes them.
+  if (const auto tags = static_cast<std::size_t>(std::count(xml.begin(), xml.end(), '<'));
+      tags > kMaxLaunchFileElements) {
+    return core::unexpected{too_large(std::to_string(tags) + " XML tags, more than " +
+                                      std::to_string(kMaxLaunchFileElements))};
+  }
   pugi::xml_document doc;
   const auto parsed = doc.load_buffer(xml.data(), xml.size());
   if (!parsed) {
-    return core::unexpected(LaunchFileError{LaunchFileError::Kind::malformed,
+    return core::unexpected{LaunchFileError{LaunchFileError::Kind::malformed,
                                             std::string(parsed.description()) + " at byte " +
-                                                std::to_string(parsed.offset)});
+                                                std::to_string(parsed.offset)}};
   }
   const auto root = doc.child("launchConfiguration");
   if (!root) {
-    return core::unexpected(
-        LaunchFileError{LaunchFileError::Kind::malformed, "no <launchConfiguration> root element"});
+    return core::unexpected{
+        LaunchFileError{LaunchFileError::Kind::malformed, "no <launchConfiguration> root element"}};
   }
   LaunchFile file;
   file.type = root.attribute("type").as_string();
   for (const auto& node : root.children()) {
     const std::string tag = node.name();
     if (tag == "stringAttribute" || tag == "booleanAttribute" || tag == "intAttribute") {
-      file.attributes[node.attribute("key").as_string()] = node.attribute("value").as_string();
+      const std::string key = node.attribute("key").as_string();
+      const std::string value = node.attribute("value").as_string();
+      if (key.size() > kMaxLaunchAttributeBytes || value.size() > kMaxLaunchAttributeBytes) {
+        return core::unexpected{too_large("attribute " + key.substr(0, 80) + " is " +
+                                          std::to_string(std::max(key.size(), value.size())) + " bytes, more than " +
+                                          files::describe_size(kMaxLaunchAttributeBytes))};
+      }
+      file.attributes[key] = value;
     }
   }
   return file;
 }
 
 core::expected<LaunchFile, LaunchFileError> read_launch_file(const std::string& path) {
-  FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr) {
-    return core::unexpected(LaunchFileError{LaunchFileError::Kind::unreadable, std::strerror(errno)});
+  auto content = files::read_input_file(path, kMaxLaunchFileBytes);
+  if (!content) {
+    const auto& e = content.error();
+    if (e.kind == files::InputFileError::Kind::unreadable) {
+      return core::unexpected{LaunchFileError{LaunchFileError::Kind::unreadable, e.reason}};
+    }
+    return core::unexpected{LaunchFileError{LaunchFileError::Kind::input, e.reason, e}};
   }
-  std::string content;
-  char buffer[4096];
-  std::size_t n = 0;
-  while ((n = std::fread(buffer, 1, sizeof buffer, f)) > 0) content.append(buffer, n);
-  std::fclose(f);
-  return parse_launch_xml(content);
+  return parse_launch_xml(*content);
 }
 
 }  // namespace stm32mp::config

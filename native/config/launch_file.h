@@ -1,5 +1,6 @@
 #pragma once
 #include "core/expected.h"
+#include "files/input_file.h"
 #include <map>
 #include <optional>
 #include <string>
@@ -22,10 +23,16 @@ struct LaunchFile {
 };
 
 struct LaunchFileError {
-  enum class Kind { unreadable, malformed };
+  enum class Kind { unreadable, malformed, input };  // input: not a regular file or too large (`input` says which)
   Kind kind;
   std::string reason;
+  files::InputFileError input{};
 };
+
+// Caps far above any real launch file (a few KiB, ~100 attributes): a hostile one costs neither time nor memory.
+inline constexpr std::uintmax_t kMaxLaunchFileBytes = 2U << 20;
+inline constexpr std::size_t kMaxLaunchFileElements = 20000;   // counted as '<' before parsing
+inline constexpr std::size_t kMaxLaunchAttributeBytes = 64U << 10;
 
 namespace keys {
 inline constexpr const char* kSerialDevice = "org.eclipse.cdt.debug.gdbjtag.core.serialDeviceLoader";

@@ -21,6 +21,13 @@ const StepReport* blocking_prerequisite(const StepDefinition& step, const Report
   return nullptr;
 }
 
+// The step the cancel interrupted: its facts and findings stay (they say how far it got), its verdict does not.
+StepReport cancelled(StepReport r, const StepDefinition& step) {
+  r.add(Code::RunCancelled, {{"step", step.id}});
+  r.status = StepStatus::cancelled;
+  return r;
+}
+
 StepReport run_guarded(const StepDefinition& step, StepControl& control) {
   try {
     StepReport r = step.run(control);
@@ -52,8 +59,7 @@ Report Runner::run(const std::vector<StepDefinition>& steps, const CancelToken& 
     progress.step_started(step.id, step.title, index, total);
     StepReport r;
     if (cancel.cancelled()) {
-      r = skipped(step, "the run was cancelled");
-      if (!cancel_reported) r.add(Code::RunCancelled, {{"step", step.id}});
+      r = cancel_reported ? skipped(step, "the run was cancelled") : cancelled(StepReport{step.id, step.title}, step);
       cancel_reported = true;
     } else if (const auto* prior = blocking_prerequisite(step, report)) {
       r = skipped(step, "step " + prior->id + " " + std::string(to_string(prior->status)));
@@ -62,6 +68,10 @@ Report Runner::run(const std::vector<StepDefinition>& steps, const CancelToken& 
       StepControl control{cancel, Deadline(step.timeout), progress};
       r = run_guarded(step, control);
       r.duration_ms = std::chrono::duration_cast<Millis>(SteadyClock::now() - started).count();
+      if (cancel.cancelled()) {
+        r = cancelled(std::move(r), step);
+        cancel_reported = true;
+      }
       // A failed step's own diagnosis already explains its time (a connect that timed out); the
       // slow warning is for steps that succeeded but cost every Debug click that much.
       if (r.duration_ms > step.budget.count() && !r.failed()) {

@@ -27,8 +27,9 @@ struct StepDefinition {
 };
 
 // Runs steps in order. A step whose prerequisite failed or was skipped is skipped with the reason;
-// an exception inside a step becomes status "crashed" (RUN001) and the run goes on; after a cancel
-// the remaining steps are skipped (RUN003 on the first of them).
+// an exception inside a step becomes status "crashed" (RUN001) and the run goes on. A cancel is never a
+// success: the step that was running when it came (or the next one, if it came between steps) gets status
+// "cancelled" with RUN003 as an error, whatever it returned, and every later step is skipped.
 class Runner {
  public:
   [[nodiscard]] Report run(const std::vector<StepDefinition>& steps, const CancelToken& cancel,

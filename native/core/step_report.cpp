@@ -11,12 +11,13 @@ std::string_view to_string(StepStatus s) {
     case StepStatus::error: return "error";
     case StepStatus::skipped: return "skipped";
     case StepStatus::crashed: return "crashed";
+    case StepStatus::cancelled: return "cancelled";
   }
   return "crashed";
 }
 
 StepReport& StepReport::add(Diagnostic d) {
-  if (d.severity == Severity::error && status != StepStatus::crashed) {
+  if (d.severity == Severity::error && status != StepStatus::crashed && status != StepStatus::cancelled) {
     status = StepStatus::error;
   } else if (d.severity == Severity::warning && status == StepStatus::ok) {
     status = StepStatus::warning;
@@ -37,6 +38,10 @@ bool StepReport::has(Code code) const {
 
 bool Report::ok() const {
   return std::none_of(steps.begin(), steps.end(), [](const StepReport& s) { return s.failed(); });
+}
+
+bool Report::cancelled() const {
+  return std::any_of(steps.begin(), steps.end(), [](const StepReport& s) { return s.status == StepStatus::cancelled; });
 }
 
 const StepReport* Report::find(std::string_view id) const {

@@ -9,7 +9,9 @@
 
 namespace stm32mp::core {
 
-enum class StepStatus { ok, warning, error, skipped, crashed };
+// cancelled: the run was cancelled while this step ran (or as it was about to start); what it returned is not a
+// verdict, whatever it says (a wait cut short by the cancel can look like success).
+enum class StepStatus { ok, warning, error, skipped, crashed, cancelled };
 
 [[nodiscard]] std::string_view to_string(StepStatus s);
 
@@ -33,13 +35,16 @@ struct StepReport {
   // Marks the step skipped with the reason as a fact ("skipped_because").
   StepReport& skip(std::string reason);
   [[nodiscard]] bool has(Code code) const;
-  [[nodiscard]] bool failed() const { return status == StepStatus::error || status == StepStatus::crashed; }
+  [[nodiscard]] bool failed() const {
+    return status == StepStatus::error || status == StepStatus::crashed || status == StepStatus::cancelled;
+  }
 };
 
 // The whole run: the one document every front end renders.
 struct Report {
   std::vector<StepReport> steps;
   [[nodiscard]] bool ok() const;
+  [[nodiscard]] bool cancelled() const;  // a step has status cancelled: never a success
   [[nodiscard]] const StepReport* find(std::string_view id) const;
 };
 

@@ -7,6 +7,8 @@
 #include <fmt/format.h>
 
 #include "adapters/openssl/openssl_crypto.h"
+#include "files/input_file.h"
+#include "files/input_file_diagnostic.h"
 
 namespace stm32mp::image {
 namespace {
@@ -75,19 +77,15 @@ void add_signed_facts(const SignedImage& s, const std::string& prefix, core::Ste
 }  // namespace
 
 core::expected<std::vector<std::uint8_t>, std::string> read_image_file(const std::string& path) {
-  std::error_code ec;
-  const auto status = std::filesystem::status(path, ec);
-  if (ec || !std::filesystem::exists(status)) return core::unexpected{std::string("no such file")};
-  if (std::filesystem::is_directory(status)) return core::unexpected{std::string("it is a directory")};
-  const auto size = std::filesystem::file_size(path, ec);
-  if (ec) return core::unexpected{ec.message()};
-  if (size > kMaxImageSize) return core::unexpected{fmt::format("{} bytes, more than the {} MiB any Cortex-M image fits in", size, kMaxImageSize >> 20)};
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return core::unexpected{std::string("permission denied or unreadable")};
-  std::vector<std::uint8_t> bytes(static_cast<std::size_t>(size));
-  in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-  if (static_cast<std::uint64_t>(in.gcount()) != size) return core::unexpected{std::string("read error (file changed while reading?)")};
-  return bytes;
+  auto content = files::read_input_file(path, kMaxImageSize);
+  if (!content) {
+    const auto& e = content.error();
+    if (e.kind == files::InputFileError::Kind::too_large) {
+      return core::unexpected{e.reason + ": more than any Cortex-M image fits in"};
+    }
+    return core::unexpected{e.reason};
+  }
+  return std::vector<std::uint8_t>(content->begin(), content->end());
 }
 
 std::string describe_other_format(Bytes f) {
@@ -121,13 +119,19 @@ Inspection inspect_file(const std::string& path, const std::string& role, core::
   in.path = path;
   const std::string prefix = role + ".";
   r.observed.set(role, path);
-  auto bytes = read_image_file(path);
-  if (!bytes) {
-    r.add(core::Code::ImageUnreadable, {{"path", path}, {"reason", bytes.error()}});
+  auto content = files::read_input_file(path, kMaxImageSize);
+  if (!content) {
+    if (auto d = files::input_file_diagnostic("--" + role, path, content.error())) {
+      r.add(std::move(*d));
+    } else {
+      r.add(core::Code::ImageUnreadable, {{"path", path}, {"reason", content.error().reason}});
+    }
     return in;
   }
   in.readable = true;
-  in.bytes = std::move(*bytes);
+  in.bytes.assign(content->begin(), content->end());
+  content->clear();
+  content->shrink_to_fit();
   const Bytes file(in.bytes);
   in.sha256 = adapters::openssl::to_hex(adapters::openssl::sha256(file));
   r.observed.set(prefix + "size", std::to_string(file.size()));

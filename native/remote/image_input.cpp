@@ -1,5 +1,8 @@
 #include "remote/image_input.h"
 
+#include "files/input_file.h"
+#include "image/inspection.h"
+
 #include <openssl/evp.h>
 
 #include <cstring>
@@ -72,10 +75,10 @@ const char* to_string(ImageKind k) {
 }
 
 core::expected<ImageInput, std::string> read_image_input(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return core::unexpected{"cannot open " + path + ": " + std::strerror(errno)};
-  const std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) return core::unexpected{"cannot read " + path};
+  // The image step's cap and kind check here too: this reader must never read what that step refused.
+  auto content = files::read_input_file(path, image::kMaxImageSize);
+  if (!content) return core::unexpected{"cannot read " + path + ": " + content.error().reason};
+  const std::string data = std::move(*content);
   ImageInput img;
   img.local_path = path;
   img.name = std::filesystem::path(path).filename().string();

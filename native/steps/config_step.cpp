@@ -3,6 +3,8 @@
 #include <filesystem>
 
 #include "config/launch_file.h"
+#include "files/input_file_diagnostic.h"
+#include "image/inspection.h"
 
 namespace stm32mp::steps {
 namespace {
@@ -45,7 +47,8 @@ void apply_launch_file(const config::LaunchFile& launch, const core::Settings& g
   if (auto program = launch.program(); program && !program->empty()) {
     effective.program = resolve_program(*program, given.launch_file);
     r.observed.set("program", effective.program);
-    const bool exists = fs::exists(effective.program);
+    std::error_code ec;  // a name too long or a symlink loop is "not found", never an exception (RUN001)
+    const bool exists = fs::exists(effective.program, ec) && !ec;
     if (exists && is_signed_image_name(effective.program) && effective.signed_image.empty()) {
       effective.signed_image = effective.program;
     } else if (exists && effective.program.ends_with(".elf") && effective.elf.empty()) {
@@ -59,6 +62,26 @@ void apply_launch_file(const config::LaunchFile& launch, const core::Settings& g
   }
 }
 
+// Every file a later step reads whole, with its cap. Checked here, before any step opens one: a FIFO, a device or
+// a directory (CFG006) or an oversized file (CFG007) stops the run at the configuration, never in a blocked read.
+void check_input_files(const core::Settings& s, core::StepReport& r) {
+  const struct {
+    const char* option;
+    const std::string& path;
+    std::uintmax_t cap;
+  } inputs[] = {{"--elf", s.elf, image::kMaxImageSize},
+                {"--signed", s.signed_image, image::kMaxImageSize},
+                {"--image-key", s.image_key, files::kMaxKeyFileBytes},
+                {"--identity", s.identity, files::kMaxKeyFileBytes},
+                {"--known-hosts", s.known_hosts, files::kMaxKnownHostsBytes}};
+  for (const auto& in : inputs) {
+    if (in.path.empty()) continue;
+    if (auto problem = files::check_input_file(in.path, in.cap)) {
+      if (auto d = files::input_file_diagnostic(in.option, in.path, *problem)) r.add(std::move(*d));
+    }
+  }
+}
+
 }  // namespace
 
 core::StepReport check_config(const core::Settings& given, core::Settings& effective) {
@@ -68,10 +91,14 @@ core::StepReport check_config(const core::Settings& given, core::Settings& effec
     r.observed.set("launch_file", given.launch_file);
     auto launch = config::read_launch_file(given.launch_file);
     if (!launch) {
-      const auto code = launch.error().kind == config::LaunchFileError::Kind::unreadable
-                            ? core::Code::LaunchFileMissing
-                            : core::Code::LaunchFileMalformed;
-      r.add(code, {{"launch_file", given.launch_file}, {"reason", launch.error().reason}});
+      const auto& e = launch.error();
+      if (e.kind == config::LaunchFileError::Kind::input) {
+        if (auto d = files::input_file_diagnostic("--launch", given.launch_file, e.input)) r.add(std::move(*d));
+      } else {
+        const auto code = e.kind == config::LaunchFileError::Kind::unreadable ? core::Code::LaunchFileMissing
+                                                                              : core::Code::LaunchFileMalformed;
+        r.add(code, {{"launch_file", given.launch_file}, {"reason", e.reason}});
+      }
     } else {
       apply_launch_file(*launch, given, effective, r);
     }
@@ -92,6 +119,7 @@ core::StepReport check_config(const core::Settings& given, core::Settings& effec
   r.observed.set("remoteproc", effective.remoteproc);
   if (!effective.host.empty()) r.observed.set("user", effective.user);
   if (!effective.password.empty()) r.observed.set("password", "(given, not shown)");
+  check_input_files(effective, r);
   if (effective.host.empty()) r.add(core::Code::NoHostGiven);
   return r;
 }

@@ -15,5 +15,18 @@ TEST(Facts, KeepsInsertionOrderAndReplacesInPlace) {
   EXPECT_FALSE(f.get("z").has_value());
 }
 
+// A board that answers a 1 MiB value (a hostile remoteproc state) costs a report 16 KiB, not megabytes.
+TEST(Facts, CapsAHugeValueAtACharacterBoundaryAndSaysHowMuchWasLeftOut) {
+  std::string huge(1U << 20, 'x');
+  huge.replace(16383, 2, "\xc3\xa9");  // an é across the cut
+  Facts f;
+  f.set("state", huge);
+  const auto v = *f.get("state");
+  EXPECT_LT(v.size(), 16U * 1024 + 64);
+  EXPECT_EQ(v.substr(0, 10), "xxxxxxxxxx");
+  EXPECT_EQ(v.find("\xc3\xa9"), std::string::npos);  // the é is not cut in half: it is left out whole
+  EXPECT_NE(v.find("(" + std::to_string(huge.size() - 16383) + " more bytes not shown)"), std::string::npos) << v.substr(16000);
+}
+
 }  // namespace
 }  // namespace stm32mp::core

@@ -31,6 +31,35 @@ TEST(JsonRenderer, FollowsTheSchemaVersion1Contract) {
   EXPECT_EQ(j["steps"][4]["diagnostics"][0]["code"], "RUN001");
 }
 
+// A hostile board: 1 MiB values with escape sequences in a state and in a message. The document stays small
+// and valid, and says the run was not cancelled.
+TEST(JsonRenderer, HugeHostileBoardValuesStaySmall) {
+  const std::string huge = std::string(1U << 20, 'A') + "\x1b[2J";
+  Report report;
+  StepReport step{"remoteproc", "Load through remoteproc"};
+  step.observed.set("state", huge);
+  step.add(Code::StepCrashed, {{"step", "remoteproc"}, {"error", huge}});
+  report.steps.push_back(step);
+  const auto text = render_json(report);
+  EXPECT_LT(text.size(), 128U * 1024);
+  const auto j = nlohmann::json::parse(text);
+  EXPECT_FALSE(j["cancelled"].get<bool>());
+  EXPECT_EQ(text.find('\x1b'), std::string::npos);  // JSON escapes it as \u001b
+}
+
+TEST(JsonRenderer, SaysWhenTheRunWasCancelled) {
+  Report report;
+  StepReport step{"ssh", "SSH session"};
+  step.add(Code::RunCancelled, {{"step", "ssh"}});
+  step.status = StepStatus::cancelled;
+  report.steps.push_back(step);
+  const auto j = nlohmann::json::parse(render_json(report));
+  EXPECT_TRUE(j["cancelled"].get<bool>());
+  EXPECT_FALSE(j["ok"].get<bool>());
+  EXPECT_EQ(j["steps"][0]["status"], "cancelled");
+  EXPECT_EQ(j["steps"][0]["diagnostics"][0]["severity"], "error");
+}
+
 TEST(JsonRenderer, ReplacesInvalidUtf8InsteadOfThrowing) {
   Report report;
   StepReport s{"serial-port", "Serial"};

@@ -90,17 +90,56 @@ TEST(Runner, NoSlowWarningOnAFailedStep) {
   EXPECT_FALSE(report.steps[0].has(Code::StepSlow));
 }
 
-TEST(Runner, SkipsEverythingAfterACancelAndSaysSoOnce) {
+TEST(Runner, ACancelDuringAStepIsNeverSuccessAndSkipsTheRest) {
   CancelToken cancel;
+  // The step returns "ok" after the cancel, as a wait cut short by it would: the runner must not believe it.
   std::vector<StepDefinition> steps = {
-      step("a", {}, [&](StepControl&) { cancel.cancel(); return StepReport{}; }),
-      step("b", {}, ok_report), step("c", {}, ok_report)};
+      step("a", {}, ok_report),
+      step("b", {}, [&](StepControl&) { StepReport r; r.observed.set("got_to", "half"); cancel.cancel(); return r; }),
+      step("c", {}, ok_report), step("d", {}, ok_report)};
   NullProgress progress;
   const auto report = Runner{}.run(steps, cancel, progress);
-  EXPECT_EQ(report.steps[1].status, StepStatus::skipped);
-  EXPECT_TRUE(report.steps[1].has(Code::RunCancelled));
+  EXPECT_EQ(report.steps[0].status, StepStatus::ok);
+  EXPECT_EQ(report.steps[1].status, StepStatus::cancelled);
+  ASSERT_TRUE(report.steps[1].has(Code::RunCancelled));
+  EXPECT_EQ(report.steps[1].diagnostics.back().severity, Severity::error);
+  EXPECT_EQ(report.steps[1].observed.get("got_to"), "half");
   EXPECT_EQ(report.steps[2].status, StepStatus::skipped);
+  EXPECT_EQ(report.steps[2].observed.get("skipped_because"), "the run was cancelled");
   EXPECT_FALSE(report.steps[2].has(Code::RunCancelled));
+  EXPECT_EQ(report.steps[3].status, StepStatus::skipped);
+  EXPECT_FALSE(report.ok());
+  EXPECT_TRUE(report.cancelled());
+}
+
+TEST(Runner, ACancelThatFoundAStepInErrorStillSaysCancelled) {
+  CancelToken cancel;
+  std::vector<StepDefinition> steps = {step("a", {}, [&](StepControl&) {
+    cancel.cancel();
+    StepReport r;
+    r.add(Code::BadOptionValue);
+    return r;
+  })};
+  NullProgress progress;
+  const auto report = Runner{}.run(steps, cancel, progress);
+  EXPECT_EQ(report.steps[0].status, StepStatus::cancelled);
+  EXPECT_TRUE(report.steps[0].has(Code::BadOptionValue));
+  EXPECT_TRUE(report.steps[0].has(Code::RunCancelled));
+}
+
+TEST(Runner, ACancelBeforeAStepCancelsThatStep) {
+  CancelToken cancel;
+  cancel.cancel();
+  bool ran = false;
+  std::vector<StepDefinition> steps = {step("a", {}, [&](StepControl&) { ran = true; return StepReport{}; }),
+                                       step("b", {}, ok_report)};
+  NullProgress progress;
+  const auto report = Runner{}.run(steps, cancel, progress);
+  EXPECT_FALSE(ran);
+  EXPECT_EQ(report.steps[0].status, StepStatus::cancelled);
+  EXPECT_TRUE(report.steps[0].has(Code::RunCancelled));
+  EXPECT_EQ(report.steps[1].status, StepStatus::skipped);
+  EXPECT_TRUE(report.cancelled());
 }
 
 TEST(Runner, HandsTheStepItsDeadline) {

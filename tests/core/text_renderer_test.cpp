@@ -20,6 +20,37 @@ TEST(TextRenderer, NoEscapeSequencesWithoutColour) {
   EXPECT_EQ(render_text(testing::sample_report(), {false, true}).find('\x1b'), std::string::npos);
 }
 
+// A hostile board names its remoteproc state with terminal controls: a window title (OSC 0), a screen clear,
+// an OSC 8 link and a C1 CSI. Shown as text, escaped; none of them reaches the terminal.
+TEST(TextRenderer, BoardTextNeverReachesTheTerminalRaw) {
+  const std::string hostile = "running\x1b]0;pwned\x07\x1b[2J\x1b]8;;http://evil\x1b\\link\x1b]8;;\x1b\\\xc2\x9b" "31m\r\x7f";
+  Report report;
+  StepReport step{"remoteproc", "Load through remoteproc"};
+  step.observed.set("state", hostile);
+  step.add(Code::StepCrashed, {{"step", "remoteproc"}, {"error", hostile}});
+  report.steps.push_back(step);
+  for (bool colour : {false, true}) {
+    const auto text = render_text(report, {colour, true});
+    std::size_t escapes = 0;
+    for (std::size_t at = text.find('\x1b'); at != std::string::npos; at = text.find('\x1b', at + 1)) {
+      // Only our own colour sequences (ESC [ digits ; m) may remain.
+      const auto end = text.find('m', at);
+      ASSERT_NE(end, std::string::npos);
+      EXPECT_EQ(text.substr(at + 1, 1), "[") << text;
+      EXPECT_EQ(text.substr(at + 2, end - at - 2).find_first_not_of("0123456789;"), std::string::npos) << text;
+      ++escapes;
+    }
+    if (!colour) {
+      EXPECT_EQ(escapes, 0u) << text;
+    }
+    EXPECT_EQ(text.find("\x07"), std::string::npos);
+    EXPECT_EQ(text.find("\xc2\x9b"), std::string::npos);
+    EXPECT_EQ(text.find('\r'), std::string::npos);
+    EXPECT_NE(text.find("state: running\\x1b]0;pwned\\x07\\x1b[2J"), std::string::npos) << text;
+    EXPECT_NE(text.find("\\u009b31m\\x0d\\x7f"), std::string::npos) << text;
+  }
+}
+
 TEST(TextRenderer, SaysReadyWhenEveryStepPassed) {
   Report report;
   report.steps.push_back(StepReport{"config", "Configuration", StepStatus::ok, 1});

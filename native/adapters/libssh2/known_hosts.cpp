@@ -1,5 +1,9 @@
 #include "adapters/libssh2/known_hosts.h"
 
+#include <sstream>
+
+#include "files/input_file.h"
+
 #include <openssl/evp.h>
 #include <openssl/sha.h>
 
@@ -117,12 +121,13 @@ KnownHostCheck check_known_host(LIBSSH2_SESSION* session, const std::string& pat
   }
   std::error_code ec;
   if (std::filesystem::exists(path, ec)) {
-    std::ifstream in(path);
-    if (!in) {
+    auto content = files::read_input_file(path, files::kMaxKnownHostsBytes);  // never a FIFO, a device, gigabytes
+    if (!content) {
       result.status = KnownHostCheck::Status::unreadable;
-      result.message = "cannot open " + path;
+      result.message = "cannot read " + path + ": " + content.error().reason;
       return result;
     }
+    std::istringstream in(std::move(*content));
     // Line by line instead of libssh2_knownhost_readfile, which stops at the first line it cannot
     // parse (@cert-authority, sk-* keys): one such line would hide every entry after it.
     std::string line;

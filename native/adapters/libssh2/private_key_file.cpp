@@ -1,5 +1,7 @@
 #include "adapters/libssh2/private_key_file.h"
 
+#include "files/input_file.h"
+
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
@@ -65,14 +67,12 @@ void inspect_openssh(const std::string& text, PrivateKeyInfo& info) {
 
 PrivateKeyInfo inspect_private_key(const std::string& path) {
   PrivateKeyInfo info;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    info.problem = "cannot open " + path + ": " + std::strerror(errno);
+  auto content = files::read_input_file(path, files::kMaxKeyFileBytes);  // never a FIFO, a device or gigabytes
+  if (!content) {
+    info.problem = "cannot read " + path + ": " + content.error().reason;
     return info;
   }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  const std::string text = ss.str();
+  const std::string text = std::move(*content);
   if (text.find(kOpenSshBegin) != std::string::npos && text.find(kOpenSshEnd) != std::string::npos) {
     inspect_openssh(text, info);
     return info;

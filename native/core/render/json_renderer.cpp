@@ -43,6 +43,7 @@ Json to_json(const Report& report) {
   out["schema_version"] = kSchemaVersion;
   out["tool"] = Json{{"name", kToolName}, {"version", kToolVersion}};
   out["ok"] = report.ok();
+  out["cancelled"] = report.cancelled();
   out["steps"] = Json::array();
   for (const auto& s : report.steps) out["steps"].push_back(to_json(s));
   return out;

@@ -20,6 +20,7 @@ std::string_view mark(StepStatus s) {
     case StepStatus::error: return "✗";
     case StepStatus::skipped: return "–";
     case StepStatus::crashed: return "✗";
+    case StepStatus::cancelled: return "⊘";
   }
   return "?";
 }
@@ -29,7 +30,8 @@ std::string_view colour_of(StepStatus s) {
     case StepStatus::ok: return "32";
     case StepStatus::warning: return "33";
     case StepStatus::error:
-    case StepStatus::crashed: return "31";
+    case StepStatus::crashed:
+    case StepStatus::cancelled: return "31";
     case StepStatus::skipped: return "2";
   }
   return "0";
@@ -44,10 +46,32 @@ std::string_view colour_of(Severity s) {
   return "0";
 }
 
+// Text from the board or from a file is data, never terminal control: every C0 control but the line break, DEL
+// and the C1 controls (UTF-8 C2 80..C2 9F, which some terminals obey as ESC [) are shown escaped, as JSON does.
+// A board that names its state "\x1b]0;title\x07" prints that, not a new window title.
+std::string printable(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c == '\n' || c == '\t') {
+      out += static_cast<char>(c);
+    } else if (c < 0x20 || c == 0x7f) {
+      out += fmt::format("\\x{:02x}", c);
+    } else if (c == 0xc2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+               static_cast<unsigned char>(text[i + 1]) <= 0x9f) {
+      out += fmt::format("\\u00{:02x}", static_cast<unsigned char>(text[++i]));
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
 // Multi-line values (quoted kernel log lines) continue under their key, indented.
 std::string indent_continuations(std::string_view value, std::string_view indent) {
   std::string out;
-  for (char ch : value) {
+  for (char ch : printable(value)) {
     out += ch;
     if (ch == '\n') out += std::string(indent) + "  ";
   }
@@ -56,7 +80,7 @@ std::string indent_continuations(std::string_view value, std::string_view indent
 
 void render_facts(std::string& out, const Facts& facts, std::string_view indent) {
   for (const auto& [key, value] : facts) {
-    out += fmt::format("{}{}: {}\n", indent, key, indent_continuations(value, indent));
+    out += fmt::format("{}{}: {}\n", indent, printable(key), indent_continuations(value, indent));
   }
 }
 
@@ -67,9 +91,9 @@ void render_diagnostic(std::string& out, const Diagnostic& d, const Style& style
     out += "       observed:\n";
     render_facts(out, d.observed, "         ");
   }
-  out += fmt::format("       why: {}\n", d.why);
-  out += fmt::format("       {} {}\n", style.paint("fix:", "1"), d.fix);
-  out += fmt::format("       see: {}\n", d.doc);
+  out += fmt::format("       why: {}\n", indent_continuations(d.why, "       "));
+  out += fmt::format("       {} {}\n", style.paint("fix:", "1"), indent_continuations(d.fix, "       "));
+  out += fmt::format("       see: {}\n", printable(d.doc));
 }
 
 }  // namespace
@@ -85,6 +109,7 @@ std::string render_text(const Report& report, const TextOptions& options) {
     std::string line = fmt::format(" {} {:<12} {}", style.paint(mark(step.status), colour_of(step.status)),
                                    step.id, step.title);
     if (step.status == StepStatus::crashed) line += " (internal error)";
+    if (step.status == StepStatus::cancelled) line += " (cancelled)";
     if (options.show_durations && step.status != StepStatus::skipped) {
       line += fmt::format(" ({} ms)", step.duration_ms);
     }
@@ -100,7 +125,9 @@ std::string render_text(const Report& report, const TextOptions& options) {
   }
   if (!options.verdict) return out;
   out += "\n";
-  if (report.ok() && warnings == 0) {
+  if (report.cancelled()) {
+    out += style.paint("Cancelled: the check did not finish, nothing was verified after the cancel.", "31;1") + "\n";
+  } else if (report.ok() && warnings == 0) {
     out += style.paint("Ready to debug: every step passed.", "32;1") + "\n";
   } else {
     const auto summary = fmt::format("{} error{}, {} warning{}.", errors, errors == 1 ? "" : "s", warnings,

@@ -1,0 +1,267 @@
+// Cancel is never success: the CLI interrupted by SIGINT or SIGTERM while a step waits on a console, a TCP
+// connection or an SSH handshake prints its report, marks that step "cancelled" (RUN003, an error), skips the
+// rest and exits 4; a second signal ends it at once. (Cancel at every step position: core/runner_test.cpp.)
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "cli/interrupt.h"
+#include "devices/pty_console.h"
+#include "devices/sysfs_fixture.h"
+#include "support/temp_dir.h"
+
+namespace stm32mp::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+// The CLI in the background; signal() it, then finish() collects stdout and how it ended.
+class Cli {
+ public:
+  explicit Cli(std::vector<std::string> args) {
+    args.insert(args.begin(), PRELAUNCH_CLI);
+    int out[2];
+    if (pipe2(out, O_CLOEXEC) != 0) throw std::runtime_error("pipe");
+    pid_ = fork();
+    if (pid_ == 0) {
+      dup2(out[1], 1);
+      const int null = open("/dev/null", O_RDWR);
+      dup2(null, 0);
+      dup2(null, 2);
+      std::vector<char*> argv;
+      for (auto& a : args) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      execv(argv[0], argv.data());
+      _exit(127);
+    }
+    close(out[1]);
+    out_ = out[0];
+  }
+  ~Cli() {
+    if (pid_ > 0) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+    if (out_ >= 0) close(out_);
+  }
+  void signal(int sig) const { kill(pid_, sig); }
+
+  struct Ended {
+    int exit_code = -1;   // -1 when killed by a signal
+    int by_signal = 0;
+    std::string out;
+    long long ms = 0;     // from finish() being called to the end
+  };
+  Ended finish(std::chrono::milliseconds limit) {
+    Ended e;
+    const auto t0 = Clock::now();
+    for (;;) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(t0 + limit - Clock::now()).count();
+      if (left <= 0) break;
+      pollfd p{out_, POLLIN, 0};
+      if (poll(&p, 1, static_cast<int>(left)) <= 0) continue;
+      char buf[4096];
+      const auto n = read(out_, buf, sizeof buf);
+      if (n <= 0) break;
+      e.out.append(buf, static_cast<std::size_t>(n));
+    }
+    // Its stdout is closed: it is exiting. Give it what is left of the limit to be reaped.
+    int status = 0;
+    pid_t done = 0;
+    while ((done = waitpid(pid_, &status, WNOHANG)) == 0 && Clock::now() < t0 + limit) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    if (done == 0) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, &status, 0);
+      e.exit_code = -2;  // had to be killed: a hang
+    } else if (WIFEXITED(status)) {
+      e.exit_code = WEXITSTATUS(status);
+    } else if (WIFSIGNALED(status)) {
+      e.by_signal = WTERMSIG(status);
+    }
+    pid_ = -1;
+    e.ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0).count();
+    return e;
+  }
+
+ private:
+  pid_t pid_ = -1;
+  int out_ = -1;
+};
+
+// Waits (up to 15 s) until `ready` holds: the CLI is inside the step under test.
+template <class F>
+bool wait_until(F ready) {
+  const auto until = Clock::now() + std::chrono::seconds(15);
+  while (Clock::now() < until) {
+    if (ready()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
+// A TCP server on 127.0.0.1 that accepts connections and never says anything (no SSH banner).
+class SilentServer {
+ public:
+  explicit SilentServer(int backlog = 8) {
+    fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    if (bind(fd_, reinterpret_cast<sockaddr*>(&a), len) != 0 || listen(fd_, backlog) != 0 ||
+        getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
+      throw std::runtime_error("listen on 127.0.0.1 failed");
+    }
+    port_ = ntohs(a.sin_port);
+  }
+  ~SilentServer() {
+    for (int c : held_) close(c);
+    close(fd_);
+  }
+  [[nodiscard]] int port() const { return port_; }
+  // A client connection of our own (to fill the listen queue); closed with the server.
+  int connect_nonblocking() {
+    const int c = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = htons(static_cast<std::uint16_t>(port_));
+    (void)connect(c, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    held_.push_back(c);
+    return c;
+  }
+  // True once a client connected (its connection is held open, silent).
+  bool accepted() {
+    pollfd p{fd_, POLLIN, 0};
+    if (poll(&p, 1, 0) <= 0) return !held_.empty();
+    const int c = accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
+    if (c >= 0) held_.push_back(c);
+    return !held_.empty();
+  }
+
+ private:
+  int fd_ = -1;
+  int port_ = 0;
+  std::vector<int> held_;
+};
+
+void expect_cancelled_report(const Cli::Ended& e, const std::string& step) {
+  EXPECT_EQ(e.exit_code, 4) << e.out;
+  EXPECT_LT(e.ms, 3000) << "the CLI took " << e.ms << " ms to end after the signal";
+  const auto j = nlohmann::json::parse(e.out);
+  EXPECT_FALSE(j["ok"].get<bool>());
+  EXPECT_TRUE(j["cancelled"].get<bool>());
+  bool seen = false;
+  for (const auto& s : j["steps"]) {
+    if (s["id"] == step) {
+      seen = true;
+      EXPECT_EQ(s["status"], "cancelled") << s.dump(2);
+      ASSERT_FALSE(s["diagnostics"].empty());
+      EXPECT_EQ(s["diagnostics"].back()["code"], "RUN003");
+      EXPECT_EQ(s["diagnostics"].back()["severity"], "error");
+    } else if (seen) {
+      EXPECT_EQ(s["status"], "skipped") << s.dump(2);
+      EXPECT_EQ(s["observed"]["skipped_because"], "the run was cancelled");
+    } else {
+      EXPECT_NE(s["status"], "cancelled") << s.dump(2);
+    }
+  }
+  EXPECT_TRUE(seen) << e.out;
+}
+
+class CancelCli : public ::testing::TestWithParam<int> {};
+
+// serial-port: a console that reads what it is sent and never answers; the marker says the step is writing.
+TEST_P(CancelCli, InTheSerialPortStep) {
+  TempDir dir;
+  SysfsFixture fx{dir.path()};
+  const auto v3 = SysfsFixture::stlink_v3e();
+  fx.add_usb_device(v3);
+  fx.add_acm(v3, 1, "ST-Link VCP Ctrl", "ttyACM0");
+  const auto marker = dir.file("console-was-written");
+  PtyConsole console(fx.node("ttyACM0"), "#!/bin/bash\nstty -echo\nwhile IFS= read -r -n1 c; do : > " + marker +
+                                             "; done\n");
+  Cli cli({"check", "--serial", fx.node("ttyACM0").string(), "--sysfs-root", fx.sysfs_root(), "--dev-root",
+           fx.dev_root(), "--only", "devices,serial-port,network", "--host", "127.0.0.1", "--json",
+           "--timeout-ms", "20000"});
+  ASSERT_TRUE(wait_until([&] { return fs::exists(marker); })) << "the serial-port step never wrote to the console";
+  cli.signal(GetParam());
+  expect_cancelled_report(cli.finish(std::chrono::seconds(10)), "serial-port");
+}
+
+// network: a TCP connect that gets no answer. A loopback listener that never accepts, its queue filled first:
+// the kernel drops further SYNs, so the step's connect waits (no packet leaves the machine).
+TEST_P(CancelCli, InTheNetworkStep) {
+  SilentServer server(0);
+  std::vector<int> fillers;
+  for (int i = 0; i < 4; ++i) fillers.push_back(server.connect_nonblocking());
+  Cli cli({"check", "--host", "127.0.0.1", "--port", std::to_string(server.port()), "--only", "network,ssh,target",
+           "--json", "--timeout-ms", "20000"});
+  std::this_thread::sleep_for(std::chrono::milliseconds(700));  // config is instant; the connect hangs until 20 s
+  cli.signal(GetParam());
+  expect_cancelled_report(cli.finish(std::chrono::seconds(10)), "network");
+}
+
+TEST_P(CancelCli, InTheSshStep) {
+  SilentServer server;
+  TempDir home;
+  Cli cli({"check", "--host", "127.0.0.1", "--port", std::to_string(server.port()), "--only", "ssh,target",
+           "--known-hosts", home.file("known_hosts"), "--json", "--timeout-ms", "20000"});
+  ASSERT_TRUE(wait_until([&] { return server.accepted(); })) << "the ssh step never connected";
+  cli.signal(GetParam());
+  expect_cancelled_report(cli.finish(std::chrono::seconds(10)), "ssh");
+}
+
+INSTANTIATE_TEST_SUITE_P(Signals, CancelCli, ::testing::Values(SIGINT, SIGTERM),
+                         [](const auto& info) { return std::string(info.param == SIGINT ? "Sigint" : "Sigterm"); });
+
+// The handler itself (cli/interrupt.cpp), in a child process: the first SIGTERM or SIGINT only cancels the token,
+// the second ends the process with the signal. (Two kill()s from outside may merge into one pending signal.)
+TEST(InterruptScope, FirstSignalCancelsSecondEndsAtOnce) {
+  for (int sig : {SIGINT, SIGTERM}) {
+    EXPECT_EXIT(
+        {
+          core::CancelToken token;
+          const cli::InterruptScope scope(token);
+          raise(sig);
+          if (!token.cancelled()) _exit(10);
+          raise(sig);
+          _exit(11);  // not reached: the second signal ends the process
+        },
+        ::testing::KilledBySignal(sig), "");
+  }
+}
+
+TEST(InterruptScope, RestoresThePreviousHandlersWhenTheCheckEnds) {
+  EXPECT_EXIT(
+      {
+        signal(SIGTERM, SIG_IGN);
+        {
+          core::CancelToken token;
+          const cli::InterruptScope scope(token);
+        }
+        raise(SIGTERM);  // ignored again
+        _exit(12);
+      },
+      ::testing::ExitedWithCode(12), "");
+}
+
+}  // namespace
+}  // namespace stm32mp::testing
