@@ -19,10 +19,21 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// A sysfs tree given with --sysfs-root may be anything (a test fixture, a hostile copy): an attribute is a
+// regular file read for one page at most, a walk stops after kMaxEntries entries, and no link leads out of the
+// root. Real sysfs attributes are regular files of one page.
+constexpr std::size_t kPage = 4096;
+constexpr int kMaxEntries = 1024;
+
 std::string read_attr(const fs::path& p) {
-  std::ifstream in(p);
-  std::string s;
-  if (!in || !std::getline(in, s)) return {};
+  std::error_code ec;
+  if (!fs::is_regular_file(p, ec)) return {};
+  std::ifstream in(p, std::ios::binary);
+  std::string s(kPage, '\0');
+  if (!in) return {};
+  in.read(s.data(), static_cast<std::streamsize>(s.size()));
+  s.resize(static_cast<std::size_t>(in.gcount()));
+  if (const auto nl = s.find('\n'); nl != std::string::npos) s.resize(nl);
   while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
   return s;
 }
@@ -51,7 +62,8 @@ std::string link_name(const fs::path& link) {
 // (libserialport's bound: usb-serial ttys sit one level deeper than cdc_acm ones).
 fs::path find_usb_device(fs::path dir) {
   for (int i = 0; i < 5 && !dir.empty() && dir != dir.root_path(); ++i) {
-    if (fs::exists(dir / "idVendor") && fs::exists(dir / "idProduct")) return dir;
+    std::error_code ec;
+    if (fs::exists(dir / "idVendor", ec) && fs::exists(dir / "idProduct", ec)) return dir;
     dir = dir.parent_path();
   }
   return {};
@@ -144,7 +156,9 @@ std::map<std::string, std::string> by_id_links(const fs::path& dev_root) {
   std::map<std::string, std::string> out;
   const auto dir = dev_root / "serial" / "by-id";
   std::error_code ec;
-  for (const auto& e : fs::directory_iterator(dir, ec)) {
+  int count = 0;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end && count < kMaxEntries; it.increment(ec), ++count) {
+    const auto& e = *it;
     std::error_code lec;
     auto target = fs::read_symlink(e.path(), lec);
     if (lec) continue;
@@ -168,12 +182,16 @@ core::expected<devices::Enumeration, std::string> SysfsDeviceEnumerator::enumera
   fs::directory_iterator it(class_tty, ec);
   if (ec) return core::unexpected{class_tty.string() + ": " + ec.message()};
   const auto links = by_id_links(dev_root);
+  const auto root = canonical_or_empty(sysfs_root).string() + "/";
+  const auto inside = [&](const fs::path& p) { return p.string().rfind(root, 0) == 0; };
   std::vector<std::string> seen_usb;
-  for (const auto& entry : it) {
+  int count = 0;
+  for (fs::directory_iterator end; !ec && it != end && count < kMaxEntries; it.increment(ec), ++count) {
+    const auto& entry = *it;
     const auto name = entry.path().filename().string();
     // Virtual ttys (tty0, ptmx, console, pts) have no `device` link: not hardware, not listed.
     const auto dev_dir = canonical_or_empty(entry.path() / "device");
-    if (dev_dir.empty()) continue;
+    if (dev_dir.empty() || !inside(dev_dir)) continue;
     const auto usb_dir = find_usb_device(dev_dir);
     if (usb_dir.empty()) continue;  // built-in UARTs: serial-port inspects them on demand
     devices::SerialDevice d;
@@ -212,9 +230,12 @@ core::expected<devices::Enumeration, std::string> SysfsDeviceEnumerator::enumera
   });
   // ST-LINKs without a tty (no VCP, or cdc_acm not bound) from the USB bus listing.
   std::vector<devices::UsbIdentity> others;
-  for (const auto& u : fs::directory_iterator(fs::path(sysfs_root) / "bus" / "usb" / "devices", ec)) {
-    const auto dir = canonical_or_empty(u.path());
-    if (dir.empty() || !fs::exists(dir / "idVendor")) continue;
+  count = 0;
+  for (fs::directory_iterator u(fs::path(sysfs_root) / "bus" / "usb" / "devices", ec), end;
+       !ec && u != end && count < kMaxEntries; u.increment(ec), ++count) {
+    const auto dir = canonical_or_empty(u->path());
+    std::error_code xec;
+    if (dir.empty() || !inside(dir) || !fs::exists(dir / "idVendor", xec)) continue;
     if (std::find(seen_usb.begin(), seen_usb.end(), dir.string()) != seen_usb.end()) continue;
     others.push_back(read_usb(dir));
   }
