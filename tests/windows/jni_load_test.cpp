@@ -1,0 +1,122 @@
+// Loads stm32mp_prelaunch_jni.dll the way a JVM does (LoadLibraryW, then the Java_* natives looked
+// up by name) and calls the entry points through a minimal JNIEnv: strings are the only values that
+// cross (UTF-16 in, UTF-16 out). Debian has no Windows JVM, so this stands in for one under wine.
+// Usage: jni_load_test <dll> <recorded device tree .json>; prints what it checked, exit 0 when all held.
+#include <windows.h>
+
+#include <jni.h>
+
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+namespace {
+
+struct FakeString {
+  std::u16string units;
+};
+
+int g_failures = 0;
+std::string g_thrown;
+
+void check(bool ok, const char* what, const std::string& detail = "") {
+  std::printf("%s: %s%s%s\n", ok ? "ok" : "FAILED", what, detail.empty() ? "" : " -- ", detail.c_str());
+  if (!ok) ++g_failures;
+}
+
+jstring JNICALL new_string(JNIEnv*, const jchar* units, jsize n) {
+  return reinterpret_cast<jstring>(new FakeString{std::u16string(reinterpret_cast<const char16_t*>(units), static_cast<std::size_t>(n))});
+}
+jsize JNICALL string_length(JNIEnv*, jstring s) { return static_cast<jsize>(reinterpret_cast<FakeString*>(s)->units.size()); }
+void JNICALL string_region(JNIEnv*, jstring s, jsize start, jsize n, jchar* out) {
+  std::memcpy(out, reinterpret_cast<FakeString*>(s)->units.data() + start, static_cast<std::size_t>(n) * sizeof(jchar));
+}
+// Exceptions: the library throws through FindClass + ThrowNew (or NewObject + Throw); record them.
+jclass JNICALL find_class(JNIEnv*, const char* name) {
+  g_thrown = name;
+  return reinterpret_cast<jclass>(1);
+}
+jint JNICALL throw_new(JNIEnv*, jclass, const char* message) {
+  g_thrown += std::string(": ") + message;
+  return 0;
+}
+jint JNICALL throw_object(JNIEnv*, jthrowable) { return 0; }
+jmethodID JNICALL method_id(JNIEnv*, jclass, const char*, const char*) { return reinterpret_cast<jmethodID>(1); }
+jobject JNICALL new_object(JNIEnv*, jclass, jmethodID, ...) { return reinterpret_cast<jobject>(1); }
+jobject JNICALL new_global_ref(JNIEnv*, jobject o) { return o; }
+void JNICALL delete_ref(JNIEnv*, jobject) {}
+jboolean JNICALL exception_check(JNIEnv*) { return g_thrown.empty() ? JNI_FALSE : JNI_TRUE; }
+
+std::string to_utf8(jstring s) {
+  if (s == nullptr) return "<null>";
+  const auto& u = reinterpret_cast<FakeString*>(s)->units;
+  const int n = WideCharToMultiByte(CP_UTF8, 0, reinterpret_cast<const wchar_t*>(u.data()), static_cast<int>(u.size()), nullptr, 0, nullptr, nullptr);
+  std::string out(static_cast<std::size_t>(n), '\0');
+  WideCharToMultiByte(CP_UTF8, 0, reinterpret_cast<const wchar_t*>(u.data()), static_cast<int>(u.size()), out.data(), n, nullptr, nullptr);
+  return out;
+}
+
+jstring from_utf8(JNIEnv* env, const std::string& s) {
+  const int n = MultiByteToWideChar(CP_UTF8, 0, s.data(), static_cast<int>(s.size()), nullptr, 0);
+  std::wstring w(static_cast<std::size_t>(n), L'\0');
+  MultiByteToWideChar(CP_UTF8, 0, s.data(), static_cast<int>(s.size()), w.data(), n);
+  return new_string(env, reinterpret_cast<const jchar*>(w.data()), static_cast<jsize>(w.size()));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 3) {
+    std::fprintf(stderr, "usage: jni_load_test <dll> <device tree .json>\n");
+    return 2;
+  }
+  JNINativeInterface_ table{};
+  table.NewString = new_string;
+  table.GetStringLength = string_length;
+  table.GetStringRegion = string_region;
+  table.FindClass = find_class;
+  table.ThrowNew = throw_new;
+  table.Throw = throw_object;
+  table.GetMethodID = method_id;
+  table.NewObject = new_object;
+  table.NewGlobalRef = new_global_ref;
+  table.DeleteGlobalRef = delete_ref;
+  table.DeleteLocalRef = delete_ref;
+  table.ExceptionCheck = exception_check;
+  JNIEnv env{};
+  env.functions = &table;
+
+  const HMODULE dll = LoadLibraryA(argv[1]);
+  check(dll != nullptr, "LoadLibrary", argv[1]);
+  if (dll == nullptr) return 1;
+  const auto lookup = [&](const char* name) {
+    FARPROC p = GetProcAddress(dll, name);
+    check(p != nullptr, "export", name);
+    return p;
+  };
+  using AbiVersion = jint(JNICALL*)(JNIEnv*, jclass);
+  using LibraryVersion = jstring(JNICALL*)(JNIEnv*, jclass);
+  using Devices = jstring(JNICALL*)(JNIEnv*, jclass, jstring);
+  const auto abi = reinterpret_cast<AbiVersion>(lookup("Java_com_stm32mp_prelaunch_bridge_PreLaunchNative_abiVersion"));
+  const auto version = reinterpret_cast<LibraryVersion>(lookup("Java_com_stm32mp_prelaunch_bridge_PreLaunchNative_libraryVersion"));
+  const auto devices = reinterpret_cast<Devices>(lookup("Java_com_stm32mp_prelaunch_bridge_PreLaunchNative_devices"));
+  if (g_failures != 0) return 1;
+
+  const jint a = abi(&env, nullptr);
+  check(a >= 1, "abiVersion()", std::to_string(a));
+  const std::string v = to_utf8(version(&env, nullptr));
+  check(!v.empty() && v != "<null>" && g_thrown.empty(), "libraryVersion()", v);
+
+  // The path crosses as a JSON string: backslashes escaped.
+  std::string tree;
+  for (const char c : std::string(argv[2])) tree += c == '\\' ? std::string("\\\\") : std::string(1, c);
+  const std::string out = to_utf8(devices(&env, nullptr, from_utf8(&env, R"({"sysfs_root":")" + tree + R"("})")));
+  check(g_thrown.empty(), "devices() threw nothing", g_thrown);
+  check(out.find("\"COM40\"") != std::string::npos && out.find("004A00323234510A33353533") != std::string::npos,
+        "devices() lists COM40 and its ST-LINK", out.substr(0, 400));
+
+  g_thrown.clear();
+  const std::string bad = to_utf8(devices(&env, nullptr, from_utf8(&env, "{not json")));
+  check(!g_thrown.empty(), "devices() with a broken request throws a Java exception, not a C++ one", g_thrown);
+  return g_failures == 0 ? 0 : 1;
+}
