@@ -19,6 +19,7 @@ set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)
 
-# ctest runs each test .exe through wine (gtest_discover_tests too). WINEDEBUG=-all keeps wine's
+# ctest runs each test .exe through wine (gtest_discover_tests too), in a wine prefix of the build
+# tree's own (not the user's ~/.wine). WINEDEBUG=-all keeps wine's
 # own fixme lines out of the test output.
-set(CMAKE_CROSSCOMPILING_EMULATOR env WINEDEBUG=-all wine)
+set(CMAKE_CROSSCOMPILING_EMULATOR env WINEDEBUG=-all WINEPREFIX=${CMAKE_BINARY_DIR}/wineprefix wine)

@@ -4,13 +4,16 @@
 # device tree, and the console dialogue over a pty that wine maps to a COM port.
 # Usage: cli_under_wine.sh <exe> <dll> <jni_load_test.exe> <tests/windows dir>
 set -euo pipefail
-exe=$1 dll=$2 loader=$3 here=$4
+exe=$1 dll=$2 loader=$3 here=$(cd "$4" && pwd)
 work=$(mktemp -d)
 board_pid=
-cleanup() { [ -n "$board_pid" ] && kill "$board_pid" 2>/dev/null; rm -rf "$work"; }
+cleanup() {
+  if [ -n "$board_pid" ]; then kill "$board_pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
 trap cleanup EXIT
 # A wine prefix of the build's own, not the user's ~/.wine.
-export WINEPREFIX=${PRELAUNCH_WINEPREFIX:-$(dirname "$exe")/wineprefix} WINEDEBUG=-all NO_COLOR=1
+export WINEPREFIX=${PRELAUNCH_WINEPREFIX:-$(cd "$(dirname "$exe")/.." && pwd)/wineprefix} WINEDEBUG=-all NO_COLOR=1
 failures=0
 pass() { echo "ok: $*"; }
 fail() { echo "FAILED: $*"; failures=$((failures + 1)); }
@@ -19,21 +22,21 @@ expect() {  # text, pattern, what
 }
 
 # 1. The DLL imports only Windows' own DLLs and exports only the JNI entry points.
-imports=$(x86_64-w64-mingw32-objdump -p "$dll" | sed -n 's/^\s*DLL Name: //p' | tr 'A-Z' 'a-z' | sort -u)
+imports=$(x86_64-w64-mingw32-objdump -p "$dll" | sed -n 's/^[[:space:]]*DLL Name: //p' | tr 'A-Z' 'a-z' | sort -u)
 allowed="advapi32.dll bcrypt.dll cfgmgr32.dll crypt32.dll kernel32.dll msvcrt.dll setupapi.dll user32.dll ws2_32.dll"
 for i in $imports; do
   grep -qw -- "$i" <<<"$allowed" && continue
   fail "the DLL imports $i, not a Windows system DLL"
 done
 pass "DLL imports: $(echo $imports)"
-exports=$(x86_64-w64-mingw32-objdump -p "$dll" | awk '/\[Ordinal\/Name Pointer\] Table/{t=1;next} t&&/^\s*\[/{print $NF} t&&/^$/{t=0}')
+exports=$(x86_64-w64-mingw32-objdump -p "$dll" | awk '/\[Ordinal\/Name Pointer\] Table/{t=1;next} t&&/^[ \t]*\[/{print $NF} t&&/^$/{t=0}')
 [ -n "$exports" ] || fail "the DLL exports nothing"
 for e in $exports; do
   case $e in Java_com_stm32mp_prelaunch_bridge_PreLaunchNative_* | JNI_OnLoad | JNI_OnUnload) ;;
   *) fail "the DLL exports $e" ;; esac
 done
 pass "DLL exports $(wc -w <<<"$exports") JNI symbols only"
-exe_imports=$(x86_64-w64-mingw32-objdump -p "$exe" | sed -n 's/^\s*DLL Name: //p' | tr 'A-Z' 'a-z' | sort -u)
+exe_imports=$(x86_64-w64-mingw32-objdump -p "$exe" | sed -n 's/^[[:space:]]*DLL Name: //p' | tr 'A-Z' 'a-z' | sort -u)
 for i in $exe_imports; do grep -qw -- "$i" <<<"$allowed" || fail "the .exe imports $i"; done
 
 # 2. The DLL loaded and called as a JVM would.
@@ -60,7 +63,7 @@ expect "$out" "set the preferred serial device to COM40 (STLINK-V3, serial 004A0
 if grep -q "/dev/\|dialout\|udev" <<<"$out"; then fail "seed case output has Linux wording"; echo "$out"; fi
 json=$(wine "$exe" check --launch "Z:$work/seed.launch" --sysfs-root "Z:$here/fixtures/stlink_v3e_dk.json" \
        --only devices,serial-port --json 2>&1 || true)
-expect "$json" '"suggested_port":"COM40"' "the JSON report carries COM40 for the quick fix"
+expect "$json" '"suggested_port": "COM40"' "the JSON report carries COM40 for the quick fix"
 
 # 4. devices lists the recorded tree.
 out=$(wine "$exe" devices --sysfs-root "Z:$here/fixtures/two_boards.json" 2>&1 || true)
@@ -88,3 +91,4 @@ expect "$out" "COM33" "the report names COM33"
 
 [ "$failures" = 0 ] || { echo "$failures check(s) failed"; exit 1; }
 echo "all checks passed"
+exit 0

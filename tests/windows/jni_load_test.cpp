@@ -32,20 +32,32 @@ void JNICALL string_region(JNIEnv*, jstring s, jsize start, jsize n, jchar* out)
   std::memcpy(out, reinterpret_cast<FakeString*>(s)->units.data() + start, static_cast<std::size_t>(n) * sizeof(jchar));
 }
 // Exceptions: the library throws through FindClass + ThrowNew (or NewObject + Throw); record them.
+std::string g_last_class;
 jclass JNICALL find_class(JNIEnv*, const char* name) {
-  g_thrown = name;
+  g_last_class = name;
   return reinterpret_cast<jclass>(1);
 }
 jint JNICALL throw_new(JNIEnv*, jclass, const char* message) {
-  g_thrown += std::string(": ") + message;
+  g_thrown = g_last_class + ": " + message;
   return 0;
 }
-jint JNICALL throw_object(JNIEnv*, jthrowable) { return 0; }
+jint JNICALL throw_object(JNIEnv*, jthrowable) {
+  g_thrown = "Throw(an exception object)";
+  return 0;
+}
 jmethodID JNICALL method_id(JNIEnv*, jclass, const char*, const char*) { return reinterpret_cast<jmethodID>(1); }
 jobject JNICALL new_object(JNIEnv*, jclass, jmethodID, ...) { return reinterpret_cast<jobject>(1); }
+// jni.h's C++ JNIEnv::NewObject forwards its arguments to NewObjectV.
+jobject JNICALL new_object_v(JNIEnv*, jclass, jmethodID, va_list) { return reinterpret_cast<jobject>(1); }
 jobject JNICALL new_global_ref(JNIEnv*, jobject o) { return o; }
 void JNICALL delete_ref(JNIEnv*, jobject) {}
 jboolean JNICALL exception_check(JNIEnv*) { return g_thrown.empty() ? JNI_FALSE : JNI_TRUE; }
+
+JNIEnv* g_env = nullptr;
+jint JNICALL get_env(JavaVM*, void** env, jint) {
+  *env = g_env;
+  return JNI_OK;
+}
 
 std::string to_utf8(jstring s) {
   if (s == nullptr) return "<null>";
@@ -79,12 +91,18 @@ int main(int argc, char** argv) {
   table.Throw = throw_object;
   table.GetMethodID = method_id;
   table.NewObject = new_object;
+  table.NewObjectV = new_object_v;
   table.NewGlobalRef = new_global_ref;
   table.DeleteGlobalRef = delete_ref;
   table.DeleteLocalRef = delete_ref;
   table.ExceptionCheck = exception_check;
   JNIEnv env{};
   env.functions = &table;
+  g_env = &env;
+  JNIInvokeInterface_ invoke{};
+  invoke.GetEnv = get_env;
+  JavaVM vm{};
+  vm.functions = &invoke;
 
   const HMODULE dll = LoadLibraryA(argv[1]);
   check(dll != nullptr, "LoadLibrary", argv[1]);
@@ -92,7 +110,8 @@ int main(int argc, char** argv) {
   const auto lookup = [&](const char* name) {
     FARPROC p = GetProcAddress(dll, name);
     check(p != nullptr, "export", name);
-    return p;
+    // void(*)() is the generic function pointer GCC lets one cast to any other function type.
+    return reinterpret_cast<void (*)()>(p);
   };
   using AbiVersion = jint(JNICALL*)(JNIEnv*, jclass);
   using LibraryVersion = jstring(JNICALL*)(JNIEnv*, jclass);
@@ -100,7 +119,15 @@ int main(int argc, char** argv) {
   const auto abi = reinterpret_cast<AbiVersion>(lookup("Java_com_stm32mp_prelaunch_bridge_PreLaunchNative_abiVersion"));
   const auto version = reinterpret_cast<LibraryVersion>(lookup("Java_com_stm32mp_prelaunch_bridge_PreLaunchNative_libraryVersion"));
   const auto devices = reinterpret_cast<Devices>(lookup("Java_com_stm32mp_prelaunch_bridge_PreLaunchNative_devices"));
+  using OnLoad = jint(JNICALL*)(JavaVM*, void*);
+  using OnUnload = void(JNICALL*)(JavaVM*, void*);
+  const auto on_load = reinterpret_cast<OnLoad>(lookup("JNI_OnLoad"));
+  const auto on_unload = reinterpret_cast<OnUnload>(lookup("JNI_OnUnload"));
   if (g_failures != 0) return 1;
+
+  // What the JVM does first: JNI_OnLoad caches the exception classes the natives throw.
+  const jint loaded = on_load(&vm, nullptr);
+  check(loaded == JNI_VERSION_10, "JNI_OnLoad() asks for JNI 10", std::to_string(loaded));
 
   const jint a = abi(&env, nullptr);
   check(a >= 1, "abiVersion()", std::to_string(a));
@@ -117,6 +144,9 @@ int main(int argc, char** argv) {
 
   g_thrown.clear();
   const std::string bad = to_utf8(devices(&env, nullptr, from_utf8(&env, "{not json")));
-  check(!g_thrown.empty(), "devices() with a broken request throws a Java exception, not a C++ one", g_thrown);
+  check(!g_thrown.empty() && bad == "<null>", "devices() with a broken request throws a Java exception, not a C++ one",
+        g_thrown + " / returned " + bad);
+  on_unload(&vm, nullptr);
+  check(FreeLibrary(dll) != 0, "FreeLibrary");
   return g_failures == 0 ? 0 : 1;
 }

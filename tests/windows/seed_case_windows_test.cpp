@@ -5,7 +5,8 @@
 #include "adapters/windows/com_serial_lines.h"
 #include "adapters/windows/toolhelp_process_table.h"
 #include "adapters/windows/windows_device_enumerator.h"
-#include "core/codes.h"
+#include "core/code_registry.h"
+#include "core/progress.h"
 #include "steps/serial_port_step.h"
 #include "windows_test_paths.h"
 
