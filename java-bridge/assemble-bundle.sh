@@ -26,7 +26,10 @@ for n in "${natives[@]}"; do
   platform=${n%%=*} file=${n#*=}
   mkdir -p "$stage/lib/$platform"
   cp "$file" "$stage/lib/$platform/"
-  strip --strip-unneeded "$stage/lib/$platform/$(basename "$file")"
+  case "$file" in
+    *.dll) x86_64-w64-mingw32-strip --strip-unneeded "$stage/lib/$platform/$(basename "$file")" ;;
+    *) strip --strip-unneeded "$stage/lib/$platform/$(basename "$file")" ;;
+  esac
 done
 rm -f "$out"
 jar --create --file "$out" --manifest "$manifest" -C "$stage" .

@@ -27,11 +27,28 @@ packages=(
   libequinox-event-java libbatik-java libcommons-jxpath-java libeclipse-emf-ecore-change-java libservlet-api-java
   libbcutil-java libjna-java libjna-platform-java libxz-java libbcprov-java libbcpg-java
   xvfb xauth imagemagick x11-apps
+  # Windows x86-64 cross build (posix threads) and its tests under wine; dpkg-dev for `apt-get source`
+  # (scripts/windows/build-deps.sh builds OpenSSL, libssh2, pugixml, fmt and GoogleTest from source packages)
+  g++-mingw-w64-x86-64-posix gcc-mingw-w64-x86-64-posix binutils-mingw-w64-x86-64 mingw-w64-x86-64-dev
+  libz-mingw-w64-dev wine wine64 dpkg-dev
 )
 
 if [ "$(id -u)" -ne 0 ]; then
   echo "install-deps: run as root (apt-get install is needed)" >&2
   exit 2
+fi
+
+# Source packages for the Windows dependency build: bookworm's deb-src, beside the binary sources.
+src_list=/etc/apt/sources.list.d/stm32mp-prelaunch-src.sources
+if [ ! -f "$src_list" ]; then
+  cat >"$src_list" <<'SOURCES'
+Types: deb-src
+URIs: http://deb.debian.org/debian
+Suites: bookworm
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SOURCES
+  need_update=1
 fi
 
 missing=()
@@ -40,6 +57,7 @@ for p in "${packages[@]}"; do
 done
 
 if [ "${#missing[@]}" -eq 0 ]; then
+  [ -n "${need_update:-}" ] && apt-get update -qq
   echo "install-deps: all ${#packages[@]} packages present"
   exit 0
 fi

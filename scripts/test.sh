@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Runs every test: the default build's full suite (unit, simulated board, end to end, JNI, Eclipse),
+# Runs every test: the Windows cross build's tests under wine, the default build's full suite (unit, simulated board, end to end, JNI, Eclipse),
 # then the ASan+UBSan build's native suite. Run as root (the simulated board needs namespaces).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# Windows first: its JNI DLL goes into the bundle jar the default build assembles.
+bash scripts/windows/test.sh
 
 bash scripts/build.sh default
 ctest --preset default -j2 --timeout 600

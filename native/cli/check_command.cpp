@@ -3,7 +3,6 @@
 #include <iostream>
 #include <memory>
 
-#include <unistd.h>
 
 #include "cli/command.h"
 #include "cli/interrupt.h"
@@ -11,6 +10,7 @@
 #include "core/render/text_renderer.h"
 #include "core/step_ids.h"
 #include "pipeline/pipeline.h"
+#include "ports/platform.h"
 
 namespace stm32mp::cli {
 namespace {
@@ -53,7 +53,7 @@ void run(CheckOptions& o, CommandOutcome& outcome) {
 
 bool colour_wanted(bool no_color_option) {
   const char* no_color = std::getenv("NO_COLOR");
-  return !no_color_option && (no_color == nullptr || *no_color == '\0') && isatty(STDOUT_FILENO) == 1;
+  return !no_color_option && (no_color == nullptr || *no_color == '\0') && ports::stdout_is_terminal();
 }
 
 void add_check_command(CLI::App& app, CommandOutcome& outcome) {

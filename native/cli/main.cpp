@@ -5,6 +5,7 @@
 
 #include "cli/command.h"
 #include "core/version.h"
+#include "ports/platform.h"
 
 int main(int argc, char** argv) {
   using namespace stm32mp;
@@ -12,6 +13,9 @@ int main(int argc, char** argv) {
                core::kToolName};
   app.set_version_flag("--version", std::string(core::kToolName) + " " + core::kToolVersion);
   app.require_subcommand(1);
+  // Paths like /tmp/x are values, not Windows "/option"s (CLI11 would take them so on Windows).
+  app.allow_windows_style_options(false);
+  ports::prepare_console();
   cli::CommandOutcome outcome;
   cli::add_check_command(app, outcome);
   cli::add_devices_command(app, outcome);

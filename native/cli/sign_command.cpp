@@ -1,13 +1,7 @@
 // `stm32mp-prelaunch sign`: writes a signed remoteproc image in the current OP-TEE format, as
 // OP-TEE's scripts/sign_rproc_fw.py does, without Python, pyelftools or pycryptodomex.
-#include <cerrno>
-#include <cstring>
 #include <iostream>
 #include <memory>
-
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <fmt/format.h>
 
@@ -17,6 +11,7 @@
 #include "core/render/text_renderer.h"
 #include "image/inspection.h"
 #include "image/signer.h"
+#include "ports/platform.h"
 
 namespace stm32mp::cli {
 namespace {
@@ -32,28 +27,6 @@ struct SignOptions {
   bool json = false;
   bool no_color = false;
 };
-
-// Writes `bytes` to `path` through a temporary file in the same directory and rename(2), so a
-// failure never leaves a partial output and an older file stays intact until the new one is whole.
-std::optional<std::string> write_atomically(const std::string& path, const std::vector<std::uint8_t>& bytes) {
-  std::string tmp = path + ".tmp.XXXXXX";
-  const int fd = mkstemp(tmp.data());
-  if (fd < 0) return std::string(std::strerror(errno));
-  std::size_t done = 0;
-  std::optional<std::string> failure;
-  while (done < bytes.size() && !failure) {
-    const auto n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) failure = std::string(std::strerror(n < 0 ? errno : EIO));
-    else done += static_cast<std::size_t>(n);
-  }
-  if (!failure && ::fchmod(fd, 0644) != 0) failure = std::string(std::strerror(errno));
-  if (!failure && ::fsync(fd) != 0) failure = std::string(std::strerror(errno));
-  if (::close(fd) != 0 && !failure) failure = std::string(std::strerror(errno));
-  if (!failure && std::rename(tmp.c_str(), path.c_str()) != 0) failure = std::string(std::strerror(errno));
-  if (failure) ::unlink(tmp.c_str());
-  return failure;
-}
 
 core::StepReport sign(const SignOptions& o) {
   core::StepReport r("sign", "Sign firmware image");
@@ -100,7 +73,7 @@ core::StepReport sign(const SignOptions& o) {
     else r.add(core::Code::KeyUnusable, {{"key", o.key}, {"reason", out.error().reason}});
     return r;
   }
-  if (auto failure = write_atomically(o.out, *out)) {
+  if (auto failure = ports::write_file_atomically(o.out, *out)) {
     r.add(core::Code::SignOutputFailed, {{"out", o.out}, {"reason", *failure}});
     return r;
   }

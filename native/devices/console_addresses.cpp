@@ -1,7 +1,6 @@
 #include "devices/console_addresses.h"
 
-#include <arpa/inet.h>
-
+#include <regex>
 #include <sstream>
 
 namespace stm32mp::devices {
@@ -16,9 +15,10 @@ std::vector<ConsoleAddress> parse_ip_addr_output(std::string_view text) {
     if (!(words >> index >> interface >> family >> cidr)) continue;
     if (index.empty() || index.back() != ':' || family != "inet") continue;
     const auto address = cidr.substr(0, cidr.find('/'));
-    in_addr parsed{};
-    // inet_pton rather than a hand-written check: only a real dotted quad is offered to the user.
-    if (inet_pton(AF_INET, address.c_str(), &parsed) != 1) continue;
+    // Only a real dotted quad is offered to the user: four numbers 0-255 without leading zeros, as
+    // inet_pton(AF_INET) accepts (not used: it is a socket-library call, not available alike on Windows).
+    static const std::regex dotted_quad(R"(^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$)");
+    if (!std::regex_match(address, dotted_quad)) continue;
     found.push_back({interface, address});
   }
   return found;

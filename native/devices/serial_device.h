@@ -59,6 +59,8 @@ struct Enumeration {
   std::string dev_root;
   std::vector<SerialDevice> serial;
   std::vector<Probe> probes;
+  // Serial devices are COM ports here (Windows): "COM4" is a name to use, not a Linux misconfiguration.
+  bool com_names = false;
 
   [[nodiscard]] std::vector<const SerialDevice*> vcps() const;
   // Groups the ST-LINK VCP ttys into probes (same USB device dir) and adds probes without a tty.

@@ -34,6 +34,9 @@ class SerialLines {
   // Opens read/write, non-blocking, and takes the exclusive advisory lock other serial programs use
   // (flock); Kind::locked when another process holds that lock.
   [[nodiscard]] virtual core::expected<std::unique_ptr<SerialLine>, OpenError> open_exclusive(const std::string& path) = 0;
+  // True when a successful open_exclusive already proves nobody else has the port open (Windows COM
+  // ports); POSIX opens succeed beside programs that do not lock, so the step looks for holders too.
+  [[nodiscard]] virtual bool open_is_exclusive() const { return false; }
 };
 
 }  // namespace stm32mp::ports

@@ -49,8 +49,9 @@ Suggestion suggest(const devices::Enumeration& e, const std::string& probe_seria
   auto list = candidates(e, probe_serial);
   list.erase(std::remove(list.begin(), list.end(), except), list.end());
   if (list.empty()) {
-    return {"", "connect the board's ST-LINK USB-C port (CN21 on the STM32MP257F-DK), power the board, run "
-                "`stm32mp-prelaunch devices` and set the preferred serial device to the ST-LINK's VCP (/dev/ttyACM<n>)"};
+    return {"", std::string("connect the board's ST-LINK USB-C port (CN21 on the STM32MP257F-DK), power the board, run "
+                            "`stm32mp-prelaunch devices` and set the preferred serial device to the ST-LINK's VCP ") +
+                    (e.com_names ? "(COM<n>, listed under Ports in Device Manager)" : "(/dev/ttyACM<n>)")};
   }
   if (list.size() == 1) {
     return {list.front()->node, "set the preferred serial device to " + list.front()->summary()};
@@ -101,6 +102,18 @@ void report_holders(StepReport& r, const std::string& serial, const std::vector<
                            {"holder_name", known ? holders.front().command : "the program using it"},
                            {"holder_pid", known ? std::to_string(holders.front().pid) : "<pid from `fuser -v " + serial + "`>"},
                            {"how", how}});
+}
+
+// Windows: the port was refused as in use; who holds it Windows does not say, so the running serial
+// terminals are named as candidates (SER016 instead of SER007's holder and kill advice).
+void report_busy_windows(StepReport& r, const std::string& serial, const std::vector<ports::ProcessInfo>& running,
+                         const std::string& reason) {
+  std::string names;
+  for (const auto& h : running) names += (names.empty() ? "" : ", ") + h.command + " (PID " + std::to_string(h.pid) + ")";
+  r.add(Code::SerialBusyWindows,
+        {{"serial", serial},
+         {"reason", reason},
+         {"terminals", names.empty() ? "none of the usual serial terminals is running" : "running now: " + names}});
 }
 
 void report_permission(StepReport& r, const std::string& serial, const ports::NodeInfo& node, const std::string& reason) {
@@ -243,7 +256,7 @@ StepReport check_port(const SerialPortInputs& in, const devices::Enumeration* de
     return r;
   }
   r.observed.set("serial", serial);
-  if (is_windows_name(serial)) {
+  if (!e.com_names && is_windows_name(serial)) {
     add_with_suggestion(r, Code::SerialWindowsName, {{"serial", serial}}, suggest(e, in.probe_serial), e);
     return r;
   }
@@ -298,7 +311,13 @@ StepReport check_port(const SerialPortInputs& in, const devices::Enumeration* de
     using Kind = ports::OpenError::Kind;
     switch (err.kind) {
       case Kind::permission: report_permission(r, serial, node, err.text); break;
-      case Kind::busy: report_holders(r, serial, ports.processes.holders_of(path), "open: " + err.text); break;
+      case Kind::busy:
+        if (e.com_names) {
+          report_busy_windows(r, serial, ports.processes.holders_of(path), err.text);
+        } else {
+          report_holders(r, serial, ports.processes.holders_of(path), "open: " + err.text);
+        }
+        break;
       case Kind::locked: report_holders(r, serial, ports.processes.holders_of(path), "exclusive lock (flock) held"); break;
       case Kind::not_found:
         add_with_suggestion(r, Code::SerialNotFound, {{"serial", serial}, {"reason", err.text}},
@@ -310,8 +329,10 @@ StepReport check_port(const SerialPortInputs& in, const devices::Enumeration* de
     }
     return r;
   }
-  // Programs that keep the port open without locking it (ModemManager, screen, cat).
-  if (auto holders = ports.processes.holders_of(path); !holders.empty()) {
+  // Programs that keep the port open without locking it (ModemManager, screen, cat); where the OS
+  // opened it exclusively for us, nobody else has it.
+  if (auto holders = ports.lines.open_is_exclusive() ? std::vector<ports::ProcessInfo>{} : ports.processes.holders_of(path);
+      !holders.empty()) {
     report_holders(r, serial, holders, "has it open");
     return r;
   }

@@ -1,4 +1,5 @@
 #include "adapters/libssh2/known_hosts.h"
+#include "ports/platform.h"
 
 #include <sstream>
 
@@ -106,8 +107,8 @@ std::string known_hosts_name(const std::string& host, int port) {
 }
 
 std::string default_known_hosts() {
-  const char* home = std::getenv("HOME");
-  return std::string(home != nullptr && *home != '\0' ? home : ".") + "/.ssh/known_hosts";
+  const auto home = ports::home_directory();
+  return (home.empty() ? std::string(".") : home) + "/.ssh/known_hosts";
 }
 
 KnownHostCheck check_known_host(LIBSSH2_SESSION* session, const std::string& path, const std::string& host, int port,

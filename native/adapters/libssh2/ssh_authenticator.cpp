@@ -14,6 +14,7 @@
 #include "adapters/libssh2/known_hosts.h"
 #include "adapters/libssh2/private_key_file.h"
 #include "adapters/posix/ssh_agent_client.h"
+#include "ports/platform.h"
 
 namespace stm32mp::adapters::libssh2 {
 namespace {
@@ -413,17 +414,20 @@ std::optional<ports::SshFailure> Attempts::run() {
   const auto done = [&](Outcome r) { return r == Outcome::success || r == Outcome::stop; };
   Outcome r = Outcome::unusable;
   if (offers(methods, "publickey")) {
-    const char* agent_socket = std::getenv("SSH_AUTH_SOCK");
-    const bool agent = o_.use_agent && agent_socket != nullptr && *agent_socket != '\0';
+    // SSH_AUTH_SOCK first, as OpenSSH does; Windows' agent otherwise listens on its named pipe.
+    const char* agent_env = std::getenv("SSH_AUTH_SOCK");
+    const std::string agent_socket =
+        agent_env != nullptr && *agent_env != '\0' ? std::string(agent_env) : ports::default_agent_address();
+    const bool agent = o_.use_agent && !agent_socket.empty();
     if (!o_.identity.empty()) {
       r = try_file(o_.identity, true);
       if (!done(r) && agent) r = try_agent(agent_socket);
     } else {
       if (agent) r = try_agent(agent_socket);
-      const char* home = std::getenv("HOME");
+      const auto home = ports::home_directory();
       for (const char* name : {"id_ed25519", "id_ecdsa", "id_rsa"}) {
-        if (done(r) || home == nullptr) break;
-        const std::string path = std::string(home) + "/.ssh/" + name;
+        if (done(r) || home.empty()) break;
+        const std::string path = home + "/.ssh/" + name;
         std::error_code ec;
         if (std::filesystem::exists(path, ec)) r = try_file(path, false);
       }

@@ -73,14 +73,14 @@ class SshAgentClient {
                                                                const core::CancelToken& cancel);
 
  private:
-  explicit SshAgentClient(int fd) : fd_(fd) {}
+  explicit SshAgentClient(std::intptr_t handle) : handle_(handle) {}
   // Sends one request and reads one answer (without its length prefix). After a timeout, a cancel or
   // a protocol error the stream is out of step, so the client refuses further requests.
   [[nodiscard]] core::expected<std::vector<unsigned char>, AgentError> transact(std::span<const unsigned char> request,
                                                                                const core::Deadline& deadline,
                                                                                const core::CancelToken& cancel);
 
-  int fd_ = -1;
+  std::intptr_t handle_ = -1;  // the transport's (ssh_agent_transport.h): a socket fd, a pipe HANDLE
   bool broken_ = false;
 };
 
