@@ -1,5 +1,7 @@
 #include "remote/target_probe.h"
 
+#include "remote/kernel_log_classifier.h"
+
 #include "remote/rproc_commands.h"
 
 #include <algorithm>
@@ -59,6 +61,7 @@ for d in "$dt"/* "$dt"/*/*; do
   x "rprocdt.$m.regions" "$d/memory-region"
   m=$((m+1))
 done
+printf 'kmsg.tee#='; dmesg 2>/dev/null | grep -e 'signed firmware not supported by TEE' -e 'tee_client_open_session failed' 2>/dev/null | tail -n 4 | h; echo
 echo "kmsg.lines=$(dmesg 2>/dev/null | wc -l | tr -d ' ')"
 echo probe.end=1
 )SH";
@@ -211,6 +214,7 @@ core::expected<TargetFacts, std::string> parse_target_facts(const ProbeOutput& o
     f.reserved_memory.insert(f.reserved_memory.end(), regions.begin(), regions.end());
   }
   assign_owners(out, f.reserved_memory);
+  f.tee_boot_errors = split_lines(out.value_or("kmsg.tee", ""));
   if (auto lines = out.get("kmsg.lines")) f.kernel_log_lines = number<std::uint64_t>(*lines).value_or(0);
   return f;
 }

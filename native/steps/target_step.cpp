@@ -107,6 +107,10 @@ core::StepReport check_target(const TargetInputs& in, ports::BoardSession& sessi
   const remote::RprocInstance* inst = t.find(in.remoteproc);
   if (t.m33_td() && in.remoteproc == "m33") {
     r.add(Code::M33TdBoard, {{"compatible", join(t.dt_compatible, ", ")}, {"instances", t.instance_names()}});
+  } else if (inst == nullptr && !t.tee_boot_errors.empty()) {
+    r.add(Code::TeeRprocProbeFailed, {{"wanted", in.remoteproc},
+                                      {"instances", t.instance_names()},
+                                      {"evidence", join(t.tee_boot_errors, "\n")}});
   } else if (inst == nullptr) {
     r.add(Code::RemoteprocNotFound, {{"wanted", in.remoteproc},
                                      {"instances", t.instance_names()},

@@ -33,6 +33,7 @@ struct Board {
   std::vector<std::string> leftovers;
   // The device tree's own link from a core to its carve-outs (phandles of memory-region), when shown.
   bool dt_links = false;
+  std::string tee_boot_log;  // the probe's kmsg.tee: boot-log lines of a failed TA session
 
   std::string reply() const {
     std::string compat;
@@ -65,6 +66,7 @@ struct Board {
       s += kv_hex("rprocdt.1.node", "cpu-m0plus") + kv_hex("rprocdt.1.compatible", std::string("st,stm32mp2-m0") + '\0') +
            kv_hex("rprocdt.1.regions", be(0x42, 4));
     }
+    if (!tee_boot_log.empty()) s += kv_hex("kmsg.tee", tee_boot_log);
     return s + "kmsg.lines=42\nprobe.end=1\n";
   }
 };
@@ -131,6 +133,26 @@ TEST(TargetStep, MissingInstanceListsTheNamesFound_F11) {
   ASSERT_TRUE(r->report.has(Code::RemoteprocNotFound));
   EXPECT_EQ(r->report.status, core::StepStatus::error);
   EXPECT_NE(r->report.diagnostics[0].message.find("found: remoteproc0=m0"), std::string::npos);
+}
+
+// ST stm32_rproc.c stm32_rproc_probe: dev_err_probe(dev, …, "signed firmware not supported by TEE") —
+// printed once at boot; the TEE-mode instance is then never registered.
+TEST(TargetStep, MissingTeeInstanceIsExplainedByTheBootLog_F11) {
+  Board b;
+  b.instances = {{0, "m0"}};
+  b.tee_boot_log = "[    2.310000] stm32-rproc 0.m33: error -22: signed firmware not supported by TEE\n";
+  auto r = run(b);
+  ASSERT_TRUE(r->report.has(Code::TeeRprocProbeFailed));
+  EXPECT_FALSE(r->report.has(Code::RemoteprocNotFound));
+  EXPECT_NE(r->report.diagnostics[0].observed.get("evidence")->find("signed firmware not supported by TEE"),
+            std::string::npos);
+  ASSERT_TRUE(r->facts);
+  EXPECT_EQ(r->facts->tee_boot_errors.size(), 1u);
+}
+
+TEST(TargetStep, TheProbeReadsTheBootLogForTheTaSession) {
+  EXPECT_NE(remote::target_probe_script().find("signed firmware not supported by TEE"), std::string::npos);
+  EXPECT_NE(remote::target_probe_script().find("tee_client_open_session failed"), std::string::npos);
 }
 
 TEST(TargetStep, M33TdBoardIsNamed_F12) {

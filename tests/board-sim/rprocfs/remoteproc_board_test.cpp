@@ -152,6 +152,25 @@ TEST_F(RemoteprocBoardTest, KernelErrorsForBadWrites) {
     EXPECT_NE(l.find("Boot failed: -2"), std::string::npos);
 }
 
+// drivers/base/firmware_loader/main.c + fs/kernel_read_file.c: a directory is not a regular file
+// (-EINVAL), a path through a file is -ENOTDIR, a '..' component is refused before any read.
+TEST_F(RemoteprocBoardTest, FirmwareLoaderErrnosAsTheKernelReturnsThem) {
+    fs::create_directories(dir_ / "fw" / "adir");
+    put("afile", make_elf(0x80100000, 0x100, 0x540, true));
+    RemoteprocBoard b(settings_);
+    ASSERT_EQ(w(b, 1, "firmware", "adir"), 4);
+    EXPECT_EQ(w(b, 1, "state", "start"), -EINVAL);
+    ASSERT_EQ(w(b, 1, "firmware", "afile/x.elf"), 11);
+    EXPECT_EQ(w(b, 1, "state", "start"), -ENOTDIR);
+    ASSERT_EQ(w(b, 1, "firmware", "../fw/afile"), 11);
+    EXPECT_EQ(w(b, 1, "state", "start"), -EINVAL);
+    const std::string l = log();
+    EXPECT_NE(l.find("adir failed with error -22"), std::string::npos);
+    EXPECT_NE(l.find("Direct firmware load for afile/x.elf failed with error -20"), std::string::npos);
+    EXPECT_NE(l.find("Firmware load for '../fw/afile' refused, path contains '..' component"), std::string::npos);
+    EXPECT_EQ(l.find("Direct firmware load for ../fw/afile"), std::string::npos);
+}
+
 TEST_F(RemoteprocBoardTest, Cm33ImageOnM0IsBadPhdr) {
     put("cm33.elf", make_elf(0x80100000, 0x100, 0x540, false));
     RemoteprocBoard b(settings_);
