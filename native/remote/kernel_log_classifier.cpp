@@ -11,6 +11,8 @@
 namespace stm32mp::remote {
 namespace {
 
+constexpr std::size_t kMaxLine = 1024;
+
 bool contains(const std::string& line, const char* needle) { return line.find(needle) != std::string::npos; }
 
 void add_evidence(LogVerdict& v, const std::string& line) {
@@ -170,7 +172,10 @@ LogVerdict classify_kernel_log(const std::vector<std::string>& lines, const std:
     if (v.detail.empty()) v.detail = line;
     propose(v, LogCause::firmware_unreadable, line);
   };
-  for (const auto& line : lines) {
+  for (const auto& raw : lines) {
+    // printk records are at most 1024 bytes: a longer "line" is not the kernel's, and bounding it
+    // keeps std::regex (recursive in libstdc++) off pathological input from a saved capture.
+    const std::string line = raw.size() > kMaxLine ? raw.substr(0, kMaxLine) : raw;
     if (std::regex_search(line, m, powering)) {
       v.powered_up = m[1].str();
       add_evidence(v, line);

@@ -106,7 +106,9 @@ bool stoppable_or_offline(const std::string& state) {
 void explain(core::StepReport& r, const RemoteprocInputs& in, const RprocInstance& inst, const remote::WriteOutcome& w,
              RprocAttr attr) {
   const auto v = remote::classify_kernel_log(w.log, inst.name);
-  const std::string where = "remoteproc" + std::to_string(inst.index) + " (" + inst.name + ")";
+  // A saved log (the `log` step) may not show the instance number: then the name alone.
+  const std::string where =
+      inst.index < 0 ? inst.name : "remoteproc" + std::to_string(inst.index) + " (" + inst.name + ")";
   Facts f{{"instance", where},
           {"index", std::to_string(inst.index)},
           {"image", in.firmware_name},
@@ -215,6 +217,11 @@ void explain(core::StepReport& r, const RemoteprocInputs& in, const RprocInstanc
 }
 
 }  // namespace
+
+void explain_refusal(core::StepReport& r, const RemoteprocInputs& in, const remote::RprocInstance& inst,
+                     const remote::WriteOutcome& w, remote::RprocAttr attr) {
+  explain(r, in, inst, w, attr);
+}
 
 core::StepReport load_firmware(const RemoteprocInputs& in, ports::BoardSession& board, core::StepControl& control,
                                std::optional<remote::LoadOutcome>& out) {
