@@ -111,6 +111,7 @@ void RemoteprocBoard::register_instances() {
         if (name == "m33") {
             r.parent_dev = "stm32-rproc m33";
             r.tee = settings_.tee_mode;
+            r.parse_fw = true;
             r.carve_outs = m33_carve_outs(settings_.board);
         } else {
             r.parent_dev = "stm32-m0-rproc m0";
@@ -296,7 +297,8 @@ int RemoteprocBoard::fw_boot(std::size_t i) {
             return elf.sanity_err;
         }
         log_.line(dev(i), booting);
-        if (!elf.rsc_table_found) {
+        // stm32_rproc_parse_fw prints this; the M0+ driver has no parse_fw, so no search and no line.
+        if (!elf.rsc_table_found && r.parse_fw) {
             if (!elf.rsc_msg.empty()) log_.line(dev(i), elf.rsc_msg);
             log_.line(dev(i), "no resource table found for this firmware");
         }
