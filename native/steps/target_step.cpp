@@ -116,6 +116,9 @@ core::StepReport check_target(const TargetInputs& in, ports::BoardSession& sessi
                                      {"instances", t.instance_names()},
                                      {"optee_remoteproc_ta", t.tee_ta_present ? "present" : "absent"}});
   }
+  if (!t.ta_failed_start.empty()) {
+    r.add(Code::TaHoldsFailedImage, {{"instance", in.remoteproc}, {"evidence", t.ta_failed_start}});
+  }
   if (inst != nullptr) {
     r.observed.set("instance", "remoteproc" + std::to_string(inst->index) + " (" + inst->name + ")");
     const Facts where{{"instance", inst->name},
