@@ -5,7 +5,7 @@ set -eu
 fuzzer=$1 corpus=$2 seconds=$3 seeds=${4:-}
 mkdir -p "$corpus"
 if [ -n "$seeds" ] && [ -d "$seeds" ]; then
-  for f in "$seeds"/*.elf "$seeds"/*_sign*.bin "$seeds"/seed-*; do
+  for f in "$seeds"/*.elf "$seeds"/*_sign*.bin "$seeds"/seed-* "$seeds"/*.log; do
     [ -f "$f" ] && cp -f "$f" "$corpus/seed_$(basename "$f")"
   done
 fi

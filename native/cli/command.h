@@ -23,6 +23,7 @@ void add_check_command(CLI::App& app, CommandOutcome& outcome);
 void add_devices_command(CLI::App& app, CommandOutcome& outcome);
 void add_explain_command(CLI::App& app, CommandOutcome& outcome);
 void add_inspect_command(CLI::App& app, CommandOutcome& outcome);
+void add_log_command(CLI::App& app, CommandOutcome& outcome);
 void add_sign_command(CLI::App& app, CommandOutcome& outcome);
 // COMMAND-REGISTRATION: areas add their commands here (inspect, sign) and in main.cpp.
 

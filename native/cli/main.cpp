@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   cli::add_devices_command(app, outcome);
   cli::add_explain_command(app, outcome);
   cli::add_inspect_command(app, outcome);
+  cli::add_log_command(app, outcome);
   cli::add_sign_command(app, outcome);
   try {
     app.parse(argc, argv);

@@ -154,6 +154,7 @@ std::optional<FormatError> read_sections(Bytes file, ElfInfo& info) {
     // Smaller than the 16-byte header (version, num, reserved[2]): Linux says "header-less resource
     // table" and runs without one, so it counts as absent.
     if (name == ".resource_table" && s.size >= 16) info.resource_table = SectionRange{s.addr, s.size};
+    if (name == ".resource_table" && s.size < 16) info.undersized_resource_table = s.size;
     if (name == ".isr_vector") info.vector_table = s.addr;
     if (s.type == kShtSymtab) info.has_symbols = true;
     if (s.type == kShtArmAttributes) info.cpu_arch = read_cpu_arch(file, s);

@@ -25,6 +25,9 @@ struct ElfInfo {
   std::uint32_t entry = 0;
   std::vector<Segment> segments;               // every program header, in file order
   std::optional<SectionRange> resource_table;  // the ".resource_table" section
+  // A ".resource_table" section smaller than the table's 16-byte header (0: empty): present, but
+  // the kernel says "header-less resource table" and runs without one.
+  std::optional<std::uint64_t> undersized_resource_table;
   std::optional<std::uint32_t> vector_table;   // the ".isr_vector" section address
   bool has_symbols = false;                    // a ".symtab" (stripped files have none)
   std::string cpu_arch;                        // Tag_CPU_arch from .ARM.attributes ("v8-M.mainline"), "" if absent

@@ -1,7 +1,9 @@
 #pragma once
 // Turns the kernel log lines printed after a remoteproc sysfs write into the catalogue's cause
-// (shared/reference/stm32mp-remoteproc-facts.md §b.3 message formats, §e F01–F21), with the lines
-// that prove it. Pure: the caller fetched the lines (dmesg after the remembered position).
+// (shared/reference/stm32mp-remoteproc-facts.md §b.3 message formats, §e F01–F25), with the lines
+// that prove it. Pure: the caller fetched the lines (dmesg after the remembered position, a boot log
+// or a capture a user saved). The formats are those of mainline, ST's kernel fork and both revisions
+// of the upstream "remoteproc TEE" series (shared/reference/real-sources-crosscheck.md §1).
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -24,6 +26,13 @@ enum class LogCause {
   busy,               // F07: can't change firmware while running
   firewall_panic,     // F20: OP-TEE firewall (IAC/RISAF) exception or panic
   start_failed,       // the driver's start op failed ("can't start rproc")
+  tee_start_failed,   // the TA loaded the image but its START command failed
+  tee_bad_state,      // LOAD answered BAD_STATE: the TA still holds an image (a start failed before)
+  carveout,           // F05 family: the carve-outs could not be registered/allocated/matched
+  prepare_failed,     // "can't prepare rproc" (the driver's prepare op, e.g. its memory regions)
+  subdevices_failed,  // virtio/rpmsg subdevices could not be prepared or started
+  deleted,            // the rproc is being removed (driver unbound)
+  stop_failed,        // a stop write failed: "can't stop rproc: N" (with the TA's STOP line if any)
 };
 
 [[nodiscard]] const char* to_string(LogCause c);
@@ -37,9 +46,25 @@ struct LogVerdict {
   std::string bad_phdr_da;               // "0x80100000"
   std::string bad_phdr_mem;
   std::string detail;                    // the loader's own message for elf_rejected / firmware_unreadable
+  std::string tee_command;               // LOAD_FW, START_FW, STOP, … of the failed TA invoke
+  std::optional<int> loader_error;       // firmware loader's errno ("… failed with error -26")
+  bool dotdot_refused = false;           // "Firmware load for '…' refused, path contains '..' component"
+  std::optional<int> stop_error;         // "can't stop rproc: N"
+  std::string boot_addr_misaligned;      // ST's "Boot address is … no aligned on mask …" line
   bool up = false;                       // "remote processor <wanted> is now up" seen
   bool no_resource_table = false;        // "no resource table found for this firmware" seen
 };
+
+// Why the firmware loader failed, from its errno (and the '..' refusal): the one table of loader
+// errnos (drivers/base/firmware_loader/main.c, fs/kernel_read_file.c).
+[[nodiscard]] std::string firmware_loader_reason(int error, bool dotdot_refused);
+
+// What a prepare_failed / subdevices_failed / deleted verdict means, in words.
+[[nodiscard]] std::string setup_failure_reason(LogCause cause);
+
+// Why a stop failed: the TA's STOP error when it printed one, else the driver's errno
+// ("can't stop rproc: -1" or the write's own errno name).
+[[nodiscard]] std::string stop_failure_reason(const LogVerdict& v, const std::string& errno_name);
 
 // `wanted` is the instance name we meant to start (m33).
 [[nodiscard]] LogVerdict classify_kernel_log(const std::vector<std::string>& lines, const std::string& wanted);

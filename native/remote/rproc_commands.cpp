@@ -150,13 +150,16 @@ std::string load_and_start_command(int index, const std::string& name, const std
   s += name_guard(index, name, root);
   // Stop while running/attached, re-reading the state after each stop (refcounted starts need
   // several, F09), at most max_stops times; what the stops print is not needed, only the state.
-  s += "k=0; s=$(cat " + state + " 2>/dev/null)\n";
+  // A stop that leaves it running/attached reports the last stop's error text and the kernel lines
+  // since the first stop, so the refusal can be explained (EPERM, the TA's STOP error).
+  s += "k=0; se=; s=$(cat " + state + " 2>/dev/null); sn=$(dmesg 2>/dev/null | wc -l | tr -d ' ')\n";
   s += "while [ \"$k\" -lt " + std::to_string(std::max(max_stops, 0)) +
        " ] && { [ \"$s\" = running ] || [ \"$s\" = attached ]; }; do\n";
-  s += "{ printf '%s' stop > " + state + "; } 2>/dev/null; k=$((k+1)); s=$(cat " + state + " 2>/dev/null)\n";
+  s += "se=$( { printf '%s' stop > " + state + "; } 2>&1 ); k=$((k+1)); s=$(cat " + state + " 2>/dev/null)\n";
   s += "done\n";
   s += "echo \"stop.count=$k\"\n";
-  s += "case \"$s\" in running|attached) echo stop.ineffective=1 ;; *)\n";
+  s += "case \"$s\" in running|attached) echo stop.ineffective=1; printf 'stop.err#='; printf '%s' \"$se\" | h; echo; "
+       "printf 'stop.log#='; dmesg 2>/dev/null | tail -n +$((sn+1)) | h; echo ;; *)\n";
   s += write_block("", attr_path(index, RprocAttr::firmware, root), firmware, false);
   // start only after the kernel took the name: a refused name must never start the previous image.
   s += "if [ \"$r\" -eq 0 ]; then\n";
@@ -180,6 +183,8 @@ core::expected<LoadStartOutcome, std::string> parse_load_start_outcome(const Pro
   o.firmware = parse_write(out, index, "");
   if (o.stop_ineffective) {
     o.firmware.rc = -1;  // never written
+    o.stop_error_text = trim(out.value_or("stop.err", ""));
+    o.stop_log = split_lines(out.value_or("stop.log", ""));
     return o;
   }
   if (!o.firmware.skipped && o.firmware.rc == 0) {

@@ -56,6 +56,8 @@ inline constexpr const char* kRemoteprocClass = "/sys/class/remoteproc";
 struct LoadStartOutcome {
   int stops = 0;                       // stop writes made before the firmware write
   bool stop_ineffective = false;       // still running/attached after them: nothing else was written
+  std::string stop_error_text;         // with stop_ineffective: the last stop write's error text
+  std::vector<std::string> stop_log;   // with stop_ineffective: kernel lines since the first stop
   WriteOutcome firmware;               // its `after` is the instance after the last write made
   std::optional<WriteOutcome> start;   // absent when start was never written (firmware refused or skipped)
   std::optional<std::int64_t> start_board_ms;  // the start write measured on the board; absent without date %N

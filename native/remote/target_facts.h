@@ -50,6 +50,12 @@ struct TargetFacts {
   bool demo_service_enabled = false;
   std::vector<MemRegion> reserved_memory;
   std::uint64_t kernel_log_lines = 0;
+  // Boot-log lines of ST's stm32_rproc probe that failed to reach the OP-TEE remoteproc TA: printed
+  // once at probe, never after a start write, so only the boot log can explain a missing instance.
+  std::vector<std::string> tee_boot_errors;
+  // The kernel line of a TA start that failed and was not followed by a start or stop since: the
+  // remoteproc TA stays LOADED with that image (ST: next load BAD_STATE; upstream: may start it).
+  std::string ta_failed_start;
 
   [[nodiscard]] const RprocInstance* find(const std::string& name) const;
   [[nodiscard]] std::string instance_names() const;  // "remoteproc0=m0, remoteproc1=m33" or "none"

@@ -1,5 +1,7 @@
 #include "remote/target_probe.h"
 
+#include "remote/kernel_log_classifier.h"
+
 #include "remote/rproc_commands.h"
 
 #include <algorithm>
@@ -59,6 +61,8 @@ for d in "$dt"/* "$dt"/*/*; do
   x "rprocdt.$m.regions" "$d/memory-region"
   m=$((m+1))
 done
+printf 'kmsg.tee#='; dmesg 2>/dev/null | grep -e 'signed firmware not supported by TEE' -e 'tee_client_open_session failed' 2>/dev/null | tail -n 4 | h; echo
+printf 'kmsg.ta_start#='; dmesg 2>/dev/null | grep -e 'TA_RPROC_[A-Z_]*START[A-Z_]* invoke failed' -e 'remote processor .* is now up' -e 'stopped remote processor' 2>/dev/null | tail -n 1 | h; echo
 echo "kmsg.lines=$(dmesg 2>/dev/null | wc -l | tr -d ' ')"
 echo probe.end=1
 )SH";
@@ -211,6 +215,13 @@ core::expected<TargetFacts, std::string> parse_target_facts(const ProbeOutput& o
     f.reserved_memory.insert(f.reserved_memory.end(), regions.begin(), regions.end());
   }
   assign_owners(out, f.reserved_memory);
+  f.tee_boot_errors = split_lines(out.value_or("kmsg.tee", ""));
+  // The last of: a TA start failure, an "is now up", a "stopped": a failure last means the TA still
+  // holds that image (remote/kernel_log_classifier.h: tee_start_failed).
+  {
+    const auto last = split_lines(out.value_or("kmsg.ta_start", ""));
+    if (!last.empty() && classify_kernel_log(last, "").cause == LogCause::tee_start_failed) f.ta_failed_start = last.back();
+  }
   if (auto lines = out.get("kmsg.lines")) f.kernel_log_lines = number<std::uint64_t>(*lines).value_or(0);
   return f;
 }

@@ -7,20 +7,23 @@ namespace stm32mp::remote {
 
 TeeErrorInfo decode_tee_error(std::uint32_t code) {
   // Values from the GlobalPlatform TEE Internal Core API (tee_api_defines.h in OP-TEE); meanings
-  // from what the remoteproc TA does when it returns them (ta/remoteproc, core/pta/stm32mp).
-  static constexpr std::array<std::pair<std::uint32_t, TeeErrorInfo>, 24> kTable{{
+  // from what the remoteproc TA and the stm32mp PTA do when they return them (ta/remoteproc/src/
+  // remoteproc_core.c, core/pta/stm32mp/remoteproc_pta.c; upstream 2025, ST 4.0.0-based tree, ST
+  // 3.9/3.19-beta). Where versions differ the meaning names the version.
+  static constexpr std::array<std::pair<std::uint32_t, TeeErrorInfo>, 25> kTable{{
+      {0xF0100001, {"TEE_ERROR_CORRUPT_OBJECT", "ST's OP-TEE 3.x (3.9 MP1, 3.19-beta MP2) found the signed image's header or TLVs malformed: the file is not in the format that release expects"}},
       {0xFFFF0000, {"TEE_ERROR_GENERIC", "the TA failed without a specific reason"}},
       {0xFFFF0001, {"TEE_ERROR_ACCESS_DENIED", "a segment falls outside the memories OP-TEE assigns to the coprocessor"}},
       {0xFFFF0002, {"TEE_ERROR_CANCEL", "the operation was cancelled"}},
       {0xFFFF0003, {"TEE_ERROR_ACCESS_CONFLICT", "the coprocessor resource is in use"}},
       {0xFFFF0004, {"TEE_ERROR_EXCESS_DATA", "the image is larger than the TA accepts"}},
       {0xFFFF0005, {"TEE_ERROR_BAD_FORMAT", "the image inside the signed container is not a valid ELF"}},
-      {0xFFFF0006, {"TEE_ERROR_BAD_PARAMETERS", "the file is not a signed image in the format this OP-TEE expects (wrong magic/version/sizes, or a plain ELF)"}},
-      {0xFFFF0007, {"TEE_ERROR_BAD_STATE", "the coprocessor is not in a state that allows loading"}},
-      {0xFFFF0008, {"TEE_ERROR_ITEM_NOT_FOUND", "the TA does not know this coprocessor id"}},
-      {0xFFFF0009, {"TEE_ERROR_NOT_IMPLEMENTED", "the operation is not implemented by this OP-TEE"}},
-      {0xFFFF000A, {"TEE_ERROR_NOT_SUPPORTED", "the signature or hash algorithm is not supported (the STM32 PTA verifies RSA PKCS#1 v1.5 + SHA-256)"}},
-      {0xFFFF000B, {"TEE_ERROR_NO_DATA", "the image carries no data"}},
+      {0xFFFF0006, {"TEE_ERROR_BAD_PARAMETERS", "the file is not a signed image in the format this OP-TEE expects (wrong magic/version/sizes, or a plain ELF; upstream and ST 4.x)"}},
+      {0xFFFF0007, {"TEE_ERROR_BAD_STATE", "the TA is not in a state that allows this command: after a failed start it still holds the previous image (ST's TA refuses a new load until the board is rebooted)"}},
+      {0xFFFF0008, {"TEE_ERROR_ITEM_NOT_FOUND", "the TA or PTA does not know this coprocessor id"}},
+      {0xFFFF0009, {"TEE_ERROR_NOT_IMPLEMENTED", "this OP-TEE does not implement the request: on ST's PTA, a platform TLV other than BOOTADDR/BOOTSEC"}},
+      {0xFFFF000A, {"TEE_ERROR_NOT_SUPPORTED", "the signature or hash algorithm is not supported by this OP-TEE (stock builds verify RSA-2048 PKCS#1 v1.5 + SHA-256; ECDSA only with its PTA option)"}},
+      {0xFFFF000B, {"TEE_ERROR_NO_DATA", "a mandatory TLV is missing, or a segment has no entry in the signed hash table"}},
       {0xFFFF000C, {"TEE_ERROR_OUT_OF_MEMORY", "OP-TEE ran out of memory"}},
       {0xFFFF000D, {"TEE_ERROR_BUSY", "the TA is busy"}},
       {0xFFFF000E, {"TEE_ERROR_COMMUNICATION", "Linux could not talk to the TA"}},

@@ -115,7 +115,16 @@ void check_stale(const image::Inspection& elf, const image::Inspection& sig, cor
 void check_loaded_elf(const image::Inspection& in, const std::string& remoteproc, core::StepReport& r) {
   const auto& elf = *in.elf;
   if (elf.loadable_count() == 0) r.add(core::Code::NoLoadableSegment, {{"path", in.path}});
-  if (!elf.resource_table) r.add(core::Code::NoResourceTable, {{"path", in.path}});
+  if (!elf.resource_table) {
+    // An empty section is a different mistake from a missing one: the linker script keeps the
+    // section but no object puts the table in it.
+    const auto size = elf.undersized_resource_table;
+    r.add(core::Code::NoResourceTable,
+          {{"path", in.path},
+           {"what", !size ? std::string("no .resource_table section")
+                          : *size == 0 ? std::string("an empty .resource_table section (0 bytes)")
+                                       : fmt::format(".resource_table section of {} bytes, smaller than the table's 16-byte header", *size)}});
+  }
   const auto* profile = image::find_profile_by_remoteproc(remoteproc);
   if (profile == nullptr) {
     r.observed.set("memory_map", "no built-in memory map for remoteproc '" + remoteproc + "'; the target step checks the board's own");

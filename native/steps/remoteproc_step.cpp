@@ -106,7 +106,9 @@ bool stoppable_or_offline(const std::string& state) {
 void explain(core::StepReport& r, const RemoteprocInputs& in, const RprocInstance& inst, const remote::WriteOutcome& w,
              RprocAttr attr) {
   const auto v = remote::classify_kernel_log(w.log, inst.name);
-  const std::string where = "remoteproc" + std::to_string(inst.index) + " (" + inst.name + ")";
+  // A saved log (the `log` step) may not show the instance number: then the name alone.
+  const std::string where =
+      inst.index < 0 ? inst.name : "remoteproc" + std::to_string(inst.index) + " (" + inst.name + ")";
   Facts f{{"instance", where},
           {"index", std::to_string(inst.index)},
           {"image", in.firmware_name},
@@ -159,9 +161,40 @@ void explain(core::StepReport& r, const RemoteprocInputs& in, const RprocInstanc
       add(Code::RprocFirmwareNotFound);
       return;
     case remote::LogCause::elf_rejected:
-    case remote::LogCause::firmware_unreadable:
       f.set("detail", v.detail);
       add(Code::RprocImageRejected);
+      return;
+    case remote::LogCause::firmware_unreadable: {
+      const int error = v.loader_error.value_or(0);
+      f.set("loader_error", std::to_string(error));
+      f.set("reason", remote::firmware_loader_reason(error, v.dotdot_refused));
+      add(Code::RprocFirmwareUnreadable);
+      return;
+    }
+    case remote::LogCause::tee_start_failed:
+    case remote::LogCause::tee_bad_state: {
+      const auto info = remote::decode_tee_error(v.tee_error.value_or(0));
+      f.set("tee_err", tee_hex(v.tee_error.value_or(0)));
+      f.set("tee_name", info.name);
+      f.set("tee_meaning", info.meaning);
+      f.set("tee_command", v.tee_command);
+      add(v.cause == remote::LogCause::tee_bad_state ? Code::RprocTeeBadState : Code::RprocTeeStartFailed);
+      return;
+    }
+    case remote::LogCause::carveout:
+      f.set("detail", v.detail);
+      add(Code::RprocCarveoutFailed);
+      return;
+    case remote::LogCause::prepare_failed:
+    case remote::LogCause::subdevices_failed:
+    case remote::LogCause::deleted:
+      f.set("reason", remote::setup_failure_reason(v.cause) + " (" + (v.detail.empty() ? v.evidence.back() : v.detail) + ")");
+      add(Code::RprocDeviceSetupFailed);
+      return;
+    case remote::LogCause::stop_failed:
+      f.set("stop_error", v.stop_error ? std::to_string(*v.stop_error) : w.errno_name);
+      f.set("reason", remote::stop_failure_reason(v, w.errno_name));
+      add(Code::RprocStopFailed);
       return;
     case remote::LogCause::busy:
       f.set("state", w.after ? w.after->state : inst.state);
@@ -184,6 +217,11 @@ void explain(core::StepReport& r, const RemoteprocInputs& in, const RprocInstanc
 }
 
 }  // namespace
+
+void explain_refusal(core::StepReport& r, const RemoteprocInputs& in, const remote::RprocInstance& inst,
+                     const remote::WriteOutcome& w, remote::RprocAttr attr) {
+  explain(r, in, inst, w, attr);
+}
 
 core::StepReport load_firmware(const RemoteprocInputs& in, ports::BoardSession& board, core::StepControl& control,
                                std::optional<remote::LoadOutcome>& out) {
@@ -341,7 +379,23 @@ core::StepReport load_firmware(const RemoteprocInputs& in, ports::BoardSession& 
       if (!renumbered(fw)) return r;
       continue;
     }
-    if (ls->stop_ineffective) return ineffective(fw.after ? fw.after->state : inst->state);
+    if (ls->stop_ineffective) {
+      // A stop the kernel refused says why (its errno, "can't stop rproc: N", the TA's STOP line);
+      // a stop that was accepted but left it running is the refcount case (F09).
+      const auto v = remote::classify_kernel_log(ls->stop_log, inst->name);
+      const auto errno_name = remote::errno_from_text(ls->stop_error_text);
+      if (v.cause == remote::LogCause::stop_failed || !ls->stop_error_text.empty()) {
+        r.add(Code::RprocStopFailed,
+              {{"instance", "remoteproc" + std::to_string(index) + " (" + inst->name + ")"},
+               {"index", std::to_string(index)},
+               {"stop_error", v.stop_error ? std::to_string(*v.stop_error) : (errno_name.empty() ? "?" : errno_name)},
+               {"reason", remote::stop_failure_reason(v, errno_name)},
+               {"error_text", ls->stop_error_text.empty() ? "(none)" : ls->stop_error_text},
+               {"evidence", ls->stop_log.empty() ? "(no kernel log lines after the stop)" : join_lines(ls->stop_log)}});
+        return r;
+      }
+      return ineffective(fw.after ? fw.after->state : inst->state);
+    }
     if (recovered && !reported_recovered) {
       reported_recovered = true;
       r.add(Code::RprocRecovered, {{"instance", inst->name}, {"recovery", recovery_before}});

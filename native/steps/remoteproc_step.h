@@ -8,6 +8,7 @@
 #include "ports/board_session.h"
 #include "remote/image_input.h"
 #include "remote/remote_outcomes.h"
+#include "remote/rproc_commands.h"
 #include "remote/target_facts.h"
 
 namespace stm32mp::steps {
@@ -34,5 +35,11 @@ struct RemoteprocInputs {
 // listing: 1 for an offline, running or attached instance.
 [[nodiscard]] core::StepReport load_firmware(const RemoteprocInputs& in, ports::BoardSession& session,
                                              core::StepControl& control, std::optional<remote::LoadOutcome>& out);
+
+// The diagnosis of one refused write from the kernel lines printed after it (w.log): the catalogue
+// entry the classifier points to, with the lines as evidence. Shared with the `log` step, which
+// reads the same lines from a saved capture. Adds RPC014 when the log names no known cause.
+void explain_refusal(core::StepReport& r, const RemoteprocInputs& in, const remote::RprocInstance& inst,
+                     const remote::WriteOutcome& w, remote::RprocAttr attr);
 
 }  // namespace stm32mp::steps

@@ -107,10 +107,17 @@ core::StepReport check_target(const TargetInputs& in, ports::BoardSession& sessi
   const remote::RprocInstance* inst = t.find(in.remoteproc);
   if (t.m33_td() && in.remoteproc == "m33") {
     r.add(Code::M33TdBoard, {{"compatible", join(t.dt_compatible, ", ")}, {"instances", t.instance_names()}});
+  } else if (inst == nullptr && !t.tee_boot_errors.empty()) {
+    r.add(Code::TeeRprocProbeFailed, {{"wanted", in.remoteproc},
+                                      {"instances", t.instance_names()},
+                                      {"evidence", join(t.tee_boot_errors, "\n")}});
   } else if (inst == nullptr) {
     r.add(Code::RemoteprocNotFound, {{"wanted", in.remoteproc},
                                      {"instances", t.instance_names()},
                                      {"optee_remoteproc_ta", t.tee_ta_present ? "present" : "absent"}});
+  }
+  if (!t.ta_failed_start.empty()) {
+    r.add(Code::TaHoldsFailedImage, {{"instance", in.remoteproc}, {"evidence", t.ta_failed_start}});
   }
   if (inst != nullptr) {
     r.observed.set("instance", "remoteproc" + std::to_string(inst->index) + " (" + inst->name + ")");

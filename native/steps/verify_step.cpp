@@ -87,6 +87,13 @@ core::StepReport verify_running(const VerifyInputs& in, ports::BoardSession& ses
                                    {"evidence", log.empty() ? "(no kernel log lines since the start)" : join_lines(log)}});
     return r;
   }
+  // "running" and "is now up" are both printed after ST's misaligned-boot-address check returned
+  // success without releasing the core: the state cannot tell, only this line can.
+  if (!v.boot_addr_misaligned.empty()) {
+    r.add(Code::VerifyBootAddressMisaligned,
+          {{"instance", load.instance}, {"image", in.image_name}, {"evidence", v.boot_addr_misaligned}});
+    return r;
+  }
   if (!v.up) {
     r.add(Code::VerifyNoUpLine, {{"instance", load.instance}, {"lines_since_start", std::to_string(log.size())}});
   } else {

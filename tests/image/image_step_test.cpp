@@ -136,9 +136,29 @@ TEST_F(ImageStep, NoResourceTableIsAWarning) {
   EXPECT_FALSE(r.facts->has_resource_table);
 }
 
+// remoteproc_core.c rproc_elf_find_loaded_rsc_table → find_table: a section smaller than struct
+// resource_table gives "header-less resource table"; an empty section is named as such.
+TEST_F(ImageStep, EmptyResourceTableSectionIsNamedAsSuch) {
+  const auto path = mutated("m33_ns.elf", [](auto& b) {
+    const auto shoff = stm32mp::testing::get_u32(b, 32);
+    const auto shnum = static_cast<std::uint32_t>(b[48] | (b[49] << 8));
+    const auto shstrndx = static_cast<std::uint32_t>(b[50] | (b[51] << 8));
+    const auto strtab_off = stm32mp::testing::get_u32(b, shoff + 40U * shstrndx + 16);
+    for (std::uint32_t i = 0; i < shnum; ++i) {
+      const auto name = stm32mp::testing::get_u32(b, shoff + 40U * i);
+      const std::string n(reinterpret_cast<const char*>(b.data() + strtab_off + name));
+      if (n == ".resource_table") put_u32(b, shoff + 40U * i + 20, 0);  // sh_size = 0
+    }
+  });
+  const auto r = run_elf(path);
+  ASSERT_THAT(codes(r.report), ::testing::Contains(Code::NoResourceTable));
+  EXPECT_THAT(r.report.diagnostics[0].message, HasSubstr("an empty .resource_table section (0 bytes)"));
+}
+
 TEST_F(ImageStep, FirmwareForAnotherCore) {
   const auto on_m33 = run_elf(firmware("m4.elf"), "m33");
   EXPECT_THAT(codes(on_m33.report), ::testing::Contains(Code::CpuMismatch));
+  EXPECT_EQ(on_m33.report.status, core::StepStatus::error) << "an image for another core is an error, not a warning";
   EXPECT_THAT(codes(on_m33.report), ::testing::Contains(Code::SegmentOutsideMemory));
   const auto on_m4 = run_elf(firmware("m4.elf"), "m4");
   EXPECT_EQ(on_m4.report.status, core::StepStatus::ok) << ::testing::PrintToString(codes(on_m4.report));

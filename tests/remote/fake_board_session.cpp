@@ -68,9 +68,12 @@ std::string skipped_reply(const std::optional<FakeInstance>& after) {
   return "probe.version=1\nwrite.skipped=name\n" + (after ? instance_lines(*after) : std::string()) + "probe.end=1\n";
 }
 
-std::string stop_ineffective_reply(int stops, const FakeInstance& after) {
-  return "probe.version=1\nstop.count=" + std::to_string(stops) + "\nstop.ineffective=1\n" + instance_lines(after) +
-         "probe.end=1\n";
+std::string stop_ineffective_reply(int stops, const FakeInstance& after, const std::string& stop_error,
+                                   const std::vector<std::string>& stop_log) {
+  std::string log;
+  for (const auto& l : stop_log) log += l + "\n";
+  return "probe.version=1\nstop.count=" + std::to_string(stops) + "\nstop.ineffective=1\n" + kv_hex("stop.err", stop_error) +
+         kv_hex("stop.log", log) + instance_lines(after) + "probe.end=1\n";
 }
 
 std::string load_start_reply(int fw_rc, const std::string& fw_error, const std::vector<std::string>& fw_log,

@@ -120,7 +120,8 @@ std::string load_start_reply(int fw_rc, const std::string& fw_error, const std::
                              const std::optional<StartReply>& start, const std::optional<FakeInstance>& after,
                              int stops = 0);
 // The load command stopped `stops` times and the instance is still running/attached: nothing written.
-std::string stop_ineffective_reply(int stops, const FakeInstance& after);
+std::string stop_ineffective_reply(int stops, const FakeInstance& after, const std::string& stop_error = "",
+                                   const std::vector<std::string>& stop_log = {});
 std::string verify_reply(const FakeInstance& i, const std::vector<std::string>& log, int ttys);
 std::string checksum_reply(bool exists, std::uint64_t size = 0, const std::string& sha = "");
 // Replies of remote::commit_upload_command (check the temporary file, then rename or remove it).

@@ -122,6 +122,38 @@ TEST(RemoteprocStep, StopLoopIsBounded_F09) {
   EXPECT_FALSE(f.out);
 }
 
+// remoteproc_core.c rproc_stop "can't stop rproc: %d"; the sysfs write returns the same errno.
+TEST(RemoteprocStep, RefusedStopSaysWhyInsteadOfIneffective) {
+  Fixture f;
+  f.in.max_stops = 3;
+  f.session.expect("", list_reply({m33("running")}));
+  f.session.expect("-lt 3 ]", stop_ineffective_reply(3, m33("running"), "sh: 1: printf: write error: Operation not permitted",
+                                                     {"[ 9.0] remoteproc remoteproc1: can't stop rproc: -1"}));
+  auto r = f.run();
+  ASSERT_TRUE(r.has(Code::RprocStopFailed));
+  EXPECT_FALSE(r.has(Code::RprocStopIneffective));
+  const auto& d = r.diagnostics.back();
+  EXPECT_EQ(d.observed.get("stop_error"), "-1");
+  EXPECT_NE(d.observed.get("reason")->find("EPERM"), std::string::npos);
+  EXPECT_FALSE(f.out);
+}
+
+// ST tee_remoteproc.c tee_rproc_stop: "TA_RPROC_FW_CMD_STOP_FW invoke failed TEE err: %x, ret:%x" → -EIO.
+TEST(RemoteprocStep, TaRefusedStopNamesTheTeeError) {
+  Fixture f;
+  f.in.max_stops = 2;
+  f.session.expect("", list_reply({m33("running")}));
+  f.session.expect("-lt 2 ]",
+                   stop_ineffective_reply(2, m33("running"), "sh: 1: printf: write error: Input/output error",
+                                          {"[ 9.0] tee_remoteproc optee-ta-80a4c275-0a47-4905-8285-1486a9771a08: "
+                                           "TA_RPROC_FW_CMD_STOP_FW invoke failed TEE err: ffff0000, ret:0",
+                                           "[ 9.0] remoteproc remoteproc1: can't stop rproc: -5"}));
+  auto r = f.run();
+  ASSERT_TRUE(r.has(Code::RprocStopFailed));
+  EXPECT_NE(r.diagnostics.back().message.find("TA refused the stop: TEE err ffff0000 (TEE_ERROR_GENERIC)"),
+            std::string::npos);
+}
+
 TEST(RemoteprocStep, CrashedInstanceIsRecoveredThenStopped_F08) {
   Fixture f;
   FakeInstance crashed = m33("crashed");
@@ -481,6 +513,74 @@ TEST(RemoteprocStep, UnrecognisedRefusalQuotesTheLog) {
   auto r = f.run();
   ASSERT_TRUE(r.has(Code::RprocStartFailed));
   EXPECT_EQ(r.diagnostics.back().observed.get("errno"), "EPERM");
+}
+
+// ST tee_remoteproc.c tee_rproc_start, then remoteproc_core.c "can't start rproc %s: %d".
+TEST(RemoteprocStep, TaStartFailureIsNotAnImageRejection) {
+  Fixture f;
+  f.in.image_kind = remote::ImageKind::signed_image;
+  f.session.expect("", list_reply({m33()}));
+  f.start_fails({"[ 3.0] remoteproc remoteproc1: powering up m33",
+                 "[ 3.0] remoteproc remoteproc1: Booting fw image x_sign.bin, size 9",
+                 "[ 3.0] tee_remoteproc optee-ta-80a4c275-0a47-4905-8285-1486a9771a08: TA_RPROC_FW_CMD_START_FW invoke failed TEE err: ffff0000, ret:0",
+                 "[ 3.0] remoteproc remoteproc1: can't start rproc m33: -5", "[ 3.0] remoteproc remoteproc1: Boot failed: -5"},
+                "sh: 1: printf: write error: Input/output error");
+  auto r = f.run();
+  ASSERT_TRUE(r.has(Code::RprocTeeStartFailed));
+  EXPECT_FALSE(r.has(Code::RprocTeeRejectedSigned));
+  EXPECT_EQ(r.diagnostics.back().observed.get("tee_command"), "START_FW");
+}
+
+// After a failed start ST's TA stays LOADED: the next TA_RPROC_FW_CMD_LOAD_FW answers 0xffff0007.
+TEST(RemoteprocStep, BadStateAfterAFailedStart) {
+  Fixture f;
+  f.in.image_kind = remote::ImageKind::signed_image;
+  f.session.expect("", list_reply({m33()}));
+  f.start_fails({"[ 3.0] tee_remoteproc optee-ta-80a4c275-0a47-4905-8285-1486a9771a08: TA_RPROC_FW_CMD_LOAD_FW invoke failed TEE err: ffff0007, ret:0",
+                 "[ 3.0] remoteproc remoteproc1: Boot failed: -5"});
+  auto r = f.run();
+  ASSERT_TRUE(r.has(Code::RprocTeeBadState));
+  EXPECT_EQ(r.diagnostics.back().observed.get("tee_err"), "ffff0007");
+}
+
+// remoteproc_core.c rproc_check_carveout_da: "Registered carveout doesn't fit len request" (F05 family).
+TEST(RemoteprocStep, CarveoutMismatchIsTheF05Family) {
+  Fixture f;
+  f.session.expect("", list_reply({m33()}));
+  f.start_fails({"[ 4.0] remoteproc remoteproc1: powering up m33",
+                 "[ 4.0] remoteproc remoteproc1: Registered carveout doesn't fit len request",
+                 "[ 4.0] remoteproc remoteproc1: Failed to process resources: -12",
+                 "[ 4.0] remoteproc remoteproc1: Boot failed: -12"},
+                "sh: 1: printf: write error: Cannot allocate memory");
+  auto r = f.run();
+  ASSERT_TRUE(r.has(Code::RprocCarveoutFailed));
+  EXPECT_NE(r.diagnostics.back().message.find("Registered carveout doesn't fit len request"), std::string::npos);
+}
+
+// remoteproc_core.c rproc_boot: "can't boot deleted rproc %s" (-ENODEV).
+TEST(RemoteprocStep, DeletedInstanceIsNamed) {
+  Fixture f;
+  f.session.expect("", list_reply({m33()}));
+  f.start_fails({"[ 4.0] remoteproc remoteproc1: can't boot deleted rproc m33"}, "sh: 1: printf: write error: No such device");
+  auto r = f.run();
+  ASSERT_TRUE(r.has(Code::RprocDeviceSetupFailed));
+  EXPECT_NE(r.diagnostics.back().message.find("being removed"), std::string::npos);
+}
+
+// firmware_loader/main.c + fs/kernel_read_file.c: a file still open for writing → -ETXTBSY (-26).
+TEST(RemoteprocStep, FirmwareStillBeingWrittenIsNotAnImageRejection) {
+  Fixture f;
+  f.session.expect("", list_reply({m33()}));
+  f.start_fails({"[ 5.0] remoteproc remoteproc1: powering up m33",
+                 "[ 5.0] remoteproc remoteproc1: loading /lib/firmware/Blink_CM33_NonSecure.elf failed with error -26",
+                 "[ 5.0] remoteproc remoteproc1: Direct firmware load for Blink_CM33_NonSecure.elf failed with error -26",
+                 "[ 5.0] remoteproc remoteproc1: request_firmware failed: -26", "[ 5.0] remoteproc remoteproc1: Boot failed: -26"},
+                "sh: 1: printf: write error: Text file busy");
+  auto r = f.run();
+  ASSERT_TRUE(r.has(Code::RprocFirmwareUnreadable));
+  EXPECT_FALSE(r.has(Code::RprocImageRejected));
+  EXPECT_EQ(r.diagnostics.back().observed.get("loader_error"), "-26");
+  EXPECT_NE(r.diagnostics.back().message.find("open for writing"), std::string::npos);
 }
 
 TEST(RemoteprocStep, ListFailureIsTheCommandCode) {

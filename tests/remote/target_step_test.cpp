@@ -33,6 +33,8 @@ struct Board {
   std::vector<std::string> leftovers;
   // The device tree's own link from a core to its carve-outs (phandles of memory-region), when shown.
   bool dt_links = false;
+  std::string tee_boot_log;  // the probe's kmsg.tee: boot-log lines of a failed TA session
+  std::string ta_start_log;  // the probe's kmsg.ta_start: the last start failure / up / stopped line
 
   std::string reply() const {
     std::string compat;
@@ -65,6 +67,8 @@ struct Board {
       s += kv_hex("rprocdt.1.node", "cpu-m0plus") + kv_hex("rprocdt.1.compatible", std::string("st,stm32mp2-m0") + '\0') +
            kv_hex("rprocdt.1.regions", be(0x42, 4));
     }
+    if (!tee_boot_log.empty()) s += kv_hex("kmsg.tee", tee_boot_log);
+    if (!ta_start_log.empty()) s += kv_hex("kmsg.ta_start", ta_start_log);
     return s + "kmsg.lines=42\nprobe.end=1\n";
   }
 };
@@ -131,6 +135,40 @@ TEST(TargetStep, MissingInstanceListsTheNamesFound_F11) {
   ASSERT_TRUE(r->report.has(Code::RemoteprocNotFound));
   EXPECT_EQ(r->report.status, core::StepStatus::error);
   EXPECT_NE(r->report.diagnostics[0].message.find("found: remoteproc0=m0"), std::string::npos);
+}
+
+// ST stm32_rproc.c stm32_rproc_probe: dev_err_probe(dev, …, "signed firmware not supported by TEE") —
+// printed once at boot; the TEE-mode instance is then never registered.
+TEST(TargetStep, MissingTeeInstanceIsExplainedByTheBootLog_F11) {
+  Board b;
+  b.instances = {{0, "m0"}};
+  b.tee_boot_log = "[    2.310000] stm32-rproc 0.m33: error -22: signed firmware not supported by TEE\n";
+  auto r = run(b);
+  ASSERT_TRUE(r->report.has(Code::TeeRprocProbeFailed));
+  EXPECT_FALSE(r->report.has(Code::RemoteprocNotFound));
+  EXPECT_NE(r->report.diagnostics[0].observed.get("evidence")->find("signed firmware not supported by TEE"),
+            std::string::npos);
+  ASSERT_TRUE(r->facts);
+  EXPECT_EQ(r->facts->tee_boot_errors.size(), 1u);
+}
+
+TEST(TargetStep, TheProbeReadsTheBootLogForTheTaSession) {
+  EXPECT_NE(remote::target_probe_script().find("signed firmware not supported by TEE"), std::string::npos);
+  EXPECT_NE(remote::target_probe_script().find("tee_client_open_session failed"), std::string::npos);
+}
+
+// ST tee_remoteproc.c tee_rproc_start: "TA_RPROC_FW_CMD_START_FW invoke failed TEE err: %x, ret:%x" as
+// the last start-related line of the board's log: the TA still holds that image.
+TEST(TargetStep, AFailedTaStartStillHeldIsAWarning) {
+  Board b;
+  b.ta_start_log = "[  300.000000] tee_remoteproc optee-ta-80a4c275-0a47-4905-8285-1486a9771a08: "
+                   "TA_RPROC_FW_CMD_START_FW invoke failed TEE err: ffff0000, ret:0\n";
+  auto r = run(b);
+  ASSERT_TRUE(r->report.has(Code::TaHoldsFailedImage));
+  Board after_up;
+  after_up.ta_start_log = "[  301.000000] remoteproc remoteproc1: remote processor m33 is now up\n";
+  EXPECT_FALSE(run(after_up)->report.has(Code::TaHoldsFailedImage));
+  EXPECT_NE(remote::target_probe_script().find("TA_RPROC_[A-Z_]*START[A-Z_]* invoke failed"), std::string::npos);
 }
 
 TEST(TargetStep, M33TdBoardIsNamed_F12) {

@@ -56,6 +56,20 @@ TEST(VerifyStep, RunningAndUpSeenByTheLoadCommandNeedsNoRoundTrip) {
   EXPECT_EQ(r.observed.get("read"), "right after the start write, by the load command");
 }
 
+// ST stm32_rproc.c stm32_rproc_start: "Boot address is %#llx no aligned on mask %#x" and return 0, so
+// remoteproc_core.c prints "remote processor %s is now up" and the state reads running.
+TEST(VerifyStep, MisalignedBootAddressIsNotReadyToDebug) {
+  Fixture f;
+  const std::vector<std::string> log{kStartLog[0], kStartLog[1],
+                                     "[  200.103000] remoteproc remoteproc1: Boot address is 0x80100040 no aligned on mask 0xffffff80",
+                                     kStartLog[2]};
+  f.session.expect("tail -n +101", verify_reply({1, "m33", "running"}, log, 1));
+  auto r = f.run();
+  ASSERT_TRUE(r.has(Code::VerifyBootAddressMisaligned));
+  EXPECT_EQ(r.status, core::StepStatus::error);
+  EXPECT_NE(r.diagnostics[0].observed.get("evidence")->find("no aligned on mask 0xffffff80"), std::string::npos);
+}
+
 TEST(VerifyStep, NoResourceTableSeenByTheLoadCommand_F21) {
   Fixture f;
   f.in.has_resource_table = false;

@@ -47,14 +47,15 @@ bool streq(std::string a, const char* b) {
     return a == b;
 }
 
-// kernel_read_file(): negative errno; an empty file is -EINVAL, a directory -EISDIR.
+// kernel_read_file() (fs/kernel_read_file.c): negative errno; anything but a regular file (a
+// directory too) is -EINVAL, an empty file -EINVAL; the path walk's -ENOTDIR is passed on as is.
 int read_whole_file(const std::string& path, std::vector<std::uint8_t>& data) {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return errno == ENOTDIR ? -ENOENT : -errno;
+    if (fd < 0) return -errno;
     struct stat st {};
     int rc = 0;
     if (::fstat(fd, &st) != 0) rc = -errno;
-    else if (S_ISDIR(st.st_mode)) rc = -EISDIR;
+    else if (!S_ISREG(st.st_mode)) rc = -EINVAL;
     else if (st.st_size <= 0) rc = -EINVAL;
     else {
         data.resize(static_cast<std::size_t>(st.st_size));
@@ -110,6 +111,7 @@ void RemoteprocBoard::register_instances() {
         if (name == "m33") {
             r.parent_dev = "stm32-rproc m33";
             r.tee = settings_.tee_mode;
+            r.parse_fw = true;
             r.carve_outs = m33_carve_outs(settings_.board);
         } else {
             r.parent_dev = "stm32-m0-rproc m0";
@@ -220,6 +222,16 @@ int RemoteprocBoard::write(std::size_t index, const std::string& attr, const std
 
 int RemoteprocBoard::request_firmware(std::size_t i, std::vector<std::uint8_t>& data) {
     const std::string& name = rprocs_[i].firmware;
+    // _request_firmware(): a name with a ".." component is refused before any path is tried.
+    for (std::size_t b = 0; b <= name.size();) {
+        std::size_t e = name.find('/', b);
+        if (e == std::string::npos) e = name.size();
+        if (name.compare(b, e - b, "..") == 0) {
+            log_.line(dev(i), "Firmware load for '" + name + "' refused, path contains '..' component");
+            return -EINVAL;
+        }
+        b = e + 1;
+    }
     std::vector<std::string> dirs;
     {
         std::ifstream param(settings_.fw_path_param);
@@ -285,7 +297,8 @@ int RemoteprocBoard::fw_boot(std::size_t i) {
             return elf.sanity_err;
         }
         log_.line(dev(i), booting);
-        if (!elf.rsc_table_found) {
+        // stm32_rproc_parse_fw prints this; the M0+ driver has no parse_fw, so no search and no line.
+        if (!elf.rsc_table_found && r.parse_fw) {
             if (!elf.rsc_msg.empty()) log_.line(dev(i), elf.rsc_msg);
             log_.line(dev(i), "no resource table found for this firmware");
         }

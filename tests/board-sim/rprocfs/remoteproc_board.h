@@ -25,6 +25,7 @@ struct Rproc {
     bool recovery_disabled = false;
     std::string coredump = "disabled";
     bool tee = false;          // fw_format TEE (OP-TEE loads signed images) or ELF
+    bool parse_fw = false;     // the driver has a parse_fw op (ST's stm32_rproc; stm32_m0_rproc has none)
     unsigned crash_count = 0;
     std::vector<CarveOut> carve_outs;
 };

@@ -152,13 +152,48 @@ TEST_F(RemoteprocBoardTest, KernelErrorsForBadWrites) {
     EXPECT_NE(l.find("Boot failed: -2"), std::string::npos);
 }
 
+// drivers/base/firmware_loader/main.c + fs/kernel_read_file.c: a directory is not a regular file
+// (-EINVAL), a path through a file is -ENOTDIR, a '..' component is refused before any read.
+TEST_F(RemoteprocBoardTest, FirmwareLoaderErrnosAsTheKernelReturnsThem) {
+    fs::create_directories(dir_ / "fw" / "adir");
+    put("afile", make_elf(0x80100000, 0x100, 0x540, true));
+    RemoteprocBoard b(settings_);
+    ASSERT_EQ(w(b, 1, "firmware", "adir"), 4);
+    EXPECT_EQ(w(b, 1, "state", "start"), -EINVAL);
+    ASSERT_EQ(w(b, 1, "firmware", "afile/x.elf"), 11);
+    EXPECT_EQ(w(b, 1, "state", "start"), -ENOTDIR);
+    ASSERT_EQ(w(b, 1, "firmware", "../fw/afile"), 11);
+    EXPECT_EQ(w(b, 1, "state", "start"), -EINVAL);
+    const std::string l = log();
+    EXPECT_NE(l.find("adir failed with error -22"), std::string::npos);
+    EXPECT_NE(l.find("Direct firmware load for afile/x.elf failed with error -20"), std::string::npos);
+    EXPECT_NE(l.find("Firmware load for '../fw/afile' refused, path contains '..' component"), std::string::npos);
+    EXPECT_EQ(l.find("Direct firmware load for ../fw/afile"), std::string::npos);
+}
+
+// "no resource table found for this firmware" comes from stm32_rproc_parse_fw (the M33 driver); ST's
+// stm32_m0_rproc.c has no parse_fw, so an M0+ image without a table starts without that line.
+TEST_F(RemoteprocBoardTest, M0WithoutResourceTableHasNoResourceTableLine) {
+    put("m0.elf", make_elf(0x200C0000, 0x100, 0x540, false));
+    put("m33.elf", make_elf(0x80100000, 0x100, 0x540, false));
+    RemoteprocBoard b(settings_);
+    ASSERT_EQ(w(b, 0, "firmware", "m0.elf"), 6);
+    ASSERT_EQ(w(b, 0, "state", "start"), 5);
+    EXPECT_NE(log().find("remote processor m0 is now up"), std::string::npos);
+    EXPECT_EQ(log().find("no resource table"), std::string::npos);
+    ASSERT_EQ(w(b, 1, "firmware", "m33.elf"), 7);
+    ASSERT_EQ(w(b, 1, "state", "start"), 5);
+    EXPECT_NE(log().find("remoteproc remoteproc1: no resource table found for this firmware"), std::string::npos) << log();
+}
+
 TEST_F(RemoteprocBoardTest, Cm33ImageOnM0IsBadPhdr) {
     put("cm33.elf", make_elf(0x80100000, 0x100, 0x540, false));
     RemoteprocBoard b(settings_);
     ASSERT_EQ(w(b, 0, "firmware", "cm33.elf"), 8);
     EXPECT_EQ(w(b, 0, "state", "start"), -EINVAL);
     const std::string l = log();
-    EXPECT_NE(l.find("remoteproc remoteproc0: no resource table found for this firmware"), std::string::npos);
+    // The M0+ driver has no parse_fw: no resource-table search, no "no resource table" line.
+    EXPECT_EQ(l.find("no resource table found"), std::string::npos);
     EXPECT_NE(l.find("remoteproc remoteproc0: bad phdr da 0x80100000 mem 0x540"), std::string::npos);
     EXPECT_NE(l.find("Failed to load program segments: -22"), std::string::npos);
     EXPECT_EQ(attr(b, 0, "state"), "offline\n");
