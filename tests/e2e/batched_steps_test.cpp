@@ -37,6 +37,15 @@ class CountingSession final : public ports::BoardSession {
                                            const core::CancelToken& cancel) override {
     return real_->upload(local_path, remote_path, progress, deadline, cancel);
   }
+  core::expected<ports::ExecResult, ports::RemoteError> exec_with_input(const std::string& command,
+                                                                        const std::string& header,
+                                                                        const std::string& local_path,
+                                                                        const ports::UploadProgress& progress,
+                                                                        const core::Deadline& deadline,
+                                                                        const core::CancelToken& cancel) override {
+    ++execs;
+    return real_->exec_with_input(command, header, local_path, progress, deadline, cancel);
+  }
   core::expected<ports::RemoteFileInfo, ports::RemoteError> stat(const std::string& remote_path, const core::Deadline& deadline,
                                                                  const core::CancelToken& cancel) override {
     return real_->stat(remote_path, deadline, cancel);
