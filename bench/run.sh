@@ -10,8 +10,9 @@
 # 2. The same full check when the board already holds the image (upload skipped, "unchanged").
 # 3. The seed case (devices + serial-port, no network) against starting the CLI for `--version`.
 # 4. Peak memory (max RSS) of the full check against the `scp` baseline.
-# 5. Upload throughput of an 8 MiB image: over the exec channel (board knob sftp=off, the path of a board
-#    without SFTP) against SFTP, both as the upload step measures them (transfer_ms).
+# 5. Upload throughput of a 4 MiB image (replacing one needs twice its size on the 16 MiB tmpfs): over the
+#    exec channel (board knob sftp=off, the path of a board without SFTP) against SFTP, both as the upload
+#    step measures them (transfer_ms).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -80,11 +81,11 @@ m_version=$(printf '%s\n' "${t_version[@]}" | median)
 rss_check=$(/usr/bin/time -f %M "$cli" check "${common[@]}" --elf "$work/bench.elf" 2>&1 >/dev/null | tail -1)
 rss_scp=$(/usr/bin/time -f %M scp "${ssh_opts[@]}" "$work/bench.elf" root@"$host":/lib/firmware/bench.elf 2>&1 | tail -1)
 
-# Fresh 8 MiB content per call; prints "<transfer_ms> <transfer path>" from the upload step's facts.
+# Fresh 4 MiB content per call; prints "<transfer_ms> <transfer path>" from the upload step's facts.
 upload_ms() {
   cp "$build/firmware/m33_ns.elf" "$work/big.elf"
-  truncate -s 8M "$work/big.elf"
-  printf '%08d' "$1" | dd of="$work/big.elf" bs=1 seek=$((8 * 1024 * 1024 - 8)) conv=notrunc status=none
+  truncate -s 4M "$work/big.elf"
+  printf '%08d' "$1" | dd of="$work/big.elf" bs=1 seek=$((4 * 1024 * 1024 - 8)) conv=notrunc status=none
   "$cli" check "${common[@]}" --elf "$work/big.elf" --skip remoteproc,verify --json > "$work/big.json" || true
   python3 - "$work/big.json" <<'PY'
 import json, sys
@@ -114,4 +115,4 @@ printf '%-52s %7s ms  %7s ms  %6s\n' "full check, 1 MiB vs manual scp+ssh load" 
 printf '%-52s %7s ms  %7s ms  %6s\n' "full check, image unchanged vs manual load" "$m_unchanged" "$m_manual" "$(ratio "$m_unchanged" "$m_manual")"
 printf '%-52s %7s us  %7s us  %6s\n' "seed case (devices+serial-port) vs --version" "$m_seed" "$m_version" "$(ratio "$m_seed" "$m_version")"
 printf '%-52s %7s kB  %7s kB  %6s\n' "peak RSS, full check vs scp" "$rss_check" "$rss_scp" "$(ratio "$rss_check" "$rss_scp")"
-printf '%-52s %7s ms  %7s ms  %6s\n' "upload 8 MiB: exec channel (no SFTP) vs SFTP" "$m_exec" "$m_sftp" "$(ratio "$m_exec" "$m_sftp")"
+printf '%-52s %7s ms  %7s ms  %6s\n' "upload 4 MiB: exec channel (no SFTP) vs SFTP" "$m_exec" "$m_sftp" "$(ratio "$m_exec" "$m_sftp")"

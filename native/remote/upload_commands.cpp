@@ -52,7 +52,10 @@ core::expected<RemoteCopy, std::string> parse_checksum(std::string_view out) {
 }
 
 std::string_view exec_upload_command() {
-  return "LC_ALL=C; export LC_ALL; umask 022; IFS= read -r t || exit 97; cat > \"$t\" && sync";
+  // sync FILE (coreutils >= 8.24) flushes that file only; an older or BusyBox sync without file
+  // arguments flushes everything instead.
+  return "LC_ALL=C; export LC_ALL; umask 022; IFS= read -r t || exit 97; cat > \"$t\" && "
+         "{ sync -- \"$t\" 2>/dev/null || sync; }";
 }
 
 std::string_view remove_by_input_command() {
