@@ -315,7 +315,7 @@ std::optional<RemoteError> Libssh2BoardSession::probe_sftp(const core::Deadline&
       deadline, cancel);
   if (!rc) return interrupted(rc.error(), "starting SFTP");
   if (rc.value() != 0) return library_error(rc.value(), "starting SFTP");
-  const ChannelGuard guard{*ssh_, ch};
+  ChannelGuard guard{*ssh_, ch};
 
   rc = ssh_->pump([&] { return libssh2_channel_subsystem(ch, "sftp"); }, deadline, cancel);
   if (!rc) return interrupted(rc.error(), "starting SFTP");
@@ -338,7 +338,14 @@ std::optional<RemoteError> Libssh2BoardSession::probe_sftp(const core::Deadline&
     auto got = read_available(ch, reply);
     if (!got) return got.error();
     if (reply.out.size() >= 5) {
-      if (reply.out[4] == 2) return std::nullopt;
+      if (reply.out[4] == 2) {
+        // Freed within the caller's deadline: freeing waits for the server's CLOSE, which a loaded board
+        // may send later than the guard's short budget (an interrupted free breaks the session).
+        const auto freed = ssh_->pump([&] { return libssh2_channel_free(ch); }, deadline, cancel);
+        guard.ch = nullptr;
+        if (!freed) return interrupted(freed.error(), "starting SFTP");
+        return std::nullopt;
+      }
       return RemoteError{Kind::failure, "starting SFTP: the server's SFTP program answered with packet type " +
                                             std::to_string(static_cast<unsigned char>(reply.out[4])) + ", not a version"};
     }
