@@ -10,6 +10,9 @@
 # 2. The same full check when the board already holds the image (upload skipped, "unchanged").
 # 3. The seed case (devices + serial-port, no network) against starting the CLI for `--version`.
 # 4. Peak memory (max RSS) of the full check against the `scp` baseline.
+# 5. Upload throughput of a 4 MiB image (replacing one needs twice its size on the 16 MiB tmpfs): over the
+#    exec channel (board knob sftp=off, the path of a board without SFTP) against SFTP, both as the upload
+#    step measures them (transfer_ms).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -78,9 +81,38 @@ m_version=$(printf '%s\n' "${t_version[@]}" | median)
 rss_check=$(/usr/bin/time -f %M "$cli" check "${common[@]}" --elf "$work/bench.elf" 2>&1 >/dev/null | tail -1)
 rss_scp=$(/usr/bin/time -f %M scp "${ssh_opts[@]}" "$work/bench.elf" root@"$host":/lib/firmware/bench.elf 2>&1 | tail -1)
 
+# Fresh 4 MiB content per call; prints "<transfer_ms> <transfer path>" from the upload step's facts.
+upload_ms() {
+  cp "$build/firmware/m33_ns.elf" "$work/big.elf"
+  truncate -s 4M "$work/big.elf"
+  printf '%08d' "$1" | dd of="$work/big.elf" bs=1 seek=$((4 * 1024 * 1024 - 8)) conv=notrunc status=none
+  "$cli" check "${common[@]}" --elf "$work/big.elf" --skip remoteproc,verify --json > "$work/big.json" || true
+  python3 - "$work/big.json" <<'PY'
+import json, sys
+up = [s for s in json.load(open(sys.argv[1]))["steps"] if s["id"] == "upload"][0]["observed"]
+if "transfer_ms" not in up:
+    sys.exit("bench: the upload did not happen: %r" % up)
+print(up["transfer_ms"], up.get("transfer", "?").split(" ")[0])
+PY
+}
+declare -a t_sftp t_exec
+for i in $(seq 1 "$runs"); do
+  read -r ms how < <(upload_ms "$((i + 2000))"); [ "$how" = sftp ] || { echo "bench: expected sftp, got $how" >&2; exit 1; }
+  t_sftp+=("$ms")
+done
+tests/board-sim/board-sim set --dir "$board" sftp=off > /dev/null
+for i in $(seq 1 "$runs"); do
+  read -r ms how < <(upload_ms "$((i + 3000))"); [ "$how" = exec ] || { echo "bench: expected exec, got $how" >&2; exit 1; }
+  t_exec+=("$ms")
+done
+tests/board-sim/board-sim set --dir "$board" sftp=on > /dev/null
+m_sftp=$(printf '%s\n' "${t_sftp[@]}" | median)
+m_exec=$(printf '%s\n' "${t_exec[@]}" | median)
+
 ratio() { python3 -c "print(f'{$1 / max($2, 1):.2f}')"; }
 echo "benchmark (median of $runs runs)                        ours        baseline     ratio"
 printf '%-52s %7s ms  %7s ms  %6s\n' "full check, 1 MiB vs manual scp+ssh load" "$m_check" "$m_manual" "$(ratio "$m_check" "$m_manual")"
 printf '%-52s %7s ms  %7s ms  %6s\n' "full check, image unchanged vs manual load" "$m_unchanged" "$m_manual" "$(ratio "$m_unchanged" "$m_manual")"
 printf '%-52s %7s us  %7s us  %6s\n' "seed case (devices+serial-port) vs --version" "$m_seed" "$m_version" "$(ratio "$m_seed" "$m_version")"
 printf '%-52s %7s kB  %7s kB  %6s\n' "peak RSS, full check vs scp" "$rss_check" "$rss_scp" "$(ratio "$rss_check" "$rss_scp")"
+printf '%-52s %7s ms  %7s ms  %6s\n' "upload 4 MiB: exec channel (no SFTP) vs SFTP" "$m_exec" "$m_sftp" "$(ratio "$m_exec" "$m_sftp")"

@@ -14,7 +14,7 @@ packages=(
   # firmware test images and signatures
   gcc-arm-none-eabi binutils-arm-none-eabi libnewlib-arm-none-eabi openssl
   # simulated board
-  openssh-server openssh-client socat fuse3 iproute2 util-linux procps psmisc kmod python3
+  openssh-server openssh-client dropbear-bin socat fuse3 iproute2 util-linux procps psmisc kmod python3
   # serial-port holder tests
   picocom time
   # JNI, plug-in and Eclipse tests

@@ -18,6 +18,7 @@ namespace {
 struct CheckOptions {
   core::Settings settings;
   std::string password_env;
+  bool no_exec_upload = false;
   bool json = false;
   bool no_color = false;
 };
@@ -27,6 +28,7 @@ std::string step_list_check(const std::string& value) {
 }
 
 void run(CheckOptions& o, CommandOutcome& outcome) {
+  if (o.no_exec_upload) o.settings.exec_upload = false;
   if (!o.password_env.empty()) {
     const char* secret = std::getenv(o.password_env.c_str());
     if (secret == nullptr) throw CLI::ValidationError("--password-env", "environment variable " + o.password_env + " is not set");
@@ -80,6 +82,8 @@ void add_check_command(CLI::App& app, CommandOutcome& outcome) {
   cmd->add_option("--only", s.only, "Run only these steps (comma-separated ids)")->delimiter(',')->check(CLI::Validator(step_list_check, "STEP"));
   cmd->add_option("--skip", s.skip, "Do not run these steps (comma-separated ids)")->delimiter(',')->check(CLI::Validator(step_list_check, "STEP"));
   cmd->add_option("--timeout-ms", s.timeout_ms, "Hard deadline of each step")->check(CLI::PositiveNumber)->capture_default_str();
+  cmd->add_flag("--no-exec-upload", options->no_exec_upload,
+                "Upload over SFTP only: a board without SFTP fails (UPL011) instead of getting the image over an exec channel");
   cmd->add_flag("--json", options->json, "Print the report as JSON (schema_version 1) on stdout");
   cmd->add_flag("--no-color", options->no_color, "Never colour the output");
   cmd->callback([options, &outcome] { run(*options, outcome); });

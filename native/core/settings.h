@@ -27,6 +27,7 @@ struct Settings {
   std::vector<std::string> only;           // step ids to run (empty: all)
   std::vector<std::string> skip;           // step ids not to run
   int timeout_ms = 30000;                  // hard deadline of each step
+  bool exec_upload = true;                 // a board without SFTP gets the image over an exec channel
 
   // Filled by the config step from the launch file.
   std::optional<bool> production_mode;     // loadImageThruSerialDevice

@@ -124,8 +124,10 @@ std::vector<StepDefinition> build_steps(const core::Settings& given, RunState& s
   all.push_back({"ssh", "SSH login", {"network"}, Millis{2000}, timeout, [&state, &ports](StepControl& control) {
                    if (!ports.network || !ports.ssh) return core::StepReport{}.skip("no SSH support on this platform");
                    auto tcp = std::move(state.tcp);
-                   return steps::check_ssh(state.settings, std::move(tcp), *ports.network, *ports.ssh, control,
-                                           state.session);
+                   auto report = steps::check_ssh(state.settings, std::move(tcp), *ports.network, *ports.ssh, control,
+                                                  state.session);
+                   if (auto banner = report.observed.get("server_banner")) state.server_banner = *banner;
+                   return report;
                  }});
 
   // Remote steps: one session (state.session, opened by `ssh`) serves them all.
@@ -139,7 +141,8 @@ std::vector<StepDefinition> build_steps(const core::Settings& given, RunState& s
                    if (!state.session) return core::StepReport{}.skip("no SSH session (step ssh did not run)");
                    auto img = remote_image(state);
                    if (img.path.empty()) return core::StepReport{}.skip("no image given (--elf or --signed)");
-                   steps::UploadInputs in{img.image, img.path, img.problem, {}};
+                   steps::UploadInputs in{img.image, img.path, img.problem, {}, state.server_banner,
+                                          state.settings.exec_upload};
                    if (state.target) in.leftovers = state.target->fw_leftovers;
                    return steps::upload_image(in, *state.session, control, state.upload);
                  }});

@@ -21,6 +21,7 @@ struct RunState {
   std::optional<image::ImageFacts> image;  // kind, upload file, segments…, written by `image` (image/image_facts.h)
   std::shared_ptr<ports::TcpStream> tcp;          // connection to the board's SSH port, opened by `network`, taken by `ssh`
   std::shared_ptr<ports::BoardSession> session;   // the one SSH/SFTP session of the run, opened by `ssh`
+  std::string server_banner;                      // the board's SSH server, as `ssh` read it (fix texts)
   std::optional<remote::TargetFacts> target;      // the board's state, written by `target`
   std::optional<remote::UploadOutcome> upload;    // what is in /lib/firmware, written by `upload`
   std::optional<devices::Enumeration> devices;  // serial devices and ST-LINK probes, written by `devices`

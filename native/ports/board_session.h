@@ -21,6 +21,7 @@ struct RemoteError {
     read_only,          // EROFS
     permission_denied,  // EACCES / SSH_FX_PERMISSION_DENIED
     no_such_file,       // ENOENT / SSH_FX_NO_SUCH_FILE
+    no_sftp,            // the server has no SFTP subsystem (refused, or its SFTP server exited at once)
     failure,            // anything else the server reported
   };
   Kind kind = Kind::failure;
@@ -53,6 +54,13 @@ class BoardSession {
   [[nodiscard]] virtual std::optional<RemoteError> upload(const std::string& local_path, const std::string& remote_path,
                                                           const UploadProgress& progress, const core::Deadline& deadline,
                                                           const core::CancelToken& cancel) = 0;
+
+  // Runs a fixed command whose stdin carries `header`, then the bytes of `local_path` (none when it is
+  // empty), then end-of-file: the upload path of a board without SFTP, and the way a name reaches a
+  // command without ever being part of it. `progress` counts the file's bytes only.
+  [[nodiscard]] virtual core::expected<ExecResult, RemoteError> exec_with_input(
+      const std::string& command, const std::string& header, const std::string& local_path,
+      const UploadProgress& progress, const core::Deadline& deadline, const core::CancelToken& cancel) = 0;
 
   [[nodiscard]] virtual core::expected<RemoteFileInfo, RemoteError> stat(const std::string& remote_path,
                                                                          const core::Deadline& deadline,

@@ -12,6 +12,7 @@ const char* kind_name(ports::RemoteError::Kind k) {
     case K::read_only: return "read_only";
     case K::permission_denied: return "permission_denied";
     case K::no_such_file: return "no_such_file";
+    case K::no_sftp: return "no_sftp";
     case K::failure: return "failure";
   }
   return "failure";
@@ -28,6 +29,7 @@ std::string describe(const ports::RemoteError& e) {
     case K::read_only: words = "read-only file system"; break;
     case K::permission_denied: words = "permission denied"; break;
     case K::no_such_file: words = "no such file"; break;
+    case K::no_sftp: words = "no SFTP subsystem"; break;
     case K::failure: words = "failed"; break;
   }
   if (!e.message.empty()) words += " (" + e.message + ")";

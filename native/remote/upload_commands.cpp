@@ -51,6 +51,17 @@ core::expected<RemoteCopy, std::string> parse_checksum(std::string_view out) {
   return read_copy(*parsed);
 }
 
+std::string_view exec_upload_command() {
+  // sync FILE (coreutils >= 8.24) flushes that file only; an older or BusyBox sync without file
+  // arguments flushes everything instead.
+  return "LC_ALL=C; export LC_ALL; umask 022; IFS= read -r t || exit 97; cat > \"$t\" && "
+         "{ sync -- \"$t\" 2>/dev/null || sync; }";
+}
+
+std::string_view remove_by_input_command() {
+  return "LC_ALL=C; export LC_ALL; IFS= read -r t || exit 97; rm -f -- \"$t\"";
+}
+
 std::string commit_upload_command(const std::string& tmp, const std::string& real, std::uint64_t size,
                                   const std::string& sha256) {
   std::string s(probe_shell_prelude());

@@ -28,6 +28,14 @@ struct RemoteCopy {
 [[nodiscard]] std::string commit_upload_command(const std::string& tmp, const std::string& real, std::uint64_t size,
                                                 const std::string& sha256);
 
+// The exec-channel upload of a board without SFTP. Fixed text: the temporary file's path arrives as the
+// first line of stdin (the shell's read takes it byte by byte and leaves the image behind it), so no
+// name is ever part of a command; cat writes the rest of stdin into that file, then sync flushes it
+// (what the SFTP path's fsync does: that file only where sync takes a file, else everything). Exit status 0 only when every byte reached the file.
+[[nodiscard]] std::string_view exec_upload_command();
+// Removes the file whose path is the first line of stdin (a board without SFTP: leftovers, cleanup).
+[[nodiscard]] std::string_view remove_by_input_command();
+
 struct UploadCommit {
   RemoteCopy temp;                  // what the temporary file held before the rename
   bool matched = false;             // size and SHA-256 matched: mv was run

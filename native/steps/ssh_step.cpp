@@ -1,5 +1,6 @@
 #include "steps/ssh_step.h"
 
+#include "remote/ssh_server.h"
 #include "steps/network_step.h"
 
 namespace stm32mp::steps {
@@ -14,6 +15,7 @@ void observe(core::Facts& f, const ports::SshFacts& s) {
     if (!value.empty()) f.set(key, value);
   };
   put("server_banner", s.server_banner);
+  if (!s.server_banner.empty()) put("ssh_server", remote::parse_server_banner(s.server_banner).label());
   put("kex", s.kex);
   put("cipher", s.cipher);
   put("host_key_type", s.host_key_type);
@@ -130,6 +132,12 @@ core::StepReport check_ssh(const core::Settings& settings, std::shared_ptr<ports
     if (!facts.contains("identity")) facts.set("identity", settings.identity.empty() ? "~/.ssh/id_ed25519" : settings.identity);
     if (!facts.contains("auth_tried")) facts.set("auth_tried", "nothing");
     if (!facts.contains("known_hosts_name")) facts.set("known_hosts_name", settings.host);
+    // The server's own commands in the fix texts (OpenSSH when the banner is unknown).
+    const auto server = remote::parse_server_banner(failure.facts.server_banner);
+    if (failure.kind == Kind::host_key_changed) {
+      facts.set("host_key_command", remote::host_key_fingerprint_command(server, failure.facts.host_key_type));
+    }
+    if (failure.kind == Kind::password_rejected) facts.set("password_setup", remote::password_login_setup(server));
     if (failure.kind == Kind::agent_timeout) {
       if (!facts.contains("agent_socket")) facts.set("agent_socket", "$SSH_AUTH_SOCK");
       if (!facts.contains("agent_wait_ms")) facts.set("agent_wait_ms", "0");
@@ -140,6 +148,14 @@ core::StepReport check_ssh(const core::Settings& settings, std::shared_ptr<ports
   observe(r.observed, opened.value().facts);
   if (opened.value().facts.host_key_status == "stored") {
     r.add(Code::HostKeyStored, evidence(r.observed));
+  }
+  // libssh2 signs every RSA login with SHA-1: it works only while the board's server still accepts that.
+  const auto& facts = opened.value().facts;
+  if (facts.identity_type == "ssh-rsa" && facts.auth_method.rfind("publickey", 0) == 0) {
+    core::Facts f = evidence(r.observed);
+    f.set("ssh_server", remote::parse_server_banner(facts.server_banner).label());
+    if (!f.contains("identity")) f.set("identity", "(from the ssh-agent)");
+    r.add(Code::RsaSha1Login, std::move(f));
   }
   session = opened.value().session;
   return r;

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "remote/remote_error_text.h"
+#include "remote/ssh_server.h"
 #include "remote/upload_commands.h"
 
 namespace stm32mp::steps {
@@ -45,16 +46,46 @@ Code code_for(Kind k) {
     case Kind::cancelled: return Code::UploadCancelled;
     case Kind::timeout:
     case Kind::disconnected: return Code::UploadInterrupted;
+    case Kind::no_sftp: return Code::UploadNoSftp;
     case Kind::no_such_file:
     case Kind::failure: return Code::UploadRemoteFailure;
   }
   return Code::UploadRemoteFailure;
 }
 
+// Removes a file in /lib/firmware: over SFTP, or on a board without it by a fixed command that reads
+// the path from stdin (so that no name is ever given to a shell as part of a command).
+std::optional<ports::RemoteError> remove_file(ports::BoardSession& session, const std::string& path,
+                                              const core::Deadline& deadline, const core::CancelToken& cancel) {
+  auto err = session.remove(path, deadline, cancel);
+  if (!err || err->kind != Kind::no_sftp) return err;
+  auto ran = session.exec_with_input(std::string(remote::remove_by_input_command()), path + "\n", "", {}, deadline, cancel);
+  if (!ran) return ran.error();
+  if (ran->exit_status == 0) return std::nullopt;
+  std::string text = ran->err;
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  if (text.empty()) text = "rm exited with status " + std::to_string(ran->exit_status);
+  return ports::RemoteError{ports::kind_from_shell_error(text), "removing " + path + ": " + text};
+}
+
+// The exec-channel upload into `tmp` (the board has no SFTP); the same errors as SFTP's upload.
+std::optional<ports::RemoteError> upload_over_exec(ports::BoardSession& session, const std::string& local,
+                                                   const std::string& tmp, const ports::UploadProgress& progress,
+                                                   core::StepControl& control) {
+  auto ran = session.exec_with_input(std::string(remote::exec_upload_command()), tmp + "\n", local, progress,
+                                     control.deadline, control.cancel);
+  if (!ran) return ran.error();
+  if (ran->exit_status == 0) return std::nullopt;
+  std::string text = ran->err;
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  if (text.empty()) text = "the upload command exited with status " + std::to_string(ran->exit_status);
+  return ports::RemoteError{ports::kind_from_shell_error(text), "writing " + tmp + " over an exec channel: " + text};
+}
+
 // Removes the temporary file after a failure; says whether it is gone.
 std::string cleanup(ports::BoardSession& session, const std::string& tmp) {
   core::CancelToken fresh;  // the run's token may be cancelled: cleanup still gets its short budget
-  auto err = session.remove(tmp, core::Deadline(kCleanupBudget), fresh);
+  auto err = remove_file(session, tmp, core::Deadline(kCleanupBudget), fresh);
   if (!err || err->kind == Kind::no_such_file) return "removed";
   return std::string("not removed (") + remote::describe(*err) + "); the next upload removes it";
 }
@@ -98,7 +129,7 @@ core::StepReport upload_image(const UploadInputs& in, ports::BoardSession& sessi
   std::vector<std::string> removed;
   for (const auto& left : in.leftovers) {
     if (left.find('/') != std::string::npos || left.empty()) continue;
-    if (!session.remove(kFirmwareDir + left, control.deadline, control.cancel)) removed.push_back(left);
+    if (!remove_file(session, kFirmwareDir + left, control.deadline, control.cancel)) removed.push_back(left);
   }
   if (!removed.empty()) {
     std::string files;
@@ -134,7 +165,27 @@ core::StepReport upload_image(const UploadInputs& in, ports::BoardSession& sessi
       control.progress.step_progress(percent);
     }
   };
-  if (auto err = session.upload(img.local_path, tmp, progress, control.deadline, control.cancel)) {
+  auto err = session.upload(img.local_path, tmp, progress, control.deadline, control.cancel);
+  if (err && err->kind == Kind::no_sftp) {
+    // Nothing was created: no temporary file to speak of.
+    const auto server = remote::parse_server_banner(in.server_banner);
+    const std::string tried = remote::sftp_server_tried(server, err->message);
+    const Facts why{{"ssh_server", server.label()},
+                    {"message", err->message},
+                    {"sftp_server", tried.empty() ? std::string("(the server did not say)") : tried},
+                    {"fix", remote::sftp_fix(server, tried)}};
+    if (!in.exec_upload) {
+      r.observed.set("transfer", "none (no SFTP; exec-channel upload turned off)");
+      r.add(Code::UploadNoSftp, with(why));
+      return r;
+    }
+    r.observed.set("transfer", "exec channel (the board has no SFTP)");
+    r.add(Code::UploadOverExec, with(why));
+    err = upload_over_exec(session, img.local_path, tmp, progress, control);
+  } else if (!err) {
+    r.observed.set("transfer", "sftp");
+  }
+  if (err) {
     const Code code = control.cancel.cancelled() ? Code::UploadCancelled : code_for(err->kind);
     r.observed.set("temporary_file", cleanup(session, tmp));
     r.add(code, with({{"message", remote::describe(*err)}, {"temporary_path", tmp}}));

@@ -16,12 +16,17 @@ struct UploadInputs {
   std::string image_path;
   std::string image_problem;
   std::vector<std::string> leftovers;  // from the target step: .<name>.prelaunch-tmp files to remove
+  std::string server_banner;           // the SSH server's banner (ssh step): picks the fix texts
+  bool exec_upload = true;             // without SFTP, upload over an exec channel (--no-exec-upload: false)
 };
 
 // Atomic upload to /lib/firmware: SFTP to .<name>.prelaunch-tmp (fsynced by the session), then one
 // command checks size and SHA-256 on the board and renames it over the real name only when both
 // match. The real name never holds a partial or mismatching file; on failure or cancel the
 // temporary file is removed (best effort when the link died). Exec round trips: 2 (1 when unchanged).
+// A board whose SSH server has no SFTP subsystem gets the image over an exec channel instead (a fixed
+// command reading stdin into the same temporary file; remote/upload_commands.h), then the same check
+// and rename: UPL012 says so; with exec_upload off it ends in UPL011, nothing written.
 [[nodiscard]] core::StepReport upload_image(const UploadInputs& in, ports::BoardSession& session,
                                             core::StepControl& control, std::optional<remote::UploadOutcome>& out);
 

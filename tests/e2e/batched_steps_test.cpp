@@ -37,6 +37,15 @@ class CountingSession final : public ports::BoardSession {
                                            const core::CancelToken& cancel) override {
     return real_->upload(local_path, remote_path, progress, deadline, cancel);
   }
+  core::expected<ports::ExecResult, ports::RemoteError> exec_with_input(const std::string& command,
+                                                                        const std::string& header,
+                                                                        const std::string& local_path,
+                                                                        const ports::UploadProgress& progress,
+                                                                        const core::Deadline& deadline,
+                                                                        const core::CancelToken& cancel) override {
+    ++execs;
+    return real_->exec_with_input(command, header, local_path, progress, deadline, cancel);
+  }
   core::expected<ports::RemoteFileInfo, ports::RemoteError> stat(const std::string& remote_path, const core::Deadline& deadline,
                                                                  const core::CancelToken& cancel) override {
     return real_->stat(remote_path, deadline, cancel);
@@ -107,7 +116,7 @@ TEST_F(BatchedSteps, OfflineM33TakesFourRoundTripsFromProbeToRunning) {
 
   std::optional<remote::UploadOutcome> up;
   auto c2 = control();
-  auto u = steps::upload_image({*image, image->local_path, "", {}}, *session, c2, up);
+  auto u = steps::upload_image({*image, image->local_path, "", {}, "", true}, *session, c2, up);
   ASSERT_TRUE(up) << testing::messages(u);
   ASSERT_FALSE(up->unchanged);
   EXPECT_EQ(u.observed.get("verified_on_board"), "size and sha256 match");
@@ -142,7 +151,7 @@ TEST_F(BatchedSteps, StartedBetweenTargetAndRemoteprocIsStoppedByTheLoadCommand)
 
   std::optional<remote::UploadOutcome> up;
   auto c2 = control();
-  auto u = steps::upload_image({*image, image->local_path, "", {}}, *session, c2, up);
+  auto u = steps::upload_image({*image, image->local_path, "", {}, "", true}, *session, c2, up);
   ASSERT_TRUE(up) << testing::messages(u);
 
   // Meanwhile someone starts the M33 (the boot service, another user): the target listing is stale.

@@ -17,3 +17,12 @@ target_compile_definitions(remote_e2e_tests PRIVATE PRELAUNCH_FIRMWARE_DIR="${_e
 if(TARGET prelaunch_firmware)
   add_dependencies(remote_e2e_tests prelaunch_firmware)
 endif()
+# SSH servers other than a full OpenSSH (issue 11): Dropbear with/without sftp-server, OpenSSH without sftp.
+prelaunch_test(ssh_servers_e2e_tests
+  e2e/e2e_support.cpp
+  e2e/ssh_servers_test.cpp)
+target_link_libraries(ssh_servers_e2e_tests PRIVATE board_sim_fixture nlohmann_json::nlohmann_json)
+target_compile_definitions(ssh_servers_e2e_tests PRIVATE PRELAUNCH_FIRMWARE_DIR="${_e2e_fw}")
+if(TARGET prelaunch_firmware)
+  add_dependencies(ssh_servers_e2e_tests prelaunch_firmware)
+endif()

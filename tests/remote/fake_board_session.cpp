@@ -9,6 +9,7 @@ std::optional<ports::RemoteError> FakeBoardSession::upload(const std::string& lo
                                                            const ports::UploadProgress& progress, const core::Deadline&,
                                                            const core::CancelToken& cancel) {
   operations.push_back("upload " + remote_path);
+  if (sftp_error) return sftp_error;
   std::ifstream in(local_path, std::ios::binary);
   std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (during_upload) during_upload();
@@ -27,6 +28,33 @@ std::optional<ports::RemoteError> FakeBoardSession::upload(const std::string& lo
     progress(data.size(), data.size());
   }
   return std::nullopt;
+}
+
+core::expected<ports::ExecResult, ports::RemoteError> FakeBoardSession::exec_with_input(
+    const std::string& command, const std::string& header, const std::string& local_path,
+    const ports::UploadProgress& progress, const core::Deadline& deadline, const core::CancelToken& cancel) {
+  inputs.push_back(header);
+  const std::string path = header.substr(0, header.find('\n'));
+  std::string data;
+  if (!local_path.empty()) {
+    std::ifstream in(local_path, std::ios::binary);
+    data.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    if (during_upload) during_upload();
+  }
+  auto reply = exec(command, deadline, cancel);
+  if (local_path.empty()) {
+    if (reply && reply->exit_status == 0) files.erase(path);
+    return reply;
+  }
+  if (cancel.cancelled() && reply) reply = core::unexpected{ports::RemoteError{ports::RemoteError::Kind::cancelled, "cancelled"}};
+  if (reply && reply->exit_status == 0) {
+    files[path] = data;
+    if (progress) progress(data.size(), data.size());
+  } else {
+    files[path] = data.substr(0, data.size() / 2);
+    if (progress) progress(data.size() / 2, data.size());
+  }
+  return reply;
 }
 
 std::string hex_of(const std::string& bytes) {

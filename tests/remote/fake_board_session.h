@@ -29,6 +29,8 @@ class FakeBoardSession final : public ports::BoardSession {
   std::optional<ports::RemoteError> rename_error;
   std::optional<ports::RemoteError> remove_error;
   std::function<void()> during_upload;     // e.g. cancel the run mid-transfer
+  std::vector<std::string> inputs;         // the header of every exec_with_input, in order
+  std::optional<ports::RemoteError> sftp_error;  // every SFTP call fails so (e.g. Kind::no_sftp)
 
   // Round trips so far: a step's exec count is part of its contract (tests fail on more).
   [[nodiscard]] std::size_t execs() const { return commands.size(); }
@@ -59,6 +61,15 @@ class FakeBoardSession final : public ports::BoardSession {
                                            const ports::UploadProgress& progress, const core::Deadline&,
                                            const core::CancelToken& cancel) override;
 
+  // Pops the next scripted reply like exec; a successful one (status 0) of a command that got a file
+  // stores it under the path in the header, a failed transfer leaves half of it there.
+  core::expected<ports::ExecResult, ports::RemoteError> exec_with_input(const std::string& command,
+                                                                        const std::string& header,
+                                                                        const std::string& local_path,
+                                                                        const ports::UploadProgress& progress,
+                                                                        const core::Deadline& deadline,
+                                                                        const core::CancelToken& cancel) override;
+
   core::expected<ports::RemoteFileInfo, ports::RemoteError> stat(const std::string& remote_path, const core::Deadline&,
                                                                  const core::CancelToken&) override {
     auto it = files.find(remote_path);
@@ -69,6 +80,7 @@ class FakeBoardSession final : public ports::BoardSession {
   std::optional<ports::RemoteError> remove(const std::string& remote_path, const core::Deadline&,
                                            const core::CancelToken&) override {
     operations.push_back("remove " + remote_path);
+    if (sftp_error) return sftp_error;
     if (remove_error) return remove_error;
     if (files.erase(remote_path) == 0) return ports::RemoteError{ports::RemoteError::Kind::no_such_file, ""};
     return std::nullopt;

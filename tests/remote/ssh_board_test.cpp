@@ -303,7 +303,10 @@ TEST_F(SshBoardTest, RsaKeyIsDiagnosedAsSha1Refusal) {
   board().set({"rsa_sha1=on"});
   const auto allowed = run_steps(s);
   board().set({"rsa_sha1=off"});
-  EXPECT_EQ(allowed.ssh.status, core::StepStatus::ok) << messages(allowed.ssh);
+  // It logs in, with the warning that the login rests on SHA-1 (SSH016).
+  EXPECT_EQ(allowed.ssh.status, core::StepStatus::warning) << messages(allowed.ssh);
+  EXPECT_NE(allowed.session, nullptr);
+  EXPECT_TRUE(allowed.ssh.has(core::Code::RsaSha1Login)) << messages(allowed.ssh);
 }
 
 TEST_F(SshBoardTest, WrongKeyIsRefused) {

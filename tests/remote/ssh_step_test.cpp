@@ -45,6 +45,12 @@ class NoSession final : public ports::BoardSession {
                                            const core::Deadline&, const core::CancelToken&) override {
     return std::nullopt;
   }
+  core::expected<ports::ExecResult, ports::RemoteError> exec_with_input(const std::string&, const std::string&,
+                                                                        const std::string&, const ports::UploadProgress&,
+                                                                        const core::Deadline&,
+                                                                        const core::CancelToken&) override {
+    return ports::ExecResult{};
+  }
   core::expected<ports::RemoteFileInfo, ports::RemoteError> stat(const std::string&, const core::Deadline&,
                                                                  const core::CancelToken&) override {
     return ports::RemoteFileInfo{};
@@ -198,6 +204,33 @@ TEST(SshStep, ChangedKeyShowsBothFingerprints) {
   EXPECT_NE(d.message.find("SHA256:OLDoldOLDold"), std::string::npos);
   EXPECT_NE(d.message.find("SHA256:NEWnewNEWnew"), std::string::npos);
   EXPECT_NE(d.fix.find("ssh-keygen -f /tmp/kh -R \"10.0.0.7\""), std::string::npos) << d.fix;
+}
+
+// Fix texts use the commands of the server the banner names (Dropbear keeps its keys and settings elsewhere).
+TEST(SshStep, FixTextsFitTheServerInTheBanner) {
+  for (const bool dropbear : {false, true}) {
+    FakeConnector connector;
+    FakeNetwork net;
+    std::shared_ptr<ports::BoardSession> session;
+    auto facts = some_facts();
+    if (dropbear) facts.server_banner = "SSH-2.0-dropbear_2022.83";
+    facts.known_host_fingerprint = "SHA256:OLDoldOLDold";
+    connector.failure = ports::SshFailure{Kind::host_key_changed, "differs", facts};
+    auto r = run(connector, net, settings(), std::make_shared<FakeStream>(), session);
+    ASSERT_TRUE(r.has(Code::HostKeyChanged));
+    EXPECT_EQ(r.observed.get("ssh_server"), dropbear ? "Dropbear 2022.83" : "OpenSSH 9.2p1");
+    const std::string key_fix = r.diagnostics[0].fix;
+    EXPECT_NE(key_fix.find(dropbear ? "`dropbearkey -y -f /etc/dropbear/dropbear_ed25519_host_key`"
+                                    : "`ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub`"),
+              std::string::npos) << key_fix;
+
+    connector.failure = ports::SshFailure{Kind::password_rejected, "refused", facts};
+    r = run(connector, net, settings(), std::make_shared<FakeStream>(), session);
+    ASSERT_TRUE(r.has(Code::PasswordRejected));
+    const std::string pw_fix = r.diagnostics[0].fix;
+    EXPECT_EQ(pw_fix.find("sshd_config") == std::string::npos, dropbear) << pw_fix;
+    EXPECT_EQ(pw_fix.find("must not carry -s") != std::string::npos, dropbear) << pw_fix;
+  }
 }
 
 TEST(SshStep, SilentAgentNamesItsSocketAndTheWait) {

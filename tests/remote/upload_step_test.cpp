@@ -6,6 +6,8 @@
 
 #include "remote/fake_board_session.h"
 #include "remote/image_input.h"
+#include "remote/ssh_server.h"
+#include "remote/upload_commands.h"
 #include "steps/upload_step.h"
 #include "support/temp_dir.h"
 
@@ -45,9 +47,11 @@ struct Fixture {
     real = "/lib/firmware/" + name;
     tmp = "/lib/firmware/." + name + ".prelaunch-tmp";
   }
+  std::string banner;
+  bool exec_upload = true;
   core::StepReport run(std::vector<std::string> leftovers = {}) {
     core::StepControl control{cancel, core::Deadline(core::Millis{5000}), progress};
-    UploadInputs in{image, image.local_path, "", std::move(leftovers)};
+    UploadInputs in{image, image.local_path, "", std::move(leftovers), banner, exec_upload};
     return upload_image(in, session, control, out);
   }
 };
@@ -257,8 +261,103 @@ TEST(UploadStep, UnreadableImage) {
   core::NullProgress progress;
   core::StepControl control{cancel, core::Deadline(core::Millis{1000}), progress};
   std::optional<remote::UploadOutcome> out;
-  auto r = upload_image({std::nullopt, "/nope.elf", "cannot open /nope.elf: No such file or directory", {}}, s, control, out);
+  auto r = upload_image({std::nullopt, "/nope.elf", "cannot open /nope.elf: No such file or directory", {}, "", true}, s, control, out);
   EXPECT_TRUE(r.has(Code::UploadImageUnreadable));
+}
+
+// A board whose SSH server has no SFTP subsystem (Dropbear without /usr/lib/sftp-server).
+ports::RemoteError no_sftp_error() {
+  return {Kind::no_sftp, "the server accepted the 'sftp' subsystem request but its SFTP program ended at once (exit status 127)"};
+}
+
+TEST(UploadStep, WithoutSftpTheImageGoesOverAnExecChannelIntoTheTemporaryFileThenTheSameCheck) {
+  Fixture f;
+  f.banner = "SSH-2.0-dropbear_2022.83";
+  f.session.sftp_error = no_sftp_error();
+  f.session.expect("sha256sum", checksum_reply(false));
+  f.session.expect("cat > \"$t\"", "");
+  f.session.expect("mv -f -- \"$t\" \"$f\"", commit_renamed_reply(f.image.size, f.image.sha256));
+  auto r = f.run();
+  EXPECT_EQ(r.status, core::StepStatus::ok) << (r.diagnostics.empty() ? "" : r.diagnostics[0].message);
+  // The path reaches the command through stdin; the command text is fixed and names no file.
+  ASSERT_EQ(f.session.inputs, (std::vector<std::string>{f.tmp + "\n"}));
+  EXPECT_EQ(f.session.commands[1], std::string(remote::exec_upload_command()));
+  EXPECT_EQ(f.session.commands[1].find("Blink"), std::string::npos);
+  EXPECT_EQ(f.session.files.at(f.tmp).size(), f.image.size);  // the check (scripted) then renames this file
+  EXPECT_EQ(r.observed.get("transfer"), "exec channel (the board has no SFTP)");
+  ASSERT_EQ(r.diagnostics.size(), 1u);
+  const auto& d = r.diagnostics[0];
+  EXPECT_EQ(d.code, Code::UploadOverExec);
+  EXPECT_EQ(d.severity, core::Severity::info);
+  EXPECT_EQ(d.observed.get("ssh_server"), "Dropbear 2022.83");
+  EXPECT_EQ(d.observed.get("sftp_server"), "/usr/lib/sftp-server");  // Dropbear's built-in path
+  EXPECT_NE(d.fix.find("linked as /usr/lib/sftp-server"), std::string::npos) << d.fix;
+  EXPECT_EQ(r.observed.get("upload"), "new");
+  EXPECT_EQ(f.progress.percents.back(), 100);
+}
+
+TEST(UploadStep, WithoutSftpAndExecUploadOffItFailsAtOnceNamingTheServersFix) {
+  Fixture f;
+  f.banner = "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3";
+  f.exec_upload = false;
+  f.session.sftp_error = ports::RemoteError{Kind::no_sftp, "the server refused to start its 'sftp' subsystem"};
+  f.session.expect("sha256sum", checksum_reply(false));
+  auto r = f.run();
+  EXPECT_EQ(r.status, core::StepStatus::error);
+  ASSERT_EQ(r.diagnostics.size(), 1u);
+  const auto& d = r.diagnostics[0];
+  EXPECT_EQ(d.code, Code::UploadNoSftp);
+  EXPECT_NE(d.message.find("OpenSSH 9.2p1"), std::string::npos) << d.message;
+  EXPECT_NE(d.fix.find("Subsystem sftp internal-sftp"), std::string::npos) << d.fix;
+  EXPECT_EQ(d.fix.find("Dropbear"), std::string::npos) << d.fix;
+  // Nothing was created, so nothing is said about a temporary file, and no exec carried the image.
+  EXPECT_FALSE(r.observed.contains("temporary_file"));
+  EXPECT_TRUE(f.session.inputs.empty());
+  EXPECT_EQ(f.session.execs(), 1u);
+  EXPECT_FALSE(f.out);
+}
+
+TEST(UploadStep, ExecChannelUploadThatCannotCreateTheFileHasTheFileSystemsCode) {
+  Fixture f;
+  f.session.sftp_error = no_sftp_error();
+  f.session.expect("sha256sum", checksum_reply(false));
+  f.session.script.push_back({"cat > ", ports::ExecResult{2, "", "sh: 1: cannot create " + f.tmp + ": Read-only file system\n"}});
+  f.session.expect("rm -f -- \"$t\"", "");  // cleanup without SFTP: the path on stdin again
+  auto r = f.run();
+  ASSERT_FALSE(r.diagnostics.empty());
+  EXPECT_EQ(r.diagnostics.back().code, Code::UploadReadOnly);
+  EXPECT_EQ(f.session.inputs, (std::vector<std::string>{f.tmp + "\n", f.tmp + "\n"}));
+  EXPECT_EQ(r.observed.get("temporary_file"), "removed");
+  EXPECT_FALSE(f.session.files.count(f.real));
+}
+
+TEST(UploadStep, CancelDuringAnExecChannelUploadLeavesNothingUnderTheRealName) {
+  Fixture f;
+  f.session.sftp_error = no_sftp_error();
+  f.session.expect("sha256sum", checksum_reply(false));
+  f.session.expect("cat > ", "");
+  f.session.expect("rm -f -- ", "");
+  f.session.during_upload = [&] { f.cancel.cancel(); };
+  auto r = f.run();
+  ASSERT_FALSE(r.diagnostics.empty());
+  EXPECT_EQ(r.diagnostics.back().code, Code::UploadCancelled);
+  EXPECT_FALSE(f.session.files.count(f.real));
+  EXPECT_FALSE(f.out);
+}
+
+TEST(SshServer, BannerGivesTheServerAndItsVersion) {
+  EXPECT_EQ(remote::parse_server_banner("SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3").label(), "OpenSSH 9.2p1");
+  EXPECT_EQ(remote::parse_server_banner("SSH-2.0-dropbear_2022.83").label(), "Dropbear 2022.83");
+  EXPECT_EQ(remote::parse_server_banner("SSH-2.0-dropbear").label(), "Dropbear");
+  EXPECT_EQ(remote::parse_server_banner("SSH-2.0-libssh_0.10.4").label(), "libssh_0.10.4");
+  EXPECT_EQ(remote::parse_server_banner("").label(), "unknown");
+  const auto other = remote::parse_server_banner("SSH-2.0-libssh_0.10.4");
+  EXPECT_EQ(remote::sftp_server_tried(other, ""), "");
+  EXPECT_NE(remote::sftp_fix(other, "/opt/sftp").find("/opt/sftp"), std::string::npos);
+  // What a shell said when the program is missing names the path; Dropbear's default otherwise.
+  const auto dropbear = remote::parse_server_banner("SSH-2.0-dropbear_2022.83");
+  EXPECT_EQ(remote::sftp_server_tried(dropbear, "exit status 127: sh: 1: /opt/bin/sftp-server: not found"), "/opt/bin/sftp-server");
+  EXPECT_EQ(remote::sftp_server_tried(dropbear, "exit status 127"), "/usr/lib/sftp-server");
 }
 
 TEST(ImageInput, ClassifiesByMagicAndHashes) {

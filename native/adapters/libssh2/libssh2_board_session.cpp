@@ -18,6 +18,9 @@ using ports::RemoteError;
 constexpr std::size_t kSftpPacket = 30000;
 constexpr std::size_t kUploadWindow = 35 * kSftpPacket;
 constexpr std::size_t kMaxExecOutput = 16u << 20;  // a runaway command must not exhaust memory
+// One write to an exec channel: libssh2 sends at most the peer's window and one packet (32 KiB) per
+// call; a larger buffer only saves file reads.
+constexpr std::size_t kExecChunk = 256u << 10;
 
 struct FileCloser {
   void operator()(std::FILE* f) const { std::fclose(f); }
@@ -40,6 +43,20 @@ int signal_exit_status(const std::string& name) {
   }
   return 255;
 }
+
+// Frees a channel on every way out while the session is still usable.
+struct ChannelGuard {
+  SshSession& ssh;
+  LIBSSH2_CHANNEL* ch;
+  ChannelGuard(SshSession& s, LIBSSH2_CHANNEL* c) : ssh(s), ch(c) {}
+  ChannelGuard(const ChannelGuard&) = delete;
+  ChannelGuard& operator=(const ChannelGuard&) = delete;
+  ~ChannelGuard() {
+    if (ch == nullptr || ssh.broken()) return;
+    const core::CancelToken never;
+    (void)ssh.pump([&] { return libssh2_channel_free(ch); }, core::Deadline(core::Millis{300}), never);
+  }
+};
 
 }  // namespace
 
@@ -115,11 +132,9 @@ RemoteError Libssh2BoardSession::sftp_error(long long rc, const std::string& wha
                              std::to_string(free_bytes) + " bytes free, not read-only)"};
 }
 
-core::expected<ports::ExecResult, RemoteError> Libssh2BoardSession::exec(const std::string& command,
-                                                                         const core::Deadline& deadline,
-                                                                         const core::CancelToken& cancel) {
-  if (auto e = usable()) return core::unexpected{*e};
-  ssh_->keepalive();
+core::expected<LIBSSH2_CHANNEL*, RemoteError> Libssh2BoardSession::start_command(const std::string& command,
+                                                                              const core::Deadline& deadline,
+                                                                              const core::CancelToken& cancel) {
   LIBSSH2_SESSION* s = ssh_->get();
   LIBSSH2_CHANNEL* ch = nullptr;
   auto rc = ssh_->pump(
@@ -132,59 +147,53 @@ core::expected<ports::ExecResult, RemoteError> Libssh2BoardSession::exec(const s
       deadline, cancel);
   if (!rc) return core::unexpected{interrupted(rc.error(), "opening an SSH channel")};
   if (rc.value() != 0) return core::unexpected{library_error(rc.value(), "opening an SSH channel")};
-
-  // Frees the channel on every way out while the session is still usable.
-  struct ChannelGuard {
-    Libssh2BoardSession* self;
-    LIBSSH2_CHANNEL* ch;
-    ~ChannelGuard() {
-      if (ch == nullptr || self->ssh_->broken()) return;
-      const core::CancelToken never;
-      (void)self->ssh_->pump([&] { return libssh2_channel_free(ch); }, core::Deadline(core::Millis{300}), never);
-    }
-  } guard{this, ch};
-
   rc = ssh_->pump([&] { return libssh2_channel_exec(ch, command.c_str()); }, deadline, cancel);
-  if (!rc) return core::unexpected{interrupted(rc.error(), "starting the remote command")};
-  if (rc.value() != 0) return core::unexpected{library_error(rc.value(), "starting the remote command")};
-  // Commands that read stdin must see end-of-file, not wait for input that never comes.
-  rc = ssh_->pump([&] { return libssh2_channel_send_eof(ch); }, deadline, cancel);
-  if (!rc) return core::unexpected{interrupted(rc.error(), "running the remote command")};
+  if (!rc || rc.value() != 0) {
+    const ChannelGuard guard{*ssh_, ch};
+    if (!rc) return core::unexpected{interrupted(rc.error(), "starting the remote command")};
+    return core::unexpected{library_error(rc.value(), "starting the remote command")};
+  }
+  return ch;
+}
 
-  ports::ExecResult result;
+core::expected<bool, RemoteError> Libssh2BoardSession::read_available(LIBSSH2_CHANNEL* ch, ports::ExecResult& result) {
   std::vector<char> buf(32768);
-  for (;;) {
-    bool got_data = false;
-    for (const int stream : {0, SSH_EXTENDED_DATA_STDERR}) {
-      std::string& sink = stream == 0 ? result.out : result.err;
-      for (;;) {
-        const auto n = libssh2_channel_read_ex(ch, stream, buf.data(), buf.size());
-        if (n > 0) {
-          got_data = true;
-          if (sink.size() < kMaxExecOutput) sink.append(buf.data(), static_cast<std::size_t>(n));
-          continue;
-        }
-        if (n == 0 || n == LIBSSH2_ERROR_EAGAIN) break;
-        return core::unexpected{library_error(n, "reading the remote command's output")};
+  bool got_data = false;
+  for (const int stream : {0, SSH_EXTENDED_DATA_STDERR}) {
+    std::string& sink = stream == 0 ? result.out : result.err;
+    for (;;) {
+      const auto n = libssh2_channel_read_ex(ch, stream, buf.data(), buf.size());
+      if (n > 0) {
+        got_data = true;
+        if (sink.size() < kMaxExecOutput) sink.append(buf.data(), static_cast<std::size_t>(n));
+        continue;
       }
+      if (n == 0 || n == LIBSSH2_ERROR_EAGAIN) break;
+      return core::unexpected{library_error(n, "reading the remote command's output")};
     }
+  }
+  return got_data;
+}
+
+std::optional<RemoteError> Libssh2BoardSession::finish_command(LIBSSH2_CHANNEL* ch, ports::ExecResult& result,
+                                                              const core::Deadline& deadline,
+                                                              const core::CancelToken& cancel) {
+  for (;;) {
+    auto got = read_available(ch, result);
+    if (!got) return got.error();
     if (libssh2_channel_eof(ch) != 0) break;
-    if (got_data) continue;
+    if (*got) continue;
     if (const auto stop = ssh_->wait(deadline, cancel)) {
       ssh_->mark_broken("interrupted while a remote command ran");
-      return core::unexpected{interrupted(*stop, "running the remote command")};
+      return interrupted(*stop, "running the remote command");
     }
   }
-  rc = ssh_->pump([&] { return libssh2_channel_close(ch); }, deadline, cancel);
-  if (!rc) return core::unexpected{interrupted(rc.error(), "closing the SSH channel")};
-  if (rc.value() != 0 && is_transport_error(rc.value())) {
-    return core::unexpected{library_error(rc.value(), "closing the SSH channel")};
-  }
+  auto rc = ssh_->pump([&] { return libssh2_channel_close(ch); }, deadline, cancel);
+  if (!rc) return interrupted(rc.error(), "closing the SSH channel");
+  if (rc.value() != 0 && is_transport_error(rc.value())) return library_error(rc.value(), "closing the SSH channel");
   rc = ssh_->pump([&] { return libssh2_channel_wait_closed(ch); }, deadline, cancel);
-  if (!rc) return core::unexpected{interrupted(rc.error(), "closing the SSH channel")};
-  if (rc.value() != 0 && is_transport_error(rc.value())) {
-    return core::unexpected{library_error(rc.value(), "closing the SSH channel")};
-  }
+  if (!rc) return interrupted(rc.error(), "closing the SSH channel");
+  if (rc.value() != 0 && is_transport_error(rc.value())) return library_error(rc.value(), "closing the SSH channel");
   // libssh2 1.10 returns 0 also when no exit-status arrived; OpenSSH always sends exit-status or
   // exit-signal, and the exit-signal case is caught here.
   result.exit_status = libssh2_channel_get_exit_status(ch);
@@ -193,16 +202,179 @@ core::expected<ports::ExecResult, RemoteError> Libssh2BoardSession::exec(const s
   if (libssh2_channel_get_exit_signal(ch, &signal_name, &signal_len, nullptr, nullptr, nullptr, nullptr) == 0 &&
       signal_name != nullptr) {
     const std::string name(signal_name, signal_len);
-    libssh2_free(s, signal_name);
+    libssh2_free(ssh_->get(), signal_name);
     result.exit_status = signal_exit_status(name);
     result.err += "[remote command killed by signal " + name + "]\n";
   }
+  return std::nullopt;
+}
+
+core::expected<ports::ExecResult, RemoteError> Libssh2BoardSession::exec(const std::string& command,
+                                                                         const core::Deadline& deadline,
+                                                                         const core::CancelToken& cancel) {
+  if (auto e = usable()) return core::unexpected{*e};
+  ssh_->keepalive();
+  auto started = start_command(command, deadline, cancel);
+  if (!started) return core::unexpected{started.error()};
+  const ChannelGuard guard{*ssh_, *started};
+  // Commands that read stdin must see end-of-file, not wait for input that never comes.
+  const auto rc = ssh_->pump([&] { return libssh2_channel_send_eof(*started); }, deadline, cancel);
+  if (!rc) return core::unexpected{interrupted(rc.error(), "running the remote command")};
+  ports::ExecResult result;
+  if (auto e = finish_command(*started, result, deadline, cancel)) return core::unexpected{*e};
   return result;
+}
+
+core::expected<ports::ExecResult, RemoteError> Libssh2BoardSession::exec_with_input(
+    const std::string& command, const std::string& header, const std::string& local_path,
+    const ports::UploadProgress& progress, const core::Deadline& deadline, const core::CancelToken& cancel) {
+  if (auto e = usable()) return core::unexpected{*e};
+  std::unique_ptr<std::FILE, FileCloser> local;
+  std::uint64_t total = 0;
+  if (!local_path.empty()) {
+    local.reset(std::fopen(local_path.c_str(), "rb"));
+    if (!local) return core::unexpected{RemoteError{Kind::failure, "cannot read " + local_path + ": " + std::strerror(errno)}};
+    if (std::fseek(local.get(), 0, SEEK_END) != 0) return core::unexpected{RemoteError{Kind::failure, "cannot size " + local_path}};
+    const long size = std::ftell(local.get());
+    if (size < 0) return core::unexpected{RemoteError{Kind::failure, "cannot size " + local_path}};
+    std::rewind(local.get());
+    total = static_cast<std::uint64_t>(size);
+  }
+  ssh_->keepalive();
+  auto started = start_command(command, deadline, cancel);
+  if (!started) return core::unexpected{started.error()};
+  LIBSSH2_CHANNEL* ch = *started;
+  const ChannelGuard guard{*ssh_, ch};
+
+  ports::ExecResult result;
+  bool ended = false;  // the command closed its side before it read all its input
+  // Writes all of [data, data+len) unless the command ends first; output is read between writes so
+  // that a command that stopped reading (it could not create its file) ends the transfer at once.
+  const auto send = [&](const char* data, std::size_t len) -> std::optional<RemoteError> {
+    while (len > 0 && !ended) {
+      auto got = read_available(ch, result);
+      if (!got) return got.error();
+      if (libssh2_channel_eof(ch) != 0) {
+        ended = true;
+        break;
+      }
+      const auto n = libssh2_channel_write(ch, data, len);
+      if (n > 0) {
+        data += n;
+        len -= static_cast<std::size_t>(n);
+        continue;
+      }
+      if (n == LIBSSH2_ERROR_CHANNEL_CLOSED || n == LIBSSH2_ERROR_CHANNEL_EOF_SENT) {
+        ended = true;
+        break;
+      }
+      if (n != LIBSSH2_ERROR_EAGAIN) return library_error(n, "sending the image to the remote command");
+      if (const auto stop = ssh_->wait(deadline, cancel)) {
+        ssh_->mark_broken(*stop == Interrupt::cancelled ? "cancelled while sending to a remote command"
+                                                        : "timed out while sending to a remote command");
+        return interrupted(*stop, "sending the image to the remote command");
+      }
+    }
+    return std::nullopt;
+  };
+  if (auto e = send(header.data(), header.size())) return core::unexpected{*e};
+  if (progress) progress(0, total);
+  std::vector<char> chunk(kExecChunk);
+  std::uint64_t sent = 0;
+  while (local && !ended && sent < total) {
+    const std::size_t got = std::fread(chunk.data(), 1, chunk.size(), local.get());
+    if (got == 0) {
+      ssh_->mark_broken("the local image could not be read during an upload");  // the command saw half of it
+      return core::unexpected{RemoteError{Kind::failure, std::ferror(local.get()) != 0
+                                                             ? "reading the local image failed"
+                                                             : "the local image shrank while it was uploaded"}};
+    }
+    if (auto e = send(chunk.data(), got)) return core::unexpected{*e};
+    if (ended) break;
+    sent += got;
+    if (progress) progress(std::min(sent, total), total);
+  }
+  if (libssh2_channel_eof(ch) == 0) {
+    const auto rc = ssh_->pump([&] { return libssh2_channel_send_eof(ch); }, deadline, cancel);
+    if (!rc) return core::unexpected{interrupted(rc.error(), "ending the remote command's input")};
+  }
+  if (auto e = finish_command(ch, result, deadline, cancel)) return core::unexpected{*e};
+  return result;
+}
+
+std::optional<RemoteError> Libssh2BoardSession::probe_sftp(const core::Deadline& deadline,
+                                                          const core::CancelToken& cancel) {
+  LIBSSH2_CHANNEL* ch = nullptr;
+  auto rc = ssh_->pump(
+      [&] {
+        ch = libssh2_channel_open_session(ssh_->get());
+        if (ch != nullptr) return 0;
+        const int e = ssh_->last_errno();
+        return e == 0 ? LIBSSH2_ERROR_CHANNEL_FAILURE : e;
+      },
+      deadline, cancel);
+  if (!rc) return interrupted(rc.error(), "starting SFTP");
+  if (rc.value() != 0) return library_error(rc.value(), "starting SFTP");
+  ChannelGuard guard{*ssh_, ch};
+
+  rc = ssh_->pump([&] { return libssh2_channel_subsystem(ch, "sftp"); }, deadline, cancel);
+  if (!rc) return interrupted(rc.error(), "starting SFTP");
+  if (rc.value() == LIBSSH2_ERROR_CHANNEL_REQUEST_DENIED) {
+    return RemoteError{Kind::no_sftp, "the server refused to start its 'sftp' subsystem"};
+  }
+  if (rc.value() != 0) return library_error(rc.value(), "starting SFTP");
+
+  // SSH_FXP_INIT, version 3: the server's sftp program answers with SSH_FXP_VERSION (type 2).
+  static constexpr char kInit[] = {0, 0, 0, 5, 1, 0, 0, 0, 3};
+  std::size_t written = 0;
+  while (written < sizeof kInit) {
+    rc = ssh_->pump([&] { return libssh2_channel_write(ch, kInit + written, sizeof kInit - written); }, deadline, cancel);
+    if (!rc) return interrupted(rc.error(), "starting SFTP");
+    if (rc.value() < 0) break;  // closed already: the reason is read below
+    written += static_cast<std::size_t>(rc.value());
+  }
+  ports::ExecResult reply;
+  for (;;) {
+    auto got = read_available(ch, reply);
+    if (!got) return got.error();
+    if (reply.out.size() >= 5) {
+      if (reply.out[4] == 2) {
+        // Freed within the caller's deadline: freeing waits for the server's CLOSE, which a loaded board
+        // may send later than the guard's short budget (an interrupted free breaks the session).
+        const auto freed = ssh_->pump([&] { return libssh2_channel_free(ch); }, deadline, cancel);
+        guard.ch = nullptr;
+        if (!freed) return interrupted(freed.error(), "starting SFTP");
+        return std::nullopt;
+      }
+      return RemoteError{Kind::failure, "starting SFTP: the server's SFTP program answered with packet type " +
+                                            std::to_string(static_cast<unsigned char>(reply.out[4])) + ", not a version"};
+    }
+    if (libssh2_channel_eof(ch) != 0) break;
+    if (*got) continue;
+    if (const auto stop = ssh_->wait(deadline, cancel)) {
+      ssh_->mark_broken("interrupted while SFTP started");
+      return interrupted(*stop, "starting SFTP");
+    }
+  }
+  // The channel ended before a version arrived: the subsystem was accepted but its program is missing
+  // or exited. Collect its exit status and complaint (bounded: the channel is closing anyway).
+  (void)finish_command(ch, reply, deadline.within(core::Millis{1000}), cancel);
+  std::string complaint = reply.err;
+  while (!complaint.empty() && (complaint.back() == '\n' || complaint.back() == '\r')) complaint.pop_back();
+  std::string message = "the server accepted the 'sftp' subsystem request but its SFTP program ended at once";
+  if (reply.exit_status >= 0) message += " (exit status " + std::to_string(reply.exit_status) + ")";
+  if (!complaint.empty()) message += ": " + complaint.substr(0, 300);
+  return RemoteError{Kind::no_sftp, message};
 }
 
 std::optional<RemoteError> Libssh2BoardSession::ensure_sftp(const core::Deadline& deadline,
                                                            const core::CancelToken& cancel) {
   if (sftp_ != nullptr) return std::nullopt;
+  if (no_sftp_) return no_sftp_;
+  if (auto e = probe_sftp(deadline, cancel)) {
+    if (e->kind == Kind::no_sftp) no_sftp_ = e;
+    return e;
+  }
   const auto rc = ssh_->pump(
       [&] {
         sftp_ = libssh2_sftp_init(ssh_->get());
@@ -212,14 +384,7 @@ std::optional<RemoteError> Libssh2BoardSession::ensure_sftp(const core::Deadline
       },
       deadline, cancel);
   if (!rc) return interrupted(rc.error(), "starting SFTP");
-  if (rc.value() != 0) {
-    auto e = library_error(rc.value(), "starting SFTP");
-    if (e.kind == Kind::failure) {
-      e.message += " (the board's sshd has no SFTP subsystem: add 'Subsystem sftp /usr/lib/openssh/sftp-server' "
-                   "to /etc/ssh/sshd_config, or install openssh-sftp-server with Dropbear)";
-    }
-    return e;
-  }
+  if (rc.value() != 0) return library_error(rc.value(), "starting SFTP");
   return std::nullopt;
 }
 

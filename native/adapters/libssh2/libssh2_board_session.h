@@ -27,6 +27,9 @@ class Libssh2BoardSession final : public ports::BoardSession {
                                                          const ports::UploadProgress& progress,
                                                          const core::Deadline& deadline,
                                                          const core::CancelToken& cancel) override;
+  [[nodiscard]] core::expected<ports::ExecResult, ports::RemoteError> exec_with_input(
+      const std::string& command, const std::string& header, const std::string& local_path,
+      const ports::UploadProgress& progress, const core::Deadline& deadline, const core::CancelToken& cancel) override;
   [[nodiscard]] core::expected<ports::RemoteFileInfo, ports::RemoteError> stat(const std::string& remote_path,
                                                                                const core::Deadline& deadline,
                                                                                const core::CancelToken& cancel) override;
@@ -43,6 +46,21 @@ class Libssh2BoardSession final : public ports::BoardSession {
   [[nodiscard]] std::optional<ports::RemoteError> usable() const;
   [[nodiscard]] std::optional<ports::RemoteError> ensure_sftp(const core::Deadline& deadline,
                                                               const core::CancelToken& cancel);
+  // Starts the sftp subsystem on a channel of our own and waits for SSH_FXP_VERSION. libssh2 1.10's
+  // sftp_init never notices that the channel closed (Dropbear without /usr/lib/sftp-server: the shell
+  // exits 127) and returns "again" until the deadline; here a closed channel ends the wait at once.
+  [[nodiscard]] std::optional<ports::RemoteError> probe_sftp(const core::Deadline& deadline,
+                                                             const core::CancelToken& cancel);
+  // Opens a session channel and starts `command` on it; the caller frees the channel (ChannelGuard).
+  [[nodiscard]] core::expected<LIBSSH2_CHANNEL*, ports::RemoteError> start_command(const std::string& command,
+                                                                                  const core::Deadline& deadline,
+                                                                                  const core::CancelToken& cancel);
+  // Reads what is available on stdout/stderr without waiting; true when something arrived.
+  [[nodiscard]] core::expected<bool, ports::RemoteError> read_available(LIBSSH2_CHANNEL* ch, ports::ExecResult& result);
+  // Reads until end-of-file, closes the channel and fills in the exit status.
+  [[nodiscard]] std::optional<ports::RemoteError> finish_command(LIBSSH2_CHANNEL* ch, ports::ExecResult& result,
+                                                                 const core::Deadline& deadline,
+                                                                 const core::CancelToken& cancel);
   [[nodiscard]] ports::RemoteError interrupted(Interrupt why, const std::string& what) const;
   [[nodiscard]] ports::RemoteError library_error(long long rc, const std::string& what);
   // Maps the SFTP status of a failed request on `path`. OpenSSH's sftp-server reports ENOSPC and EROFS
@@ -58,6 +76,7 @@ class Libssh2BoardSession final : public ports::BoardSession {
 
   std::unique_ptr<SshSession> ssh_;
   LIBSSH2_SFTP* sftp_ = nullptr;
+  std::optional<ports::RemoteError> no_sftp_;  // remembered: every later SFTP call fails at once
   bool fsync_unsupported_ = false;
 };
 

@@ -370,8 +370,17 @@ ports::SshFailure Attempts::verdict() const {
   }
   if (password_refused_) return fail(Kind::password_rejected, "the server refused the password for " + who);
   if (rsa_refused_ || other_key_refused_) return fail(Kind::key_rejected, "the server refused every key offered for " + who);
-  return fail(Kind::no_method, "no authentication method left: the server offers " + facts_.auth_methods_offered +
-                                   (tried_something_ ? "" : "; no key file, no ssh-agent key and no password to offer"));
+  // Say which side lacks something: a password was given but the server takes none, or nothing was given.
+  const bool takes_passwords = facts_.auth_methods_offered.find("password") != std::string::npos ||
+                               facts_.auth_methods_offered.find("keyboard-interactive") != std::string::npos;
+  std::string why;
+  if (!o_.password.empty() && !takes_passwords) {
+    why = "; a password was given, but the server does not accept password logins";
+  } else if (!tried_something_) {
+    why = o_.password.empty() ? "; no key file, no ssh-agent key and no password to offer"
+                              : "; no key file and no ssh-agent key to offer";
+  }
+  return fail(Kind::no_method, "no authentication method left: the server offers " + facts_.auth_methods_offered + why);
 }
 
 std::optional<ports::SshFailure> Attempts::run() {
