@@ -25,7 +25,10 @@ TEST(Facts, CapsAHugeValueAtACharacterBoundaryAndSaysHowMuchWasLeftOut) {
   EXPECT_LT(v.size(), 16U * 1024 + 64);
   EXPECT_EQ(v.substr(0, 10), "xxxxxxxxxx");
   EXPECT_EQ(v.find("\xc3\xa9"), std::string::npos);  // the é is not cut in half: it is left out whole
-  EXPECT_NE(v.find("(" + std::to_string(huge.size() - 16383) + " more bytes not shown)"), std::string::npos) << v.substr(16000);
+  // Built with append, not "(" + std::string&&: g++ 12 -O2 reports a false -Wrestrict on that (mingw build).
+  std::string left_out("(");
+  left_out.append(std::to_string(huge.size() - 16383)).append(" more bytes not shown)");
+  EXPECT_NE(v.find(left_out), std::string::npos) << v.substr(16000);
 }
 
 }  // namespace
