@@ -85,6 +85,10 @@ void add_check_command(CLI::App& app, CommandOutcome& outcome) {
   cmd->add_option("--only", s.only, "Run only these steps (comma-separated ids)")->delimiter(',')->check(CLI::Validator(step_list_check, "STEP"));
   cmd->add_option("--skip", s.skip, "Do not run these steps (comma-separated ids)")->delimiter(',')->check(CLI::Validator(step_list_check, "STEP"));
   cmd->add_option("--timeout-ms", s.timeout_ms, "Hard deadline of each step")->check(CLI::PositiveNumber)->capture_default_str();
+  cmd->add_option("--diagnose-since-ms", s.diagnose_since_ms,
+                  "Diagnose a launch that started this many ms before this run: change nothing on the board (no "
+                  "upload, no load), explain the kernel log printed since then")
+      ->check(CLI::PositiveNumber);
   cmd->add_flag("--json", options->json, "Print the report as JSON (schema_version 1) on stdout");
   cmd->add_flag("--no-color", options->no_color, "Never colour the output");
   cmd->callback([options, &outcome] { run(*options, outcome); });

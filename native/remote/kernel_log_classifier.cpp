@@ -79,6 +79,15 @@ std::optional<double> kernel_timestamp(const std::string& line) {
   return std::strtod(m[1].str().c_str(), nullptr);
 }
 
+std::vector<std::string> lines_since(const std::vector<std::string>& lines, double now_s, double window_s) {
+  const double from = now_s - window_s;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const auto t = kernel_timestamp(lines[i]);
+    if (t && *t >= from) return {lines.begin() + static_cast<std::ptrdiff_t>(i), lines.end()};
+  }
+  return {};
+}
+
 LogVerdict classify_kernel_log(const std::vector<std::string>& lines, const std::string& wanted) {
   // Formats from drivers/remoteproc/{remoteproc_core,remoteproc_sysfs,remoteproc_elf_loader,
   // stm32_rproc,tee_remoteproc}.c and drivers/base/firmware_loader/main.c (facts §b.3).
