@@ -12,10 +12,6 @@ import org.eclipse.debug.core.ILaunchConfigurationWorkingCopy;
  * ones are MP2 production mode, the engine requests built from their own attributes
  * ({@link StAttributes}: serialDeviceLoader, inetAddrLoader, PROGRAM_NAME against the project, plus
  * our keys stored in the same configuration), and the quick fix written into them.
- *
- * <p>(Note between the two sessions working in this tree: an earlier StConfigs.java was overwritten
- * by mistake at 05:44; this one keeps the calls the rest of the code makes — isProductionMode,
- * predictionRequest, applySerialPort — and adds diagnosisRequest for the kernel-log diagnosis.)
  */
 public final class StConfigs {
     /** The steps that change the board: never run before ST's own sequence (no double load). */
