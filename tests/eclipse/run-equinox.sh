@@ -85,7 +85,7 @@ if [ "$board" = yes ]; then
   [ -n "$rprocfs" ] && args+=(--rprocfs "$rprocfs")
   "$sim" "${args[@]}" > "$work/board.json"
   cleanup+=("'$sim' stop --dir '$work/board' >/dev/null 2>&1")
-  props+=("-Dstm32mp.boardsim.json=$work/board.json")
+  props+=("-Dstm32mp.boardsim.json=$work/board.json" "-Dstm32mp.boardsim.script=$sim")
 fi
 if [ "$xvfb" = yes ]; then
   # Xvfb picks a free display itself and writes its number to fd 3 (tests run in parallel).

@@ -23,8 +23,21 @@ final class Screenshots {
         GC gc = new GC(shell);
         gc.copyArea(image, 0, 0);
         gc.dispose();
-        ImageData data = image.getImageData();
+        checkAndSave(image.getImageData(), png);
         image.dispose();
+    }
+
+    /** Saves a PNG of what the screen shows in {@code area} (a dialog over another one), checked the same way. */
+    static void saveScreen(org.eclipse.swt.widgets.Display display, org.eclipse.swt.graphics.Rectangle area, File png) {
+        Image image = new Image(display, area.width, area.height);
+        GC gc = new GC(display);
+        gc.copyArea(image, area.x, area.y);
+        gc.dispose();
+        checkAndSave(image.getImageData(), png);
+        image.dispose();
+    }
+
+    private static void checkAndSave(ImageData data, File png) {
         Map<Integer, Integer> counts = new LinkedHashMap<>();
         for (int y = 0; y < data.height; y += 2) {
             for (int x = 0; x < data.width; x += 2) {

@@ -205,6 +205,7 @@ public final class WorkbenchTestApp implements IApplication {
             String text = console.getDocument().get();
             check(text.contains("[FAIL] serial-port") && text.contains("SER"), "console text: " + text);
         });
+        StLaunchUiTests.run(t, display, f, out);
         return t.finish();
     }
 
