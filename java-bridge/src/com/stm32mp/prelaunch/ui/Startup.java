@@ -20,6 +20,12 @@ public final class Startup implements IStartup {
     public void earlyStartup() {
         synchronized (Startup.class) {
             if (watcher == null) {
+                try {
+                    StTabContribution.contribute();  // our tab in ST's dialog, before any launch dialog opens
+                } catch (RuntimeException | LinkageError e) {
+                    // Without the tab the offer and the opt-in launcher still work: log, never stop here.
+                    org.eclipse.debug.core.DebugPlugin.log(e);
+                }
                 watcher = new FailedLaunchWatcher(DiagnoseOffer::offer).install();
             }
         }

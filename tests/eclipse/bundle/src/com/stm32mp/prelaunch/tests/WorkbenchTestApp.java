@@ -206,6 +206,7 @@ public final class WorkbenchTestApp implements IApplication {
             check(text.contains("[FAIL] serial-port") && text.contains("SER"), "console text: " + text);
         });
         StLaunchUiTests.run(t, display, f, out);
+        StTabTests.run(t, display, f, out);
         return t.finish();
     }
 
