@@ -98,7 +98,7 @@ if [ "$xvfb" = yes ]; then
 fi
 
 set +e
-timeout 300 java "${props[@]}" -Dstm32mp.test.work="$work" \
+timeout 600 java "${props[@]}" -Dstm32mp.test.work="$work" \
   -jar "$P/org.eclipse.equinox.launcher_1.6.400.jar" -install /usr/lib/eclipse \
   -configuration "$work/configuration" -data "$work/workspace" -consoleLog 2>&1 | tee "$work/output.log"
 rc=${PIPESTATUS[0]}
