@@ -397,10 +397,6 @@ core::StepReport load_firmware(const RemoteprocInputs& in, ports::BoardSession& 
   }
 }
 
-}  // namespace stm32mp::steps
-
-namespace stm32mp::steps {
-
 core::StepReport diagnose_failed_load(const RemoteprocInputs& in, std::int64_t since_ms, ports::BoardSession& board,
                                       core::StepControl& control) {
   core::StepReport r("remoteproc", "Load through remoteproc");
