@@ -83,6 +83,10 @@ public final class StChecksTab extends AbstractLaunchConfigurationTab {
     @Override
     public void initializeFrom(ILaunchConfiguration configuration) {
         productionMode = StConfigs.isProductionMode(configuration);
+        // Enable first: loading the settings then enables the key or password field by the authentication.
+        for (var c : new org.eclipse.swt.widgets.Control[] {optIn, settings, checks}) {
+            setEnabledTree(c, productionMode);
+        }
         optIn.setSelection(productionMode && StDelegates.isOptedIn(configuration));
         settings.load(new LaunchConfigAttributes(configuration));
         settings.setPassword("");
@@ -98,9 +102,6 @@ public final class StChecksTab extends AbstractLaunchConfigurationTab {
                 ? "The checks change nothing on the board: STM32CubeIDE still copies and starts the firmware itself."
                 : "This configuration does not load the firmware through Linux (production mode, \"thru Linux core\"): "
                         + "the STM32MP2 checks do not apply to it.");
-        for (var c : new org.eclipse.swt.widgets.Control[] {optIn, settings, checks}) {
-            setEnabledTree(c, productionMode);
-        }
     }
 
     private void showStSettings(ILaunchConfiguration configuration) {
