@@ -47,7 +47,7 @@ core::Settings parse_request(std::string_view request_json) {
   static const std::vector<std::string> known = {
       "launch", "serial", "probe_serial", "elf", "signed", "image_key", "host", "port", "user", "identity",
       "password", "known_hosts", "host_key_policy", "remoteproc", "sysfs_root", "dev_root", "only", "skip",
-      "timeout_ms"};
+      "timeout_ms", "diagnose_since_ms"};
   for (const auto& [key, value] : j.items()) {
     if (std::find(known.begin(), known.end(), key) == known.end()) {
       throw RequestError("REQUEST_KEY", "unknown request field '" + key + "'");
@@ -74,6 +74,8 @@ core::Settings parse_request(std::string_view request_json) {
   read_step_list(j, "skip", s.skip);
   read_int(j, "timeout_ms", s.timeout_ms);
   if (s.timeout_ms <= 0) throw RequestError("REQUEST_VALUE", "request field 'timeout_ms' must be positive");
+  read_int(j, "diagnose_since_ms", s.diagnose_since_ms);
+  if (s.diagnose_since_ms < 0) throw RequestError("REQUEST_VALUE", "request field 'diagnose_since_ms' must not be negative");
   return s;
 }
 

@@ -84,6 +84,10 @@ void add_check_command(CLI::App& app, CommandOutcome& outcome) {
   cmd->add_option("--timeout-ms", s.timeout_ms, "Hard deadline of each step")->check(CLI::PositiveNumber)->capture_default_str();
   cmd->add_flag("--no-exec-upload", options->no_exec_upload,
                 "Upload over SFTP only: a board without SFTP fails (UPL011) instead of getting the image over an exec channel");
+  cmd->add_option("--diagnose-since-ms", s.diagnose_since_ms,
+                  "Diagnose a launch that started this many ms before this run: change nothing on the board (no "
+                  "upload, no load), explain the kernel log printed since then")
+      ->check(CLI::PositiveNumber);
   cmd->add_flag("--json", options->json, "Print the report as JSON (schema_version 1) on stdout");
   cmd->add_flag("--no-color", options->no_color, "Never colour the output");
   cmd->callback([options, &outcome] { run(*options, outcome); });

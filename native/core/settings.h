@@ -28,6 +28,9 @@ struct Settings {
   std::vector<std::string> skip;           // step ids not to run
   int timeout_ms = 30000;                  // hard deadline of each step
   bool exec_upload = true;                 // a board without SFTP gets the image over an exec channel
+  // > 0: diagnose a launch (ST's own) that failed this many ms ago. Nothing is changed on the board:
+  // upload and verify are skipped and the remoteproc step reads the kernel log printed since then.
+  int diagnose_since_ms = 0;
 
   // Filled by the config step from the launch file.
   std::optional<bool> production_mode;     // loadImageThruSerialDevice

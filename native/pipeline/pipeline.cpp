@@ -1,6 +1,7 @@
 #include "pipeline/pipeline.h"
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 
 #include "image/memory_map.h"
@@ -137,7 +138,16 @@ std::vector<StepDefinition> build_steps(const core::Settings& given, RunState& s
                    return steps::check_target({s.remoteproc, s.user, s.host, remote_image(state).image}, *state.session,
                                               control, state.target);
                  }});
-  all.push_back({"upload", "Upload", {"ssh", "image", "target"}, Millis{4000}, timeout, [&state](StepControl& control) {
+  // Diagnosing a launch that already failed: nothing is uploaded, loaded or started (upload and verify
+  // say so), and the remoteproc step explains the kernel log printed since that launch started.
+  const bool diagnosing = given.diagnose_since_ms > 0;
+  // The failed launch started diagnose_since_ms before this run: the window reaches back to it from
+  // the moment the remoteproc step reads the board's clock, however long the steps before it took.
+  const auto run_started = std::chrono::steady_clock::now();
+  const char* kDiagnosing = "diagnosing a launch that already failed: nothing is changed on the board";
+  all.push_back({"upload", "Upload", {"ssh", "image", "target"}, Millis{4000}, timeout,
+                 [&state, diagnosing, kDiagnosing](StepControl& control) {
+                   if (diagnosing) return core::StepReport{}.skip(kDiagnosing);
                    if (!state.session) return core::StepReport{}.skip("no SSH session (step ssh did not run)");
                    auto img = remote_image(state);
                    if (img.path.empty()) return core::StepReport{}.skip("no image given (--elf or --signed)");
@@ -146,12 +156,17 @@ std::vector<StepDefinition> build_steps(const core::Settings& given, RunState& s
                    if (state.target) in.leftovers = state.target->fw_leftovers;
                    return steps::upload_image(in, *state.session, control, state.upload);
                  }});
-  all.push_back({"remoteproc", "Load through remoteproc", {"upload"}, Millis{2000}, timeout,
-                 [&state](StepControl& control) {
+  all.push_back({"remoteproc", "Load through remoteproc",
+                 // The diagnosis needs only the session: a target prediction that failed is no reason not
+                 // to read what the failed launch left in the kernel log.
+                 diagnosing ? std::vector<std::string>{"ssh"} : std::vector<std::string>{"upload"}, Millis{2000},
+                 timeout, [&state, diagnosing, run_started](StepControl& control) {
                    if (!state.session) return core::StepReport{}.skip("no SSH session (step ssh did not run)");
                    auto img = remote_image(state);
                    // Without the upload step (--skip upload) the image is expected on the board already.
-                   if (!state.upload && img.path.empty()) return core::StepReport{}.skip("no image given (--elf or --signed)");
+                   if (!diagnosing && !state.upload && img.path.empty()) {
+                     return core::StepReport{}.skip("no image given (--elf or --signed)");
+                   }
                    steps::RemoteprocInputs in;
                    in.remoteproc = state.settings.remoteproc;
                    in.firmware_name = state.upload ? state.upload->name : std::filesystem::path(img.path).filename().string();
@@ -169,9 +184,18 @@ std::vector<StepDefinition> build_steps(const core::Settings& given, RunState& s
                        }
                      }
                    }
+                   if (diagnosing) {
+                     const auto run_so_far = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::steady_clock::now() - run_started);
+                     return steps::diagnose_failed_load(in, state.settings.diagnose_since_ms + run_so_far.count(),
+                                                        *state.session, control);
+                   }
                    return steps::load_firmware(in, *state.session, control, state.load);
                  }});
-  all.push_back({"verify", "Firmware running", {"remoteproc"}, Millis{1500}, timeout, [&state](StepControl& control) {
+  all.push_back({"verify", "Firmware running",
+                 diagnosing ? std::vector<std::string>{} : std::vector<std::string>{"remoteproc"}, Millis{1500}, timeout,
+                 [&state, diagnosing, kDiagnosing](StepControl& control) {
+                   if (diagnosing) return core::StepReport{}.skip(kDiagnosing);
                    if (!state.session) return core::StepReport{}.skip("no SSH session (step ssh did not run)");
                    if (!state.load) return core::StepReport{}.skip("nothing was started (step remoteproc did not run)");
                    auto img = remote_image(state).image;

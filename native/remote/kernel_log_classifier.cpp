@@ -142,6 +142,15 @@ std::string stop_failure_reason(const LogVerdict& v, const std::string& errno_na
   return "the driver's stop failed" + (e != 0 ? " with error " + std::to_string(e) : std::string());
 }
 
+std::vector<std::string> lines_since(const std::vector<std::string>& lines, double now_s, double window_s) {
+  const double from = now_s - window_s;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const auto t = kernel_timestamp(lines[i]);
+    if (t && *t >= from) return {lines.begin() + static_cast<std::ptrdiff_t>(i), lines.end()};
+  }
+  return {};
+}
+
 LogVerdict classify_kernel_log(const std::vector<std::string>& lines, const std::string& wanted) {
   // Formats from drivers/remoteproc/{remoteproc_core,remoteproc_sysfs,remoteproc_elf_loader,
   // stm32_rproc}.c, ST's tee_remoteproc.c ("…TEE err: %x, ret:%x"), the upstream TEE series

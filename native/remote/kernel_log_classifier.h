@@ -75,4 +75,9 @@ struct LogVerdict {
 // Seconds of a "[  123.456789] …" timestamp, nullopt when the line has none.
 [[nodiscard]] std::optional<double> kernel_timestamp(const std::string& line);
 
+// The lines printed in the last `window_s` seconds before `now_s` (the board's uptime, the clock of the
+// kernel's timestamps): from the first line stamped at or after now_s - window_s on. Lines without a
+// timestamp (OP-TEE's "E/TA: …") belong to the line before them.
+[[nodiscard]] std::vector<std::string> lines_since(const std::vector<std::string>& lines, double now_s, double window_s);
+
 }  // namespace stm32mp::remote

@@ -213,6 +213,15 @@ std::string verify_command(int index, std::uint64_t log_position) {
   return s;
 }
 
+std::string kernel_log_window_command() {
+  std::string s(probe_shell_prelude());
+  s += "echo probe.version=1\n";
+  s += "echo \"uptime=$(cut -d' ' -f1 /proc/uptime 2>/dev/null)\"\n";
+  s += "printf 'log#='; dmesg 2>/dev/null | tail -n " + std::to_string(kKernelLogTail) + " | h; echo\n";
+  s += "echo probe.end=1\n";
+  return s;
+}
+
 std::string errno_from_text(const std::string& text) {
   static const std::pair<const char*, const char*> kTexts[] = {
       {"Device or resource busy", "EBUSY"}, {"Invalid argument", "EINVAL"}, {"No such file or directory", "ENOENT"},

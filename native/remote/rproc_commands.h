@@ -69,6 +69,11 @@ struct LoadStartOutcome {
 // Reads one instance, the kernel log after `log_position`, and how many /dev/ttyRPMSG* exist.
 [[nodiscard]] std::string verify_command(int index, std::uint64_t log_position);
 
+// For the diagnosis of a launch that already failed (nothing is written): the board's uptime (uptime=,
+// the clock of the kernel log's timestamps) and the last kKernelLogTail lines of the kernel log (log#=).
+inline constexpr int kKernelLogTail = 1000;
+[[nodiscard]] std::string kernel_log_window_command();
+
 // The errno behind a shell's write error text ("…: Device or resource busy" → "EBUSY").
 [[nodiscard]] std::string errno_from_text(const std::string& text);
 

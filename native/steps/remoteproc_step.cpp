@@ -1,6 +1,8 @@
 #include "steps/remoteproc_step.h"
 
 #include <chrono>
+#include <cstdlib>
+#include <string_view>
 
 #include "remote/kernel_log_classifier.h"
 #include "remote/memory_map.h"
@@ -102,6 +104,98 @@ bool stoppable_or_offline(const std::string& state) {
   return state == "offline" || state == "running" || state == "attached";
 }
 
+// The catalogue entry a kernel-log verdict points to, reported with the facts `f` (instance, image,
+// evidence …); false when the log names no cause (start_failed / none: the caller knows more).
+bool report_cause(core::StepReport& r, const RemoteprocInputs& in, const RprocInstance& inst,
+                  const remote::LogVerdict& v, Facts f, const std::string& state_now, const std::string& write_errno) {
+  auto add = [&](Code c) { r.add(c, f); };
+  switch (v.cause) {
+    case remote::LogCause::bad_magic: add(Code::RprocBadMagic); return true;
+    case remote::LogCause::tee_rejected: {
+      const auto info = remote::decode_tee_error(v.tee_error.value_or(0));
+      f.set("tee_err", tee_hex(v.tee_error.value_or(0)));
+      f.set("tee_name", info.name);
+      f.set("tee_meaning", info.meaning);
+      f.set("image_kind", remote::to_string(in.image_kind));
+      add(in.image_kind == remote::ImageKind::elf ? Code::RprocTeeRejectedUnsigned : Code::RprocTeeRejectedSigned);
+      return true;
+    }
+    case remote::LogCause::tee_unavailable:
+      f.set("line", v.evidence.empty() ? "" : v.evidence.back());
+      add(Code::RprocTeeUnavailable);
+      return true;
+    case remote::LogCause::wrong_instance:
+      f.set("powered_up", v.powered_up);
+      f.set("built_for", inst.name);
+      add(Code::RprocWrongInstance);
+      return true;
+    case remote::LogCause::bad_phdr: {
+      const std::uint64_t da = std::strtoull(v.bad_phdr_da.c_str(), nullptr, 16);
+      const std::uint64_t mem = std::strtoull(v.bad_phdr_mem.c_str(), nullptr, 16);
+      const auto fit = remote::check_segments({{da, mem}}, in.reserved_memory, inst.name);
+      f.set("da", v.bad_phdr_da);
+      f.set("mem", v.bad_phdr_mem);
+      f.set("regions", remote::regions_text(remote::regions_for(in.reserved_memory, inst.name)));
+      if (!fit.fits_instance.empty()) {
+        f.set("powered_up", inst.name);
+        f.set("built_for", fit.fits_instance);
+        add(Code::RprocWrongInstance);
+      } else {
+        add(Code::RprocBadSegment);
+      }
+      return true;
+    }
+    case remote::LogCause::firmware_not_found:
+      f.set("class_path", in.firmware_class_path.empty() ? "(unset)" : in.firmware_class_path);
+      add(Code::RprocFirmwareNotFound);
+      return true;
+    case remote::LogCause::elf_rejected:
+      f.set("detail", v.detail);
+      add(Code::RprocImageRejected);
+      return true;
+    case remote::LogCause::firmware_unreadable: {
+      const int error = v.loader_error.value_or(0);
+      f.set("loader_error", std::to_string(error));
+      f.set("reason", remote::firmware_loader_reason(error, v.dotdot_refused));
+      add(Code::RprocFirmwareUnreadable);
+      return true;
+    }
+    case remote::LogCause::tee_start_failed:
+    case remote::LogCause::tee_bad_state: {
+      const auto info = remote::decode_tee_error(v.tee_error.value_or(0));
+      f.set("tee_err", tee_hex(v.tee_error.value_or(0)));
+      f.set("tee_name", info.name);
+      f.set("tee_meaning", info.meaning);
+      f.set("tee_command", v.tee_command);
+      add(v.cause == remote::LogCause::tee_bad_state ? Code::RprocTeeBadState : Code::RprocTeeStartFailed);
+      return true;
+    }
+    case remote::LogCause::carveout:
+      f.set("detail", v.detail);
+      add(Code::RprocCarveoutFailed);
+      return true;
+    case remote::LogCause::prepare_failed:
+    case remote::LogCause::subdevices_failed:
+    case remote::LogCause::deleted:
+      f.set("reason", remote::setup_failure_reason(v.cause) + " (" + (v.detail.empty() ? v.evidence.back() : v.detail) + ")");
+      add(Code::RprocDeviceSetupFailed);
+      return true;
+    case remote::LogCause::stop_failed:
+      f.set("stop_error", v.stop_error ? std::to_string(*v.stop_error) : write_errno);
+      f.set("reason", remote::stop_failure_reason(v, write_errno));
+      add(Code::RprocStopFailed);
+      return true;
+    case remote::LogCause::busy:
+      f.set("state", state_now);
+      add(Code::RprocBusy);
+      return true;
+    case remote::LogCause::firewall_panic: add(Code::RprocFirewallPanic); return true;
+    case remote::LogCause::start_failed:
+    case remote::LogCause::none: return false;
+  }
+  return false;
+}
+
 // A refused write: which catalogue entry the kernel log points to.
 void explain(core::StepReport& r, const RemoteprocInputs& in, const RprocInstance& inst, const remote::WriteOutcome& w,
              RprocAttr attr) {
@@ -119,100 +213,16 @@ void explain(core::StepReport& r, const RemoteprocInputs& in, const RprocInstanc
           {"log_cause", remote::to_string(v.cause)}};
   if (v.boot_error) f.set("boot_error", std::to_string(*v.boot_error));
   f.set("evidence", v.evidence.empty() ? "(no kernel log lines after the write)" : join_lines(v.evidence));
-  auto add = [&](Code c) { r.add(c, f); };
-  switch (v.cause) {
-    case remote::LogCause::bad_magic: add(Code::RprocBadMagic); return;
-    case remote::LogCause::tee_rejected: {
-      const auto info = remote::decode_tee_error(v.tee_error.value_or(0));
-      f.set("tee_err", tee_hex(v.tee_error.value_or(0)));
-      f.set("tee_name", info.name);
-      f.set("tee_meaning", info.meaning);
-      f.set("image_kind", remote::to_string(in.image_kind));
-      add(in.image_kind == remote::ImageKind::elf ? Code::RprocTeeRejectedUnsigned : Code::RprocTeeRejectedSigned);
-      return;
-    }
-    case remote::LogCause::tee_unavailable:
-      f.set("line", v.evidence.empty() ? "" : v.evidence.back());
-      add(Code::RprocTeeUnavailable);
-      return;
-    case remote::LogCause::wrong_instance:
-      f.set("powered_up", v.powered_up);
-      f.set("built_for", inst.name);
-      add(Code::RprocWrongInstance);
-      return;
-    case remote::LogCause::bad_phdr: {
-      const std::uint64_t da = std::strtoull(v.bad_phdr_da.c_str(), nullptr, 16);
-      const std::uint64_t mem = std::strtoull(v.bad_phdr_mem.c_str(), nullptr, 16);
-      const auto fit = remote::check_segments({{da, mem}}, in.reserved_memory, inst.name);
-      f.set("da", v.bad_phdr_da);
-      f.set("mem", v.bad_phdr_mem);
-      f.set("regions", remote::regions_text(remote::regions_for(in.reserved_memory, inst.name)));
-      if (!fit.fits_instance.empty()) {
-        f.set("powered_up", inst.name);
-        f.set("built_for", fit.fits_instance);
-        add(Code::RprocWrongInstance);
-      } else {
-        add(Code::RprocBadSegment);
-      }
-      return;
-    }
-    case remote::LogCause::firmware_not_found:
-      f.set("class_path", in.firmware_class_path.empty() ? "(unset)" : in.firmware_class_path);
-      add(Code::RprocFirmwareNotFound);
-      return;
-    case remote::LogCause::elf_rejected:
-      f.set("detail", v.detail);
-      add(Code::RprocImageRejected);
-      return;
-    case remote::LogCause::firmware_unreadable: {
-      const int error = v.loader_error.value_or(0);
-      f.set("loader_error", std::to_string(error));
-      f.set("reason", remote::firmware_loader_reason(error, v.dotdot_refused));
-      add(Code::RprocFirmwareUnreadable);
-      return;
-    }
-    case remote::LogCause::tee_start_failed:
-    case remote::LogCause::tee_bad_state: {
-      const auto info = remote::decode_tee_error(v.tee_error.value_or(0));
-      f.set("tee_err", tee_hex(v.tee_error.value_or(0)));
-      f.set("tee_name", info.name);
-      f.set("tee_meaning", info.meaning);
-      f.set("tee_command", v.tee_command);
-      add(v.cause == remote::LogCause::tee_bad_state ? Code::RprocTeeBadState : Code::RprocTeeStartFailed);
-      return;
-    }
-    case remote::LogCause::carveout:
-      f.set("detail", v.detail);
-      add(Code::RprocCarveoutFailed);
-      return;
-    case remote::LogCause::prepare_failed:
-    case remote::LogCause::subdevices_failed:
-    case remote::LogCause::deleted:
-      f.set("reason", remote::setup_failure_reason(v.cause) + " (" + (v.detail.empty() ? v.evidence.back() : v.detail) + ")");
-      add(Code::RprocDeviceSetupFailed);
-      return;
-    case remote::LogCause::stop_failed:
-      f.set("stop_error", v.stop_error ? std::to_string(*v.stop_error) : w.errno_name);
-      f.set("reason", remote::stop_failure_reason(v, w.errno_name));
-      add(Code::RprocStopFailed);
-      return;
-    case remote::LogCause::busy:
-      f.set("state", w.after ? w.after->state : inst.state);
-      add(Code::RprocBusy);
-      return;
-    case remote::LogCause::firewall_panic: add(Code::RprocFirewallPanic); return;
-    case remote::LogCause::start_failed:
-    case remote::LogCause::none:
-      if (w.errno_name == "EBUSY" && attr == RprocAttr::firmware) {
-        f.set("state", w.after ? w.after->state : inst.state);
-        add(Code::RprocBusy);
-      } else if (w.errno_name == "ENOENT" && attr == RprocAttr::state) {
-        f.set("class_path", in.firmware_class_path.empty() ? "(unset)" : in.firmware_class_path);
-        add(Code::RprocFirmwareNotFound);
-      } else {
-        add(Code::RprocStartFailed);
-      }
-      return;
+  const std::string state_now = w.after ? w.after->state : inst.state;
+  if (report_cause(r, in, inst, v, f, state_now, w.errno_name)) return;
+  if (w.errno_name == "EBUSY" && attr == RprocAttr::firmware) {
+    f.set("state", state_now);
+    r.add(Code::RprocBusy, f);
+  } else if (w.errno_name == "ENOENT" && attr == RprocAttr::state) {
+    f.set("class_path", in.firmware_class_path.empty() ? "(unset)" : in.firmware_class_path);
+    r.add(Code::RprocFirmwareNotFound, f);
+  } else {
+    r.add(Code::RprocStartFailed, f);
   }
 }
 
@@ -439,6 +449,63 @@ core::StepReport load_firmware(const RemoteprocInputs& in, ports::BoardSession& 
     out = remote::LoadOutcome{index, inst->name, start.log_position, start.log, ms, state_after, ls->rpmsg_ttys};
     return r;
   }
+}
+
+core::StepReport diagnose_failed_load(const RemoteprocInputs& in, std::int64_t since_ms, ports::BoardSession& board,
+                                      core::StepControl& control) {
+  core::StepReport r("remoteproc", "Load through remoteproc");
+  Session s{board, control, r, in.remoteproc, in.firmware_name};
+  r.observed.set("mode", "diagnosis of a launch that already failed: nothing is written to the board");
+  auto out = s.run(remote::kernel_log_window_command(), "read the kernel log");
+  if (!out) return r;
+  const auto all = remote::split_lines(out->value_or("log", ""));
+  const double uptime = std::strtod(out->value_or("uptime", "").c_str(), nullptr);
+  // One second of slack: the PC's and the board's clocks tick apart, and the launch's first board
+  // action comes after its start anyway.
+  const double window = static_cast<double>(since_ms) / 1000.0 + 1.0;
+  const auto lines = uptime > 0 ? remote::lines_since(all, uptime, window) : all;
+  r.observed.set("kernel_log_window", uptime > 0 ? "the last " + std::to_string(since_ms / 1000 + 1) + " s (uptime " +
+                                                       out->value_or("uptime", "") + " s)"
+                                                 : "the last " + std::to_string(all.size()) +
+                                                       " lines (the board's uptime could not be read)");
+  r.observed.set("kernel_log_lines", std::to_string(lines.size()));
+
+  const auto v = remote::classify_kernel_log(lines, in.remoteproc);
+  // Ours, as the target step listed it: a launch that wrote another one is told by the log ("powering up m0").
+  RprocInstance inst;
+  inst.name = in.remoteproc;
+  if (in.instances) {
+    for (const auto& i : *in.instances) {
+      if (i.name == in.remoteproc) inst = i;
+    }
+  }
+  const std::string where = inst.index >= 0 ? "remoteproc" + std::to_string(inst.index) + " (" + inst.name + ")"
+                                            : inst.name;
+  // The image the failed launch wrote, as the kernel names it ("Booting fw image X, size N"), else ours.
+  std::string image = in.firmware_name.empty() ? "the firmware" : in.firmware_name;
+  constexpr std::string_view kBooting = "Booting fw image ";
+  for (const auto& l : lines) {
+    const auto at = l.find(kBooting);
+    if (at == std::string::npos) continue;
+    const auto from = at + kBooting.size();
+    image = l.substr(from, l.find(',', from) - from);  // no comma: npos - from runs to the end
+  }
+  Facts f{{"instance", where}, {"image", image}, {"firmware", image}, {"log_cause", remote::to_string(v.cause)}};
+  if (v.boot_error) f.set("boot_error", std::to_string(*v.boot_error));
+  f.set("evidence", v.evidence.empty() ? "(no remoteproc line in the window)" : join_lines(v.evidence));
+  if (report_cause(r, in, inst, v, f, inst.state, "")) return r;
+  if (v.cause == remote::LogCause::start_failed) {
+    r.add(Code::RprocStartFailed, f);
+  } else if (v.up) {
+    std::vector<std::string> evidence;
+    for (const auto& l : lines) {
+      if (evidence.size() < 8 && l.find("remoteproc") != std::string::npos) evidence.push_back(l);
+    }
+    r.add(Code::RprocDiagnosedLoadWorked, {{"instance", where}, {"evidence", join_lines(evidence)}});
+  } else {
+    r.add(Code::RprocDiagnosedNoLoad, {{"instance", in.remoteproc}, {"window", std::to_string(since_ms / 1000 + 1)}});
+  }
+  return r;
 }
 
 }  // namespace stm32mp::steps

@@ -41,5 +41,12 @@ struct RemoteprocInputs {
 // reads the same lines from a saved capture. Adds RPC014 when the log names no known cause.
 void explain_refusal(core::StepReport& r, const RemoteprocInputs& in, const remote::RprocInstance& inst,
                      const remote::WriteOutcome& w, remote::RprocAttr attr);
+// For a launch that already failed (ST's own sequence, `since_ms` before this step): writes nothing, reads the
+// board's uptime and kernel log in one round trip and explains the lines printed since the launch
+// started with the same catalogue as a refused write (wrong instance, bad phdr, TEE rejection …).
+// When the log names no cause: RPC026 (the load worked: the failure is elsewhere) or RPC025 (no
+// remoteproc line: the launch stopped before loading).
+[[nodiscard]] core::StepReport diagnose_failed_load(const RemoteprocInputs& in, std::int64_t since_ms,
+                                                    ports::BoardSession& session, core::StepControl& control);
 
 }  // namespace stm32mp::steps

@@ -14,6 +14,8 @@ TEST(Request, ReadsTheCliOptionNames) {
   EXPECT_EQ(s.signed_image, "a_sign.bin");
   EXPECT_EQ(s.user, "root");
   EXPECT_EQ(s.timeout_ms, 5000);
+  EXPECT_EQ(s.diagnose_since_ms, 0);
+  EXPECT_EQ(parse_request(R"({"diagnose_since_ms":12000})").diagnose_since_ms, 12000);
 }
 
 TEST(Request, RefusesMalformedInputWithACode) {
@@ -31,6 +33,7 @@ TEST(Request, RefusesMalformedInputWithACode) {
   EXPECT_EQ(code_of(R"({"port":"22"})"), "REQUEST_TYPE");
   EXPECT_EQ(code_of(R"({"only":["devicez"]})"), "REQUEST_STEP");
   EXPECT_EQ(code_of(R"({"timeout_ms":0})"), "REQUEST_VALUE");
+  EXPECT_EQ(code_of(R"({"diagnose_since_ms":-1})"), "REQUEST_VALUE");
 }
 
 }  // namespace

@@ -2,7 +2,9 @@
 // remoteproc0, m33 remoteproc1). Each test runs the real CLI over real SSH/SFTP and asserts the step
 // that fails, its code and the kernel log evidence it quotes. Codes are named as "TGT002" etc.; the
 // enum names are in the unit tests (tests/remote/).
+#include <chrono>
 #include <filesystem>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -61,6 +63,46 @@ TEST_F(ElfBoard, M33ImageSentToTheM0FailsWithBadPhdrAndIsNamed_F04) {
   EXPECT_NE(evidence.find("powering up m0"), std::string::npos) << evidence;
   EXPECT_NE(evidence.find("bad phdr da 0x80100000"), std::string::npos) << evidence;
   EXPECT_EQ(d["observed"]["built_for"], "m33");
+}
+
+// STM32CubeIDE's own launch, as ST's fw_cortex_m33.sh does it: copy, then firmware and start into the
+// hard-coded remoteproc0 — the M0+ on this board. Afterwards the diagnosis (nothing written) reads the
+// kernel log since that launch started and names the wrong core, quoting the board's own lines.
+void launch_like_st_into_remoteproc0(const boardsim::SimulatedBoard& board) {
+  board_shell(board, "cp '" + firmware("m33_ns.elf") + "' /lib/firmware/st_launch.elf && "
+                     "printf '%s' st_launch.elf > /sys/class/remoteproc/remoteproc0/firmware && "
+                     "printf '%s' start > /sys/class/remoteproc/remoteproc0/state; true");
+}
+
+TEST_F(ElfBoard, FailedLaunchIntoRemoteproc0IsDiagnosedFromTheKernelLog_F04) {
+  const auto m33_before = board_shell(board(), "cat /sys/class/remoteproc/remoteproc1/state /sys/class/remoteproc/remoteproc1/firmware");
+  const auto started = std::chrono::steady_clock::now();
+  launch_like_st_into_remoteproc0(board());
+  const auto since = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+  // The age counts from the moment the run starts, and on a loaded CI machine the CLI process itself
+  // can take seconds to get there: 3 s of margin (a user's "N ms ago" is an upper bound too).
+  auto run = run_check(board(), {"--elf", firmware("m33_ns.elf"), "--diagnose-since-ms", std::to_string(since.count() + 3000)});
+  EXPECT_EQ(run.exit_code, 1) << summary(run);
+  auto d = diagnostic(run, "remoteproc", "RPC004");
+  ASSERT_FALSE(d.is_null()) << summary(run);
+  EXPECT_EQ(d["observed"]["powered_up"], "m0");
+  EXPECT_EQ(d["observed"]["built_for"], "m33");
+  EXPECT_NE(d["observed"]["evidence"].get<std::string>().find("powering up m0"), std::string::npos);
+  EXPECT_EQ(status(run, "upload"), "skipped");
+  EXPECT_EQ(status(run, "verify"), "skipped");
+  EXPECT_EQ(board_shell(board(), "cat /sys/class/remoteproc/remoteproc1/state /sys/class/remoteproc/remoteproc1/firmware"),
+            m33_before)
+      << "the diagnosis changed m33";
+}
+
+TEST_F(ElfBoard, AnEarlierFailedLaunchIsNotBlamedForTheLastOne) {
+  launch_like_st_into_remoteproc0(board());
+  // The engine adds 1 s of slack, and the board's uptime is up to 1 s behind its log: a launch 3.5 s
+  // before the run started is outside a 0.2 s window, however long the run then takes.
+  std::this_thread::sleep_for(std::chrono::milliseconds(3500));
+  auto run = run_check(board(), {"--elf", firmware("m33_ns.elf"), "--diagnose-since-ms", "200"});
+  EXPECT_TRUE(diagnostic(run, "remoteproc", "RPC004").is_null()) << summary(run);
+  EXPECT_FALSE(diagnostic(run, "remoteproc", "RPC025").is_null()) << summary(run);
 }
 
 TEST_F(ElfBoard, SegmentsOutsideTheCarveOutsArePredicted_F05) {

@@ -85,7 +85,7 @@ if [ "$board" = yes ]; then
   [ -n "$rprocfs" ] && args+=(--rprocfs "$rprocfs")
   "$sim" "${args[@]}" > "$work/board.json"
   cleanup+=("'$sim' stop --dir '$work/board' >/dev/null 2>&1")
-  props+=("-Dstm32mp.boardsim.json=$work/board.json")
+  props+=("-Dstm32mp.boardsim.json=$work/board.json" "-Dstm32mp.boardsim.script=$sim")
 fi
 if [ "$xvfb" = yes ]; then
   # Xvfb picks a free display itself and writes its number to fd 3 (tests run in parallel).
@@ -98,7 +98,7 @@ if [ "$xvfb" = yes ]; then
 fi
 
 set +e
-timeout 300 java "${props[@]}" -Dstm32mp.test.work="$work" \
+timeout 600 java "${props[@]}" -Dstm32mp.test.work="$work" \
   -jar "$P/org.eclipse.equinox.launcher_1.6.400.jar" -install /usr/lib/eclipse \
   -configuration "$work/configuration" -data "$work/workspace" -consoleLog 2>&1 | tee "$work/output.log"
 rc=${PIPESTATUS[0]}

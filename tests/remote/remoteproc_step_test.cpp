@@ -599,6 +599,66 @@ TEST(KernelLogClassifier, TimestampsAndUpLine) {
   EXPECT_EQ(v.cause, remote::LogCause::none);
 }
 
+TEST(KernelLogClassifier, LinesSinceAMomentFollowTheUptimeClock) {
+  const std::vector<std::string> log{"[   10.000000] old: an earlier launch", "[   97.500000] remoteproc remoteproc0: powering up m0",
+                                     "E/TA: no timestamp, belongs to the line before", "[   99.000000] later"};
+  EXPECT_EQ(remote::lines_since(log, 100.0, 3.0), std::vector<std::string>(log.begin() + 1, log.end()));
+  EXPECT_EQ(remote::lines_since(log, 100.0, 1.5), std::vector<std::string>{"[   99.000000] later"});
+  EXPECT_TRUE(remote::lines_since(log, 200.0, 5.0).empty());
+}
+
+// The diagnosis of a launch that already failed (ST's own): one read, no write.
+struct DiagnosisFixture {
+  FakeBoardSession session;
+  core::CancelToken cancel;
+  core::NullProgress progress;
+  RemoteprocInputs in{"m33", "Blink_CM33_NonSecure.elf", remote::ImageKind::elf, carve_outs(), "", 8,
+                      std::vector<remote::RprocInstance>{{0, "m0", "offline", "", "ELF", "enabled"},
+                                                         {1, "m33", "offline", "", "ELF", "enabled"}}};
+
+  core::StepReport run(const std::string& uptime, const std::vector<std::string>& log, std::int64_t since_ms) {
+    std::string all;
+    for (const auto& l : log) all += l + "\n";
+    session.expect("/proc/uptime", "probe.version=1\nuptime=" + uptime + "\n" + testing::kv_hex("log", all) + "probe.end=1\n");
+    core::StepControl control{cancel, core::Deadline(core::Millis{5000}), progress};
+    return diagnose_failed_load(in, since_ms, session, control);
+  }
+};
+
+TEST(RemoteprocDiagnosis, M33ImageWrittenToRemoteproc0IsTheWrongInstance_F04) {
+  DiagnosisFixture f;
+  auto r = f.run("500.25", {"[  100.000000] remoteproc remoteproc0: powering up m0 (a launch long ago)",
+                            "[  495.000000] remoteproc remoteproc0: powering up m0",
+                            "[  495.000100] remoteproc remoteproc0: Booting fw image Blink_CM33_NonSecure.elf, size 9000",
+                            "[  495.000200] remoteproc remoteproc0: bad phdr da 0x80100000 mem 0x540",
+                            "[  495.000300] remoteproc remoteproc0: Failed to load program segments: -22"},
+                 8000);
+  ASSERT_TRUE(r.has(Code::RprocWrongInstance)) << (r.diagnostics.empty() ? "" : r.diagnostics[0].message);
+  const auto& d = r.diagnostics.back();
+  EXPECT_EQ(d.observed.get("powered_up"), "m0");
+  EXPECT_EQ(d.observed.get("built_for"), "m33");
+  const auto evidence = d.observed.get("evidence").value_or("");
+  EXPECT_EQ(evidence.find("long ago"), std::string::npos) << evidence;
+  EXPECT_EQ(r.observed.get("kernel_log_lines"), "4");
+  // One round trip, and it writes nothing.
+  ASSERT_EQ(f.session.execs(), 1u);
+  EXPECT_EQ(f.session.commands[0].find("> /sys"), std::string::npos) << f.session.commands[0];
+}
+
+TEST(RemoteprocDiagnosis, NothingInTheWindowMeansTheLaunchStoppedBeforeLoading) {
+  DiagnosisFixture f;
+  auto r = f.run("500.0", {"[  100.000000] remoteproc remoteproc0: powering up m0"}, 3000);
+  EXPECT_TRUE(r.has(Code::RprocDiagnosedNoLoad));
+  EXPECT_EQ(r.status, core::StepStatus::ok);
+}
+
+TEST(RemoteprocDiagnosis, AnInstanceUpMeansTheLoadWorked) {
+  DiagnosisFixture f;
+  auto r = f.run("500.0", {"[  498.000000] remoteproc remoteproc1: powering up m33", "[  498.100000] " + kUp.substr(15)}, 5000);
+  ASSERT_TRUE(r.has(Code::RprocDiagnosedLoadWorked));
+  EXPECT_NE(r.diagnostics.back().observed.get("evidence").value_or("").find("is now up"), std::string::npos);
+}
+
 TEST(TeeError, DecodesTheCodesOfTheCatalogue) {
   EXPECT_STREQ(remote::decode_tee_error(0xffff0006).name, "TEE_ERROR_BAD_PARAMETERS");
   EXPECT_STREQ(remote::decode_tee_error(0xffff3072).name, "TEE_ERROR_SIGNATURE_INVALID");

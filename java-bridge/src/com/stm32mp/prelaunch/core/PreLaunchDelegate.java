@@ -61,8 +61,12 @@ public class PreLaunchDelegate extends LaunchConfigurationDelegate {
 
     /** Runs the steps with progress and cancellation; the report of a finished run, never null. */
     public static Report runChecks(ILaunchConfiguration config, IProgressMonitor monitor) throws CoreException {
+        return runRequest(buildRequest(config), monitor);
+    }
+
+    /** Runs one engine request with progress and cancellation (polled every 100 ms). */
+    public static Report runRequest(String request, IProgressMonitor monitor) throws CoreException {
         SubMonitor sub = SubMonitor.convert(monitor, CHECK_WORK);
-        String request = buildRequest(config);
         try (CheckRun run = PreLaunch.start(request)) {
             int reported = 0;
             while (!run.waitFor(POLL)) {
@@ -121,6 +125,24 @@ public class PreLaunchDelegate extends LaunchConfigurationDelegate {
                 launchFile = location.toOSString();
             }
         }
+        return buildRequest(config, launchFile);
+    }
+
+    /** The engine request from the attributes of {@code config}, with ST's .launch file (or null) for the config step. */
+    static String buildRequest(ILaunchConfiguration config, String launchFile) throws CoreException {
+        return buildRequest(config, new LaunchConfigAttributes(config), launchFile);
+    }
+
+    /** The .launch file a configuration is stored in (the config step reads ST's settings from it), or null. */
+    @SuppressWarnings("deprecation") // getLocation(): the only 4.26 API giving the file of a local (unshared) config
+    public static String launchFile(ILaunchConfiguration config) {
+        IPath location = config.getLocation();
+        return location != null && new File(location.toOSString()).isFile() ? location.toOSString() : null;
+    }
+
+    /** The engine request from {@code attrs} (read from {@code config}, whose name keys the SSH password). */
+    static String buildRequest(ILaunchConfiguration config, com.stm32mp.prelaunch.model.Attributes attrs,
+            String launchFile) throws CoreException {
         String password = null;
         if ("password".equals(attrs.get(LaunchKeys.AUTH, LaunchKeys.DEFAULT_AUTH))) {
             try {

@@ -49,6 +49,28 @@ public final class CheckRequest {
         return o.toString();
     }
 
+    /**
+     * The request with more steps skipped (added to the user's own skip list) and, when
+     * {@code diagnoseSinceMs} is positive, the diagnosis of a launch that failed that many ms ago
+     * (nothing changed on the board; the kernel log since then explained).
+     */
+    public static String adjusted(String requestJson, java.util.List<String> moreSkips, long diagnoseSinceMs) {
+        JsonObject o = com.google.gson.JsonParser.parseString(requestJson).getAsJsonObject();
+        if (!moreSkips.isEmpty()) {
+            JsonArray skip = o.has("skip") ? o.getAsJsonArray("skip") : new JsonArray();
+            for (String id : moreSkips) {
+                if (!skip.contains(new com.google.gson.JsonPrimitive(id))) {
+                    skip.add(id);
+                }
+            }
+            o.add("skip", skip);
+        }
+        if (diagnoseSinceMs > 0) {
+            o.addProperty("diagnose_since_ms", (int) Math.min(Integer.MAX_VALUE, diagnoseSinceMs));
+        }
+        return o.toString();
+    }
+
     /** The request without secrets, for logs and the console. */
     public static String describe(String requestJson) {
         JsonObject o = com.google.gson.JsonParser.parseString(requestJson).getAsJsonObject();

@@ -42,6 +42,10 @@ public final class LaunchKeys {
     public static final String ST_INET_ADDR = "org.eclipse.cdt.debug.gdbjtag.core.inetAddrLoader";
     public static final String ST_PROGRAM = "org.eclipse.cdt.launch.PROGRAM_NAME";
     public static final String ST_PROJECT = "org.eclipse.cdt.launch.PROJECT_ATTR";
+    /** Production mode ("thru Linux core"): the image is loaded through the board's Linux. */
+    public static final String ST_LOAD_THRU_SERIAL = "org.eclipse.cdt.debug.gdbjtag.core.loadImageThruSerialDevice";
+    public static final String ST_CONNECTION = "org.eclipse.cdt.debug.gdbjtag.core.connectionSelected";
+    public static final String ST_CONNECTION_MPU_SERIAL = "MPU Serial";
 
     private LaunchKeys() {}
 }

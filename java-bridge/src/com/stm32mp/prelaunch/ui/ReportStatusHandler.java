@@ -2,6 +2,7 @@ package com.stm32mp.prelaunch.ui;
 
 import com.stm32mp.prelaunch.core.PluginIds;
 import com.stm32mp.prelaunch.core.ReportStatus;
+import com.stm32mp.prelaunch.core.StConfigs;
 import com.stm32mp.prelaunch.core.StLaunches;
 import org.eclipse.core.runtime.CoreException;
 import org.eclipse.core.runtime.IStatus;
@@ -13,7 +14,8 @@ import org.eclipse.swt.widgets.Display;
 import org.eclipse.swt.widgets.Shell;
 
 /**
- * Registered for (com.stm32mp.prelaunch, 1001): when a launch of our type fails, Eclipse calls this
+ * Registered for (com.stm32mp.prelaunch, 1001): when a launch of our type (or an opted-in ST
+ * configuration) fails its checks, Eclipse calls this
  * instead of its generic error dialog, and we show every step with its fix and the quick fix.
  */
 public final class ReportStatusHandler implements IStatusHandler {
@@ -40,6 +42,11 @@ public final class ReportStatusHandler implements IStatusHandler {
                     StLaunches.applySerialPort(c, port);
                     return;
                 }
+            }
+            // An opted-in STM32CubeIDE configuration stopped by the checks before ST's sequence.
+            ILaunchConfiguration st = StLaunches.find(configName);
+            if (st != null) {
+                StConfigs.applySerialPort(st, port);
             }
         } catch (CoreException e) {
             DebugPlugin.log(e);

@@ -274,6 +274,7 @@ public final class HeadlessTestApp implements IApplication {
             equal(List.of(ST_NAME + "|debug"), FakeStDelegate.LAUNCHES, "ST launched once, by the group after our checks");
         });
 
+        StTypeTests.run(t, f);
         return t.finish();
     }
 

@@ -23,8 +23,36 @@ final class Screenshots {
         GC gc = new GC(shell);
         gc.copyArea(image, 0, 0);
         gc.dispose();
-        ImageData data = image.getImageData();
+        checkAndSave(image.getImageData(), png);
         image.dispose();
+    }
+
+    /**
+     * Saves a PNG of the shell as it draws itself (Control.print), checked the same way: right for a
+     * dialog that may be stacked under another window, where a copy of the screen would show that one.
+     */
+    static void printed(Shell shell, File png) {
+        var size = shell.getSize();
+        Image image = new Image(shell.getDisplay(), size.x, size.y);
+        GC gc = new GC(image);
+        boolean drawn = shell.print(gc);
+        gc.dispose();
+        check(drawn, png.getName() + ": the shell could not print itself");
+        checkAndSave(image.getImageData(), png);
+        image.dispose();
+    }
+
+    /** Saves a PNG of what the screen shows in {@code area} (a dialog over another one), checked the same way. */
+    static void saveScreen(org.eclipse.swt.widgets.Display display, org.eclipse.swt.graphics.Rectangle area, File png) {
+        Image image = new Image(display, area.width, area.height);
+        GC gc = new GC(display);
+        gc.copyArea(image, area.x, area.y);
+        gc.dispose();
+        checkAndSave(image.getImageData(), png);
+        image.dispose();
+    }
+
+    private static void checkAndSave(ImageData data, File png) {
         Map<Integer, Integer> counts = new LinkedHashMap<>();
         for (int y = 0; y < data.height; y += 2) {
             for (int x = 0; x < data.width; x += 2) {

@@ -56,7 +56,7 @@ public final class UiTestApp implements IApplication {
         outDir.mkdirs();
         display = new Display();
 
-        Fixtures.st("Board CM33 Debug", Map.of(LaunchKeys.ST_SERIAL_DEVICE, f.b("dev_root") + "/ttyACM7",
+        Fixtures.st("Board CM33 Debug", Map.of(LaunchKeys.ST_SERIAL_DEVICE, "/dev/ttyACM1",
                 LaunchKeys.ST_INET_ADDR, f.b("host"), LaunchKeys.ST_PROGRAM, "Debug/OpenAMP_TTY_echo_CM33_NonSecure.elf"));
         ILaunchConfigurationWorkingCopy wc = f.ours("Board CM33 (pre-launch checked)", "Board CM33 Debug");
         wc.setAttribute(LaunchKeys.IMAGE, "${workspace_loc:/OpenAMP_TTY_echo/CA35TDCID_m33_sign/OpenAMP_TTY_echo_sign.bin}");
@@ -73,10 +73,10 @@ public final class UiTestApp implements IApplication {
                 attrs, List.of("${workspace_loc:/OpenAMP_TTY_echo/CA35TDCID_m33_sign/OpenAMP_TTY_echo_sign.bin}", "m33")));
         t.test("Debug tab shows the referenced ST configuration and its serialDeviceLoader", () -> renderForm("tab-debug",
                 p -> new DebugForm(p, StLaunches::names, StLaunches::summary), attrs,
-                List.of("Board CM33 Debug", f.b("dev_root") + "/ttyACM7", "Debug/OpenAMP_TTY_echo_CM33_NonSecure.elf")));
+                List.of("Board CM33 Debug", "/dev/ttyACM1", "Debug/OpenAMP_TTY_echo_CM33_NonSecure.elf")));
 
         ILaunchConfigurationWorkingCopy failing = config.getWorkingCopy();
-        failing.setAttribute(LaunchKeys.SERIAL, f.b("dev_root") + "/ttyACM7");
+        failing.setAttribute(LaunchKeys.SERIAL, "/dev/ttyACM1");
         failing.removeAttribute(LaunchKeys.IMAGE);  // the workspace of this test has no such project
         failing.setAttribute(LaunchKeys.ELF, System.getProperty("stm32mp.test.elf", ""));
         Report report = PreLaunchDelegate.runChecks(failing, new NullProgressMonitor());

@@ -86,7 +86,7 @@ public final class WorkbenchTestApp implements IApplication {
         TestRunner t = new TestRunner();
         Fixtures f = new Fixtures();
         File out = new File(System.getProperty("stm32mp.test.screenshots", System.getProperty("stm32mp.test.work") + "/screenshots"));
-        Fixtures.st(ST_NAME, Map.of(LaunchKeys.ST_SERIAL_DEVICE, f.b("dev_root") + "/ttyACM7",
+        Fixtures.st(ST_NAME, Map.of(LaunchKeys.ST_SERIAL_DEVICE, "/dev/ttyACM1",
                 LaunchKeys.ST_INET_ADDR, f.b("host"), LaunchKeys.ST_PROGRAM, "Debug/OpenAMP_TTY_echo_CM33_NonSecure.elf"));
         ILaunchConfigurationWorkingCopy wc = f.ours("Board CM33 (pre-launch checked)", ST_NAME);
         wc.setAttribute(LaunchKeys.ELF, System.getProperty("stm32mp.test.elf", "/nonexistent.elf"));
@@ -153,7 +153,7 @@ public final class WorkbenchTestApp implements IApplication {
         });
 
         ILaunchConfigurationWorkingCopy failing = config.getWorkingCopy();
-        failing.setAttribute(LaunchKeys.SERIAL, f.b("dev_root") + "/ttyACM7");
+        failing.setAttribute(LaunchKeys.SERIAL, "/dev/ttyACM1");
         Report report = com.stm32mp.prelaunch.core.PreLaunchDelegate.runChecks(failing, new NullProgressMonitor());
 
         t.test("the status handler registered for our code opens the report dialog; its quick fix rewrites both configurations", () -> {
@@ -205,6 +205,8 @@ public final class WorkbenchTestApp implements IApplication {
             String text = console.getDocument().get();
             check(text.contains("[FAIL] serial-port") && text.contains("SER"), "console text: " + text);
         });
+        StLaunchUiTests.run(t, display, f, out);
+        StTabTests.run(t, display, f, out);
         return t.finish();
     }
 
