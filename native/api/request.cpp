@@ -40,7 +40,7 @@ core::Settings parse_request(std::string_view request_json) {
   Json j;
   try {
     j = Json::parse(request_json);
-  } catch (const Json::parse_error& e) {
+  } catch (const Json::exception& e) {  // parse_error, and out_of_range for a number that overflows (1E999)
     throw RequestError("REQUEST_JSON", std::string("request is not valid JSON: ") + e.what());
   }
   if (!j.is_object()) throw RequestError("REQUEST_JSON", "request must be a JSON object");

@@ -34,6 +34,8 @@ TEST(Request, RefusesMalformedInputWithACode) {
   EXPECT_EQ(code_of(R"({"only":["devicez"]})"), "REQUEST_STEP");
   EXPECT_EQ(code_of(R"({"timeout_ms":0})"), "REQUEST_VALUE");
   EXPECT_EQ(code_of(R"({"diagnose_since_ms":-1})"), "REQUEST_VALUE");
+  // A number too large for a double is nlohmann's out_of_range, not a parse_error (found by fuzz_request).
+  EXPECT_EQ(code_of(R"({"timeout_ms":777E777777777})"), "REQUEST_JSON");
 }
 
 }  // namespace
