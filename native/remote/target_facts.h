@@ -45,6 +45,7 @@ struct TargetFacts {
   bool fw_read_only = false;
   bool fw_writable = false;
   std::vector<std::string> fw_leftovers;    // basenames of .<name>.prelaunch-tmp files from failed uploads
+  std::uint64_t fw_leftover_bytes = 0;      // their size: the upload removes them first, so it is free space too
   std::string firmware_class_path;          // empty when unset
   bool tee_ta_present = false;
   bool demo_service_enabled = false;

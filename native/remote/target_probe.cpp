@@ -31,9 +31,14 @@ o=$(awk -v m="$mp" '$2 == m { o = $4 } END { print o }' /proc/mounts 2>/dev/null
 case ",$o," in *,ro,*) echo fw.ro=yes ;; *) echo fw.ro=no ;; esac
 t="$f/.prelaunch-probe"
 if ( : > "$t" ) 2>/dev/null; then rm -f "$t"; echo fw.writable=yes; else echo fw.writable=no; fi
+lb=0
 for t in "$f"/.*.prelaunch-tmp; do
-  if [ -e "$t" ]; then printf 'fw.leftover#='; printf '%s' "${t##*/}" | h; echo; fi
+  if [ -e "$t" ]; then
+    printf 'fw.leftover#='; printf '%s' "${t##*/}" | h; echo
+    s=$(wc -c < "$t" 2>/dev/null) && lb=$((lb + s))
+  fi
 done
+echo "fw.leftover_bytes=$lb"
 x fw.class_path /sys/module/firmware_class/parameters/path
 if [ -e /sys/bus/tee/devices/optee-ta-80a4c275-0a47-4905-8285-1486a9771a08 ]; then echo tee.ta=yes; else echo tee.ta=no; fi
 if [ -e /etc/systemd/system/multi-user.target.wants/st-m33firmware-load.service ]; then echo demo.enabled=yes; else echo demo.enabled=no; fi
@@ -198,6 +203,7 @@ core::expected<TargetFacts, std::string> parse_target_facts(const ProbeOutput& o
   f.fw_read_only = out.get("fw.ro") == "yes";
   f.fw_writable = out.get("fw.writable") == "yes";
   f.fw_leftovers = out.get_all("fw.leftover");
+  if (auto b = out.get("fw.leftover_bytes")) f.fw_leftover_bytes = number<std::uint64_t>(*b).value_or(0);
   f.firmware_class_path = trim(out.value_or("fw.class_path", ""));
   f.tee_ta_present = out.get("tee.ta") == "yes";
   f.demo_service_enabled = out.get("demo.enabled") == "yes";

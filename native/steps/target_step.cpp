@@ -70,9 +70,10 @@ void predict_image(core::StepReport& r, const TargetInputs& in, const remote::Ta
              {"image", img.name}});
     }
   }
-  if (f.fw_free_bytes && *f.fw_free_bytes < img.size && !f.fw_read_only) {
+  // Leftovers of an interrupted upload are removed before the next one is written: their bytes count as free.
+  if (f.fw_free_bytes && *f.fw_free_bytes + f.fw_leftover_bytes < img.size && !f.fw_read_only) {
     r.add(Code::FirmwareDirFull,
-          {{"free_bytes", std::to_string(*f.fw_free_bytes)}, {"needed_bytes", std::to_string(img.size)}, {"mount", f.fw_mount}});
+          {{"free_bytes", std::to_string(*f.fw_free_bytes + f.fw_leftover_bytes)}, {"needed_bytes", std::to_string(img.size)}, {"mount", f.fw_mount}});
   }
 }
 

@@ -31,6 +31,7 @@ struct Board {
   bool tee_ta = false;
   bool demo = false;
   std::vector<std::string> leftovers;
+  std::uint64_t leftover_bytes = 0;
   // The device tree's own link from a core to its carve-outs (phandles of memory-region), when shown.
   bool dt_links = false;
   std::string tee_boot_log;  // the probe's kmsg.tee: boot-log lines of a failed TA session
@@ -46,6 +47,7 @@ struct Board {
     s += "fw.dir=yes\nfw.avail_kb=" + std::to_string(avail_kb) + "\n" + kv_hex("fw.mount", "/usr/lib/firmware");
     s += std::string("fw.ro=") + (ro ? "yes" : "no") + "\nfw.writable=" + (writable ? "yes" : "no") + "\n";
     for (const auto& l : leftovers) s += kv_hex("fw.leftover", l);
+    s += "fw.leftover_bytes=" + std::to_string(leftover_bytes) + "\n";
     s += kv_hex("fw.class_path", "\n");
     s += std::string("tee.ta=") + (tee_ta ? "yes" : "no") + "\ndemo.enabled=" + (demo ? "yes" : "no") + "\n";
     s += kv_hex("resmem.address_cells", be(2, 4)) + kv_hex("resmem.size_cells", be(2, 4));
@@ -204,6 +206,19 @@ TEST(TargetStep, NotEnoughSpaceGivesTheNumbers_F10) {
   const auto& d = r->report.diagnostics.back();
   EXPECT_EQ(d.observed.get("free_bytes"), "10240");
   EXPECT_EQ(d.observed.get("needed_bytes"), "100000");
+}
+
+// A cut upload leaves its temporary file; the next upload removes it first, so its bytes are not "used".
+TEST(TargetStep, LeftoversOfACutUploadCountAsFreeSpace_F10) {
+  Board b;
+  b.avail_kb = 10;
+  b.leftovers = {".fw.elf.prelaunch-tmp"};
+  b.leftover_bytes = 95000;
+  EXPECT_FALSE(run(b)->report.has(Code::FirmwareDirFull));
+  b.leftover_bytes = 80000;  // 10240 + 80000 < 100000: still too small
+  auto r = run(b);
+  ASSERT_TRUE(r->report.has(Code::FirmwareDirFull));
+  EXPECT_EQ(r->report.diagnostics.back().observed.get("free_bytes"), "90240");
 }
 
 TEST(TargetStep, ReadOnlyFirmwareDir_F10) {
