@@ -79,13 +79,18 @@ public class PreLaunchDelegate extends LaunchConfigurationDelegate {
                 reported += advance(sub, p, reported);
             }
             String json = run.reportJson();
+            Report report;
             try {
-                return Report.parse(json);
+                report = Report.parse(json);
             } catch (RuntimeException e) {  // JsonParseException, IllegalArgumentException (schema), IllegalStateException
                 throw new CoreException(new Status(IStatus.ERROR, PluginIds.PLUGIN_ID, PluginIds.STATUS_ENGINE_UNAVAILABLE,
                         "The engine's report could not be read (" + e.getMessage()
                                 + "). Fix: install the plug-in and its native library from the same build.", e));
             }
+            if (report.cancelled) {  // cancelled inside the engine (not by this monitor): still a cancel, never success
+                throw new OperationCanceledException("pre-launch checks cancelled");
+            }
+            return report;
         } catch (BridgeUnavailableException e) {
             throw new CoreException(new Status(IStatus.ERROR, PluginIds.PLUGIN_ID, PluginIds.STATUS_ENGINE_UNAVAILABLE,
                     e.getMessage(), e));

@@ -57,6 +57,7 @@ public final class StepStatuses {
         switch (stepStatus) {
             case "error":
             case "crashed":
+            case "cancelled":  // an ERROR child, not CANCEL: a CANCEL child would hide the report (see above)
                 return IStatus.ERROR;
             case "warning":
                 return IStatus.WARNING;

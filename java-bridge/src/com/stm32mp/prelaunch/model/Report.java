@@ -18,11 +18,14 @@ public final class Report {
 
     public final String toolVersion;
     public final boolean ok;
+    /** The run was cancelled (the engine's top-level "cancelled"): never a success, and not a failure to report. */
+    public final boolean cancelled;
     public final List<StepResult> steps;
 
-    private Report(String toolVersion, boolean ok, List<StepResult> steps) {
+    private Report(String toolVersion, boolean ok, boolean cancelled, List<StepResult> steps) {
         this.toolVersion = toolVersion;
         this.ok = ok;
+        this.cancelled = cancelled;
         this.steps = List.copyOf(steps);
     }
 
@@ -49,7 +52,8 @@ public final class Report {
                     diagnostics));
         }
         JsonObject tool = root.has("tool") ? root.getAsJsonObject("tool") : new JsonObject();
-        return new Report(str(tool, "version"), root.get("ok").getAsBoolean(), steps);
+        boolean cancelled = root.has("cancelled") && root.get("cancelled").getAsBoolean();
+        return new Report(str(tool, "version"), root.get("ok").getAsBoolean(), cancelled, steps);
     }
 
     public Optional<StepResult> step(String id) {

@@ -3,7 +3,7 @@ package com.stm32mp.prelaunch.model;
 import java.util.List;
 import java.util.Map;
 
-/** One step of a report: id, status (ok|warning|error|skipped|crashed), facts and diagnostics. */
+/** One step of a report: id, status (ok|warning|error|skipped|crashed|cancelled), facts and diagnostics. */
 public final class StepResult {
     public final String id;
     public final String title;
@@ -23,7 +23,7 @@ public final class StepResult {
     }
 
     public boolean failed() {
-        return "error".equals(status) || "crashed".equals(status);
+        return "error".equals(status) || "crashed".equals(status) || "cancelled".equals(status);
     }
 
     /** The first diagnostic with an error severity, else the first one, else null. */

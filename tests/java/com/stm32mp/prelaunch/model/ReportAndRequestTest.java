@@ -33,6 +33,15 @@ class ReportAndRequestTest {
     }
 
     @Test
+    void aCancelledRunIsCancelledAndItsCancelledStepFailed() {
+        assertFalse(Report.parse(REPORT).cancelled, "no \"cancelled\" field (an older engine): not cancelled");
+        Report r = Report.parse(REPORT.replace("\"ok\":false,", "\"ok\":false,\"cancelled\":true,")
+                .replace("\"status\":\"error\"", "\"status\":\"cancelled\""));
+        assertTrue(r.cancelled);
+        assertTrue(r.step("serial-port").orElseThrow().failed(), "a cancelled step is never a passed one");
+    }
+
+    @Test
     void refusesAnotherSchemaVersion() {
         assertThrows(IllegalArgumentException.class, () -> Report.parse(REPORT.replace("\"schema_version\":1", "\"schema_version\":2")));
     }
