@@ -81,10 +81,13 @@ trap on_exit EXIT
 
 if [ "$board" = yes ]; then
   sim="$root/tests/board-sim/board-sim"
-  args=(start --dir "$work/board")
+  # The board's own directory lives under /tmp: the board mounts its own /home, so a build tree under /home
+  # (a clone in a home directory) would vanish inside it.
+  boarddir=$(mktemp -d /tmp/prelaunch-board.XXXXXX)
+  args=(start --dir "$boarddir/board")
   [ -n "$rprocfs" ] && args+=(--rprocfs "$rprocfs")
   "$sim" "${args[@]}" > "$work/board.json"
-  cleanup+=("'$sim' stop --dir '$work/board' >/dev/null 2>&1")
+  cleanup+=("'$sim' stop --dir '$boarddir/board' >/dev/null 2>&1; rm -rf '$boarddir'")
   props+=("-Dstm32mp.boardsim.json=$work/board.json" "-Dstm32mp.boardsim.script=$sim")
 fi
 if [ "$xvfb" = yes ]; then

@@ -21,10 +21,13 @@ export HOME="$work/home"
 unset SSH_AUTH_SOCK SSH_AGENT_PID
 
 sim="$root/tests/board-sim/board-sim"
-args=(start --dir "$work/board")
+# The board's own directory lives under /tmp: the board mounts its own /home, so a build tree under /home
+# (a clone in a home directory) would vanish inside it.
+boarddir=$(mktemp -d /tmp/prelaunch-board.XXXXXX)
+args=(start --dir "$boarddir/board")
 [ -n "$rprocfs" ] && args+=(--rprocfs "$rprocfs")
 "$sim" "${args[@]}" > "$work/board.json"
-trap '"$sim" stop --dir "$work/board" >/dev/null 2>&1 || true' EXIT
+trap '"$sim" stop --dir "$boarddir/board" >/dev/null 2>&1 || true; rm -rf "$boarddir"' EXIT
 
 java -Xcheck:jni \
   -Dstm32mp.prelaunch.library="$library" \
