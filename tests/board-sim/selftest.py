@@ -922,6 +922,35 @@ class HostIsolationTest(unittest.TestCase):
         self.assertLess(time.monotonic() - t0, 50)
 
 
+class BoardClockTest(unittest.TestCase):
+    """The sessions' time namespace: sshd starts within a second of the board's start on a fast machine, and
+    the offset must still leave the namespace's boot time at or above zero (the kernel refuses it otherwise,
+    unshare exits and the board has no sshd: CI saw "sshd did not start listening")."""
+
+    def test_offset_for_a_board_started_just_now_is_accepted_by_the_kernel(self):
+        if not os.path.exists("/proc/self/ns/time"):
+            self.skipTest("no time namespaces on this kernel")
+        import importlib.machinery
+        import importlib.util
+        loader = importlib.machinery.SourceFileLoader("board_sim_module", BOARD_SIM)
+        spec = importlib.util.spec_from_loader("board_sim_module", loader)
+        module = importlib.util.module_from_spec(spec)
+        loader.exec_module(module)
+        board = module.Board.__new__(module.Board)
+        for since_start_ns in (0, 300_000_000, 999_000_000, 1_500_000_000):
+            # The host's boot time's fraction of a second decides whether rounding down overshoots: try
+            # enough instants to cover fractions above and below the board's own.
+            for _ in range(12):
+                board.state = {"boot_ns": time.monotonic_ns() - since_start_ns}
+                r = subprocess.run(board.board_clock() + ["cat", "/proc/uptime"], capture_output=True,
+                                   text=True, timeout=10)
+                self.assertEqual(r.returncode, 0, r.stderr)
+                uptime = float(r.stdout.split()[0])
+                self.assertGreaterEqual(uptime, 0)
+                self.assertLess(uptime, since_start_ns / 1e9 + 1.5)
+                time.sleep(0.083)
+
+
 class MultiBoardTest(unittest.TestCase):
     def test_two_boards_and_cleanup(self):
         a, b = Board(), Board()
