@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test: the Windows cross build's tests under wine, the default build's full suite (unit, simulated board, end to end, JNI, Eclipse),
-# then the ASan+UBSan build's native suite. Run as root (the simulated board needs namespaces).
+# the Release build (compiled only, warnings as errors), then the ASan+UBSan build's native suite. Run as root (the simulated board needs namespaces).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,6 +9,9 @@ bash scripts/windows/test.sh
 
 bash scripts/build.sh default
 ctest --preset default -j2 --timeout 600
+
+# Release (-O3) with warnings as errors, built only: g++ warns about some things only when it optimises harder.
+bash scripts/build.sh release
 
 bash scripts/build.sh asan
 # The sanitizer build leaves out what it cannot or need not run: the JVM-hosted tests (ASan must be the
