@@ -56,8 +56,8 @@ void run(const LogOptions& o, CommandOutcome& outcome) {
     steps::LogInputs in;
     in.text = std::move(text);
     in.remoteproc = o.remoteproc;
-    if (o.image_kind == "elf") in.image_kind = remote::ImageKind::elf;
-    if (o.image_kind == "signed") in.image_kind = remote::ImageKind::signed_image;
+    if (o.image_kind == "elf") in.image_kind = image::ImageKind::elf;
+    if (o.image_kind == "signed") in.image_kind = image::ImageKind::signed_image;
     report.steps.push_back(steps::diagnose_log(in));
   }
   std::cout << (o.json ? core::render::render_json(report) : core::render::render_text(report, {colour_wanted(o.no_color), true}));

@@ -1,5 +1,7 @@
 #include "image/image_facts.h"
 
+#include <filesystem>
+
 namespace stm32mp::image {
 
 std::string_view to_string(ImageKind kind) {
@@ -11,6 +13,8 @@ std::string_view to_string(ImageKind kind) {
   }
   return "other";
 }
+
+std::string ImageFacts::upload_name() const { return std::filesystem::path(upload_path).filename().string(); }
 
 std::optional<core::Diagnostic> check_kind_fits(const ImageFacts& facts, std::string_view fw_format) {
   std::string format(fw_format);

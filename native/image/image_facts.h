@@ -37,7 +37,15 @@ struct ImageFacts {
   bool has_resource_table = false;    // ".resource_table" present
   std::optional<std::uint32_t> boot_addr;  // BOOTADDR TLV of a signed image
   std::string cpu_arch;               // Tag_CPU_arch ("v8-M.mainline"), "" when unknown
+
+  // The basename written to /lib/firmware and to the remoteproc's firmware attribute.
+  [[nodiscard]] std::string upload_name() const;
 };
+
+// A signed image of either format: what an rproc in ELF mode refuses as "bad magic".
+[[nodiscard]] constexpr bool is_signed(ImageKind kind) {
+  return kind == ImageKind::signed_image || kind == ImageKind::signed_legacy;
+}
 
 // The board's firmware format (content of /sys/class/remoteproc/remoteprocN/fw_format: "TEE" or
 // "ELF") against the kind of image to upload. Returns an IMG022 diagnostic when they do not fit,

@@ -192,4 +192,35 @@ Inspection inspect_file(const std::string& path, const std::string& role, core::
   return in;
 }
 
+ImageFacts facts_of(const Inspection& upload, const std::string& elf_path) {
+  ImageFacts f;
+  f.kind = upload.kind;
+  f.upload_path = upload.path;
+  f.upload_size = upload.bytes.size();
+  f.upload_sha256 = upload.sha256;
+  f.elf_path = elf_path;
+  if (upload.signed_image) f.boot_addr = upload.signed_image->boot_addr;
+  if (upload.elf) {
+    f.entry = upload.elf->entry;
+    f.segments = upload.elf->segments;
+    f.has_resource_table = upload.elf->resource_table.has_value();
+    f.cpu_arch = upload.elf->cpu_arch;
+  }
+  return f;
+}
+
+core::expected<ImageFacts, std::string> read_image_facts(const std::string& path, const std::string& elf_path) {
+  core::StepReport scratch;  // the image step reports format problems; here only the facts count
+  const auto upload = inspect_file(path, "image", scratch);
+  if (!upload.readable) {
+    std::string reason = "cannot be read";
+    if (!scratch.diagnostics.empty()) {
+      const auto& d = scratch.diagnostics.front();
+      reason = d.observed.get("reason").value_or(d.message);
+    }
+    return core::unexpected{"cannot read " + path + ": " + reason};
+  }
+  return facts_of(upload, elf_path);
+}
+
 }  // namespace stm32mp::image

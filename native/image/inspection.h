@@ -39,6 +39,14 @@ struct Inspection {
 // Reads and decodes `path`; adds facts (prefixed "<role>.") and format diagnostics to `report`.
 [[nodiscard]] Inspection inspect_file(const std::string& path, const std::string& role, core::StepReport& report);
 
+// What later steps need of the file to upload (`upload`: the signed image when given, else the ELF).
+[[nodiscard]] ImageFacts facts_of(const Inspection& upload, const std::string& elf_path);
+
+// The same facts without the image step (--skip image): reads and hashes `path` once, or says why it
+// cannot be read. Format problems do not stop it: the facts then hold what could be decoded.
+[[nodiscard]] core::expected<ImageFacts, std::string> read_image_facts(const std::string& path,
+                                                                       const std::string& elf_path);
+
 // The diagnostic for a format problem of `path`.
 [[nodiscard]] core::Diagnostic format_diagnostic(const std::string& path, const FormatError& e);
 

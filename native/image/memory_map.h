@@ -6,17 +6,30 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "image/segment.h"
 
 namespace stm32mp::image {
 
+// A reserved-memory region: from a built-in profile, or read from the board's device tree by the target
+// step (remote/target_probe.cpp), which also fills `phandle` and `owners`.
 struct MemoryRegion {
-  std::string name;         // the reserved-memory node name ("cm33_cube_fw")
+  MemoryRegion() = default;
+  MemoryRegion(std::string region_name, std::uint64_t region_start, std::uint64_t region_size)
+      : name(std::move(region_name)), start(region_start), size(region_size) {}
+
+  std::string name;         // the reserved-memory node name ("cm33_cube_fw", "cm33-cube-fw@80100000")
   std::uint64_t start = 0;  // device address as the remote core sees it
   std::uint64_t size = 0;
+  std::optional<std::uint32_t> phandle;  // the node's phandle, when something refers to it
+  std::vector<std::string> owners;       // instances whose DT node lists it in memory-region (m33, m0…)
   [[nodiscard]] std::uint64_t end() const { return start + size; }  // exclusive
+  // [addr, addr + len) inside the region, without overflow for any 64-bit input.
+  [[nodiscard]] bool contains(std::uint64_t addr, std::uint64_t len) const {
+    return addr >= start && len <= size && addr - start <= size - len;
+  }
 };
 
 struct BoardProfile {

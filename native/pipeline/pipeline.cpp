@@ -4,6 +4,7 @@
 #include <chrono>
 #include <filesystem>
 
+#include "image/inspection.h"
 #include "image/memory_map.h"
 #include "steps/config_step.h"
 #include "steps/network_step.h"
@@ -33,45 +34,28 @@ bool selected(const core::Settings& s, const std::string& id) {
 }
 
 
-// The remote steps' view of the image: the image step's facts when it ran, else the file itself
-// (--skip image), else nothing (no --elf/--signed given).
-struct RemoteImage {
-  std::optional<remote::ImageInput> image;
-  std::string path;
-  std::string problem;  // why the file could not be read
-};
-
-RemoteImage remote_image(const RunState& state) {
-  RemoteImage out;
-  if (state.image && !state.image->upload_path.empty()) {
-    const auto& f = *state.image;
-    remote::ImageInput in;
-    in.local_path = f.upload_path;
-    in.name = std::filesystem::path(f.upload_path).filename().string();
-    in.size = f.upload_size;
-    in.sha256 = f.upload_sha256;
-    in.kind = f.kind == image::ImageKind::elf ? remote::ImageKind::elf
-              : (f.kind == image::ImageKind::signed_image || f.kind == image::ImageKind::signed_legacy)
-                  ? remote::ImageKind::signed_image
-                  : remote::ImageKind::unknown;
-    for (const auto& seg : f.segments) {
-      if (seg.type == image::kPtLoad && seg.memsz > 0) in.segments.push_back({seg.paddr, seg.memsz});
+// The image as the remote steps see it: the image step's facts when it ran, else the file itself read
+// once (--skip image), else nothing (no --elf/--signed given). Cached in `state`: later steps reuse it.
+const image::ImageFacts* image_facts(RunState& state) {
+  if (!state.image_read) {
+    state.image_read = true;
+    const auto& s = state.settings;
+    const std::string path = !s.signed_image.empty() ? s.signed_image : s.elf;
+    if (!path.empty()) {
+      auto read = image::read_image_facts(path, s.elf);
+      if (read) {
+        state.image = std::move(*read);
+      } else {
+        state.image_problem = read.error();
+      }
     }
-    in.has_resource_table = f.has_resource_table;
-    out.path = f.upload_path;
-    out.image = std::move(in);
-    return out;
   }
+  return state.image ? &*state.image : nullptr;
+}
+
+std::string image_path(const RunState& state) {
   const auto& s = state.settings;
-  out.path = !s.signed_image.empty() ? s.signed_image : s.elf;
-  if (out.path.empty()) return out;
-  auto read = remote::read_image_input(out.path);
-  if (read) {
-    out.image = std::move(*read);
-  } else {
-    out.problem = read.error();
-  }
-  return out;
+  return !s.signed_image.empty() ? s.signed_image : s.elf;
 }
 
 }  // namespace
@@ -85,11 +69,12 @@ std::vector<StepDefinition> build_steps(const core::Settings& given, RunState& s
   all.push_back({"config", "Configuration", {}, Millis{200}, timeout,
                  [&state, given](StepControl&) { return steps::check_config(given, state.settings); }});
 
-  // STEP-WIRING: each area adds its step here, in the stable order:
-  // image, devices, serial-port, network, ssh, target, upload, remoteproc, verify.
+  // The steps in their stable order: image, devices, serial-port, network, ssh, target, upload, remoteproc, verify.
   all.push_back({"image", "Firmware image", {"config"}, Millis{1000}, timeout, [&state](StepControl&) {
                    const auto& s = state.settings;
-                   return steps::check_image({s.elf, s.signed_image, s.image_key, s.remoteproc}, state.image);
+                   auto report = steps::check_image({s.elf, s.signed_image, s.image_key, s.remoteproc}, state.image);
+                   state.image_read = state.image.has_value();  // an unreadable file: read (and fail) once more later
+                   return report;
                  }});
   all.push_back({"devices", "Serial devices and ST-LINK probes", {}, Millis{500}, timeout,
                  [&state, &ports](StepControl& control) {
@@ -135,7 +120,8 @@ std::vector<StepDefinition> build_steps(const core::Settings& given, RunState& s
   all.push_back({"target", "Board state", {"ssh"}, Millis{1500}, timeout, [&state](StepControl& control) {
                    if (!state.session) return core::StepReport{}.skip("no SSH session (step ssh did not run)");
                    const auto& s = state.settings;
-                   return steps::check_target({s.remoteproc, s.user, s.host, remote_image(state).image}, *state.session,
+                   const auto* img = image_facts(state);
+                   return steps::check_target({s.remoteproc, s.user, s.host, img ? std::optional{*img} : std::nullopt}, *state.session,
                                               control, state.target);
                  }});
   // Diagnosing a launch that already failed: nothing is uploaded, loaded or started (upload and verify
@@ -149,10 +135,11 @@ std::vector<StepDefinition> build_steps(const core::Settings& given, RunState& s
                  [&state, diagnosing, kDiagnosing](StepControl& control) {
                    if (diagnosing) return core::StepReport{}.skip(kDiagnosing);
                    if (!state.session) return core::StepReport{}.skip("no SSH session (step ssh did not run)");
-                   auto img = remote_image(state);
-                   if (img.path.empty()) return core::StepReport{}.skip("no image given (--elf or --signed)");
-                   steps::UploadInputs in{img.image, img.path, img.problem, {}, state.server_banner,
-                                          state.settings.exec_upload};
+                   const auto* img = image_facts(state);
+                   const auto path = image_path(state);
+                   if (path.empty()) return core::StepReport{}.skip("no image given (--elf or --signed)");
+                   steps::UploadInputs in{img ? std::optional{*img} : std::nullopt, path, state.image_problem, {},
+                                          state.server_banner, state.settings.exec_upload};
                    if (state.target) in.leftovers = state.target->fw_leftovers;
                    return steps::upload_image(in, *state.session, control, state.upload);
                  }});
@@ -162,15 +149,16 @@ std::vector<StepDefinition> build_steps(const core::Settings& given, RunState& s
                  diagnosing ? std::vector<std::string>{"ssh"} : std::vector<std::string>{"upload"}, Millis{2000},
                  timeout, [&state, diagnosing, run_started](StepControl& control) {
                    if (!state.session) return core::StepReport{}.skip("no SSH session (step ssh did not run)");
-                   auto img = remote_image(state);
+                   const auto* img = image_facts(state);
+                   const auto path = image_path(state);
                    // Without the upload step (--skip upload) the image is expected on the board already.
-                   if (!diagnosing && !state.upload && img.path.empty()) {
+                   if (!diagnosing && !state.upload && path.empty()) {
                      return core::StepReport{}.skip("no image given (--elf or --signed)");
                    }
                    steps::RemoteprocInputs in;
                    in.remoteproc = state.settings.remoteproc;
-                   in.firmware_name = state.upload ? state.upload->name : std::filesystem::path(img.path).filename().string();
-                   if (img.image) in.image_kind = img.image->kind;
+                   in.firmware_name = state.upload ? state.upload->name : std::filesystem::path(path).filename().string();
+                   if (img) in.image_kind = img->kind;
                    if (state.target) {
                      in.reserved_memory = state.target->reserved_memory;
                      in.firmware_class_path = state.target->firmware_class_path;
@@ -179,9 +167,7 @@ std::vector<StepDefinition> build_steps(const core::Settings& given, RunState& s
                      // --skip target: the built-in board profiles stand in for the board's device tree
                      // to tell a wrong instance (F04) from a bad memory map (F05).
                      for (const auto& profile : image::builtin_profiles()) {
-                       for (const auto& region : profile.regions) {
-                         in.reserved_memory.push_back({region.name, region.start, region.size});
-                       }
+                       in.reserved_memory.insert(in.reserved_memory.end(), profile.regions.begin(), profile.regions.end());
                      }
                    }
                    if (diagnosing) {
@@ -198,9 +184,9 @@ std::vector<StepDefinition> build_steps(const core::Settings& given, RunState& s
                    if (diagnosing) return core::StepReport{}.skip(kDiagnosing);
                    if (!state.session) return core::StepReport{}.skip("no SSH session (step ssh did not run)");
                    if (!state.load) return core::StepReport{}.skip("nothing was started (step remoteproc did not run)");
-                   auto img = remote_image(state).image;
+                   const auto* img = image_facts(state);
                    steps::VerifyInputs in{*state.load, state.upload ? state.upload->name : "",
-                                          img ? img->has_resource_table : std::nullopt};
+                                          img ? std::optional{img->has_resource_table} : std::nullopt};
                    return steps::verify_running(in, *state.session, control);
                  }});
 

@@ -18,7 +18,11 @@ namespace stm32mp::pipeline {
 
 struct RunState {
   core::Settings settings;  // effective settings, written by `config`
-  std::optional<image::ImageFacts> image;  // kind, upload file, segments…, written by `image` (image/image_facts.h)
+  // The one model of the image (image/image_facts.h): written by `image`, or — with --skip image — read and
+  // hashed once by the first remote step that needs it (pipeline.cpp, image_facts()); never twice a run.
+  std::optional<image::ImageFacts> image;
+  bool image_read = false;    // `image` ran with a usable file, or the file was read for the remote steps
+  std::string image_problem;  // why the file could not be read (the upload step reports it)
   std::shared_ptr<ports::TcpStream> tcp;          // connection to the board's SSH port, opened by `network`, taken by `ssh`
   std::shared_ptr<ports::BoardSession> session;   // the one SSH/SFTP session of the run, opened by `ssh`
   std::string server_banner;                      // the board's SSH server, as `ssh` read it (fix texts)

@@ -1,15 +1,13 @@
 #pragma once
 // Turns the kernel log lines printed after a remoteproc sysfs write into the catalogue's cause
-// (shared/reference/stm32mp-remoteproc-facts.md §b.3 message formats, §e F01–F25), with the lines
+// (docs/failures.md: F01–F25, each with the kernel's message formats and its sources), with the lines
 // that prove it. Pure: the caller fetched the lines (dmesg after the remembered position, a boot log
 // or a capture a user saved). The formats are those of mainline, ST's kernel fork and both revisions
-// of the upstream "remoteproc TEE" series (shared/reference/real-sources-crosscheck.md §1).
+// of the upstream "remoteproc TEE" series (remoteproc_core.c, remoteproc_elf_loader.c, tee_remoteproc.c).
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "remote/image_input.h"
 
 namespace stm32mp::remote {
 

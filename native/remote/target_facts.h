@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "image/memory_map.h"
+
 namespace stm32mp::remote {
 
 struct RprocInstance {
@@ -16,21 +18,6 @@ struct RprocInstance {
   std::string firmware;
   std::string fw_format;   // ELF | TEE on ST kernels; empty when the attribute does not exist
   std::string recovery;    // enabled | disabled
-};
-
-struct MemRegion {
-  MemRegion() = default;
-  MemRegion(std::string node_name, std::uint64_t region_base, std::uint64_t region_size)
-      : node(std::move(node_name)), base(region_base), size(region_size) {}
-
-  std::string node;        // reserved-memory child node name, e.g. cm33-cube-fw@80100000
-  std::uint64_t base = 0;
-  std::uint64_t size = 0;
-  std::optional<std::uint32_t> phandle;  // the node's phandle, when something refers to it
-  std::vector<std::string> owners;       // instances whose DT node lists it in memory-region (m33, m0…)
-  [[nodiscard]] bool contains(std::uint64_t addr, std::uint64_t len) const {
-    return addr >= base && len <= size && addr - base <= size - len;
-  }
 };
 
 struct TargetFacts {
@@ -49,7 +36,7 @@ struct TargetFacts {
   std::string firmware_class_path;          // empty when unset
   bool tee_ta_present = false;
   bool demo_service_enabled = false;
-  std::vector<MemRegion> reserved_memory;
+  std::vector<image::MemoryRegion> reserved_memory;  // name: the node, e.g. cm33-cube-fw@80100000
   std::uint64_t kernel_log_lines = 0;
   // Boot-log lines of ST's stm32_rproc probe that failed to reach the OP-TEE remoteproc TA: printed
   // once at probe, never after a start write, so only the boot log can explain a missing instance.

@@ -126,8 +126,8 @@ bool TargetFacts::m33_td() const {
                      [](const std::string& c) { return c.find("cm33tdcid") != std::string::npos; });
 }
 
-std::vector<MemRegion> parse_reg(const std::string& node, std::string_view reg, int address_cells, int size_cells) {
-  std::vector<MemRegion> regions;
+std::vector<image::MemoryRegion> parse_reg(const std::string& node, std::string_view reg, int address_cells, int size_cells) {
+  std::vector<image::MemoryRegion> regions;
   if (address_cells < 1 || address_cells > 2 || size_cells < 0 || size_cells > 2) return regions;
   const std::size_t entry = static_cast<std::size_t>(address_cells + size_cells) * 4;
   for (std::size_t off = 0; off + entry <= reg.size(); off += entry) {
@@ -157,7 +157,7 @@ std::string instance_of(const std::string& node, const std::string& compatible) 
 
 // Each coprocessor node's memory-region lists the phandles of its carve-outs: the board's own word on
 // which reserved-memory node belongs to which core (rather than a guess from node names).
-void assign_owners(const ProbeOutput& out, std::vector<MemRegion>& regions) {
+void assign_owners(const ProbeOutput& out, std::vector<image::MemoryRegion>& regions) {
   for (int n = 0;; ++n) {
     const std::string p = "rprocdt." + std::to_string(n) + ".";
     auto node = out.get(p + "node");

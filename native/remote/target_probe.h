@@ -16,7 +16,7 @@ namespace stm32mp::remote {
 [[nodiscard]] core::expected<TargetFacts, std::string> parse_target_facts(const ProbeOutput& out);
 
 // Device-tree `reg` of a reserved-memory node: big-endian cells, (address, size) pairs.
-[[nodiscard]] std::vector<MemRegion> parse_reg(const std::string& node, std::string_view reg, int address_cells,
+[[nodiscard]] std::vector<image::MemoryRegion> parse_reg(const std::string& node, std::string_view reg, int address_cells,
                                                int size_cells);
 
 }  // namespace stm32mp::remote

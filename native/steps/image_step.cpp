@@ -175,20 +175,8 @@ core::StepReport check_image(const ImageInputs& in, std::optional<image::ImageFa
 
   const auto& upload = sig ? *sig : *elf;
   if (!upload.readable) return r;
-  image::ImageFacts f;
-  f.kind = upload.kind;
-  f.upload_path = upload.path;
-  f.upload_size = upload.bytes.size();
-  f.upload_sha256 = upload.sha256;
-  f.elf_path = in.elf;
-  if (upload.signed_image) f.boot_addr = upload.signed_image->boot_addr;
-  if (upload.elf) {
-    check_loaded_elf(upload, in.remoteproc, r);
-    f.entry = upload.elf->entry;
-    f.segments = upload.elf->segments;
-    f.has_resource_table = upload.elf->resource_table.has_value();
-    f.cpu_arch = upload.elf->cpu_arch;
-  }
+  if (upload.elf) check_loaded_elf(upload, in.remoteproc, r);
+  auto f = image::facts_of(upload, in.elf);
   r.observed.set("upload", fmt::format("{} ({}, {} bytes)", f.upload_path, image::to_string(f.kind), f.upload_size));
   facts = std::move(f);
   return r;

@@ -53,8 +53,8 @@ core::StepReport diagnose_log(const LogInputs& in) {
   rin.remoteproc = in.remoteproc;
   rin.firmware_name = image.empty() ? "(the firmware)" : image;
   rin.image_kind = in.image_kind;
-  if (rin.image_kind == remote::ImageKind::unknown && !image.empty()) {
-    rin.image_kind = ends_with(image, ".elf") ? remote::ImageKind::elf : remote::ImageKind::signed_image;
+  if (!rin.image_kind && !image.empty()) {
+    rin.image_kind = ends_with(image, ".elf") ? image::ImageKind::elf : image::ImageKind::signed_image;
   }
   remote::RprocInstance inst;
   inst.index = instance_index(lines, in.remoteproc);

@@ -5,7 +5,9 @@
 #include <string>
 
 #include "core/step_report.h"
-#include "remote/image_input.h"
+#include <optional>
+
+#include "image/image_facts.h"
 
 namespace stm32mp::steps {
 
@@ -14,7 +16,7 @@ struct LogInputs {
   std::string remoteproc = "m33";    // the instance the capture is about
   // What was loaded, when the user knows it: decides "not signed" (RPC002) against "signed but
   // refused" (RPC003). Unknown: the "Booting fw image <name>" line decides (.elf = plain ELF).
-  remote::ImageKind image_kind = remote::ImageKind::unknown;
+  std::optional<image::ImageKind> image_kind;
 };
 
 // Errors when a failure is recognised (exit 1 in the CLI); ok with the facts otherwise.

@@ -1,11 +1,13 @@
 #include "steps/remoteproc_step.h"
 
+#include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <cstdlib>
 #include <string_view>
 
 #include "remote/kernel_log_classifier.h"
-#include "remote/memory_map.h"
+#include "image/carve_outs.h"
 #include "remote/remote_error_text.h"
 #include "remote/rproc_commands.h"
 #include "remote/tee_error.h"
@@ -116,8 +118,8 @@ bool report_cause(core::StepReport& r, const RemoteprocInputs& in, const RprocIn
       f.set("tee_err", tee_hex(v.tee_error.value_or(0)));
       f.set("tee_name", info.name);
       f.set("tee_meaning", info.meaning);
-      f.set("image_kind", remote::to_string(in.image_kind));
-      add(in.image_kind == remote::ImageKind::elf ? Code::RprocTeeRejectedUnsigned : Code::RprocTeeRejectedSigned);
+      f.set("image_kind", in.image_kind ? std::string(image::to_string(*in.image_kind)) : "unknown");
+      add(in.image_kind == image::ImageKind::elf ? Code::RprocTeeRejectedUnsigned : Code::RprocTeeRejectedSigned);
       return true;
     }
     case remote::LogCause::tee_unavailable:
@@ -132,10 +134,15 @@ bool report_cause(core::StepReport& r, const RemoteprocInputs& in, const RprocIn
     case remote::LogCause::bad_phdr: {
       const std::uint64_t da = std::strtoull(v.bad_phdr_da.c_str(), nullptr, 16);
       const std::uint64_t mem = std::strtoull(v.bad_phdr_mem.c_str(), nullptr, 16);
-      const auto fit = remote::check_segments({{da, mem}}, in.reserved_memory, inst.name);
+      // ELF32 program header fields: a wider value (a garbled line) is clamped, never wrapped.
+      image::Segment seg;
+      seg.type = image::kPtLoad;
+      seg.paddr = static_cast<std::uint32_t>(std::min<std::uint64_t>(da, UINT32_MAX));
+      seg.memsz = static_cast<std::uint32_t>(std::min<std::uint64_t>(mem, UINT32_MAX));
+      const auto fit = image::check_segments({seg}, in.reserved_memory, inst.name);
       f.set("da", v.bad_phdr_da);
       f.set("mem", v.bad_phdr_mem);
-      f.set("regions", remote::regions_text(remote::regions_for(in.reserved_memory, inst.name)));
+      f.set("regions", image::regions_text(image::regions_for(in.reserved_memory, inst.name)));
       if (!fit.fits_instance.empty()) {
         f.set("powered_up", inst.name);
         f.set("built_for", fit.fits_instance);

@@ -6,7 +6,8 @@
 #include "core/runner.h"
 #include "core/step_report.h"
 #include "ports/board_session.h"
-#include "remote/image_input.h"
+#include "image/image_facts.h"
+#include "image/memory_map.h"
 #include "remote/remote_outcomes.h"
 #include "remote/rproc_commands.h"
 #include "remote/target_facts.h"
@@ -16,8 +17,8 @@ namespace stm32mp::steps {
 struct RemoteprocInputs {
   std::string remoteproc = "m33";               // instance name: resolved by name, never by number (F04)
   std::string firmware_name;                    // basename in /lib/firmware (from the upload step)
-  remote::ImageKind image_kind = remote::ImageKind::unknown;
-  std::vector<remote::MemRegion> reserved_memory;  // from the target step, to explain bad phdr (F04/F05)
+  std::optional<image::ImageKind> image_kind;     // nullopt: not known
+  std::vector<image::MemoryRegion> reserved_memory;  // from the target step, to explain bad phdr (F04/F05)
   std::string firmware_class_path;
   int max_stops = 8;                            // bound of the stop loop (refcounted starts, F09)
   // The instances as the target step of the same run listed them; nullopt (--skip target, --only

@@ -1,6 +1,6 @@
 #include "steps/target_step.h"
 
-#include "remote/memory_map.h"
+#include "image/carve_outs.h"
 #include "remote/remote_error_text.h"
 #include "remote/target_probe.h"
 
@@ -49,31 +49,31 @@ void predict_image(core::StepReport& r, const TargetInputs& in, const remote::Ta
   const auto& img = *in.image;
   const bool tee = inst.fw_format == "TEE";
   const std::string where = "remoteproc" + std::to_string(inst.index) + " (" + inst.name + ")";
-  if (tee && img.kind == remote::ImageKind::elf) {
-    r.add(Code::PlainElfOnTeeInstance, {{"instance", where}, {"image", img.name}, {"fw_format", inst.fw_format}});
-  } else if (!tee && img.kind == remote::ImageKind::signed_image) {
+  if (tee && img.kind == image::ImageKind::elf) {
+    r.add(Code::PlainElfOnTeeInstance, {{"instance", where}, {"image", img.upload_name()}, {"fw_format", inst.fw_format}});
+  } else if (!tee && image::is_signed(img.kind)) {
     r.add(Code::SignedImageOnElfInstance,
-          {{"instance", where}, {"image", img.name}, {"fw_format", inst.fw_format.empty() ? "ELF (no fw_format)" : inst.fw_format}});
+          {{"instance", where}, {"image", img.upload_name()}, {"fw_format", inst.fw_format.empty() ? "ELF (no fw_format)" : inst.fw_format}});
   }
   if (!img.segments.empty() && !f.reserved_memory.empty()) {
-    const auto fit = remote::check_segments(img.segments, f.reserved_memory, inst.name);
+    const auto fit = image::check_segments(img.segments, f.reserved_memory, inst.name);
     if (!fit.ok() && !fit.fits_instance.empty()) {
       r.add(Code::ImageForOtherCore, {{"instance", inst.name},
                                       {"other", fit.fits_instance},
-                                      {"segments", remote::segments_text(img.segments)},
-                                      {"image", img.name}});
+                                      {"segments", image::segments_text(img.segments)},
+                                      {"image", img.upload_name()}});
     } else if (!fit.ok()) {
       r.add(Code::SegmentsOutsideCarveOuts,
             {{"instance", inst.name},
-             {"outside", remote::segments_text(fit.outside)},
-             {"regions", remote::regions_text(remote::regions_for(f.reserved_memory, inst.name))},
-             {"image", img.name}});
+             {"outside", image::segments_text(fit.outside)},
+             {"regions", image::regions_text(image::regions_for(f.reserved_memory, inst.name))},
+             {"image", img.upload_name()}});
     }
   }
   // Leftovers of an interrupted upload are removed before the next one is written: their bytes count as free.
-  if (f.fw_free_bytes && *f.fw_free_bytes + f.fw_leftover_bytes < img.size && !f.fw_read_only) {
+  if (f.fw_free_bytes && *f.fw_free_bytes + f.fw_leftover_bytes < img.upload_size && !f.fw_read_only) {
     r.add(Code::FirmwareDirFull,
-          {{"free_bytes", std::to_string(*f.fw_free_bytes + f.fw_leftover_bytes)}, {"needed_bytes", std::to_string(img.size)}, {"mount", f.fw_mount}});
+          {{"free_bytes", std::to_string(*f.fw_free_bytes + f.fw_leftover_bytes)}, {"needed_bytes", std::to_string(img.upload_size)}, {"mount", f.fw_mount}});
   }
 }
 

@@ -5,7 +5,7 @@
 #include "core/runner.h"
 #include "core/step_report.h"
 #include "ports/board_session.h"
-#include "remote/image_input.h"
+#include "image/image_facts.h"
 #include "remote/target_facts.h"
 
 namespace stm32mp::steps {
@@ -14,7 +14,7 @@ struct TargetInputs {
   std::string remoteproc = "m33";          // instance name to load (--remoteproc)
   std::string user;                        // for the fix texts
   std::string host;
-  std::optional<remote::ImageInput> image;  // absent: no image given, predictions are skipped
+  std::optional<image::ImageFacts> image;  // absent: no image given, predictions are skipped
 };
 
 // One exec round trip of the fixed probe (remote/target_probe.cpp), then every diagnosis that can be

@@ -113,14 +113,15 @@ core::StepReport upload_image(const UploadInputs& in, ports::BoardSession& sessi
     return r;
   }
   const auto& img = *in.image;
-  const std::string real = kFirmwareDir + img.name;
-  const std::string tmp = std::string(kFirmwareDir) + "." + img.name + ".prelaunch-tmp";
-  r.observed.set("image", img.local_path);
+  const std::string name = img.upload_name();
+  const std::string real = kFirmwareDir + name;
+  const std::string tmp = std::string(kFirmwareDir) + "." + name + ".prelaunch-tmp";
+  r.observed.set("image", img.upload_path);
   r.observed.set("remote_path", real);
-  r.observed.set("size", std::to_string(img.size));
-  r.observed.set("sha256", img.sha256);
-  if (auto problem = firmware_name_problem(img.name); !problem.empty()) {
-    r.add(Code::UnsafeFirmwareName, {{"name", img.name}, {"reason", problem}, {"suggestion", suggestion(img.name)}});
+  r.observed.set("size", std::to_string(img.upload_size));
+  r.observed.set("sha256", img.upload_sha256);
+  if (auto problem = firmware_name_problem(name); !problem.empty()) {
+    r.add(Code::UnsafeFirmwareName, {{"name", name}, {"reason", problem}, {"suggestion", suggestion(name)}});
     return r;
   }
 
@@ -137,7 +138,7 @@ core::StepReport upload_image(const UploadInputs& in, ports::BoardSession& sessi
     r.add(Code::UploadLeftoversRemoved, {{"count", std::to_string(removed.size())}, {"files", files}});
   }
 
-  const Facts base{{"image", img.name}, {"remote_path", real}, {"size", std::to_string(img.size)}, {"sha256", img.sha256}};
+  const Facts base{{"image", name}, {"remote_path", real}, {"size", std::to_string(img.upload_size)}, {"sha256", img.upload_sha256}};
   auto with = [&](Facts extra) {
     Facts f = base;
     for (const auto& [k, v] : extra) f.set(k, v);
@@ -149,10 +150,10 @@ core::StepReport upload_image(const UploadInputs& in, ports::BoardSession& sessi
     r.add(code_for(existing.error().kind), with({{"message", remote::describe(existing.error())}}));
     return r;
   }
-  if (existing->exists && existing->size == img.size && existing->sha256 == img.sha256) {
+  if (existing->exists && existing->size == img.upload_size && existing->sha256 == img.upload_sha256) {
     r.observed.set("upload", "unchanged");
     control.progress.step_progress(100);
-    out = remote::UploadOutcome{img.name, real, true};
+    out = remote::UploadOutcome{name, real, true};
     return r;
   }
 
@@ -165,7 +166,7 @@ core::StepReport upload_image(const UploadInputs& in, ports::BoardSession& sessi
       control.progress.step_progress(percent);
     }
   };
-  auto err = session.upload(img.local_path, tmp, progress, control.deadline, control.cancel);
+  auto err = session.upload(img.upload_path, tmp, progress, control.deadline, control.cancel);
   if (err && err->kind == Kind::no_sftp) {
     // Nothing was created: no temporary file to speak of.
     const auto server = remote::parse_server_banner(in.server_banner);
@@ -181,7 +182,7 @@ core::StepReport upload_image(const UploadInputs& in, ports::BoardSession& sessi
     }
     r.observed.set("transfer", "exec channel (the board has no SFTP)");
     r.add(Code::UploadOverExec, with(why));
-    err = upload_over_exec(session, img.local_path, tmp, progress, control);
+    err = upload_over_exec(session, img.upload_path, tmp, progress, control);
   } else if (!err) {
     r.observed.set("transfer", "sftp");
   }
@@ -195,13 +196,13 @@ core::StepReport upload_image(const UploadInputs& in, ports::BoardSession& sessi
   r.observed.set("transfer_ms", std::to_string(ms));
   if (ms > 0) {
     char rate[32];
-    std::snprintf(rate, sizeof rate, "%.1f", static_cast<double>(img.size) / 1e6 / (static_cast<double>(ms) / 1000.0));
+    std::snprintf(rate, sizeof rate, "%.1f", static_cast<double>(img.upload_size) / 1e6 / (static_cast<double>(ms) / 1000.0));
     r.observed.set("throughput_MBps", rate);
   }
 
   // Check and rename in one round trip (remote/upload_commands.h): the board compares the temporary
   // file with the size and SHA-256 computed here and renames it only when both match.
-  auto reply = session.exec(remote::commit_upload_command(tmp, real, img.size, img.sha256), control.deadline, control.cancel);
+  auto reply = session.exec(remote::commit_upload_command(tmp, real, img.upload_size, img.upload_sha256), control.deadline, control.cancel);
   if (!reply) {
     r.observed.set("temporary_file", cleanup(session, tmp));
     r.add(control.cancel.cancelled() ? Code::UploadCancelled : code_for(reply.error().kind),
@@ -234,7 +235,7 @@ core::StepReport upload_image(const UploadInputs& in, ports::BoardSession& sessi
   }
   r.observed.set("upload", existing->exists ? "replaced" : "new");
   r.observed.set("verified_on_board", "size and sha256 match");
-  out = remote::UploadOutcome{img.name, real, false};
+  out = remote::UploadOutcome{name, real, false};
   return r;
 }
 

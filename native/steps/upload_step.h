@@ -5,14 +5,14 @@
 #include "core/runner.h"
 #include "core/step_report.h"
 #include "ports/board_session.h"
-#include "remote/image_input.h"
+#include "image/image_facts.h"
 #include "remote/remote_outcomes.h"
 #include "remote/target_facts.h"
 
 namespace stm32mp::steps {
 
 struct UploadInputs {
-  std::optional<remote::ImageInput> image;  // absent when the file could not be read: see image_problem
+  std::optional<image::ImageFacts> image;  // absent when the file could not be read: see image_problem
   std::string image_path;
   std::string image_problem;
   std::vector<std::string> leftovers;  // from the target step: .<name>.prelaunch-tmp files to remove

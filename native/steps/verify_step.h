@@ -4,7 +4,6 @@
 #include "core/runner.h"
 #include "core/step_report.h"
 #include "ports/board_session.h"
-#include "remote/image_input.h"
 #include "remote/remote_outcomes.h"
 
 namespace stm32mp::steps {

@@ -8,7 +8,7 @@
 
 #include "e2e/e2e_support.h"
 #include "remote/board_login.h"
-#include "remote/image_input.h"
+#include "image/inspection.h"
 #include "remote/ssh_test_support.h"
 #include "steps/remoteproc_step.h"
 #include "steps/target_step.h"
@@ -88,7 +88,7 @@ class BatchedSteps : public testing::CleanLoginSuite {
     EXPECT_TRUE(facts) << testing::messages(r);
     return facts;
   }
-  steps::RemoteprocInputs remoteproc_inputs(const remote::TargetFacts& facts, const remote::ImageInput& image,
+  steps::RemoteprocInputs remoteproc_inputs(const remote::TargetFacts& facts, const image::ImageFacts& image,
                                             const std::string& name) {
     steps::RemoteprocInputs in;
     in.firmware_name = name;
@@ -107,7 +107,7 @@ class BatchedSteps : public testing::CleanLoginSuite {
 
 TEST_F(BatchedSteps, OfflineM33TakesFourRoundTripsFromProbeToRunning) {
   stop_m33();
-  auto image = remote::read_image_input(padded_copy(firmware("m33_ns.elf"), dir.path().string(), "batched_a.elf", 300000));
+  auto image = image::read_image_facts(padded_copy(firmware("m33_ns.elf"), dir.path().string(), "batched_a.elf", 300000), "");
   ASSERT_TRUE(image) << image.error();
 
   auto facts = target();
@@ -116,7 +116,7 @@ TEST_F(BatchedSteps, OfflineM33TakesFourRoundTripsFromProbeToRunning) {
 
   std::optional<remote::UploadOutcome> up;
   auto c2 = control();
-  auto u = steps::upload_image({*image, image->local_path, "", {}, "", true}, *session, c2, up);
+  auto u = steps::upload_image({*image, image->upload_path, "", {}, "", true}, *session, c2, up);
   ASSERT_TRUE(up) << testing::messages(u);
   ASSERT_FALSE(up->unchanged);
   EXPECT_EQ(u.observed.get("verified_on_board"), "size and sha256 match");
@@ -142,7 +142,7 @@ TEST_F(BatchedSteps, OfflineM33TakesFourRoundTripsFromProbeToRunning) {
 
 TEST_F(BatchedSteps, StartedBetweenTargetAndRemoteprocIsStoppedByTheLoadCommand) {
   stop_m33();
-  auto image = remote::read_image_input(padded_copy(firmware("m33_ns.elf"), dir.path().string(), "batched_b.elf", 310000));
+  auto image = image::read_image_facts(padded_copy(firmware("m33_ns.elf"), dir.path().string(), "batched_b.elf", 310000), "");
   ASSERT_TRUE(image) << image.error();
   auto facts = target();
   ASSERT_TRUE(facts);
@@ -151,7 +151,7 @@ TEST_F(BatchedSteps, StartedBetweenTargetAndRemoteprocIsStoppedByTheLoadCommand)
 
   std::optional<remote::UploadOutcome> up;
   auto c2 = control();
-  auto u = steps::upload_image({*image, image->local_path, "", {}, "", true}, *session, c2, up);
+  auto u = steps::upload_image({*image, image->upload_path, "", {}, "", true}, *session, c2, up);
   ASSERT_TRUE(up) << testing::messages(u);
 
   // Meanwhile someone starts the M33 (the boot service, another user): the target listing is stale.

@@ -9,7 +9,7 @@
 
 #include "e2e/e2e_support.h"
 #include "remote/board_login.h"
-#include "remote/image_input.h"
+#include "image/inspection.h"
 #include "remote/ssh_test_support.h"
 #include "steps/upload_step.h"
 #include "support/temp_dir.h"
@@ -45,7 +45,7 @@ StepUpload upload_with(const boardsim::SimulatedBoard& b, const std::string& pat
   EXPECT_NE(steps.session, nullptr) << testing::messages(steps.ssh);
   StepUpload out;
   if (!steps.session) return out;
-  steps::UploadInputs in{remote::read_image_input(path).value(), path, "", {},
+  steps::UploadInputs in{image::read_image_facts(path, "").value(), path, "", {},
                          steps.ssh.observed.get("server_banner").value_or(""), true};
   core::NullProgress progress;
   core::StepControl control{cancel, core::Deadline(core::Millis{timeout_ms}), progress};

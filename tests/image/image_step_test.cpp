@@ -4,6 +4,7 @@
 
 #include "image/image_facts.h"
 #include "image/image_test_support.h"
+#include "image/inspection.h"
 #include "steps/image_step.h"
 #include "support/temp_dir.h"
 
@@ -242,6 +243,42 @@ TEST(ImageKindFits, TeeNeedsSignedAndElfNeedsPlain) {
   EXPECT_FALSE(image::check_kind_fits(f, ""));
   f.kind = image::ImageKind::signed_legacy;
   EXPECT_TRUE(image::check_kind_fits(f, "TEE"));
+}
+
+// The remote steps' model of the image without the image step (--skip image): the same facts as the
+// step gives, read by the one parser (image/), or the reason the file cannot be read.
+TEST_F(ImageStep, FactsWithoutTheStepAreTheStepsFacts) {
+  for (const auto& [elf, sig] : {std::pair{firmware("m33_ns.elf"), std::string()},
+                                 std::pair{firmware("m33_ns.elf"), firmware("m33_ns_sign.bin")}}) {
+    const auto step = run({elf, sig, "", "m33"});
+    ASSERT_TRUE(step.facts) << elf << " " << sig;
+    const auto read = image::read_image_facts(sig.empty() ? elf : sig, elf);
+    ASSERT_TRUE(read) << read.error();
+    EXPECT_EQ(read->kind, step.facts->kind);
+    EXPECT_EQ(read->upload_path, step.facts->upload_path);
+    EXPECT_EQ(read->upload_size, step.facts->upload_size);
+    EXPECT_EQ(read->upload_sha256, step.facts->upload_sha256);
+    EXPECT_EQ(read->segments, step.facts->segments);
+    EXPECT_EQ(read->has_resource_table, step.facts->has_resource_table);
+    EXPECT_EQ(read->boot_addr, step.facts->boot_addr);
+    EXPECT_EQ(read->upload_name(), sig.empty() ? "m33_ns.elf" : "m33_ns_sign.bin");
+  }
+  const auto signed_facts = image::read_image_facts(firmware("m33_ns_sign.bin"), "");
+  ASSERT_TRUE(signed_facts);
+  EXPECT_EQ(signed_facts->kind, image::ImageKind::signed_image);
+  EXPECT_FALSE(signed_facts->segments.empty()) << "the embedded ELF's segments";
+}
+
+TEST_F(ImageStep, FactsWithoutTheStepHashAnyFileAndNameAnUnreadableOne) {
+  const auto path = dir_.file("abc");
+  write_bytes(path, {'a', 'b', 'c'});
+  const auto abc = image::read_image_facts(path, "");
+  ASSERT_TRUE(abc) << abc.error();
+  EXPECT_EQ(abc->upload_sha256, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(abc->kind, image::ImageKind::other);
+  const auto missing = image::read_image_facts(dir_.file("missing.elf"), "");
+  ASSERT_FALSE(missing);
+  EXPECT_THAT(missing.error(), HasSubstr("missing.elf"));
 }
 
 TEST(InspectCommand, JsonOfARealImage) {

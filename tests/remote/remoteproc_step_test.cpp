@@ -25,7 +25,7 @@ FakeInstance m33(std::string state = "offline", std::string fw = "rproc-m33-fw")
   return FakeInstance{1, "m33", std::move(state), std::move(fw)};
 }
 
-std::vector<remote::MemRegion> carve_outs() {
+std::vector<image::MemoryRegion> carve_outs() {
   return {{"cm33-cube-fw@80100000", 0x80100000, 0x800000},
           {"cm33-cube-data@80a00000", 0x80a00000, 0x800000},
           {"cm0-cube-fw@200C0000", 0x200C0000, 0x4000}};
@@ -36,7 +36,7 @@ struct Fixture {
   core::CancelToken cancel;
   core::NullProgress progress;
   std::optional<remote::LoadOutcome> out;
-  RemoteprocInputs in{"m33", "Blink_CM33_NonSecure.elf", remote::ImageKind::elf, carve_outs(), "", 8, std::nullopt};
+  RemoteprocInputs in{"m33", "Blink_CM33_NonSecure.elf", image::ImageKind::elf, carve_outs(), "", 8, std::nullopt};
 
   core::StepReport run() {
     core::StepControl control{cancel, core::Deadline(core::Millis{5000}), progress};
@@ -394,7 +394,7 @@ TEST(RemoteprocStep, GuardedStopOnARenumberedIndexIsNotMade_F04) {
 
 TEST(RemoteprocStep, SignedImageOnElfInstance_F01) {
   Fixture f;
-  f.in.image_kind = remote::ImageKind::signed_image;
+  f.in.image_kind = image::ImageKind::signed_image;
   f.session.expect("", list_reply({m33()}));
   f.start_fails({"[ 12.1] remoteproc remoteproc1: powering up m33", "[ 12.1] remoteproc remoteproc1: Image is corrupted (bad magic)",
                  "[ 12.1] remoteproc remoteproc1: Boot failed: -22"});
@@ -423,7 +423,7 @@ TEST(RemoteprocStep, UnsignedElfOnTeeInstance_F02) {
 
 TEST(RemoteprocStep, SignedWithTheWrongKey_F03) {
   Fixture f;
-  f.in.image_kind = remote::ImageKind::signed_image;
+  f.in.image_kind = image::ImageKind::signed_image;
   f.session.expect("", list_reply({m33()}));
   f.start_fails({"[ 3.0] stm32-rproc m33: TA_RPROC_FW_CMD_LOAD_FW invoke failed TEE err: ffff3072, ret:0",
                  "[ 3.0] remoteproc remoteproc1: Boot failed: -5"});
@@ -518,7 +518,7 @@ TEST(RemoteprocStep, UnrecognisedRefusalQuotesTheLog) {
 // ST tee_remoteproc.c tee_rproc_start, then remoteproc_core.c "can't start rproc %s: %d".
 TEST(RemoteprocStep, TaStartFailureIsNotAnImageRejection) {
   Fixture f;
-  f.in.image_kind = remote::ImageKind::signed_image;
+  f.in.image_kind = image::ImageKind::signed_image;
   f.session.expect("", list_reply({m33()}));
   f.start_fails({"[ 3.0] remoteproc remoteproc1: powering up m33",
                  "[ 3.0] remoteproc remoteproc1: Booting fw image x_sign.bin, size 9",
@@ -534,7 +534,7 @@ TEST(RemoteprocStep, TaStartFailureIsNotAnImageRejection) {
 // After a failed start ST's TA stays LOADED: the next TA_RPROC_FW_CMD_LOAD_FW answers 0xffff0007.
 TEST(RemoteprocStep, BadStateAfterAFailedStart) {
   Fixture f;
-  f.in.image_kind = remote::ImageKind::signed_image;
+  f.in.image_kind = image::ImageKind::signed_image;
   f.session.expect("", list_reply({m33()}));
   f.start_fails({"[ 3.0] tee_remoteproc optee-ta-80a4c275-0a47-4905-8285-1486a9771a08: TA_RPROC_FW_CMD_LOAD_FW invoke failed TEE err: ffff0007, ret:0",
                  "[ 3.0] remoteproc remoteproc1: Boot failed: -5"});
@@ -612,7 +612,7 @@ struct DiagnosisFixture {
   FakeBoardSession session;
   core::CancelToken cancel;
   core::NullProgress progress;
-  RemoteprocInputs in{"m33", "Blink_CM33_NonSecure.elf", remote::ImageKind::elf, carve_outs(), "", 8,
+  RemoteprocInputs in{"m33", "Blink_CM33_NonSecure.elf", image::ImageKind::elf, carve_outs(), "", 8,
                       std::vector<remote::RprocInstance>{{0, "m0", "offline", "", "ELF", "enabled"},
                                                          {1, "m33", "offline", "", "ELF", "enabled"}}};
 

@@ -75,12 +75,19 @@ struct Board {
   }
 };
 
-remote::ImageInput elf_image(std::vector<remote::LoadSegment> segments = {{0x80100000, 0x2000}, {0x80a00000, 0x1000}}) {
-  remote::ImageInput img;
-  img.name = "Blink_CM33_NonSecure.elf";
-  img.local_path = "/tmp/" + img.name;
-  img.size = 100000;
-  img.kind = remote::ImageKind::elf;
+image::Segment load(std::uint32_t paddr, std::uint32_t memsz) {
+  image::Segment s;
+  s.type = image::kPtLoad;
+  s.paddr = paddr;
+  s.memsz = memsz;
+  return s;
+}
+
+image::ImageFacts elf_image(std::vector<image::Segment> segments = {load(0x80100000, 0x2000), load(0x80a00000, 0x1000)}) {
+  image::ImageFacts img;
+  img.upload_path = "/tmp/Blink_CM33_NonSecure.elf";
+  img.upload_size = 100000;
+  img.kind = image::ImageKind::elf;
   img.segments = std::move(segments);
   img.has_resource_table = true;
   return img;
@@ -92,7 +99,7 @@ struct Run {
   FakeBoardSession session;
 };
 
-std::unique_ptr<Run> run(const Board& b, std::optional<remote::ImageInput> image = elf_image(), std::string wanted = "m33") {
+std::unique_ptr<Run> run(const Board& b, std::optional<image::ImageFacts> image = elf_image(), std::string wanted = "m33") {
   auto r = std::make_unique<Run>();
   r->session.expect("echo probe.version=1", b.reply());
   core::CancelToken cancel;
@@ -113,7 +120,7 @@ TEST(TargetStep, HealthyBoardGivesFactsAndOnlyTheIndexInfo) {
   EXPECT_EQ(r->facts->instances[1].name, "m33");
   EXPECT_EQ(r->facts->fw_free_bytes, 4096u * 1024u);
   ASSERT_EQ(r->facts->reserved_memory.size(), 6u);
-  EXPECT_EQ(r->facts->reserved_memory[0].base, 0x80100000u);
+  EXPECT_EQ(r->facts->reserved_memory[0].start, 0x80100000u);
   EXPECT_EQ(r->facts->reserved_memory[0].size, 0x800000u);
   EXPECT_EQ(r->facts->kernel_log_lines, 42u);
   EXPECT_EQ(r->report.observed.get("instance"), "remoteproc1 (m33)");
@@ -192,7 +199,7 @@ TEST(TargetStep, PlainElfOnTeeInstanceIsPredicted_F02) {
 
 TEST(TargetStep, SignedImageOnElfInstanceIsPredicted_F01) {
   auto img = elf_image();
-  img.kind = remote::ImageKind::signed_image;
+  img.kind = image::ImageKind::signed_image;
   auto r = run(Board{}, img);
   EXPECT_TRUE(r->report.has(Code::SignedImageOnElfInstance));
   EXPECT_FALSE(r->report.has(Code::PlainElfOnTeeInstance));
@@ -262,7 +269,7 @@ TEST(TargetStep, DemoServiceWarning_F19) {
 }
 
 TEST(TargetStep, SegmentsOutsideTheCarveOuts_F05) {
-  auto r = run(Board{}, elf_image({{0x80100000, 0x1000}, {0x90000000, 0x1000}}));
+  auto r = run(Board{}, elf_image({load(0x80100000, 0x1000), load(0x90000000, 0x1000)}));
   ASSERT_TRUE(r->report.has(Code::SegmentsOutsideCarveOuts));
   const auto& d = r->report.diagnostics.back();
   EXPECT_EQ(d.observed.get("outside"), "0x90000000+0x1000");
@@ -272,12 +279,12 @@ TEST(TargetStep, SegmentsOutsideTheCarveOuts_F05) {
 
 TEST(TargetStep, SystemBuffersAreNoCarveOutButUnknownRegionsStayAvailable_F05) {
   // The EV1's SCMI page sits where the DK's SRAM1 begins: never a place for the M33's image.
-  auto scmi = run(Board{}, elf_image({{0x80100000, 0x1000}, {0x0a041000, 0x44}}));
+  auto scmi = run(Board{}, elf_image({load(0x80100000, 0x1000), load(0x0a041000, 0x44)}));
   ASSERT_TRUE(scmi->report.has(Code::SegmentsOutsideCarveOuts));
   EXPECT_EQ(scmi->report.diagnostics.back().observed.get("outside"), "0xa041000+0x44");
   EXPECT_EQ(scmi->report.diagnostics.back().observed.get("regions")->find("scmi"), std::string::npos);
   // A region whose name we do not know may be a custom board's carve-out: no false error.
-  auto custom = run(Board{}, elf_image({{0x80100000, 0x1000}, {0x88000000, 0x1000}}));
+  auto custom = run(Board{}, elf_image({load(0x80100000, 0x1000), load(0x88000000, 0x1000)}));
   EXPECT_FALSE(custom->report.has(Code::SegmentsOutsideCarveOuts));
 }
 
@@ -285,7 +292,7 @@ TEST(TargetStep, TheDeviceTreesMemoryRegionLinksDecideOwnership_F05) {
   Board linked;
   linked.dt_links = true;
   // board-extra is not in m33's memory-region: outside, although its name claims nothing.
-  auto r = run(linked, elf_image({{0x80100000, 0x1000}, {0x88000000, 0x1000}}));
+  auto r = run(linked, elf_image({load(0x80100000, 0x1000), load(0x88000000, 0x1000)}));
   ASSERT_TRUE(r->report.has(Code::SegmentsOutsideCarveOuts));
   EXPECT_EQ(r->report.diagnostics.back().observed.get("outside"), "0x88000000+0x1000");
   EXPECT_EQ(r->report.diagnostics.back().observed.get("regions"),
@@ -366,10 +373,10 @@ TEST(ProbeOutput, TheRealProbeScriptRunsAndParsesOnThisMachine) {
 TEST(ParseReg, OneAndTwoCellLayouts) {
   auto two = remote::parse_reg("n", be(0x80100000, 8) + be(0x800000, 8), 2, 2);
   ASSERT_EQ(two.size(), 1u);
-  EXPECT_EQ(two[0].base, 0x80100000u);
+  EXPECT_EQ(two[0].start, 0x80100000u);
   auto one = remote::parse_reg("n", be(0x10000000, 4) + be(0x1000, 4) + be(0x20000000, 4) + be(0x2000, 4), 1, 1);
   ASSERT_EQ(one.size(), 2u);
-  EXPECT_EQ(one[1].base, 0x20000000u);
+  EXPECT_EQ(one[1].start, 0x20000000u);
   EXPECT_EQ(one[1].size, 0x2000u);
 }
 

@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "remote/fake_board_session.h"
-#include "remote/image_input.h"
+#include "image/inspection.h"
 #include "remote/ssh_server.h"
 #include "remote/upload_commands.h"
 #include "steps/upload_step.h"
@@ -36,14 +36,14 @@ struct Fixture {
   core::CancelToken cancel;
   RecordingProgress progress;
   std::optional<remote::UploadOutcome> out;
-  remote::ImageInput image;
+  image::ImageFacts image;
   std::string real;
   std::string tmp;
 
   explicit Fixture(const std::string& name = "Blink_CM33_NonSecure.elf") {
     const auto path = dir.file(name);
     std::ofstream(path, std::ios::binary) << std::string(3000, 'x') << "\x7f" "ELF tail";
-    image = remote::read_image_input(path).value();
+    image = image::read_image_facts(path, "").value();
     real = "/lib/firmware/" + name;
     tmp = "/lib/firmware/." + name + ".prelaunch-tmp";
   }
@@ -51,7 +51,7 @@ struct Fixture {
   bool exec_upload = true;
   core::StepReport run(std::vector<std::string> leftovers = {}) {
     core::StepControl control{cancel, core::Deadline(core::Millis{5000}), progress};
-    UploadInputs in{image, image.local_path, "", std::move(leftovers), banner, exec_upload};
+    UploadInputs in{image, image.upload_path, "", std::move(leftovers), banner, exec_upload};
     return upload_image(in, session, control, out);
   }
 };
@@ -59,7 +59,7 @@ struct Fixture {
 TEST(UploadStep, UploadsToATemporaryNameThenVerifiesAndRenamesInOneCommand) {
   Fixture f;
   f.session.expect("sha256sum", checksum_reply(false));
-  f.session.expect("mv -f -- \"$t\" \"$f\"", commit_renamed_reply(f.image.size, f.image.sha256));
+  f.session.expect("mv -f -- \"$t\" \"$f\"", commit_renamed_reply(f.image.upload_size, f.image.upload_sha256));
   auto r = f.run();
   EXPECT_EQ(r.status, core::StepStatus::ok) << (r.diagnostics.empty() ? "" : r.diagnostics[0].message);
   // SFTP carries the bytes; the check and the rename are one exec, not a session rename.
@@ -69,7 +69,7 @@ TEST(UploadStep, UploadsToATemporaryNameThenVerifiesAndRenamesInOneCommand) {
   EXPECT_NE(commit.find("t='" + f.tmp + "'"), std::string::npos) << commit;
   EXPECT_NE(commit.find("f='" + f.real + "'"), std::string::npos) << commit;
   // The expected values are the tool's own: the local size and SHA-256, quoted.
-  EXPECT_NE(commit.find("[ \"$s\" = '" + std::to_string(f.image.size) + "' ] && [ \"$c\" = '" + f.image.sha256 + "' ]"),
+  EXPECT_NE(commit.find("[ \"$s\" = '" + std::to_string(f.image.upload_size) + "' ] && [ \"$c\" = '" + f.image.upload_sha256 + "' ]"),
             std::string::npos) << commit;
   EXPECT_EQ(r.observed.get("upload"), "new");
   EXPECT_EQ(r.observed.get("verified_on_board"), "size and sha256 match");
@@ -80,7 +80,7 @@ TEST(UploadStep, UploadsToATemporaryNameThenVerifiesAndRenamesInOneCommand) {
 
 TEST(UploadStep, IdenticalContentIsNotTransferredAgain) {
   Fixture f;
-  f.session.expect("t='" + f.real + "'", checksum_reply(true, f.image.size, f.image.sha256));
+  f.session.expect("t='" + f.real + "'", checksum_reply(true, f.image.upload_size, f.image.upload_sha256));
   auto r = f.run();
   EXPECT_EQ(r.observed.get("upload"), "unchanged");
   EXPECT_TRUE(f.session.operations.empty());
@@ -199,7 +199,7 @@ TEST(UploadStep, LinkLostDuringCheckAndRenameIsInterrupted) {
 TEST(UploadStep, LeftoversOfEarlierUploadsAreRemoved) {
   Fixture f;
   f.session.files["/lib/firmware/.old.elf.prelaunch-tmp"] = "partial";
-  f.session.expect("sha256sum", checksum_reply(true, f.image.size, f.image.sha256));
+  f.session.expect("sha256sum", checksum_reply(true, f.image.upload_size, f.image.upload_sha256));
   auto r = f.run({".old.elf.prelaunch-tmp"});
   EXPECT_TRUE(r.has(Code::UploadLeftoversRemoved));
   EXPECT_EQ(f.session.files.count("/lib/firmware/.old.elf.prelaunch-tmp"), 0u);
@@ -216,7 +216,7 @@ class RenameErrors : public ::testing::TestWithParam<MvCase> {};
 TEST_P(RenameErrors, MvFailureHasTheRenameCodeAndRemovesTheTemporaryFile) {
   Fixture f;
   f.session.expect("sha256sum", checksum_reply(true, 3, "aa"));
-  f.session.expect("mv -f --", commit_mv_failed_reply(f.image.size, f.image.sha256, GetParam().text));
+  f.session.expect("mv -f --", commit_mv_failed_reply(f.image.upload_size, f.image.upload_sha256, GetParam().text));
   auto r = f.run();
   ASSERT_TRUE(r.has(GetParam().code)) << (r.diagnostics.empty() ? "" : r.diagnostics[0].message);
   EXPECT_NE(r.diagnostics[0].observed.get("message")->find("renaming " + f.tmp + " to " + f.real + ": " + GetParam().text),
@@ -237,7 +237,7 @@ INSTANTIATE_TEST_SUITE_P(
 TEST(UploadStep, NamesWithSpacesQuotesAndDollarAreQuoted) {
   Fixture f("my fw '$(id)'.elf");
   f.session.expect("sha256sum", checksum_reply(false));
-  f.session.expect("mv -f --", commit_renamed_reply(f.image.size, f.image.sha256));
+  f.session.expect("mv -f --", commit_renamed_reply(f.image.upload_size, f.image.upload_sha256));
   auto r = f.run();
   EXPECT_EQ(r.status, core::StepStatus::ok);
   EXPECT_NE(f.session.commands[0].find("'/lib/firmware/my fw '\\''$(id)'\\''.elf'"), std::string::npos) << f.session.commands[0];
@@ -276,14 +276,14 @@ TEST(UploadStep, WithoutSftpTheImageGoesOverAnExecChannelIntoTheTemporaryFileThe
   f.session.sftp_error = no_sftp_error();
   f.session.expect("sha256sum", checksum_reply(false));
   f.session.expect("cat > \"$t\"", "");
-  f.session.expect("mv -f -- \"$t\" \"$f\"", commit_renamed_reply(f.image.size, f.image.sha256));
+  f.session.expect("mv -f -- \"$t\" \"$f\"", commit_renamed_reply(f.image.upload_size, f.image.upload_sha256));
   auto r = f.run();
   EXPECT_EQ(r.status, core::StepStatus::ok) << (r.diagnostics.empty() ? "" : r.diagnostics[0].message);
   // The path reaches the command through stdin; the command text is fixed and names no file.
   ASSERT_EQ(f.session.inputs, (std::vector<std::string>{f.tmp + "\n"}));
   EXPECT_EQ(f.session.commands[1], std::string(remote::exec_upload_command()));
   EXPECT_EQ(f.session.commands[1].find("Blink"), std::string::npos);
-  EXPECT_EQ(f.session.files.at(f.tmp).size(), f.image.size);  // the check (scripted) then renames this file
+  EXPECT_EQ(f.session.files.at(f.tmp).size(), f.image.upload_size);  // the check (scripted) then renames this file
   EXPECT_EQ(r.observed.get("transfer"), "exec channel (the board has no SFTP)");
   ASSERT_EQ(r.diagnostics.size(), 1u);
   const auto& d = r.diagnostics[0];
@@ -358,19 +358,6 @@ TEST(SshServer, BannerGivesTheServerAndItsVersion) {
   const auto dropbear = remote::parse_server_banner("SSH-2.0-dropbear_2022.83");
   EXPECT_EQ(remote::sftp_server_tried(dropbear, "exit status 127: sh: 1: /opt/bin/sftp-server: not found"), "/opt/bin/sftp-server");
   EXPECT_EQ(remote::sftp_server_tried(dropbear, "exit status 127"), "/usr/lib/sftp-server");
-}
-
-TEST(ImageInput, ClassifiesByMagicAndHashes) {
-  testing::TempDir dir;
-  std::ofstream(dir.file("s.bin"), std::ios::binary) << std::string("\x68\xa4\x43\x35", 4) << std::string(40, '\0');
-  auto s = remote::read_image_input(dir.file("s.bin"));
-  ASSERT_TRUE(s);
-  EXPECT_EQ(s->kind, remote::ImageKind::signed_image);
-  std::ofstream(dir.file("abc"), std::ios::binary) << "abc";
-  auto a = remote::read_image_input(dir.file("abc"));
-  EXPECT_EQ(a->sha256, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-  EXPECT_EQ(a->kind, remote::ImageKind::unknown);
-  EXPECT_FALSE(remote::read_image_input(dir.file("missing")));
 }
 
 }  // namespace
