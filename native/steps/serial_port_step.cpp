@@ -2,11 +2,11 @@
 
 #include <algorithm>
 #include <cctype>
-#include <chrono>
 #include <regex>
 
 #include "devices/console_addresses.h"
 #include "devices/console_classifier.h"
+#include "devices/console_dialogue.h"
 
 namespace stm32mp::steps {
 namespace {
@@ -118,93 +118,45 @@ void report_busy_windows(StepReport& r, const std::string& serial, const std::ve
 
 void report_permission(StepReport& r, const std::string& serial, const ports::NodeInfo& node, const std::string& reason) {
   const std::string group = node.group.empty() ? "dialout" : node.group;
-  std::string advice;
-  if (node.in_group_db && !node.in_group_now) {
-    advice = "You are already in group " + group + ", but this session started before you were added: log out and back in "
-             "(or reboot), then start STM32CubeIDE again.";
-  } else {
-    advice = "Add yourself to group " + group + ": `sudo usermod -aG " + group + " " + node.user +
-             "`, then log out and back in (group changes apply to new logins only) and start STM32CubeIDE again.";
-  }
+  // The registry's fix variants (serial.def) pick the advice from membership.
+  const bool relogin = node.in_group_db && !node.in_group_now;
   r.add(Code::SerialPermissionDenied, {{"serial", serial},
                                        {"user", node.user},
                                        {"reason", reason},
                                        {"mode", node.mode},
                                        {"owner", node.owner},
                                        {"group", group},
-                                       {"advice", advice}});
+                                       {"membership", relogin ? "added after this login" : node.in_group_now ? "member" : "not a member"}});
 }
 
-// On a shell prompt, asks the board for its IPv4 addresses with a fixed, read-only command, so a later
-// failed connection can name the address the board really has. Best effort: no answer, no fact.
-void query_board_addresses(StepReport& r, ports::SerialLine& line, const SerialPortInputs& in,
-                           core::StepControl& control, std::vector<devices::ConsoleAddress>& found) {
-  if (line.write(std::string(devices::kAddressQuery) + "\r")) return;
-  const auto wait = control.deadline.within(in.console_wait);
-  std::string received;
-  while (!control.cancel.cancelled() && !wait.expired()) {
-    auto got = line.read_some(wait, control.cancel);
-    if (!got) return;
-    received += *got;
-    // The answer is complete when the prompt shows again after the echoed command line.
-    const auto echoed = received.find(devices::kAddressQuery);
-    if (echoed != std::string::npos &&
-        devices::ends_with_prompt(std::string_view(received).substr(echoed + devices::kAddressQuery.size()))) {
-      break;
-    }
-  }
-  found = devices::parse_ip_addr_output(received);
-  if (!found.empty()) r.observed.set("board_addresses", devices::describe(found));
-}
-
-// Sends a carriage return and reads until a prompt shows or the wait ends.
+// The console's answer (devices/console_dialogue.h) as facts and diagnostics.
 void probe_console(StepReport& r, ports::SerialLine& line, const SerialPortInputs& in, const std::string& serial,
                    const devices::Enumeration& e, core::StepControl& control,
                    std::vector<devices::ConsoleAddress>& addresses) {
-  if (auto err = line.configure_115200_8n1()) {
-    r.add(Code::SerialOpenFailed, {{"serial", serial}, {"operation", "setting 115200 8N1"}, {"reason", *err}});
+  const auto talk = devices::talk_to_console(line, {in.console_wait, in.settle, in.ask_addresses}, control.deadline,
+                                             control.cancel);
+  if (talk.failed_operation != "setting 115200 8N1") r.observed.set("line", "115200 8N1");
+  if (talk.answer_ms) r.observed.set("answer_ms", std::to_string(*talk.answer_ms));
+  if (!talk.failed_operation.empty()) {
+    r.add(Code::SerialOpenFailed, {{"serial", serial}, {"operation", talk.failed_operation}, {"reason", talk.failure}});
     return;
   }
-  r.observed.set("line", "115200 8N1");
-  const auto started = core::SteadyClock::now();
-  if (auto err = line.write("\r")) {
-    r.add(Code::SerialOpenFailed, {{"serial", serial}, {"operation", "sending a carriage return"}, {"reason", *err}});
-    return;
-  }
-  const auto wait = control.deadline.within(in.console_wait);
-  std::string received;
-  std::optional<core::Deadline> settle;
-  while (!control.cancel.cancelled()) {
-    const auto& until = settle ? *settle : wait;
-    if (until.expired()) break;
-    auto got = line.read_some(until, control.cancel);
-    if (!got) {
-      r.add(Code::SerialOpenFailed, {{"serial", serial}, {"operation", "reading the console"}, {"reason", got.error()}});
-      return;
-    }
-    received += *got;
-    if (!settle && devices::ends_with_prompt(received)) {
-      const auto ms = std::chrono::duration_cast<core::Millis>(core::SteadyClock::now() - started).count();
-      r.observed.set("answer_ms", std::to_string(ms));
-      settle = control.deadline.within(in.settle);
-    }
-  }
-  if (control.cancel.cancelled()) {
+  if (talk.cancelled) {
     r.observed.set("console", "not classified: the run was cancelled");
     return;
   }
-  const auto reading = devices::classify_console(received);
+  const auto& reading = talk.reading;
   r.observed.set("console", std::string(devices::to_string(reading.state)));
   r.observed.set("bytes_received", std::to_string(reading.bytes));
   if (!reading.first_line.empty()) r.observed.set("first_line", reading.first_line);
   if (!reading.last_line.empty()) r.observed.set("last_line", reading.last_line);
+  addresses = talk.addresses;
+  if (!addresses.empty()) r.observed.set("board_addresses", devices::describe(addresses));
   const auto waited = std::to_string(in.console_wait.count());
   Facts f{{"serial", serial}, {"first_line", reading.first_line}, {"last_line", reading.last_line},
           {"vcps", devices::list_vcps(e)}};
   switch (reading.state) {
-    case devices::ConsoleState::shell:
-      if (in.ask_addresses) query_board_addresses(r, line, in, control, addresses);
-      break;
+    case devices::ConsoleState::shell: break;
     case devices::ConsoleState::login: r.add(Code::ConsoleLoginPrompt, f); break;
     case devices::ConsoleState::uboot: r.add(Code::ConsoleUBoot, f); break;
     case devices::ConsoleState::silence:
