@@ -15,6 +15,12 @@ constexpr std::array kCodes = {
 #undef PRELAUNCH_CODE
 };
 
+constexpr std::array kFixVariants = {
+#define PRELAUNCH_FIX_VARIANT(name, fact, value, fix) FixVariant{Code::name, fact, value, fix},
+#include "core/codes/registry.def"
+#undef PRELAUNCH_FIX_VARIANT
+};
+
 bool equals_ignoring_case(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
@@ -26,6 +32,8 @@ bool equals_ignoring_case(std::string_view a, std::string_view b) {
 const CodeInfo& info(Code code) { return kCodes.at(static_cast<std::size_t>(code)); }
 
 std::span<const CodeInfo> all_codes() { return kCodes; }
+
+std::span<const FixVariant> all_fix_variants() { return kFixVariants; }
 
 std::optional<Code> find_code(std::string_view id_or_name) {
   for (const auto& c : kCodes) {

@@ -24,7 +24,25 @@ struct CodeInfo {
   std::string_view fix;      // template
 };
 
+// A fix that replaces the code's own when an observed fact of the diagnostic has a given value (the
+// registry's PRELAUNCH_FIX_VARIANT): the fix texts stay in the registry, the step only states the fact.
+struct FixVariant {
+  Code code;
+  std::string_view fact;   // observed fact key, e.g. "membership"
+  std::string_view value;  // the value that selects this fix
+  std::string_view fix;    // template
+};
+
 [[nodiscard]] const CodeInfo& info(Code code);
+[[nodiscard]] std::span<const FixVariant> all_fix_variants();
+// The fix template for `code` given a fact lookup: the first variant whose fact has its value, else info(code).fix.
+template <typename FactLookup>
+[[nodiscard]] std::string_view fix_template(Code code, const FactLookup& fact) {
+  for (const auto& v : all_fix_variants()) {
+    if (v.code == code && fact(v.fact) == v.value) return v.fix;
+  }
+  return info(code).fix;
+}
 [[nodiscard]] std::span<const CodeInfo> all_codes();
 // Case-insensitive lookup by id ("ser002") or enum name.
 [[nodiscard]] std::optional<Code> find_code(std::string_view id_or_name);

@@ -32,8 +32,9 @@ Diagnostic make_diagnostic(Code code, Facts observed) {
 
 Diagnostic make_diagnostic(Code code, Severity severity, Facts observed) {
   const auto& entry = info(code);
+  const auto fix = fix_template(code, [&observed](std::string_view key) { return observed.get(key).value_or(""); });
   Diagnostic d{code, severity, fill_template(entry.message, observed), {}, std::string(entry.why),
-               fill_template(entry.fix, observed), doc_path(code)};
+               fill_template(fix, observed), doc_path(code)};
   d.observed = std::move(observed);
   return d;
 }

@@ -44,11 +44,8 @@ core::StepReport check_devices(const DevicesInputs& in, ports::DeviceEnumerator&
   }
   for (const auto& p : e.probes) {
     if (!p.vcp_nodes.empty()) continue;
-    const std::string advice =
-        devices::carries_vcp(p.model.vcp)
-            ? "This model has a virtual COM port but no tty is bound to it: load the driver (`sudo modprobe cdc_acm`), re-plug the probe and check `dmesg` for cdc_acm messages."
-            : "This model has no virtual COM port: connect the board's own ST-LINK USB port (CN21 on the STM32MP257F-DK), whose STLINK-V3 carries the Linux console, or use a USB-serial adapter on the board's console UART.";
-    r.add(core::Code::StlinkWithoutVcp, {{"probe", p.summary()}, {"advice", advice}});
+    // The registry's fix variants (devices.def) pick the advice from model_vcp.
+    r.add(core::Code::StlinkWithoutVcp, {{"probe", p.summary()}, {"model_vcp", devices::carries_vcp(p.model.vcp) ? "yes" : "no"}});
   }
   if (e.probes.size() > 1) {
     std::string list;

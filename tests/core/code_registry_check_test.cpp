@@ -76,5 +76,18 @@ TEST(CodeRegistryCheck, DocsIndexIsGeneratedFromTheRegistry) {
       << "docs/codes/README.md is stale: cmake --build <build> --target update-docs-index";
 }
 
+// A page's "why" and "fix" are the registry's (generated between two markers); its example and notes are
+// hand-written around them.
+TEST(CodeRegistryCheck, CodePagesCarryTheRegistrysWhyAndFix) {
+  testing::TempDir dir;
+  const auto r = testing::run_process({PRELAUNCH_CODEGEN, "docs-pages", (kSource / "docs/codes").string(), dir.path().string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const auto& c : all_codes()) {
+    const auto page = kSource / doc_path(c.code);
+    EXPECT_EQ(testing::read_file(dir.file(std::string(c.id) + ".md")), testing::read_file(page.string()))
+        << page << " is stale: cmake --build <build> --target update-docs-pages";
+  }
+}
+
 }  // namespace
 }  // namespace stm32mp::core

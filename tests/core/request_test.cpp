@@ -1,4 +1,5 @@
 #include "api/request.h"
+#include "core/code_registry.h"
 
 #include <gtest/gtest.h>
 
@@ -18,6 +19,22 @@ TEST(Request, ReadsTheCliOptionNames) {
   EXPECT_EQ(parse_request(R"({"diagnose_since_ms":12000})").diagnose_since_ms, 12000);
 }
 
+TEST(Request, ErrorsSayWhichFieldAndWhatWasExpected) {
+  try {
+    (void)parse_request(R"({"port":"22"})");
+    FAIL() << "a string port was accepted";
+  } catch (const RequestError& e) {
+    EXPECT_EQ(e.registry_code(), core::Code::RequestWrongType);
+    EXPECT_STREQ(e.what(), "Request field 'port' must be an integer");
+  }
+  try {
+    (void)parse_request(R"({"hots":"x"})");
+    FAIL() << "an unknown key was accepted";
+  } catch (const RequestError& e) {
+    EXPECT_STREQ(e.what(), "Unknown request field 'hots'");
+  }
+}
+
 TEST(Request, RefusesMalformedInputWithACode) {
   const auto code_of = [](const char* json) {
     try {
@@ -27,15 +44,17 @@ TEST(Request, RefusesMalformedInputWithACode) {
     }
     return std::string("none");
   };
-  EXPECT_EQ(code_of("{"), "REQUEST_JSON");
-  EXPECT_EQ(code_of("[]"), "REQUEST_JSON");
-  EXPECT_EQ(code_of(R"({"hots":"x"})"), "REQUEST_KEY");
-  EXPECT_EQ(code_of(R"({"port":"22"})"), "REQUEST_TYPE");
-  EXPECT_EQ(code_of(R"({"only":["devicez"]})"), "REQUEST_STEP");
-  EXPECT_EQ(code_of(R"({"timeout_ms":0})"), "REQUEST_VALUE");
-  EXPECT_EQ(code_of(R"({"diagnose_since_ms":-1})"), "REQUEST_VALUE");
+  // The registry's REQ codes (request.def): Code::RequestNotJson, RequestUnknownKey, RequestWrongType,
+  // RequestUnknownStep, RequestBadValue.
+  EXPECT_EQ(code_of("{"), core::info(core::Code::RequestNotJson).id);
+  EXPECT_EQ(code_of("[]"), "REQ001");
+  EXPECT_EQ(code_of(R"({"hots":"x"})"), core::info(core::Code::RequestUnknownKey).id);
+  EXPECT_EQ(code_of(R"({"port":"22"})"), core::info(core::Code::RequestWrongType).id);
+  EXPECT_EQ(code_of(R"({"only":["devicez"]})"), core::info(core::Code::RequestUnknownStep).id);
+  EXPECT_EQ(code_of(R"({"timeout_ms":0})"), core::info(core::Code::RequestBadValue).id);
+  EXPECT_EQ(code_of(R"({"diagnose_since_ms":-1})"), "REQ005");
   // A number too large for a double is nlohmann's out_of_range, not a parse_error (found by fuzz_request).
-  EXPECT_EQ(code_of(R"({"timeout_ms":777E777777777})"), "REQUEST_JSON");
+  EXPECT_EQ(code_of(R"({"timeout_ms":777E777777777})"), "REQ001");
 }
 
 }  // namespace

@@ -1,8 +1,13 @@
-// Writes what derives from the code registry: the Java constants and the docs index.
+// Writes what derives from the code registry: the Java constants, the docs index and the registry's part of
+// every code page (its "why" and "fix", between two markers; the rest of a page is hand-written).
 //   prelaunch-codegen java OUT.java
 //   prelaunch-codegen docs-index OUT.md
+//   prelaunch-codegen docs-pages SRC_DIR OUT_DIR    (OUT_DIR may be SRC_DIR)
+//   prelaunch-codegen settings-table SRC.md OUT.md   (the settings table of docs/json-contract.md, between markers)
+#include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 #include <string>
 
 #include "core/code_registry.h"
@@ -10,6 +15,45 @@
 namespace {
 
 using stm32mp::core::all_codes;
+using stm32mp::core::all_fix_variants;
+using stm32mp::core::CodeInfo;
+
+constexpr std::string_view kPageBegin =
+    "<!-- Generated from the registry (native/core/codes/*.def) down to the end marker: edit the registry, then run "
+    "`cmake --build build --target update-docs-pages`. -->";
+constexpr std::string_view kPageEnd = "<!-- End of the generated part. -->";
+
+std::string page_block(const CodeInfo& c) {
+  std::string out = std::string(kPageBegin) + "\n\n## Why it matters\n\n" + std::string(c.why) + "\n\n## How to fix\n\n" +
+                    std::string(c.fix) + "\n";
+  for (const auto& v : all_fix_variants()) {
+    if (v.code != c.code) continue;
+    out += "\nWhen the observed fact `" + std::string(v.fact) + "` is \"" + std::string(v.value) + "\": " + std::string(v.fix) + "\n";
+  }
+  return out + "\n" + std::string(kPageEnd);
+}
+
+// Rewrites the generated part of every page; a page without the markers is an error (it would hide a drift).
+int docs_pages(const std::filesystem::path& src, const std::filesystem::path& out) {
+  int status = 0;
+  for (const auto& c : all_codes()) {
+    const auto name = std::string(c.id) + ".md";
+    std::ifstream in(src / name, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    std::string page = text.str();
+    const auto begin = page.find(kPageBegin);
+    const auto end = page.find(kPageEnd);
+    if (!in || begin == std::string::npos || end == std::string::npos || end < begin) {
+      std::cerr << "prelaunch-codegen: " << (src / name).string() << " has no generated part (markers)\n";
+      status = 1;
+      continue;
+    }
+    page.replace(begin, end + kPageEnd.size() - begin, page_block(c));
+    std::ofstream(out / name, std::ios::binary) << page;
+  }
+  return status;
+}
 
 std::string java_constants() {
   std::string out =
@@ -41,7 +85,44 @@ std::string escape_table_cell(std::string_view text) {
   return out;
 }
 
+// The settings as docs/json-contract.md lists them, from native/core/settings.def.
+std::string settings_table() {
+  std::string out = "| request key | CLI option | type | default | meaning |\n|---|---|---|---|---|\n";
+  const auto cell = [](std::string_view v) { return v.empty() ? std::string("—") : "`" + std::string(v) + "`"; };
+  const auto type = [](std::string_view kind) {
+    return kind == "text" ? "string" : kind == "integer" ? "integer" : kind == "steps" ? "array of step ids" : "flag";
+  };
+#define PRELAUNCH_SETTING(member, kind, cli, request, java, default_value, doc) \
+  out += "| " + cell(request) + " | " + cell(cli) + " | " + type(#kind) + " | " + cell(default_value) + " | " + \
+         escape_table_cell(doc) + " |\n";
+#include "core/settings.def"
+#undef PRELAUNCH_SETTING
+  return out;
+}
+
 }  // namespace
+
+constexpr std::string_view kSettingsBegin =
+    "<!-- The settings table: generated from native/core/settings.def by tools/codegen "
+    "(`cmake --build build --target update-docs-index`). -->";
+constexpr std::string_view kSettingsEnd = "<!-- End of the settings table. -->";
+
+int settings_doc(const std::filesystem::path& src, const std::filesystem::path& out) {
+  std::ifstream in(src, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string doc = text.str();
+  const auto begin = doc.find(kSettingsBegin);
+  const auto end = doc.find(kSettingsEnd);
+  if (!in || begin == std::string::npos || end == std::string::npos || end < begin) {
+    std::cerr << "prelaunch-codegen: " << src.string() << " has no settings table markers\n";
+    return 1;
+  }
+  doc.replace(begin, end + kSettingsEnd.size() - begin,
+              std::string(kSettingsBegin) + "\n\n" + settings_table() + "\n" + std::string(kSettingsEnd));
+  std::ofstream(out, std::ios::binary) << doc;
+  return 0;
+}
 
 std::string docs_index() {
   std::string out =
@@ -57,8 +138,10 @@ std::string docs_index() {
 }
 
 int main(int argc, char** argv) {
+  if (argc == 4 && std::string(argv[1]) == "docs-pages") return docs_pages(argv[2], argv[3]);
+  if (argc == 4 && std::string(argv[1]) == "settings-table") return settings_doc(argv[2], argv[3]);
   if (argc != 3) {
-    std::cerr << "usage: prelaunch-codegen java|docs-index OUT\n";
+    std::cerr << "usage: prelaunch-codegen java|docs-index OUT, or prelaunch-codegen settings-table SRC.md OUT.md, or prelaunch-codegen docs-pages SRC_DIR OUT_DIR\n";
     return 2;
   }
   const std::string what = argv[1];
