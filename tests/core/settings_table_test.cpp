@@ -1,0 +1,103 @@
+// The settings table (native/core/settings.def) against every other place that names a setting: a setting added,
+// renamed or given another default in one place only makes this fail.
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "api/request.h"
+#include "core/settings.h"
+#include "support/golden.h"
+#include "support/run_process.h"
+#include "support/temp_dir.h"
+
+namespace stm32mp::core {
+namespace {
+
+struct Row {
+  std::string member, kind, cli, request, java, default_value, doc;
+};
+
+const std::vector<Row>& table() {
+  static const std::vector<Row> rows = {
+#define PRELAUNCH_SETTING(member, kind, cli, request, java, default_value, doc) \
+  {#member, #kind, cli, request, java, default_value, doc},
+#include "core/settings.def"
+#undef PRELAUNCH_SETTING
+  };
+  return rows;
+}
+
+std::string text_of(const std::string& v) { return v; }
+std::string text_of(int v) { return std::to_string(v); }
+std::string text_of(bool v) { return v ? "true" : "false"; }
+std::string text_of(const std::vector<std::string>& v) { return v.empty() ? "" : "(list)"; }
+
+std::string source(const std::string& relative) { return testing::read_file(std::string(PRELAUNCH_SOURCE_DIR) + "/" + relative); }
+
+TEST(SettingsTable, DefaultsOfSettingsAreTheTables) {
+  const Settings s;
+#define PRELAUNCH_SETTING(member, kind, cli, request, java, default_value, doc) \
+  EXPECT_EQ(text_of(s.member), default_value) << #member;
+#include "core/settings.def"
+#undef PRELAUNCH_SETTING
+}
+
+TEST(SettingsTable, TheRequestTakesEveryRequestKeyAndNoOther) {
+  for (const auto& row : table()) {
+    if (row.request.empty()) continue;
+    const std::string value = row.kind == "text" ? "\"x\"" : row.kind == "integer" ? "1" : "[\"image\"]";
+    EXPECT_NO_THROW((void)api::parse_request("{\"" + row.request + "\":" + value + "}")) << row.request;
+  }
+  EXPECT_THROW((void)api::parse_request(R"({"":"x"})"), api::RequestError);
+}
+
+TEST(SettingsTable, TheCliHasEveryOptionWithItsDocLine) {
+  const auto help = testing::run_process({PRELAUNCH_CLI, "check", "--help"});
+  ASSERT_EQ(help.exit_code, 0) << help.err;
+  for (const auto& row : table()) {
+    if (row.cli.empty()) continue;
+    EXPECT_NE(help.out.find(row.cli), std::string::npos) << row.cli << " missing from check --help";
+    EXPECT_NE(help.out.find(row.doc), std::string::npos) << row.cli << ": doc line differs";
+  }
+}
+
+TEST(SettingsTable, ReadmeAndJsonContractNameEverySetting) {
+  const auto readme = source("README.md");
+  const auto contract = source("docs/json-contract.md");
+  for (const auto& row : table()) {
+    if (!row.cli.empty()) {
+      EXPECT_NE(readme.find("`" + row.cli), std::string::npos) << row.cli << " not in README.md";
+    }
+    if (!row.request.empty()) {
+      EXPECT_NE(contract.find("`" + row.request + "`"), std::string::npos) << row.request << " not in docs/json-contract.md";
+    }
+  }
+}
+
+TEST(SettingsTable, ThePluginSendsTheRequestKeysAndKeepsTheDefaults) {
+  const auto request = source("java-bridge/src/com/stm32mp/prelaunch/model/CheckRequest.java");
+  const auto keys = source("java-bridge/src/com/stm32mp/prelaunch/model/LaunchKeys.java");
+  for (const auto& row : table()) {
+    if (row.java.empty()) continue;
+    EXPECT_NE(request.find("\"" + row.request + "\""), std::string::npos) << row.request << " not sent by CheckRequest.java";
+    EXPECT_NE(keys.find("P + \"" + row.java + "\""), std::string::npos) << row.java << " not in LaunchKeys.java";
+  }
+  // The defaults the plug-in writes when its attribute is unset.
+  EXPECT_NE(keys.find("DEFAULT_PORT = " + text_of(Settings{}.port) + ";"), std::string::npos);
+  EXPECT_NE(keys.find("DEFAULT_USER = \"" + Settings{}.user + "\";"), std::string::npos);
+  EXPECT_NE(keys.find("DEFAULT_REMOTEPROC = \"" + Settings{}.remoteproc + "\";"), std::string::npos);
+  EXPECT_NE(keys.find("DEFAULT_HOST_KEY_POLICY = \"" + Settings{}.host_key_policy + "\";"), std::string::npos);
+}
+
+TEST(SettingsTable, TheJsonContractsTableIsGeneratedFromIt) {
+  testing::TempDir dir;
+  const auto contract = std::string(PRELAUNCH_SOURCE_DIR) + "/docs/json-contract.md";
+  const auto r = testing::run_process({PRELAUNCH_CODEGEN, "settings-table", contract, dir.file("contract.md")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(testing::read_file(dir.file("contract.md")), testing::read_file(contract))
+      << "docs/json-contract.md's settings table is stale: cmake --build <build> --target update-docs-index";
+}
+
+}  // namespace
+}  // namespace stm32mp::core
