@@ -25,6 +25,5 @@ void add_explain_command(CLI::App& app, CommandOutcome& outcome);
 void add_inspect_command(CLI::App& app, CommandOutcome& outcome);
 void add_log_command(CLI::App& app, CommandOutcome& outcome);
 void add_sign_command(CLI::App& app, CommandOutcome& outcome);
-// COMMAND-REGISTRATION: areas add their commands here (inspect, sign) and in main.cpp.
 
 }  // namespace stm32mp::cli

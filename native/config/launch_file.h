@@ -8,7 +8,7 @@
 namespace stm32mp::config {
 
 // The attributes of an STM32CubeIDE (Eclipse) .launch file that the pre-launch steps care about.
-// Keys: reference/eclipse-integration.md §1.2 (ST additions under the CDT gdbjtag prefix).
+// Keys as STM32CubeIDE writes them: CDT's gdbjtag prefix plus ST's additions (launch_file.cpp lists them).
 struct LaunchFile {
   std::string type;                          // <launchConfiguration type="…">
   std::map<std::string, std::string> attributes;  // every string/boolean/int attribute, by key

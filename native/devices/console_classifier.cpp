@@ -8,7 +8,7 @@ namespace stm32mp::devices {
 namespace {
 
 // Removes ANSI CSI sequences (ESC [ … final byte) such as bash's bracketed-paste codes and colour
-// codes: a real board's shell may send them around its prompt (test-infrastructure-recipes §3).
+// codes: a real board's shell (bash with readline) sends them around its prompt (docs/failures.md F16).
 std::string strip_ansi(std::string_view in) {
   std::string out;
   out.reserve(in.size());

@@ -5,7 +5,7 @@
 namespace stm32mp::devices {
 namespace {
 
-// PIDs as listed by OpenOCD's stlink_usb.c, stlink-org and probe-rs (facts §d.1). V3PWR's PID is
+// PIDs as listed by OpenOCD's stlink_usb.c, stlink-org and probe-rs (docs/failures.md F24). V3PWR's PID is
 // disputed between sources; both candidates are listed with an unknown VCP count.
 constexpr std::array kModels = {
     StlinkModel{0x3744, "ST-LINK/V1", VcpSupport::none},

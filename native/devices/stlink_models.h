@@ -8,7 +8,7 @@ namespace stm32mp::devices {
 inline constexpr std::uint16_t kStVendorId = 0x0483;
 
 // How many virtual COM ports (USB CDC-ACM interfaces) a model exposes; unknown where no public
-// source confirms it (reference/stm32mp-remoteproc-facts.md §d.1).
+// source confirms it (OpenOCD's stlink_usb.c, stlink-org, probe-rs: docs/failures.md F24).
 enum class VcpSupport { none, one, two, unknown };
 
 struct StlinkModel {

@@ -72,7 +72,7 @@ core::StepReport verify_running(const VerifyInputs& in, ports::BoardSession& ses
   r.observed.set("rpmsg_ttys", std::to_string(ttys));
   r.observed.set("start_write_ms", std::to_string(load.start_write_ms));
 
-  // Kernel-side start time: "powering up" → "is now up" timestamps (facts §5.1 measures the same).
+  // Kernel-side start time: from the "powering up" to the "is now up" timestamp of the kernel log.
   std::optional<double> t_power;
   std::optional<double> t_up;
   for (const auto& line : log) {

@@ -14,7 +14,7 @@ using ports::RemoteError;
 
 // libssh2 1.10 splits one sftp_write into 30000-byte SFTP packets, sends them all and returns when the
 // first is acknowledged; the caller slides its buffer by the acknowledged count. A window of 35
-// packets (~1 MiB) keeps enough writes outstanding to fill a link (peers-and-libraries §3.5, §5.4).
+// packets (~1 MiB) keeps enough writes outstanding to fill a link (libssh2's src/sftp.c, sftp_write).
 constexpr std::size_t kSftpPacket = 30000;
 constexpr std::size_t kUploadWindow = 35 * kSftpPacket;
 constexpr std::size_t kMaxExecOutput = 16u << 20;  // a runaway command must not exhaust memory
