@@ -33,24 +33,31 @@ std::string page_block(const CodeInfo& c) {
   return out + "\n" + std::string(kPageEnd);
 }
 
-// Rewrites the generated part of every page; a page without the markers is an error (it would hide a drift).
+// Writes `src` to `out` with its part from `begin_marker` to `end_marker` (both included) replaced by `block`;
+// false when a marker is missing (a page without them would hide a drift).
+bool rewrite_generated_part(const std::filesystem::path& src, const std::filesystem::path& out, std::string_view begin_marker,
+                            std::string_view end_marker, const std::string& block) {
+  std::ifstream in(src, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string doc = text.str();
+  const auto begin = doc.find(begin_marker);
+  const auto end = doc.find(end_marker);
+  if (!in || begin == std::string::npos || end == std::string::npos || end < begin) {
+    std::cerr << "prelaunch-codegen: " << src.string() << " has no generated part (markers)\n";
+    return false;
+  }
+  doc.replace(begin, end + end_marker.size() - begin, block);
+  std::ofstream(out, std::ios::binary) << doc;
+  return true;
+}
+
+// Rewrites the generated part of every code page.
 int docs_pages(const std::filesystem::path& src, const std::filesystem::path& out) {
   int status = 0;
   for (const auto& c : all_codes()) {
     const auto name = std::string(c.id) + ".md";
-    std::ifstream in(src / name, std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    std::string page = text.str();
-    const auto begin = page.find(kPageBegin);
-    const auto end = page.find(kPageEnd);
-    if (!in || begin == std::string::npos || end == std::string::npos || end < begin) {
-      std::cerr << "prelaunch-codegen: " << (src / name).string() << " has no generated part (markers)\n";
-      status = 1;
-      continue;
-    }
-    page.replace(begin, end + kPageEnd.size() - begin, page_block(c));
-    std::ofstream(out / name, std::ios::binary) << page;
+    if (!rewrite_generated_part(src / name, out / name, kPageBegin, kPageEnd, page_block(c))) status = 1;
   }
   return status;
 }
@@ -108,20 +115,8 @@ constexpr std::string_view kSettingsBegin =
 constexpr std::string_view kSettingsEnd = "<!-- End of the settings table. -->";
 
 int settings_doc(const std::filesystem::path& src, const std::filesystem::path& out) {
-  std::ifstream in(src, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  std::string doc = text.str();
-  const auto begin = doc.find(kSettingsBegin);
-  const auto end = doc.find(kSettingsEnd);
-  if (!in || begin == std::string::npos || end == std::string::npos || end < begin) {
-    std::cerr << "prelaunch-codegen: " << src.string() << " has no settings table markers\n";
-    return 1;
-  }
-  doc.replace(begin, end + kSettingsEnd.size() - begin,
-              std::string(kSettingsBegin) + "\n\n" + settings_table() + "\n" + std::string(kSettingsEnd));
-  std::ofstream(out, std::ios::binary) << doc;
-  return 0;
+  const auto block = std::string(kSettingsBegin) + "\n\n" + settings_table() + "\n" + std::string(kSettingsEnd);
+  return rewrite_generated_part(src, out, kSettingsBegin, kSettingsEnd, block) ? 0 : 1;
 }
 
 std::string docs_index() {
