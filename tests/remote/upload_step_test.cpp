@@ -90,9 +90,13 @@ TEST(UploadStep, IdenticalContentIsNotTransferredAgain) {
 }
 
 struct ErrorCase {
+  const char* name;  // the test's name: stable across runs (gtest would print the struct's bytes)
   Kind kind;
   Code code;
 };
+
+// ctest names a parameterized test by its printed value: the name, not the struct's bytes.
+void PrintTo(const ErrorCase& c, std::ostream* os) { *os << c.name; }
 
 class UploadErrors : public ::testing::TestWithParam<ErrorCase> {};
 
@@ -111,12 +115,14 @@ TEST_P(UploadErrors, EachKindHasItsCodeAndTheTemporaryFileIsRemoved) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Kinds, UploadErrors,
-                         ::testing::Values(ErrorCase{Kind::no_space, Code::UploadNoSpace},
-                                           ErrorCase{Kind::read_only, Code::UploadReadOnly},
-                                           ErrorCase{Kind::permission_denied, Code::UploadPermissionDenied},
-                                           ErrorCase{Kind::disconnected, Code::UploadInterrupted},
-                                           ErrorCase{Kind::timeout, Code::UploadInterrupted},
-                                           ErrorCase{Kind::failure, Code::UploadRemoteFailure}));
+                         ::testing::Values(ErrorCase{"NoSpace", Kind::no_space, Code::UploadNoSpace},
+                                           ErrorCase{"ReadOnly", Kind::read_only, Code::UploadReadOnly},
+                                           ErrorCase{"PermissionDenied", Kind::permission_denied,
+                                                     Code::UploadPermissionDenied},
+                                           ErrorCase{"Disconnected", Kind::disconnected, Code::UploadInterrupted},
+                                           ErrorCase{"Timeout", Kind::timeout, Code::UploadInterrupted},
+                                           ErrorCase{"Failure", Kind::failure, Code::UploadRemoteFailure}),
+                         [](const auto& info) { return std::string(info.param.name); });
 
 TEST(UploadStep, LinkCutLeavesTheTemporaryFileReportedNotTheRealName) {
   Fixture f;
@@ -206,9 +212,12 @@ TEST(UploadStep, LeftoversOfEarlierUploadsAreRemoved) {
 }
 
 struct MvCase {
+  const char* name;  // the test's name: stable across runs (gtest would print the struct's bytes)
   const char* text;  // mv's stderr under LC_ALL=C
   Code code;
 };
+
+void PrintTo(const MvCase& c, std::ostream* os) { *os << c.name; }
 
 class RenameErrors : public ::testing::TestWithParam<MvCase> {};
 
@@ -227,12 +236,15 @@ TEST_P(RenameErrors, MvFailureHasTheRenameCodeAndRemovesTheTemporaryFile) {
 
 INSTANTIATE_TEST_SUITE_P(
     Texts, RenameErrors,
-    ::testing::Values(MvCase{"mv: cannot move 'a' to 'b': Read-only file system", Code::UploadReadOnly},
-                      MvCase{"mv: cannot move 'a' to 'b': No space left on device", Code::UploadNoSpace},
-                      MvCase{"mv: cannot move 'a' to 'b': Permission denied", Code::UploadPermissionDenied},
-                      MvCase{"mv: cannot move 'a' to 'b': Operation not permitted", Code::UploadPermissionDenied},
-                      MvCase{"mv: cannot stat 'a': No such file or directory", Code::UploadRemoteFailure},
-                      MvCase{"mv: something else", Code::UploadRemoteFailure}));
+    ::testing::Values(MvCase{"ReadOnly", "mv: cannot move 'a' to 'b': Read-only file system", Code::UploadReadOnly},
+                      MvCase{"NoSpace", "mv: cannot move 'a' to 'b': No space left on device", Code::UploadNoSpace},
+                      MvCase{"PermissionDenied", "mv: cannot move 'a' to 'b': Permission denied",
+                             Code::UploadPermissionDenied},
+                      MvCase{"NotPermitted", "mv: cannot move 'a' to 'b': Operation not permitted",
+                             Code::UploadPermissionDenied},
+                      MvCase{"NoSuchFile", "mv: cannot stat 'a': No such file or directory", Code::UploadRemoteFailure},
+                      MvCase{"Other", "mv: something else", Code::UploadRemoteFailure}),
+    [](const auto& info) { return std::string(info.param.name); });
 
 TEST(UploadStep, NamesWithSpacesQuotesAndDollarAreQuoted) {
   Fixture f("my fw '$(id)'.elf");
