@@ -62,6 +62,11 @@ void add_signed_facts(const SignedImage& s, const std::string& prefix, core::Ste
   r.observed.set(prefix + "header", fmt::format("version {} tlv_len {} sign_len {} img_len {}", s.version, s.tlv_len, s.sign_len, s.img_len));
   r.observed.set(prefix + "sign_type", sign_type_name(s.sign_type));
   r.observed.set(prefix + "images", fmt::format("{} ({})", s.images.size(), s.encrypted() ? "ELF with AES-CBC encrypted segments" : "ELF"));
+  if (s.encrypted()) {
+    // ST's extension: the PTA decrypts with the AES key fused in OTP (oem_rproc_enc_key), or its test key
+    // with CFG_REMOTEPROC_ENC_TESTKEY; upstream OP-TEE's TA takes IMGTYPE 1 only.
+    r.observed.set(prefix + "encryption", "AES-CBC (ENCTYPE 1): loads on ST's OP-TEE only, which decrypts with the key in OTP oem_rproc_enc_key");
+  }
   if (s.boot_sec) r.observed.set(prefix + "secure_boot", "yes: BOOTSEC present (ST's PTA enables secure boot whatever its value)");
   if (const auto* k = s.find_tlv(kTlvPkeyInfo)) {
     const auto info = decode_pkey_info(k->value);

@@ -54,6 +54,7 @@ TEST(SignedFormats, StsEncryptedImageIsReadHashedAndVerified) {
   const auto r = signed_image(kRef + "st_enc_sign.bin", kPub);
   EXPECT_TRUE(r.report.diagnostics.empty()) << ::testing::PrintToString(codes(r.report));
   EXPECT_THAT(fact(r.report, "signed.images"), HasSubstr("AES-CBC encrypted"));
+  EXPECT_THAT(fact(r.report, "signed.encryption"), HasSubstr("oem_rproc_enc_key"));
   EXPECT_EQ(fact(r.report, "signed.segment_hashes"), "all match the embedded ELFs' encrypted segments");
   EXPECT_THAT(fact(r.report, "signed.signature"), HasSubstr("verified"));
   ASSERT_TRUE(r.facts);
