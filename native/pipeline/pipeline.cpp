@@ -89,7 +89,7 @@ std::vector<StepDefinition> build_steps(const core::Settings& given, RunState& s
   // image, devices, serial-port, network, ssh, target, upload, remoteproc, verify.
   all.push_back({"image", "Firmware image", {"config"}, Millis{1000}, timeout, [&state](StepControl&) {
                    const auto& s = state.settings;
-                   return steps::check_image({s.elf, s.signed_image, s.image_key, s.remoteproc}, state.image);
+                   return steps::check_image({s.elf, s.signed_image, s.image_key, s.remoteproc, !s.host.empty()}, state.image);
                  }});
   all.push_back({"devices", "Serial devices and ST-LINK probes", {}, Millis{500}, timeout,
                  [&state, &ports](StepControl& control) {
@@ -201,6 +201,12 @@ std::vector<StepDefinition> build_steps(const core::Settings& given, RunState& s
                    auto img = remote_image(state).image;
                    steps::VerifyInputs in{*state.load, state.upload ? state.upload->name : "",
                                           img ? img->has_resource_table : std::nullopt};
+                   // Only an image this run uploaded has a known size on the board (--skip upload: the board's own).
+                   if (state.upload && img) in.uploaded_size = img->size;
+                   if (state.target) {
+                     in.firmware_class_path = state.target->firmware_class_path;
+                     in.ta_failed_start = state.target->ta_failed_start;
+                   }
                    return steps::verify_running(in, *state.session, control);
                  }});
 

@@ -60,6 +60,12 @@ void apply_launch_file(const config::LaunchFile& launch, const core::Settings& g
   if (effective.production_mode == false) {
     r.add(core::Code::NotProductionMode, {{"launch_file", given.launch_file}});
   }
+  // An engineering-mode configuration (ST's Debug_DDR-style files) names no loader at all: say so,
+  // rather than leaving the user with "no board address" and skipped steps.
+  if (!launch.attribute(config::keys::kThroughLinux) && !launch.attribute(config::keys::kSerialDevice) &&
+      !launch.attribute(config::keys::kBoardAddress)) {
+    r.add(core::Code::EngineeringModeLaunch, {{"launch_file", given.launch_file}});
+  }
 }
 
 // Every file a later step reads whole, with its cap. Checked here, before any step opens one: a FIFO, a device or

@@ -6,7 +6,8 @@ prelaunch_test(remote_e2e_tests
   e2e/catalogue_board_test.cpp
   e2e/catalogue_tee_test.cpp
   e2e/catalogue_fault_test.cpp
-  e2e/batched_steps_test.cpp)
+  e2e/batched_steps_test.cpp
+  e2e/old_image_test.cpp)
 target_link_libraries(remote_e2e_tests PRIVATE board_sim_fixture nlohmann_json::nlohmann_json)
 if(DEFINED PRELAUNCH_FIRMWARE_DIR)
   set(_e2e_fw ${PRELAUNCH_FIRMWARE_DIR})

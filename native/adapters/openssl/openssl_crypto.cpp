@@ -1,6 +1,9 @@
 #include "adapters/openssl/openssl_crypto.h"
 
 #include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iterator>
 
 #include <openssl/bn.h>
 #include <openssl/ec.h>
@@ -79,14 +82,44 @@ std::string to_hex(std::span<const std::uint8_t> bytes) {
   return s;
 }
 
-core::expected<Key, std::string> load_private_key(const std::string& path) {
+core::expected<Key, std::string> load_private_key(const std::string& path, const std::optional<std::string>& passphrase) {
   std::unique_ptr<std::FILE, FileCloser> f(std::fopen(path.c_str(), "rb"));
   if (!f) return core::unexpected{std::string("cannot open the key file")};
   Key key;
-  key.key_.reset(PEM_read_PrivateKey(f.get(), nullptr, nullptr, nullptr));
-  if (!key.key_) return core::unexpected{last_error("not a PEM private key (unencrypted PKCS#8, RSA or EC)")};
+  // With a null callback OpenSSL would ask for a pass phrase on the controlling terminal: a hang
+  // inside the IDE. This one answers with the given pass phrase, or refuses.
+  const auto answer = [](char* buf, int size, int, void* user) -> int {
+    const auto* phrase = static_cast<const std::optional<std::string>*>(user);
+    if (!phrase->has_value() || (*phrase)->size() > static_cast<std::size_t>(size)) return -1;
+    std::memcpy(buf, (*phrase)->data(), (*phrase)->size());
+    return static_cast<int>((*phrase)->size());
+  };
+  key.key_.reset(PEM_read_PrivateKey(f.get(), nullptr, answer, const_cast<std::optional<std::string>*>(&passphrase)));
+  if (!key.key_ && is_encrypted_pem(path)) {
+    ERR_clear_error();
+    return core::unexpected{std::string(passphrase ? "the pass phrase does not open this encrypted key"
+                                                   : "the key is encrypted and no pass phrase was given (--key-pass-env VAR or --key-pass-file FILE)")};
+  }
+  if (!key.key_) return core::unexpected{last_error("not a PEM private key (PKCS#8, RSA or EC)")};
   key.kind_ = kind_of(key.key_.get());
   return key;
+}
+
+bool is_encrypted_pem(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string head(16384, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<std::size_t>(in.gcount()));
+  return head.find("-----BEGIN ENCRYPTED PRIVATE KEY-----") != std::string::npos || head.find("Proc-Type: 4,ENCRYPTED") != std::string::npos;
+}
+
+std::vector<std::uint8_t> public_key_der(const Key& key) {
+  unsigned char* der = nullptr;
+  const int len = i2d_PUBKEY(key.get(), &der);
+  if (len <= 0) return {};
+  std::vector<std::uint8_t> out(der, der + len);
+  OPENSSL_free(der);
+  return out;
 }
 
 core::expected<Key, std::string> load_public_key(const std::string& path) {
@@ -97,7 +130,7 @@ core::expected<Key, std::string> load_public_key(const std::string& path) {
   if (!key.key_) {
     ERR_clear_error();
     std::rewind(f.get());
-    key.key_.reset(PEM_read_PrivateKey(f.get(), nullptr, nullptr, nullptr));
+    key.key_.reset(PEM_read_PrivateKey(f.get(), nullptr, [](char*, int, int, void*) { return -1; }, nullptr));
   }
   if (!key.key_) return core::unexpected{last_error("not a PEM public key (or private key)")};
   key.kind_ = kind_of(key.key_.get());
