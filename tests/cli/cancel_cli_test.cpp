@@ -175,9 +175,9 @@ class SilentServer {
   std::vector<int> held_;
 };
 
-void expect_cancelled_report(const Cli::Ended& e, const std::string& step) {
+void expect_cancelled_report(const Cli::Ended& e, const std::string& step, long long bound_ms = 3000) {
   EXPECT_EQ(e.exit_code, 4) << e.out;
-  EXPECT_LT(e.ms, 3000) << "the CLI took " << e.ms << " ms to end after the signal";
+  EXPECT_LT(e.ms, bound_ms) << "the CLI took " << e.ms << " ms to end after the signal";
   const auto j = nlohmann::json::parse(e.out);
   EXPECT_FALSE(j["ok"].get<bool>());
   EXPECT_TRUE(j["cancelled"].get<bool>());
@@ -259,18 +259,28 @@ class CancelSlowLocalStep : public ::testing::TestWithParam<int> {
   void SetUp() override {
     ASSERT_TRUE(fs::exists("/usr/bin/strace")) << "these tests make local reads slow with strace (Debian package strace)";
   }
-  // Signals the CLI `after` its start (its pid written, so it runs), then expects `step` cancelled.
-  void cancel_in(Cli& cli, std::chrono::milliseconds after, const std::string& step) {
-    ASSERT_TRUE(wait_until([&] { return cli.target() > 0; })) << "the wrapper never started the CLI";
-    std::this_thread::sleep_for(after);
+  // Signals the CLI once it holds `path` open (a delayed open has already made its descriptor, and the walk
+  // keeps its directory open: the CLI is inside that step), then expects `step` cancelled within `bound_ms`.
+  void cancel_in(Cli& cli, const std::string& path, const std::string& step, long long bound_ms) {
+    ASSERT_TRUE(wait_until([&] { return cli.target() > 0 && holds_open(cli.target(), path); }))
+        << "the CLI never opened " << path;
     cli.signal(GetParam());
-    expect_cancelled_report(cli.finish(std::chrono::seconds(15)), step);
+    expect_cancelled_report(cli.finish(std::chrono::seconds(15)), step, bound_ms);
+  }
+  static bool holds_open(pid_t pid, const std::string& path) {
+    std::error_code ec;
+    for (fs::directory_iterator it("/proc/" + std::to_string(pid) + "/fd", ec), end; !ec && it != end;
+         it.increment(ec)) {
+      std::error_code lec;
+      if (fs::read_symlink(it->path(), lec) == path) return true;
+    }
+    return false;
   }
   TempDir dir;
 };
 
-// config: the launch file on a slow disk (its open takes 2.5 s). The step reads it with one system call, so
-// the cancel is honoured when that call returns: the bound of 3 s after the signal includes it.
+// config: the launch file on a slow disk (its open takes 2 s). The step reads it with one system call, so
+// the cancel is honoured when that call returns: the bound after the signal is that delay plus 1.5 s.
 TEST_P(CancelSlowLocalStep, InTheConfigStep) {
   const auto launch = fs::canonical(dir.path()).string() + "/board.launch";
   std::ofstream(launch) << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<launchConfiguration type=\"t\">\n"
@@ -278,22 +288,22 @@ TEST_P(CancelSlowLocalStep, InTheConfigStep) {
                            "value=\"/dev/ttyACM0\"/>\n</launchConfiguration>\n";
   const auto pid = dir.file("pid");
   Cli cli({"check", "--launch", launch, "--only", "config,image,devices", "--json"},
-          slow_syscalls("openat", 2500000, pid, launch), pid);
-  cancel_in(cli, std::chrono::milliseconds(800), "config");
+          slow_syscalls("openat", 2000000, pid, launch), pid);
+  cancel_in(cli, launch, "config", 3500);
 }
 
-// image: the ELF on a slow disk (its open takes 2.5 s), as for config.
+// image: the ELF on a slow disk (its open takes 2 s), as for config.
 TEST_P(CancelSlowLocalStep, InTheImageStep) {
   const auto elf = fs::canonical(dir.path()).string() + "/firmware.elf";
   std::ofstream(elf) << std::string(4096, '\x7f');
   const auto pid = dir.file("pid");
-  Cli cli({"check", "--elf", elf, "--only", "config,image,devices", "--json"}, slow_syscalls("openat", 2500000, pid, elf),
+  Cli cli({"check", "--elf", elf, "--only", "config,image,devices", "--json"}, slow_syscalls("openat", 2000000, pid, elf),
           pid);
-  cancel_in(cli, std::chrono::milliseconds(800), "image");
+  cancel_in(cli, elf, "image", 3500);
 }
 
 // devices: a sysfs with 400 UARTs whose every link and status lookup takes 3 ms (a walk of many seconds). The
-// walk stops between two entries, so the run ends long before the walk would have.
+// walk stops between two entries, so the run ends within the usual bound, long before the walk would have.
 TEST_P(CancelSlowLocalStep, InTheDevicesStep) {
   SysfsFixture fx{dir.path()};
   const auto v3 = SysfsFixture::stlink_v3e();
@@ -304,7 +314,7 @@ TEST_P(CancelSlowLocalStep, InTheDevicesStep) {
   Cli cli({"check", "--sysfs-root", fx.sysfs_root(), "--dev-root", fx.dev_root(), "--serial",
            fx.node("ttyACM0").string(), "--only", "devices,serial-port", "--json"},
           slow_syscalls("readlink,newfstatat", 3000, pid), pid);
-  cancel_in(cli, std::chrono::milliseconds(1500), "devices");
+  cancel_in(cli, fs::canonical(fx.sysfs_root()).string() + "/class/tty", "devices", 3000);
 }
 
 INSTANTIATE_TEST_SUITE_P(Signals, CancelSlowLocalStep, ::testing::Values(SIGINT, SIGTERM),
