@@ -152,8 +152,8 @@ final class StLaunchUiTests {
                                 try {
                                     Screenshots.save(s, new File(out, "st-opted-in-report.png"));
                                     if (overDialog[0]) {
-                                        // A copy of the screen where the dialog is: the report stacked over it.
-                                        Screenshots.save(under[0], new File(out, "st-report-over-dialog.png"));
+                                        // What the screen shows where the dialog is: the report stacked over it.
+                                        Screenshots.screen(display, under[0].getBounds(), new File(out, "st-report-over-dialog.png"));
                                     }
                                 } catch (Throwable x) {
                                     error[0] = x;  // reported after the dialogs are closed
