@@ -1,7 +1,7 @@
 package com.stm32mp.prelaunch.core;
 
 import com.stm32mp.prelaunch.bridge.Progress;
-import org.eclipse.core.runtime.SubMonitor;
+import org.eclipse.core.runtime.IProgressMonitor;
 
 /**
  * Turns the engine's polled snapshots into the monitor's calls: one "Step i/n: title" per step, in
@@ -10,12 +10,13 @@ import org.eclipse.core.runtime.SubMonitor;
  * dialog shows therefore does not depend on the polling interval.
  */
 final class StepProgress {
-    private final SubMonitor sub;
+    private final IProgressMonitor sub;
     private final int work;
     private int announced;
     private int reported;
 
-    StepProgress(SubMonitor sub, int work) {
+    /** {@code sub} has {@code work} units for the whole run (a SubMonitor converted for it). */
+    StepProgress(IProgressMonitor sub, int work) {
         this.sub = sub;
         this.work = work;
     }

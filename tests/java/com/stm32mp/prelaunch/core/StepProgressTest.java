@@ -6,7 +6,6 @@ import com.stm32mp.prelaunch.bridge.Progress;
 import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.core.runtime.NullProgressMonitor;
-import org.eclipse.core.runtime.SubMonitor;
 import org.junit.jupiter.api.Test;
 
 /** The monitor calls made from polled snapshots: every step once and in order, whatever the polls saw. */
@@ -36,7 +35,7 @@ class StepProgressTest {
     @Test
     void stepsThatRanBetweenTwoPollsAreStillAnnouncedInOrder() {
         Calls m = new Calls();
-        StepProgress p = new StepProgress(SubMonitor.convert(m, 400), 400);
+        StepProgress p = new StepProgress(m, 400);
         p.update(snapshot(1, 0, -1, false));
         p.update(snapshot(3, 2, 50, false));  // ssh began and ended between the polls; upload half done
         p.update(snapshot(4, 4, -1, true));   // upload's end and verify, after the last poll
@@ -47,7 +46,7 @@ class StepProgressTest {
     @Test
     void aRepeatedSnapshotAddsNothing() {
         Calls m = new Calls();
-        StepProgress p = new StepProgress(SubMonitor.convert(m, 400), 400);
+        StepProgress p = new StepProgress(m, 400);
         p.update(snapshot(2, 1, -1, false));
         p.update(snapshot(2, 1, -1, false));
         assertEquals(List.of("Step 1/4: Configuration", "Step 2/4: SSH", "worked 100"), m.calls);

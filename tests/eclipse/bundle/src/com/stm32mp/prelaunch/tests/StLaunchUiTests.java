@@ -133,6 +133,7 @@ final class StLaunchUiTests {
                 Shell[] under = {null};
                 boolean[] dialogClosed = {false};
                 boolean[] overDialog = {false};
+                int[] attempts = {0};
                 long pollEnd = System.currentTimeMillis() + 90000;
                 long[] seenAt = {0};
                 Throwable[] error = {null};
@@ -146,18 +147,25 @@ final class StLaunchUiTests {
                             if (seenAt[0] == 0) {
                                 seenAt[0] = System.currentTimeMillis();  // let it paint before the screenshot
                             } else if (System.currentTimeMillis() - seenAt[0] > 800) {
-                                text[0] = texts(s);
-                                System.out.println("  shells with the report open: " + titles(display));
                                 overDialog[0] = under[0] != null && under[0].isVisible() && s.getParent() == under[0];
                                 try {
+                                    s.update();  // paint what is pending before the copy
                                     Screenshots.save(s, new File(out, "st-opted-in-report.png"));
                                     if (overDialog[0]) {
                                         // What the screen shows where the dialog is: the report stacked over it.
+                                        under[0].update();
                                         Screenshots.screen(display, under[0].getBounds(), new File(out, "st-report-over-dialog.png"));
                                     }
                                 } catch (Throwable x) {
+                                    // Not painted yet on a loaded machine: try again a little later, ten times at most.
+                                    if (++attempts[0] < 10) {
+                                        seenAt[0] = System.currentTimeMillis();
+                                        continue;
+                                    }
                                     error[0] = x;  // reported after the dialogs are closed
                                 }
+                                text[0] = texts(s);
+                                System.out.println("  shells with the report open: " + titles(display));
                                 s.close();
                             }
                         } else if (s.getText().contains("Configurations")) {

@@ -140,8 +140,7 @@ public final class UiTestApp implements IApplication {
             Shell parent = new Shell(display);
             List<String> applied = new ArrayList<>();
             ReportDialog dialog = new ReportDialog(parent, "OpenAMP_TTY_echo_CM33_NonSecure Debug", win, applied::add);
-            Shell shell = dialog.shell();
-            shell.setSize(980, 660);
+            Shell shell = dialog.shell();  // the size the dialog gives itself, as a user sees it
             shell.setLocation(0, 0);
             dialog.open();
             pump(600);
