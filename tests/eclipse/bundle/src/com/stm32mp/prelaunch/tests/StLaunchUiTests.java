@@ -154,7 +154,8 @@ final class StLaunchUiTests {
                                     if (overDialog[0]) {
                                         // What the screen shows where the dialog is: the report stacked over it.
                                         under[0].update();
-                                        Screenshots.screen(display, under[0].getBounds(), new File(out, "st-report-over-dialog.png"));
+                                        Screenshots.screen(display, under[0].getBounds().union(s.getBounds())
+                                                .intersection(display.getBounds()), new File(out, "st-report-over-dialog.png"));
                                     }
                                 } catch (Throwable x) {
                                     // Not painted yet on a loaded machine: try again a little later, ten times at most.
