@@ -28,19 +28,6 @@ final class Screenshots {
     }
 
     /**
-     * Saves a PNG of what the screen shows in {@code area}: every window stacked there, as the user sees it
-     * (a copy from one shell shows black where another window covers it).
-     */
-    static void screen(org.eclipse.swt.widgets.Display display, org.eclipse.swt.graphics.Rectangle area, File png) {
-        Image image = new Image(display, area.width, area.height);
-        GC gc = new GC(display);
-        gc.copyArea(image, area.x, area.y);
-        gc.dispose();
-        checkAndSave(image.getImageData(), png);
-        image.dispose();
-    }
-
-    /**
      * Saves a PNG of the shell as it draws itself (Control.print), checked the same way: right for a
      * dialog that may be stacked under another window, where a copy of the screen would show that one.
      */

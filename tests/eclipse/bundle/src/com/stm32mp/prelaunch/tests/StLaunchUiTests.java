@@ -154,7 +154,7 @@ final class StLaunchUiTests {
                                     if (overDialog[0]) {
                                         // What the screen shows where the dialog is: the report stacked over it.
                                         under[0].update();
-                                        Screenshots.screen(display, under[0].getBounds().union(s.getBounds())
+                                        Screenshots.saveScreen(display, under[0].getBounds().union(s.getBounds())
                                                 .intersection(display.getBounds()), new File(out, "st-report-over-dialog.png"));
                                     }
                                 } catch (Throwable x) {
