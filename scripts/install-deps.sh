@@ -15,8 +15,8 @@ packages=(
   gcc-arm-none-eabi binutils-arm-none-eabi libnewlib-arm-none-eabi openssl
   # simulated board
   openssh-server openssh-client dropbear-bin socat fuse3 iproute2 util-linux procps psmisc kmod python3
-  # serial-port holder tests
-  picocom time
+  # serial-port holder tests; slow local files for the cancel tests (strace's syscall delay injection)
+  picocom time strace
   # JNI, plug-in and Eclipse tests
   openjdk-17-jdk-headless default-jdk-headless junit5
   libeclipse-debug-core-java libeclipse-core-runtime-java libeclipse-osgi-java libequinox-launcher-java

@@ -25,6 +25,9 @@ struct CheckRun::State final : core::ProgressSink {
     progress.steps_done = index;
     progress.steps_total = total;
     progress.percent = -1;
+    if (index == static_cast<int>(progress.started.size())) {
+      progress.started.push_back({std::string(id), std::string(title)});
+    }
   }
   void step_progress(int percent) override {
     std::lock_guard lock(mutex);

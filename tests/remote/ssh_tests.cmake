@@ -8,5 +8,6 @@ prelaunch_test(ssh_tests
   remote/ssh_board_faults_test.cpp
   remote/ssh_measure_test.cpp
   remote/ssh_agent_client_test.cpp
-  remote/ssh_agent_board_test.cpp)
+  remote/ssh_agent_board_test.cpp
+  remote/known_hosts_test.cpp)
 target_link_libraries(ssh_tests PRIVATE board_sim_fixture)
