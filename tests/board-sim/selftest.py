@@ -1030,6 +1030,21 @@ def alive(pid):
         return False
 
 
+class KnobTableTest(unittest.TestCase):
+    """Each knob is declared once (boardsim/knobs.py): the page's table is that declaration's output."""
+
+    def test_docs_table_is_the_declared_knobs(self):
+        table = subprocess.run([BOARD_SIM, "knobs"], capture_output=True, text=True, timeout=30, check=True).stdout
+        with open(os.path.join(os.path.dirname(os.path.dirname(HERE)), "docs", "board-sim.md")) as f:
+            page = f.read()
+        self.assertIn(table, page, "docs/board-sim.md: paste the output of `board-sim knobs` into its knob table")
+        rows = [line for line in table.splitlines()[2:]]
+        self.assertEqual(len(rows), len(set(r.split("|")[1] for r in rows)), "a knob declared twice")
+        help_text = subprocess.run([BOARD_SIM, "--help"], capture_output=True, text=True, timeout=30).stdout
+        for option in ("--mode", "--tee-ta", "--hostile", "--stop-fault"):
+            self.assertIn(option, help_text)
+
+
 class HostIsolationTest(unittest.TestCase):
     """The board's shell is the board's: a slow start-up file of the host's root never reaches a board login,
     and a slow start-up file on the board fails `start` once, with the reason, instead of test after test."""
@@ -1094,13 +1109,10 @@ class BoardClockTest(unittest.TestCase):
     def test_offset_for_a_board_started_just_now_is_accepted_by_the_kernel(self):
         if not os.path.exists("/proc/self/ns/time"):
             self.skipTest("no time namespaces on this kernel")
-        import importlib.machinery
-        import importlib.util
-        loader = importlib.machinery.SourceFileLoader("board_sim_module", BOARD_SIM)
-        spec = importlib.util.spec_from_loader("board_sim_module", loader)
-        module = importlib.util.module_from_spec(spec)
-        loader.exec_module(module)
-        board = module.Board.__new__(module.Board)
+        sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+        sys.path.insert(0, HERE)
+        from boardsim.board import Board as SimBoard  # the package behind the board-sim entry point
+        board = SimBoard.__new__(SimBoard)
         for since_start_ns in (0, 300_000_000, 999_000_000, 1_500_000_000):
             # The host's boot time's fraction of a second decides whether rounding down overshoots: try
             # enough instants to cover fractions above and below the board's own.
