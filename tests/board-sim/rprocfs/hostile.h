@@ -3,7 +3,7 @@
 //   off       the kernel's own values
 //   controls  terminal controls (OSC window title, screen clear, OSC 8 link), binary bytes and huge values:
 //             the firmware attribute of every instance and the name of every instance but the M33 (so the
-//             run still finds its core) are 1 MiB with controls; each state write logs such a line too
+//             run still finds its core) are 64 KiB with controls; each state write logs such a line too
 //   endless   the firmware attribute never reaches end of file (every offset has data)
 #pragma once
 
