@@ -17,6 +17,16 @@ target_compile_definitions(remote_e2e_tests PRIVATE PRELAUNCH_FIRMWARE_DIR="${_e
 if(TARGET prelaunch_firmware)
   add_dependencies(remote_e2e_tests prelaunch_firmware)
 endif()
+# Issue 10's kernel-log classifications produced by the board's fault knobs, and issue 15's hostile board.
+prelaunch_test(kernel_e2e_tests
+  e2e/e2e_support.cpp
+  e2e/catalogue_kernel_test.cpp
+  e2e/hostile_board_test.cpp)
+target_link_libraries(kernel_e2e_tests PRIVATE board_sim_fixture nlohmann_json::nlohmann_json)
+target_compile_definitions(kernel_e2e_tests PRIVATE PRELAUNCH_FIRMWARE_DIR="${_e2e_fw}")
+if(TARGET prelaunch_firmware)
+  add_dependencies(kernel_e2e_tests prelaunch_firmware)
+endif()
 # SSH servers other than a full OpenSSH (issue 11): Dropbear with/without sftp-server, OpenSSH without sftp.
 prelaunch_test(ssh_servers_e2e_tests
   e2e/e2e_support.cpp
