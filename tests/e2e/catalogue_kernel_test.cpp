@@ -118,6 +118,22 @@ TEST_F(StockTeeBoard, SubdevicesAndDeletedInstanceAreDeviceSetupFailures) {
   }
 }
 
+// remoteproc_core.c rproc_boot_recovery: a recovery that fails (here the image file is gone) leaves the core
+// offline with its power reference held; the next start returns 0 and loads nothing.
+TEST_F(StockTeeBoard, StartAfterAFailedRecoveryOnlyCountsAReference_F08) {
+  auto loaded = run_check(board(), {"--signed", signed_image("gone_sign.bin")});
+  ASSERT_EQ(loaded.exit_code, 0) << summary(loaded);
+  board_shell(board(), "rm /lib/firmware/gone_sign.bin");
+  board().set({"crash=m33"});
+  ASSERT_NE(board_shell(board(), "dmesg").find("request_firmware failed: -2"), std::string::npos);
+  auto run = run_check(board(), {"--signed", signed_image("after_sign.bin")});
+  EXPECT_EQ(run.exit_code, 1) << summary(run);
+  auto d = diagnostic(run, "remoteproc", "RPC030");
+  ASSERT_FALSE(d.is_null()) << summary(run);
+  EXPECT_EQ(d["observed"]["state_after"], "offline") << d.dump(2);
+  EXPECT_TRUE(diagnostic(run, "verify", "VFY001").is_null()) << "not a firmware that stopped\n" << summary(run);
+}
+
 // A TEE-mode M33 whose TA is missing at boot (an 'opteemin' layout): no m33 instance, the reason in the boot log.
 class MissingTaBoard : public boardsim::BoardSuite {
  protected:
