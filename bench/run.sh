@@ -29,7 +29,7 @@ board=$work/board
 cleanup() { tests/board-sim/board-sim stop --dir "$board" >/dev/null 2>&1 || true; rm -rf "$work"; }
 trap cleanup EXIT
 
-tests/board-sim/board-sim start --dir "$board" --rprocfs "$build/tests/board-sim/rprocfs" --fw-size 16M > "$work/board.json"
+tests/board-sim/board-sim start --dir "$board" --rprocfs "$build/tests/board-sim/rprocfs" --fw-size 16M --mode ELF --order m0,m33 > "$work/board.json"
 field() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$work/board.json" "$1"; }
 host=$(field host); identity=$(field identity); known_hosts=$(field known_hosts)
 serial=$(field serial); sysfs_root=$(field sysfs_root); dev_root=$(field dev_root)

@@ -446,6 +446,16 @@ core::StepReport load_firmware(const RemoteprocInputs& in, ports::BoardSession& 
     }
     const std::string state_after = start.after ? start.after->state : "";
     if (start.after) r.observed.set("state_after", state_after);
+    // Offline before and after an accepted start with not one kernel line: the kernel only counted a reference
+    // (a failed recovery leaked rproc->power, so rproc_boot() returns 0 and loads nothing).
+    if (state_after == "offline" && inst->state == "offline" && start.log.empty()) {
+      r.add(Code::RprocStartOnlyCounted, {{"instance", "remoteproc" + std::to_string(index) + " (" + inst->name + ")"},
+                                          {"image", in.firmware_name},
+                                          {"state_before", inst->state},
+                                          {"state_after", state_after},
+                                          {"evidence", "(no kernel log lines after the start write)"}});
+      return r;
+    }
     out = remote::LoadOutcome{index, inst->name, start.log_position, start.log, ms, state_after, ls->rpmsg_ttys};
     return r;
   }
