@@ -1,8 +1,11 @@
 #include "adapters/openssl/openssl_crypto.h"
 
+#include "files/input_file.h"
+
 #include <cstdio>
 
 #include <openssl/bn.h>
+#include <openssl/crypto.h>
 #include <openssl/ec.h>
 #include <openssl/ecdsa.h>
 #include <openssl/err.h>
@@ -21,9 +24,6 @@ std::string last_error(const char* what) {
   return std::string(what) + " (" + buf + ")";
 }
 
-struct FileCloser {
-  void operator()(std::FILE* f) const { std::fclose(f); }
-};
 struct MdCtxFree {
   void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
 };
@@ -79,26 +79,43 @@ std::string to_hex(std::span<const std::uint8_t> bytes) {
   return s;
 }
 
+// The key file's text in a memory BIO: read through files::read_input_file (UTF-8 names on every OS,
+// bounded size), never fopen(), which Windows would give the name in the ANSI code page.
+struct BioFree {
+  void operator()(BIO* b) const { BIO_free(b); }
+};
+core::expected<std::string, std::string> key_file_text(const std::string& path) {
+  auto text = files::read_input_file(path, files::kMaxKeyFileBytes);
+  if (!text) return core::unexpected{std::string("cannot open the key file")};
+  return std::move(*text);
+}
+
 core::expected<Key, std::string> load_private_key(const std::string& path) {
-  std::unique_ptr<std::FILE, FileCloser> f(std::fopen(path.c_str(), "rb"));
-  if (!f) return core::unexpected{std::string("cannot open the key file")};
+  auto text = key_file_text(path);
+  if (!text) return core::unexpected{text.error()};
+  std::unique_ptr<BIO, BioFree> bio(BIO_new_mem_buf(text->data(), static_cast<int>(text->size())));
   Key key;
-  key.key_.reset(PEM_read_PrivateKey(f.get(), nullptr, nullptr, nullptr));
+  key.key_.reset(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
+  OPENSSL_cleanse(text->data(), text->size());
   if (!key.key_) return core::unexpected{last_error("not a PEM private key (unencrypted PKCS#8, RSA or EC)")};
   key.kind_ = kind_of(key.key_.get());
   return key;
 }
 
 core::expected<Key, std::string> load_public_key(const std::string& path) {
-  std::unique_ptr<std::FILE, FileCloser> f(std::fopen(path.c_str(), "rb"));
-  if (!f) return core::unexpected{std::string("cannot open the key file")};
+  auto text = key_file_text(path);
+  if (!text) return core::unexpected{text.error()};
   Key key;
-  key.key_.reset(PEM_read_PUBKEY(f.get(), nullptr, nullptr, nullptr));
+  {
+    std::unique_ptr<BIO, BioFree> bio(BIO_new_mem_buf(text->data(), static_cast<int>(text->size())));
+    key.key_.reset(PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr));
+  }
   if (!key.key_) {
     ERR_clear_error();
-    std::rewind(f.get());
-    key.key_.reset(PEM_read_PrivateKey(f.get(), nullptr, nullptr, nullptr));
+    std::unique_ptr<BIO, BioFree> bio(BIO_new_mem_buf(text->data(), static_cast<int>(text->size())));
+    key.key_.reset(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
   }
+  OPENSSL_cleanse(text->data(), text->size());
   if (!key.key_) return core::unexpected{last_error("not a PEM public key (or private key)")};
   key.kind_ = kind_of(key.key_.get());
   return key;
