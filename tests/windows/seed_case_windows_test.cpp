@@ -101,3 +101,75 @@ TEST(SeedCaseWindows, ABusyComPortIsSer016NamingTheRunningTerminal) {
 
 }  // namespace
 }  // namespace stm32mp::adapters::windows
+
+namespace stm32mp::adapters::windows {
+namespace {
+
+// A port refused with a holder that is known: Windows' own adapters cannot name one (SER016 above), but
+// an adapter that can (or a lock) makes SER007, and its fix must then be said in Windows' words.
+class LockedLines final : public ports::SerialLines {
+ public:
+  core::expected<std::unique_ptr<ports::SerialLine>, ports::OpenError> open_exclusive(const std::string&) override {
+    return core::unexpected{ports::OpenError{ports::OpenError::Kind::locked, 0, "held"}};
+  }
+};
+
+class KnownHolder final : public ports::ProcessTable {
+ public:
+  explicit KnownHolder(std::vector<ports::ProcessInfo> holders) : holders_(std::move(holders)) {}
+  std::vector<ports::ProcessInfo> holders_of(const std::string&) override { return holders_; }
+  std::optional<ports::UucpLock> uucp_lock(const std::string&) override { return std::nullopt; }
+
+ private:
+  std::vector<ports::ProcessInfo> holders_;
+};
+
+core::StepReport run_held(std::vector<ports::ProcessInfo> holders) {
+  WindowsDeviceEnumerator enumerator;
+  LockedLines lines;
+  KnownHolder processes(std::move(holders));
+  steps::SerialPortPorts ports{enumerator, lines, processes};
+  steps::SerialPortInputs in;
+  in.serial = "COM40";
+  in.production_mode = true;
+  in.sysfs_root = testing::windows_fixture("stlink_v3e_dk.json");
+  core::CancelToken cancel;
+  core::NullProgress progress;
+  core::StepControl control{cancel, core::Deadline(core::Millis{10000}), progress};
+  std::vector<devices::ConsoleAddress> addresses;
+  return steps::check_serial_port(in, nullptr, ports, control, addresses);
+}
+
+TEST(SeedCaseWindows, Ser007WithAKnownHolderSaysTaskManagerAndTaskkillNotKill) {
+  const auto r = run_held({{4242, "putty.exe", ""}});
+  ASSERT_EQ(r.diagnostics.size(), 1u);
+  const auto& d = r.diagnostics[0];
+  EXPECT_EQ(d.code, core::Code::SerialBusy);
+  EXPECT_NE(d.message.find("COM40 is in use by putty.exe (PID 4242)"), std::string::npos) << d.message;
+  EXPECT_NE(d.fix.find("Close putty.exe (close its window, or end it in Task Manager (Details tab, PID 4242) or with "
+                       "`taskkill /PID 4242`)"),
+            std::string::npos)
+      << d.fix;
+  EXPECT_EQ(d.fix.find("kill 4242"), std::string::npos) << d.fix;
+  EXPECT_EQ(d.fix.find("fuser"), std::string::npos) << d.fix;
+}
+
+TEST(SeedCaseWindows, Ser007WithoutAHolderPointsAtResourceMonitor) {
+  const auto r = run_held({});
+  ASSERT_EQ(r.diagnostics.size(), 1u);
+  const auto& d = r.diagnostics[0];
+  EXPECT_EQ(d.code, core::Code::SerialBusy);
+  EXPECT_NE(d.fix.find("Resource Monitor (resmon.exe"), std::string::npos) << d.fix;
+  EXPECT_EQ(d.fix.find("fuser"), std::string::npos) << d.fix;
+  EXPECT_FALSE(d.observed.contains("holder_pid"));
+}
+
+TEST(SeedCaseWindows, ANamedModemManagerIsNoLinuxAdviceOnWindows) {
+  const auto r = run_held({{77, "ModemManager", ""}});
+  ASSERT_EQ(r.diagnostics.size(), 1u);
+  EXPECT_EQ(r.diagnostics[0].code, core::Code::SerialBusy);
+  EXPECT_EQ(r.diagnostics[0].fix.find("udev"), std::string::npos) << r.diagnostics[0].fix;
+}
+
+}  // namespace
+}  // namespace stm32mp::adapters::windows
