@@ -13,10 +13,9 @@
 namespace stm32mp::adapters::windows {
 namespace {
 
-core::StepReport run(const std::string& serial) {
+// The serial-port step on the recorded V3E tree (COM40) with the given lines and process table.
+core::StepReport run_with(const std::string& serial, ports::SerialLines& lines, ports::ProcessTable& processes) {
   WindowsDeviceEnumerator enumerator;
-  ComSerialLines lines;
-  ToolhelpProcessTable processes;
   steps::SerialPortPorts ports{enumerator, lines, processes};
   steps::SerialPortInputs in;
   in.serial = serial;
@@ -27,6 +26,12 @@ core::StepReport run(const std::string& serial) {
   core::StepControl control{cancel, core::Deadline(core::Millis{10000}), progress};
   std::vector<devices::ConsoleAddress> addresses;
   return steps::check_serial_port(in, nullptr, ports, control, addresses);
+}
+
+core::StepReport run(const std::string& serial) {
+  ComSerialLines lines;
+  ToolhelpProcessTable processes;
+  return run_with(serial, lines, processes);
 }
 
 TEST(SeedCaseWindows, Com41WhenTheVcpIsCom40NamesCom40) {
@@ -78,19 +83,9 @@ class PuttyRunning final : public ports::ProcessTable {
 };
 
 TEST(SeedCaseWindows, ABusyComPortIsSer016NamingTheRunningTerminal) {
-  WindowsDeviceEnumerator enumerator;
   BusyLines lines;
   PuttyRunning processes;
-  steps::SerialPortPorts ports{enumerator, lines, processes};
-  steps::SerialPortInputs in;
-  in.serial = "COM40";
-  in.production_mode = true;
-  in.sysfs_root = testing::windows_fixture("stlink_v3e_dk.json");
-  core::CancelToken cancel;
-  core::NullProgress progress;
-  core::StepControl control{cancel, core::Deadline(core::Millis{10000}), progress};
-  std::vector<devices::ConsoleAddress> addresses;
-  const auto r = steps::check_serial_port(in, nullptr, ports, control, addresses);
+  const auto r = run_with("COM40", lines, processes);
   ASSERT_EQ(r.diagnostics.size(), 1u);
   const auto& d = r.diagnostics[0];
   EXPECT_EQ(d.code, core::Code::SerialBusyWindows);
@@ -125,19 +120,9 @@ class KnownHolder final : public ports::ProcessTable {
 };
 
 core::StepReport run_held(std::vector<ports::ProcessInfo> holders) {
-  WindowsDeviceEnumerator enumerator;
   LockedLines lines;
   KnownHolder processes(std::move(holders));
-  steps::SerialPortPorts ports{enumerator, lines, processes};
-  steps::SerialPortInputs in;
-  in.serial = "COM40";
-  in.production_mode = true;
-  in.sysfs_root = testing::windows_fixture("stlink_v3e_dk.json");
-  core::CancelToken cancel;
-  core::NullProgress progress;
-  core::StepControl control{cancel, core::Deadline(core::Millis{10000}), progress};
-  std::vector<devices::ConsoleAddress> addresses;
-  return steps::check_serial_port(in, nullptr, ports, control, addresses);
+  return run_with("COM40", lines, processes);
 }
 
 TEST(SeedCaseWindows, Ser007WithAKnownHolderSaysTaskManagerAndTaskkillNotKill) {
