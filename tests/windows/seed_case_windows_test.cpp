@@ -65,26 +65,34 @@ TEST(SeedCaseWindows, ALinuxDevicePathIsNotFoundAndTheFixNamesTheComPort) {
 namespace stm32mp::adapters::windows {
 namespace {
 
-// Windows' answer to a second opener, which wine does not emulate (its COM opens always succeed).
-class BusyLines final : public ports::SerialLines {
+// A COM port whose open is refused with `error` (Windows' answer to a second opener, which wine does
+// not emulate: its COM opens always succeed).
+class RefusedLines final : public ports::SerialLines {
  public:
+  explicit RefusedLines(ports::OpenError error) : error_(std::move(error)) {}
   core::expected<std::unique_ptr<ports::SerialLine>, ports::OpenError> open_exclusive(const std::string&) override {
-    return core::unexpected{ports::OpenError{ports::OpenError::Kind::busy, 5, "Access is denied (error 5)"}};
+    return core::unexpected{error_};
   }
   [[nodiscard]] bool open_is_exclusive() const override { return true; }
+
+ private:
+  ports::OpenError error_;
 };
 
-class PuttyRunning final : public ports::ProcessTable {
+// A process table that names `holders` for any port.
+class KnownHolder final : public ports::ProcessTable {
  public:
-  std::vector<ports::ProcessInfo> holders_of(const std::string&) override {
-    return ToolhelpProcessTable::terminals_among({{4, "System"}, {4242, "putty.exe"}}, 1);
-  }
+  explicit KnownHolder(std::vector<ports::ProcessInfo> holders) : holders_(std::move(holders)) {}
+  std::vector<ports::ProcessInfo> holders_of(const std::string&) override { return holders_; }
   std::optional<ports::UucpLock> uucp_lock(const std::string&) override { return std::nullopt; }
+
+ private:
+  std::vector<ports::ProcessInfo> holders_;
 };
 
 TEST(SeedCaseWindows, ABusyComPortIsSer016NamingTheRunningTerminal) {
-  BusyLines lines;
-  PuttyRunning processes;
+  RefusedLines lines({ports::OpenError::Kind::busy, 5, "Access is denied (error 5)"});
+  KnownHolder processes(ToolhelpProcessTable::terminals_among({{4, "System"}, {4242, "putty.exe"}}, 1));
   const auto r = run_with("COM40", lines, processes);
   ASSERT_EQ(r.diagnostics.size(), 1u);
   const auto& d = r.diagnostics[0];
@@ -102,25 +110,8 @@ namespace {
 
 // A port refused with a holder that is known: Windows' own adapters cannot name one (SER016 above), but
 // an adapter that can (or a lock) makes SER007, and its fix must then be said in Windows' words.
-class LockedLines final : public ports::SerialLines {
- public:
-  core::expected<std::unique_ptr<ports::SerialLine>, ports::OpenError> open_exclusive(const std::string&) override {
-    return core::unexpected{ports::OpenError{ports::OpenError::Kind::locked, 0, "held"}};
-  }
-};
-
-class KnownHolder final : public ports::ProcessTable {
- public:
-  explicit KnownHolder(std::vector<ports::ProcessInfo> holders) : holders_(std::move(holders)) {}
-  std::vector<ports::ProcessInfo> holders_of(const std::string&) override { return holders_; }
-  std::optional<ports::UucpLock> uucp_lock(const std::string&) override { return std::nullopt; }
-
- private:
-  std::vector<ports::ProcessInfo> holders_;
-};
-
 core::StepReport run_held(std::vector<ports::ProcessInfo> holders) {
-  LockedLines lines;
+  RefusedLines lines({ports::OpenError::Kind::locked, 0, "held"});
   KnownHolder processes(std::move(holders));
   return run_with("COM40", lines, processes);
 }
