@@ -28,9 +28,10 @@ packages=(
   libbcutil-java libjna-java libjna-platform-java libxz-java libbcprov-java libbcpg-java
   xvfb xauth imagemagick x11-apps
   # Windows x86-64 cross build (posix threads) and its tests under wine; dpkg-dev for `apt-get source`
-  # (scripts/windows/build-deps.sh builds OpenSSL, libssh2, pugixml, fmt and GoogleTest from source packages)
+  # (scripts/windows/build-deps.sh builds OpenSSL, libssh2, pugixml, fmt and GoogleTest from source packages;
+  # curl fetches the libssh2 security patches, whose .dsc the mirror does not serve)
   g++-mingw-w64-x86-64-posix gcc-mingw-w64-x86-64-posix binutils-mingw-w64-x86-64 mingw-w64-x86-64-dev
-  libz-mingw-w64-dev wine wine64 dpkg-dev
+  libz-mingw-w64-dev wine wine64 dpkg-dev curl patch xz-utils
 )
 
 if [ "$(id -u)" -ne 0 ]; then

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <filesystem>
 
+#include "files/utf8_path.h"
 #include "image/memory_map.h"
 #include "steps/config_step.h"
 #include "steps/network_step.h"
@@ -47,7 +48,7 @@ RemoteImage remote_image(const RunState& state) {
     const auto& f = *state.image;
     remote::ImageInput in;
     in.local_path = f.upload_path;
-    in.name = std::filesystem::path(f.upload_path).filename().string();
+    in.name = files::utf8_string(files::utf8_path(f.upload_path).filename());
     in.size = f.upload_size;
     in.sha256 = f.upload_sha256;
     in.kind = f.kind == image::ImageKind::elf ? remote::ImageKind::elf
@@ -169,7 +170,7 @@ std::vector<StepDefinition> build_steps(const core::Settings& given, RunState& s
                    }
                    steps::RemoteprocInputs in;
                    in.remoteproc = state.settings.remoteproc;
-                   in.firmware_name = state.upload ? state.upload->name : std::filesystem::path(img.path).filename().string();
+                   in.firmware_name = state.upload ? state.upload->name : files::utf8_string(files::utf8_path(img.path).filename());
                    if (img.image) in.image_kind = img.image->kind;
                    if (state.target) {
                      in.reserved_memory = state.target->reserved_memory;

@@ -1,6 +1,7 @@
 #include "remote/image_input.h"
 
 #include "files/input_file.h"
+#include "files/utf8_path.h"
 #include "image/inspection.h"
 
 #include <openssl/evp.h>
@@ -81,7 +82,7 @@ core::expected<ImageInput, std::string> read_image_input(const std::string& path
   const std::string data = std::move(*content);
   ImageInput img;
   img.local_path = path;
-  img.name = std::filesystem::path(path).filename().string();
+  img.name = files::utf8_string(files::utf8_path(path).filename());
   img.size = data.size();
   std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
   unsigned char digest[EVP_MAX_MD_SIZE];

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "files/input_file.h"
+#include "files/utf8_path.h"
 
 #include <openssl/evp.h>
 #include <openssl/sha.h>
@@ -133,7 +134,7 @@ std::string default_known_hosts() {
 KnownHostCheck check_known_host(LIBSSH2_SESSION* session, const std::string& path, const std::string& host, int port,
                                 const HostKey& key) {
   std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) return check_known_host_text(session, {}, host, port, key);
+  if (!std::filesystem::exists(files::utf8_path(path), ec)) return check_known_host_text(session, {}, host, port, key);
   const auto content = files::read_input_file(path, files::kMaxKnownHostsBytes);  // never a FIFO, a device, gigabytes
   if (!content) {
     KnownHostCheck result;
@@ -213,22 +214,22 @@ KnownHostCheck check_known_host_text(LIBSSH2_SESSION* session, std::string_view 
 std::optional<std::string> append_known_host(const std::string& path, const std::string& host, int port,
                                              const HostKey& key) {
   std::error_code ec;
-  const std::filesystem::path file(path);
+  const std::filesystem::path file = files::utf8_path(path);
   if (file.has_parent_path() && !std::filesystem::exists(file.parent_path(), ec)) {
     std::filesystem::create_directories(file.parent_path(), ec);
-    if (ec) return "cannot create " + file.parent_path().string() + ": " + ec.message();
+    if (ec) return "cannot create " + files::utf8_string(file.parent_path()) + ": " + ec.message();
     std::filesystem::permissions(file.parent_path(), std::filesystem::perms::owner_all, ec);
   }
   bool needs_newline = false;
   {
-    std::ifstream in(path, std::ios::binary);
+    std::ifstream in(file, std::ios::binary);
     if (in && in.seekg(-1, std::ios::end)) {
       char last = '\n';
       in.get(last);
       needs_newline = last != '\n';
     }
   }
-  std::ofstream out(path, std::ios::app | std::ios::binary);
+  std::ofstream out(file, std::ios::app | std::ios::binary);
   if (!out) return "cannot open " + path + " for writing";
   if (needs_newline) out << '\n';
   out << known_hosts_name(host, port) << ' ' << key.type_name << ' ' << base64_encode(key.blob) << '\n';

@@ -6,6 +6,8 @@
 #include <cstring>
 #include <vector>
 
+#include "ports/platform.h"
+
 namespace stm32mp::adapters::libssh2 {
 namespace {
 
@@ -232,7 +234,7 @@ core::expected<ports::ExecResult, RemoteError> Libssh2BoardSession::exec_with_in
   std::unique_ptr<std::FILE, FileCloser> local;
   std::uint64_t total = 0;
   if (!local_path.empty()) {
-    local.reset(std::fopen(local_path.c_str(), "rb"));
+    local.reset(ports::open_for_reading(local_path));  // UTF-8 names on Windows too
     if (!local) return core::unexpected{RemoteError{Kind::failure, "cannot read " + local_path + ": " + std::strerror(errno)}};
     if (std::fseek(local.get(), 0, SEEK_END) != 0) return core::unexpected{RemoteError{Kind::failure, "cannot size " + local_path}};
     const long size = std::ftell(local.get());
@@ -392,7 +394,7 @@ std::optional<RemoteError> Libssh2BoardSession::upload(const std::string& local_
                                                       const ports::UploadProgress& progress,
                                                       const core::Deadline& deadline, const core::CancelToken& cancel) {
   if (auto e = usable()) return e;
-  std::unique_ptr<std::FILE, FileCloser> local(std::fopen(local_path.c_str(), "rb"));
+  std::unique_ptr<std::FILE, FileCloser> local(ports::open_for_reading(local_path));  // UTF-8 names on Windows too
   if (!local) return RemoteError{Kind::failure, "cannot read " + local_path + ": " + std::strerror(errno)};
   if (std::fseek(local.get(), 0, SEEK_END) != 0) return RemoteError{Kind::failure, "cannot size " + local_path};
   const long size = std::ftell(local.get());

@@ -11,8 +11,12 @@
 #include <string>
 #include <vector>
 
+#include <openssl/crypto.h>
+
 #include "adapters/libssh2/known_hosts.h"
 #include "adapters/libssh2/private_key_file.h"
+#include "files/input_file.h"
+#include "files/utf8_path.h"
 #include "adapters/posix/ssh_agent_client.h"
 #include "ports/platform.h"
 
@@ -191,12 +195,22 @@ Attempts::Outcome Attempts::try_file(const std::string& path, bool explicit_iden
     if (explicit_identity) identity_problem_ = why;
     return Outcome::unusable;
   }
+  // From memory, not libssh2's fromfile: libssh2 would fopen() the UTF-8 name, which Windows takes in the
+  // ANSI code page (the DLL runs in the JVM's). The public key is derived from the private one, as fromfile
+  // does without a .pub; the text must stay NUL-terminated and alive until the exchange ends.
+  auto key_text = files::read_input_file(path, files::kMaxKeyFileBytes);
+  if (!key_text) {
+    note("key file " + path + ": unusable (" + key_text.error().reason + ")");
+    if (explicit_identity) identity_problem_ = "cannot read " + path + ": " + key_text.error().reason;
+    return Outcome::unusable;
+  }
   const auto rc = ssh_.pump(
       [&] {
-        return libssh2_userauth_publickey_fromfile_ex(ssh_.get(), o_.user.c_str(), static_cast<unsigned>(o_.user.size()),
-                                                      nullptr, path.c_str(), "");
+        return libssh2_userauth_publickey_frommemory(ssh_.get(), o_.user.c_str(), o_.user.size(), nullptr, 0,
+                                                     key_text->c_str(), key_text->size(), "");
       },
       deadline_, cancel_);
+  OPENSSL_cleanse(key_text->data(), key_text->size());
   if (!rc) {
     stopped_ = fail(rc.error() == Interrupt::cancelled ? Kind::cancelled : Kind::timeout,
                     "authentication with " + path + " did not finish");
@@ -438,7 +452,7 @@ std::optional<ports::SshFailure> Attempts::run() {
         if (done(r) || home.empty()) break;
         const std::string path = home + "/.ssh/" + name;
         std::error_code ec;
-        if (std::filesystem::exists(path, ec)) r = try_file(path, false);
+        if (std::filesystem::exists(files::utf8_path(path), ec)) r = try_file(path, false);
       }
     }
   }

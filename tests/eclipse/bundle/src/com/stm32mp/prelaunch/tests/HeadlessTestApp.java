@@ -162,6 +162,26 @@ public final class HeadlessTestApp implements IApplication {
             equal("ok", after.step("serial-port").orElseThrow().status, "serial-port after the quick fix");
         });
 
+        t.test("Windows seed report (COM41 set, COM40 the VCP): the quick fix writes serialDeviceLoader=COM40", () -> {
+            // The report the Windows CLI wrote under wine for the seed case (tests/windows/cli_under_wine.sh
+            // checks that the Windows build still writes it so); the plug-in on Windows reads the same JSON.
+            String file = System.getProperty("stm32mp.test.windows_seed_report", "");
+            check(!file.isEmpty() && new File(file).isFile(), "no Windows seed report at '" + file + "'");
+            Report windows = Report.parse(Files.readString(Path.of(file)));
+            equal(List.of(CodeIds.SER002), windows.step("serial-port").orElseThrow().diagnostics.stream()
+                    .map(d -> d.code).toList(), "serial-port codes of the Windows report");
+            String port = windows.suggestedSerialPort().orElse(null);
+            equal("COM40", port, "suggested_port of the Windows report");
+            ILaunchConfiguration st = Fixtures.st("Seed case Windows Debug", Map.of(LaunchKeys.ST_SERIAL_DEVICE, "COM41"));
+            ILaunchConfigurationWorkingCopy wc = f.ours("seed-windows", st.getName());
+            wc.removeAttribute(LaunchKeys.SERIAL);
+            ILaunchConfiguration ours = wc.doSave();
+            ILaunchConfiguration updated = StLaunches.applySerialPort(ours, port);
+            check(updated != null, "ST configuration not found");
+            equal("COM40", StLaunches.find(st.getName()).getAttribute(LaunchKeys.ST_SERIAL_DEVICE, ""), "ST serialDeviceLoader");
+            equal("COM40", ours.getAttribute(LaunchKeys.SERIAL, ""), "our serial");
+        });
+
         t.test("a path that cannot be resolved is a settings error with a fix, before any step runs", () -> {
             FakeStDelegate.LAUNCHES.clear();
             ILaunchConfigurationWorkingCopy wc = f.ours("bad-variable", ST_NAME);
