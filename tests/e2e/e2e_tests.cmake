@@ -26,3 +26,12 @@ target_compile_definitions(ssh_servers_e2e_tests PRIVATE PRELAUNCH_FIRMWARE_DIR=
 if(TARGET prelaunch_firmware)
   add_dependencies(ssh_servers_e2e_tests prelaunch_firmware)
 endif()
+# The user's SSH configuration (--ssh-config: alias, ProxyJump, ProxyCommand) and the SSH parts of issue 15.
+prelaunch_test(ssh_config_e2e_tests
+  e2e/e2e_support.cpp
+  e2e/ssh_config_test.cpp)
+target_link_libraries(ssh_config_e2e_tests PRIVATE board_sim_fixture nlohmann_json::nlohmann_json)
+target_compile_definitions(ssh_config_e2e_tests PRIVATE PRELAUNCH_FIRMWARE_DIR="${_e2e_fw}")
+if(TARGET prelaunch_firmware)
+  add_dependencies(ssh_config_e2e_tests prelaunch_firmware)
+endif()
