@@ -170,7 +170,7 @@ std::vector<StepDefinition> build_steps(const core::Settings& given, RunState& s
                    auto img = remote_image(state);
                    if (img.path.empty()) return core::StepReport{}.skip("no image given (--elf or --signed)");
                    steps::UploadInputs in{img.image, img.path, img.problem, {}, state.server_banner,
-                                          state.settings.exec_upload};
+                                          state.settings.exec_upload, {}};
                    if (state.target) in.leftovers = state.target->fw_leftovers;
                    if (ports.network && ports.ssh) {
                      in.reopen = [&state, &ports](const core::Deadline& d, const core::CancelToken& c) {

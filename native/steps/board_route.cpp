@@ -28,6 +28,14 @@ std::string last_line(std::string text) {
   return nl == std::string::npos ? text : text.substr(nl + 1);
 }
 
+// ssh -G names the problem first ("…: line 2: Bad configuration option: hostnmae"), then gives up.
+std::string first_line(const std::string& text) {
+  std::size_t start = 0;
+  while (start < text.size() && (text[start] == '\n' || text[start] == '\r')) ++start;
+  const auto end = text.find_first_of("\r\n", start);
+  return text.substr(start, end == std::string::npos ? std::string::npos : end - start);
+}
+
 std::int64_t ms_since(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t).count();
 }
@@ -43,7 +51,7 @@ std::optional<std::string> run_ssh(ports::ChildProcesses& processes, const std::
     return ran.error().message;
   }
   if (ran->exit_status != 0) {
-    const std::string said = last_line(ran->err.substr(0, kMaxStderr));
+    const std::string said = first_line(ran->err.substr(0, kMaxStderr));
     return "ssh exited with status " + std::to_string(ran->exit_status) + (said.empty() ? "" : ": " + said);
   }
   out = std::move(ran->out);

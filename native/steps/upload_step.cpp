@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdio>
 
+#include "core/progress.h"
 #include "remote/remote_error_text.h"
 #include "remote/ssh_server.h"
 #include "remote/upload_commands.h"

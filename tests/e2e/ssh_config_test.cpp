@@ -17,7 +17,6 @@
 #include "remote/image_input.h"
 #include "remote/ssh_test_support.h"
 #include "steps/upload_step.h"
-#include "support/run_process.h"
 #include "support/temp_dir.h"
 
 namespace stm32mp::e2e {
@@ -50,22 +49,10 @@ class SshConfigBoard : public testing::CleanLoginSuite {
     return path;
   }
   // The CLI as a user of --ssh-config runs it: no --identity, --known-hosts, --port or --user.
-  CheckRun check(const std::string& host, const std::string& config, const std::vector<std::string>& extra) {
-    std::vector<std::string> argv{PRELAUNCH_CLI, "check", "--host", host, "--ssh-config", config,
-                                  "--skip", "devices,serial-port", "--json"};
-    argv.insert(argv.end(), extra.begin(), extra.end());
-    const auto t0 = testing::Clock::now();
-    auto r = testing::run_process(argv, {}, 120000);
-    CheckRun run;
-    run.wall_ms = ms_since(t0);
-    run.exit_code = r.exit_code;
-    run.raw = r.out + r.err;
-    try {
-      run.report = nlohmann::json::parse(r.out);
-    } catch (const std::exception&) {
-      run.report = nlohmann::json::object();
-    }
-    return run;
+  static CheckRun check(const std::string& host, const std::string& config, const std::vector<std::string>& extra) {
+    std::vector<std::string> args{"--host", host, "--ssh-config", config};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return run_cli_check(args, 120000);
   }
   testing::TempDir dir_;
 };
@@ -148,7 +135,7 @@ TEST_F(SshConfigBoard, ACancelMidUploadRemovesTheTemporaryFileOverANewSession) {
   board().set({"rate=2mbit"});
   auto steps = testing::run_steps(testing::login_settings(board()));
   ASSERT_NE(steps.session, nullptr) << testing::messages(steps.ssh);
-  steps::UploadInputs in{remote::read_image_input(elf).value(), elf, "", {}, "", true};
+  steps::UploadInputs in{remote::read_image_input(elf).value(), elf, "", {}, "", true, {}};
   int reopened = 0;
   in.reopen = [&](const core::Deadline&, const core::CancelToken&) -> std::shared_ptr<ports::BoardSession> {
     ++reopened;

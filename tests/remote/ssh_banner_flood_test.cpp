@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "adapters/libssh2/banner_watch.h"
+#include "remote/loopback_listener.h"
 #include "remote/ssh_test_support.h"
 
 namespace stm32mp::testing {
@@ -28,14 +29,7 @@ using SKind = ports::SshFailure::Kind;
 class FloodServer {
  public:
   FloodServer(int pace_ms, int max_lines) : pace_ms_(pace_ms), max_lines_(max_lines) {
-    listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 || ::listen(listen_fd_, 4) != 0) std::abort();
-    socklen_t len = sizeof a;
-    ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&a), &len);
-    port_ = ntohs(a.sin_port);
+    listen_fd_ = listen_on_loopback(port_);
     thread_ = std::thread([this] { serve(); });
   }
   ~FloodServer() {

@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "adapters/posix/boost_child_processes.h"
+#include "remote/loopback_listener.h"
 #include "remote/ssh_test_support.h"
 #include "steps/board_route.h"
 #include "support/temp_dir.h"
@@ -29,14 +30,7 @@ using core::Code;
 class BannerServer {
  public:
   BannerServer() {
-    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 || ::listen(fd_, 8) != 0) std::abort();
-    socklen_t len = sizeof a;
-    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
-    port_ = ntohs(a.sin_port);
+    fd_ = listen_on_loopback(port_);
     thread_ = std::thread([this] {
       while (!stop_) {
         pollfd p{fd_, POLLIN, 0};
@@ -220,7 +214,7 @@ TEST_F(SshConfig, AProxyCommandCarriesTheConnection) {
 }
 
 TEST_F(SshConfig, AProxyThatExitsIsNet008WithItsStatusAndWords) {
-  const auto cfg = config("Host lab-board\n  HostName 127.0.0.1\n  ProxyCommand echo gw: no route to %h >&2; exit 3\n");
+  const auto cfg = config("Host lab-board\n  HostName 127.0.0.1\n  ProxyCommand sh -c 'echo gw: no route to %h >&2; exit 3'\n");
   const auto r = reach(with("lab-board", cfg), 10000);
   ASSERT_TRUE(r.report.has(Code::ProxyExited)) << first_message(r.report);
   const auto& d = r.report.diagnostics[0];
@@ -251,7 +245,7 @@ TEST_F(SshConfig, AProxyThatHangsEndsAtTheDeadlineAndACancelWithinHalfASecond) {
   const auto r = reach(with("lab-board", cfg), 1200);
   ASSERT_TRUE(r.report.has(Code::ProxyNoAnswer)) << first_message(r.report);
   EXPECT_GE(r.ms, 1150);
-  EXPECT_LT(r.ms, 1200 + 900);  // + the proxy's end: its input closes, then it is killed after 500 ms
+  EXPECT_LT(r.ms, 1200 + 600);  // + the proxy's end: its input closes, then it is killed after 200 ms
 
   core::CancelToken cancel;
   std::atomic<long long> cancelled_at{0};
@@ -265,7 +259,7 @@ TEST_F(SshConfig, AProxyThatHangsEndsAtTheDeadlineAndACancelWithinHalfASecond) {
   const auto took = ms_since(t0);
   canceller.join();
   EXPECT_EQ(c.report.status, core::StepStatus::skipped);
-  EXPECT_LT(took - cancelled_at, 500 + 600) << "the sleeping proxy is killed after its 500 ms grace";
+  EXPECT_LT(took - cancelled_at, 500 + 300) << "the sleeping proxy is killed after its 200 ms grace";
 }
 
 // ssh -G works, but the proxy's program is missing (a ProxyCommand naming an uninstalled tool).

@@ -51,7 +51,7 @@ struct Fixture {
   bool exec_upload = true;
   core::StepReport run(std::vector<std::string> leftovers = {}) {
     core::StepControl control{cancel, core::Deadline(core::Millis{5000}), progress};
-    UploadInputs in{image, image.local_path, "", std::move(leftovers), banner, exec_upload};
+    UploadInputs in{image, image.local_path, "", std::move(leftovers), banner, exec_upload, {}};
     return upload_image(in, session, control, out);
   }
 };
@@ -431,7 +431,7 @@ TEST(UploadStepRecovery, ABrokenSessionGetsTheTemporaryFileRemovedOverANewOne) {
   second->files[f.tmp] = "half an image";
   int reopened = 0;
   core::StepControl control{f.cancel, core::Deadline(core::Millis{5000}), f.progress};
-  UploadInputs in{f.image, f.image.local_path, "", {}, "", true};
+  UploadInputs in{f.image, f.image.local_path, "", {}, "", true, {}};
   in.reopen = [&](const core::Deadline& d, const core::CancelToken& c) -> std::shared_ptr<ports::BoardSession> {
     ++reopened;
     EXPECT_FALSE(c.cancelled());  // the recovery's own token, not the run's
@@ -460,7 +460,7 @@ TEST(UploadStepRecovery, ACancelThatCutTheRenamesReplyIsNotAnInterruptedUpload) 
   f.session.expect_error("mv -f --", Kind::cancelled, "running the remote command: cancelled");
   f.session.expect("t='" + f.real + "'", checksum_reply(true, f.image.size, f.image.sha256));  // read again
   core::StepControl control{f.cancel, core::Deadline(core::Millis{5000}), cancel_at_end};
-  UploadInputs in{f.image, f.image.local_path, "", {}, "", true};
+  UploadInputs in{f.image, f.image.local_path, "", {}, "", true, {}};
   auto r = upload_image(in, f.session, control, f.out);
   ASSERT_TRUE(r.has(Code::UploadDoneBeforeCancel)) << (r.diagnostics.empty() ? "" : r.diagnostics[0].message);
   EXPECT_FALSE(r.has(Code::UploadCancelled));

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -27,7 +28,7 @@ using ports::ProcessError;
 using EKind = ports::ProcessError::Kind;
 
 constexpr std::size_t kStderrKept = 4096;         // the end of a proxy's complaints
-constexpr core::Millis kProxyExitGrace{500};        // a proxy whose input closed ends by itself
+constexpr core::Millis kProxyExitGrace{200};        // a proxy whose input closed ends by itself
 
 class Fd {
  public:
@@ -104,8 +105,12 @@ void end_child(bp::child& c, core::Millis grace) {
   if (!c.valid()) return;
   const auto until = std::chrono::steady_clock::now() + grace;
   while (!exited(c) && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  if (exited(c)) return;
+  // The child leads its own session and process group (ChildSetup): what it started goes with it
+  // (a `Match exec` command of ssh -G, a proxy script's own children).
+  (void)::kill(-c.id(), SIGKILL);
   std::error_code ec;
-  if (!exited(c)) c.terminate(ec);  // SIGKILL, then waitpid
+  c.terminate(ec);  // SIGKILL, then waitpid
 }
 
 // Appends what `fd` has now (non-blocking); false at end-of-file.
