@@ -38,10 +38,13 @@ core::expected<ports::SshConnection, ports::SshFailure> Libssh2Connector::open(s
   const auto started = core::SteadyClock::now();
   const auto shaken = ssh->pump([&] { return libssh2_session_handshake(s, ssh->socket()); }, deadline, cancel);
   facts.handshake_ms = ms_since(started);
-  if (const char* banner = libssh2_session_banner_get(s)) facts.server_banner = banner;
   const BannerWatch& watch = ssh->callbacks().banner;
+  // libssh2 1.10 may take any first line for the banner; only an "SSH-" line is one.
+  const char* banner = libssh2_session_banner_get(s);
+  if (banner != nullptr && watch.banner_seen()) facts.server_banner = banner;
   facts.pre_banner_lines = static_cast<std::int64_t>(watch.lines_before_banner());
-  if (watch.flooded()) {
+  const bool lines_only = !watch.banner_seen() && watch.lines_before_banner() > 0;
+  if (watch.flooded() || (shaken && shaken.value() != 0 && lines_only)) {
     ssh->mark_broken("the server flooded lines before its SSH banner");
     return failure(Kind::pre_banner_flood, "the server sent " + std::to_string(watch.lines_before_banner()) +
                                                " lines (" + std::to_string(watch.bytes_before_banner()) +
