@@ -74,7 +74,7 @@ TEST(SshRoute, ProxyJumpIsOpenSshsOwnSshDashW) {
   r.hostname = "fe80::1%eth0";  // an IPv6 literal in brackets for -W; '%' is not a plain name character
   EXPECT_FALSE(proxy_argv(r, "x", 22, "root", ""));
   r.hostname = "fd00::7";
-  EXPECT_EQ((*proxy_argv(r, "x", 22, "root", ""))[6], "[fd00::7]:22");
+  EXPECT_EQ((*proxy_argv(r, "x", 22, "root", ""))[8], "[fd00::7]:22");  // after -J a
 }
 
 TEST(SshRoute, ProxyCommandExpandsTokensAndNeverQuotesAHostileName) {

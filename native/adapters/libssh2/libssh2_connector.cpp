@@ -48,7 +48,8 @@ core::expected<ports::SshConnection, ports::SshFailure> Libssh2Connector::open(s
     ssh->mark_broken("the server flooded lines before its SSH banner");
     return failure(Kind::pre_banner_flood, "the server sent " + std::to_string(watch.lines_before_banner()) +
                                                " lines (" + std::to_string(watch.bytes_before_banner()) +
-                                               " bytes) and no SSH banner");
+                                               " bytes) and no SSH banner" +
+                                               (watch.flooded() ? std::string() : " (" + ssh->last_error() + ")"));
   }
   if (!shaken) {
     const bool silent = facts.server_banner.empty();
