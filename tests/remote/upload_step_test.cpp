@@ -220,7 +220,8 @@ TEST_P(RenameErrors, MvFailureHasTheRenameCodeAndRemovesTheTemporaryFile) {
   auto r = f.run();
   ASSERT_TRUE(r.has(GetParam().code)) << (r.diagnostics.empty() ? "" : r.diagnostics[0].message);
   // The tool's words up to its reason (the reason itself is the code's: UPL003 states a denial once).
-  const std::string words = GetParam().text.substr(0, GetParam().text.rfind(':'));
+  const std::string text = GetParam().text;
+  const std::string words = text.substr(0, text.rfind(':'));
   EXPECT_NE(r.diagnostics[0].observed.get("message")->find("renaming " + f.tmp + " to " + f.real + ": " + words),
             std::string::npos) << *r.diagnostics[0].observed.get("message");
   EXPECT_EQ(r.observed.get("temporary_file"), "removed");
@@ -263,7 +264,7 @@ TEST(UploadStep, UnreadableImage) {
   core::NullProgress progress;
   core::StepControl control{cancel, core::Deadline(core::Millis{1000}), progress};
   std::optional<remote::UploadOutcome> out;
-  auto r = upload_image({std::nullopt, "/nope.elf", "cannot open /nope.elf: No such file or directory", {}, "", true}, s, control, out);
+  auto r = upload_image({std::nullopt, "/nope.elf", "cannot open /nope.elf: No such file or directory", {}, "", true, {}}, s, control, out);
   EXPECT_TRUE(r.has(Code::UploadImageUnreadable));
 }
 
