@@ -23,6 +23,12 @@ void read_int(const Json& j, const char* key, int& out) {
   out = j[key].get<int>();
 }
 
+void read_bool(const Json& j, const char* key, bool& out) {
+  if (!j.contains(key) || j[key].is_null()) return;
+  if (!j[key].is_boolean()) throw RequestError("REQUEST_TYPE", std::string("request field '") + key + "' must be true or false");
+  out = j[key].get<bool>();
+}
+
 void read_step_list(const Json& j, const char* key, std::vector<std::string>& out) {
   if (!j.contains(key) || j[key].is_null()) return;
   if (!j[key].is_array()) throw RequestError("REQUEST_TYPE", std::string("request field '") + key + "' must be an array");
@@ -47,7 +53,7 @@ core::Settings parse_request(std::string_view request_json) {
   static const std::vector<std::string> known = {
       "launch", "serial", "probe_serial", "elf", "signed", "image_key", "host", "port", "user", "identity",
       "password", "known_hosts", "host_key_policy", "remoteproc", "sysfs_root", "dev_root", "only", "skip",
-      "timeout_ms", "diagnose_since_ms"};
+      "timeout_ms", "diagnose_since_ms", "exec_upload", "ssh_config"};
   for (const auto& [key, value] : j.items()) {
     if (std::find(known.begin(), known.end(), key) == known.end()) {
       throw RequestError("REQUEST_KEY", "unknown request field '" + key + "'");
@@ -62,7 +68,9 @@ core::Settings parse_request(std::string_view request_json) {
   read_string(j, "image_key", s.image_key);
   read_string(j, "host", s.host);
   read_int(j, "port", s.port);
+  s.port_given = j.contains("port") && !j["port"].is_null();
   read_string(j, "user", s.user);
+  s.user_given = j.contains("user") && !j["user"].is_null();
   read_string(j, "identity", s.identity);
   read_string(j, "password", s.password);
   read_string(j, "known_hosts", s.known_hosts);
@@ -74,6 +82,8 @@ core::Settings parse_request(std::string_view request_json) {
   read_step_list(j, "skip", s.skip);
   read_int(j, "timeout_ms", s.timeout_ms);
   if (s.timeout_ms <= 0) throw RequestError("REQUEST_VALUE", "request field 'timeout_ms' must be positive");
+  read_bool(j, "exec_upload", s.exec_upload);
+  read_string(j, "ssh_config", s.ssh_config);
   read_int(j, "diagnose_since_ms", s.diagnose_since_ms);
   if (s.diagnose_since_ms < 0) throw RequestError("REQUEST_VALUE", "request field 'diagnose_since_ms' must not be negative");
   return s;

@@ -7,6 +7,7 @@
 #include "files/utf8_path.h"
 #include "image/memory_map.h"
 #include "steps/config_step.h"
+#include "steps/board_route.h"
 #include "steps/network_step.h"
 #include "steps/ssh_step.h"
 #include "steps/remoteproc_step.h"
@@ -118,15 +119,32 @@ std::vector<StepDefinition> build_steps(const core::Settings& given, RunState& s
 
   all.push_back({"network", "Network", {"config"}, Millis{1500}, timeout, [&state, &ports](StepControl& control) {
                    if (!ports.network) return core::StepReport{}.skip("no network access on this platform");
-                   const auto& s = state.settings;
+                   auto& s = state.settings;
+                   if (!s.ssh_config.empty()) {
+                     return steps::check_network_with_config(s, *ports.network, ports.child_processes.get(),
+                                                             state.console_addresses, control, state.tcp, state.route);
+                   }
                    return steps::check_network({s.host, s.port, state.console_addresses}, *ports.network, control,
                                                state.tcp);
                  }});
   // ssh takes the connection `network` opened; with --only ssh it connects by itself.
   all.push_back({"ssh", "SSH login", {"network"}, Millis{2000}, timeout, [&state, &ports](StepControl& control) {
                    if (!ports.network || !ports.ssh) return core::StepReport{}.skip("no SSH support on this platform");
+                   if (!state.tcp && !state.settings.ssh_config.empty() && !state.route) {
+                     // --only ssh: the configuration is read and the proxy started here, as `network` would.
+                     auto reached = steps::check_network_with_config(state.settings, *ports.network,
+                                                                     ports.child_processes.get(), state.console_addresses,
+                                                                     control, state.tcp, state.route);
+                     if (!state.tcp) {
+                       reached.id = "ssh";
+                       reached.title = "SSH login";
+                       return reached;
+                     }
+                   }
                    auto tcp = std::move(state.tcp);
-                   auto report = steps::check_ssh(state.settings, std::move(tcp), *ports.network, *ports.ssh, control,
+                   core::Settings login = state.settings;
+                   login.host = steps::known_hosts_name(state.settings, state.route);  // HostKeyAlias
+                   auto report = steps::check_ssh(login, std::move(tcp), *ports.network, *ports.ssh, control,
                                                   state.session);
                    if (auto banner = report.observed.get("server_banner")) state.server_banner = *banner;
                    return report;
@@ -147,14 +165,20 @@ std::vector<StepDefinition> build_steps(const core::Settings& given, RunState& s
   const auto run_started = std::chrono::steady_clock::now();
   const char* kDiagnosing = "diagnosing a launch that already failed: nothing is changed on the board";
   all.push_back({"upload", "Upload", {"ssh", "image", "target"}, Millis{4000}, timeout,
-                 [&state, diagnosing, kDiagnosing](StepControl& control) {
+                 [&state, &ports, diagnosing, kDiagnosing](StepControl& control) {
                    if (diagnosing) return core::StepReport{}.skip(kDiagnosing);
                    if (!state.session) return core::StepReport{}.skip("no SSH session (step ssh did not run)");
                    auto img = remote_image(state);
                    if (img.path.empty()) return core::StepReport{}.skip("no image given (--elf or --signed)");
                    steps::UploadInputs in{img.image, img.path, img.problem, {}, state.server_banner,
-                                          state.settings.exec_upload};
+                                          state.settings.exec_upload, {}};
                    if (state.target) in.leftovers = state.target->fw_leftovers;
+                   if (ports.network && ports.ssh) {
+                     in.reopen = [&state, &ports](const core::Deadline& d, const core::CancelToken& c) {
+                       return steps::open_another_session(state.settings, state.route, *ports.network, *ports.ssh,
+                                                          ports.child_processes.get(), d, c);
+                     };
+                   }
                    return steps::upload_image(in, *state.session, control, state.upload);
                  }});
   all.push_back({"remoteproc", "Load through remoteproc",
@@ -195,7 +219,7 @@ std::vector<StepDefinition> build_steps(const core::Settings& given, RunState& s
                  }});
   all.push_back({"verify", "Firmware running",
                  diagnosing ? std::vector<std::string>{} : std::vector<std::string>{"remoteproc"}, Millis{1500}, timeout,
-                 [&state, diagnosing, kDiagnosing](StepControl& control) {
+                 [&state, &ports, diagnosing, kDiagnosing](StepControl& control) {
                    if (diagnosing) return core::StepReport{}.skip(kDiagnosing);
                    if (!state.session) return core::StepReport{}.skip("no SSH session (step ssh did not run)");
                    if (!state.load) return core::StepReport{}.skip("nothing was started (step remoteproc did not run)");

@@ -13,6 +13,7 @@
 #include "image/image_facts.h"
 #include "devices/console_addresses.h"
 #include "devices/serial_device.h"
+#include "steps/board_route.h"
 
 namespace stm32mp::pipeline {
 
@@ -20,6 +21,7 @@ struct RunState {
   core::Settings settings;  // effective settings, written by `config`
   std::optional<image::ImageFacts> image;  // kind, upload file, segments…, written by `image` (image/image_facts.h)
   std::shared_ptr<ports::TcpStream> tcp;          // connection to the board's SSH port, opened by `network`, taken by `ssh`
+  std::optional<steps::BoardRoute> route;         // the user's SSH configuration for the host (--ssh-config), by `network`
   std::shared_ptr<ports::BoardSession> session;   // the one SSH/SFTP session of the run, opened by `ssh`
   std::string server_banner;                      // the board's SSH server, as `ssh` read it (fix texts)
   std::optional<remote::TargetFacts> target;      // the board's state, written by `target`

@@ -30,3 +30,6 @@ prelaunch_e2e_test(kernel_e2e_tests
 # SSH servers other than a full OpenSSH (issue 11): Dropbear with/without sftp-server, OpenSSH without sftp.
 prelaunch_e2e_test(ssh_servers_e2e_tests
   e2e/ssh_servers_test.cpp)
+# The user's SSH configuration (--ssh-config: alias, ProxyJump, ProxyCommand) and the SSH parts of issue 15.
+prelaunch_e2e_test(ssh_config_e2e_tests
+  e2e/ssh_config_test.cpp)

@@ -1,9 +1,12 @@
 # Tests of the network and ssh steps and the libssh2 BoardSession (included from tests/CMakeLists.txt).
 prelaunch_test(network_tests
   remote/network_step_test.cpp
-  remote/network_adapter_test.cpp)
+  remote/network_adapter_test.cpp
+  remote/ssh_route_test.cpp
+  remote/ssh_config_test.cpp)
 prelaunch_test(ssh_tests
   remote/ssh_step_test.cpp
+  remote/ssh_banner_flood_test.cpp
   remote/ssh_board_test.cpp
   remote/ssh_board_faults_test.cpp
   remote/ssh_measure_test.cpp
