@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "image/memory_map.h"
+#include "pipeline/session_reuse.h"
 #include "steps/config_step.h"
 #include "steps/network_step.h"
 #include "steps/ssh_step.h"
@@ -117,6 +118,8 @@ std::vector<StepDefinition> build_steps(const core::Settings& given, RunState& s
 
   all.push_back({"network", "Network", {"config"}, Millis{1500}, timeout, [&state, &ports](StepControl& control) {
                    if (!ports.network) return core::StepReport{}.skip("no network access on this platform");
+                   take_kept_session(state, control);
+                   if (auto reused = reused_network_report(state)) return std::move(*reused);
                    const auto& s = state.settings;
                    return steps::check_network({s.host, s.port, state.console_addresses}, *ports.network, control,
                                                state.tcp);
@@ -124,9 +127,15 @@ std::vector<StepDefinition> build_steps(const core::Settings& given, RunState& s
   // ssh takes the connection `network` opened; with --only ssh it connects by itself.
   all.push_back({"ssh", "SSH login", {"network"}, Millis{2000}, timeout, [&state, &ports](StepControl& control) {
                    if (!ports.network || !ports.ssh) return core::StepReport{}.skip("no SSH support on this platform");
+                   take_kept_session(state, control);  // --only ssh: the network step did not take it
+                   if (auto reused = reused_ssh_report(state)) {
+                     if (auto banner = reused->observed.get("server_banner")) state.server_banner = *banner;
+                     return std::move(*reused);
+                   }
                    auto tcp = std::move(state.tcp);
                    auto report = steps::check_ssh(state.settings, std::move(tcp), *ports.network, *ports.ssh, control,
                                                   state.session);
+                   lend_new_session(state, report);
                    if (auto banner = report.observed.get("server_banner")) state.server_banner = *banner;
                    return report;
                  }});
@@ -212,11 +221,14 @@ std::vector<StepDefinition> build_steps(const core::Settings& given, RunState& s
 }
 
 core::Report run_check(const core::Settings& given, Ports& ports, const core::CancelToken& cancel,
-                       core::ProgressSink& progress) {
+                       core::ProgressSink& progress, SessionPool* pool) {
   RunState state;
   state.settings = given;
+  state.pool = pool;
   const auto steps = build_steps(given, state, ports);
-  return core::Runner{}.run(steps, cancel, progress);
+  auto report = core::Runner{}.run(steps, cancel, progress);
+  give_back_session(state);
+  return report;
 }
 
 }  // namespace stm32mp::pipeline
