@@ -1,5 +1,6 @@
 #include "remote/target_probe.h"
 
+#include "remote/board_value.h"
 #include "remote/kernel_log_classifier.h"
 
 #include "remote/rproc_commands.h"
@@ -39,7 +40,7 @@ for t in "$f"/.*.prelaunch-tmp; do
   fi
 done
 echo "fw.leftover_bytes=$lb"
-x fw.class_path /sys/module/firmware_class/parameters/path
+v fw.class_path /sys/module/firmware_class/parameters/path
 if [ -e /sys/bus/tee/devices/optee-ta-80a4c275-0a47-4905-8285-1486a9771a08 ]; then echo tee.ta=yes; else echo tee.ta=no; fi
 if [ -e /etc/systemd/system/multi-user.target.wants/st-m33firmware-load.service ]; then echo demo.enabled=yes; else echo demo.enabled=no; fi
 r="$dt/reserved-memory"
@@ -68,7 +69,7 @@ for d in "$dt"/* "$dt"/*/*; do
 done
 printf 'kmsg.tee#='; dmesg 2>/dev/null | grep -e 'signed firmware not supported by TEE' -e 'tee_client_open_session failed' 2>/dev/null | tail -n 4 | h; echo
 printf 'kmsg.ta_start#='; dmesg 2>/dev/null | grep -e 'TA_RPROC_[A-Z_]*START[A-Z_]* invoke failed' -e 'remote processor .* is now up' -e 'stopped remote processor' 2>/dev/null | tail -n 1 | h; echo
-echo "kmsg.lines=$(dmesg 2>/dev/null | wc -l | tr -d ' ')"
+echo "kmsg.lines=$(($(dmesg 2>/dev/null | wc -l) + 0))"
 echo probe.end=1
 )SH";
 
@@ -158,7 +159,7 @@ std::string instance_of(const std::string& node, const std::string& compatible) 
 // Each coprocessor node's memory-region lists the phandles of its carve-outs: the board's own word on
 // which reserved-memory node belongs to which core (rather than a guess from node names).
 void assign_owners(const ProbeOutput& out, std::vector<MemRegion>& regions) {
-  for (int n = 0;; ++n) {
+  for (int n = 0; n < static_cast<int>(caps::kListEntries); ++n) {
     const std::string p = "rprocdt." + std::to_string(n) + ".";
     auto node = out.get(p + "node");
     if (!node) break;
@@ -181,7 +182,7 @@ core::expected<TargetFacts, std::string> parse_target_facts(const ProbeOutput& o
   if (out.get("probe.version") != "1") return core::unexpected{std::string("the reply is not from the target probe (no probe.version=1)")};
   if (!out.has("probe.end")) return core::unexpected{std::string("the reply was cut short (no probe.end line)")};
   TargetFacts f;
-  f.kernel_release = trim(out.value_or("kernel.release", ""));
+  f.kernel_release = capped(trim(out.value_or("kernel.release", "")), caps::kShortText);
   f.dt_base = out.value_or("dt.base", "");
   {
     const auto compat = out.value_or("dt.compatible", "");
@@ -189,31 +190,34 @@ core::expected<TargetFacts, std::string> parse_target_facts(const ProbeOutput& o
     while (pos < compat.size()) {
       auto end = compat.find('\0', pos);
       if (end == std::string::npos) end = compat.size();
-      if (end > pos) f.dt_compatible.push_back(compat.substr(pos, end - pos));
+      if (end > pos && f.dt_compatible.size() < caps::kListEntries) {
+        f.dt_compatible.push_back(capped(compat.substr(pos, end - pos), caps::kShortText));
+      }
       pos = end + 1;
     }
   }
-  f.dt_model = trim(out.value_or("dt.model", ""));
+  f.dt_model = capped(trim(out.value_or("dt.model", "")), caps::kShortText);
   f.instances = parse_instances(out);
   f.fw_dir_exists = out.get("fw.dir") == "yes";
   if (auto kb = out.get("fw.avail_kb")) {
     if (auto v = number<std::uint64_t>(*kb)) f.fw_free_bytes = *v * 1024;
   }
-  f.fw_mount = out.value_or("fw.mount", "");
+  f.fw_mount = capped(out.value_or("fw.mount", ""), caps::kPath);
   f.fw_read_only = out.get("fw.ro") == "yes";
   f.fw_writable = out.get("fw.writable") == "yes";
-  f.fw_leftovers = out.get_all("fw.leftover");
+  f.fw_leftovers = capped(out.get_all("fw.leftover"), caps::kFileName, caps::kListEntries);
   if (auto b = out.get("fw.leftover_bytes")) f.fw_leftover_bytes = number<std::uint64_t>(*b).value_or(0);
-  f.firmware_class_path = trim(out.value_or("fw.class_path", ""));
+  f.firmware_class_path = capped(trim(out.value_or("fw.class_path", "")), caps::kPath);
   f.tee_ta_present = out.get("tee.ta") == "yes";
   f.demo_service_enabled = out.get("demo.enabled") == "yes";
   const int ac = cells_or(out, "resmem.address_cells", 2);
   const int sc = cells_or(out, "resmem.size_cells", 2);
-  for (int n = 0;; ++n) {
+  for (int n = 0; n < static_cast<int>(caps::kListEntries); ++n) {
     const std::string p = "resmem." + std::to_string(n) + ".";
     auto node = out.get(p + "node");
     if (!node) break;
-    auto regions = parse_reg(*node, out.value_or(p + "reg", ""), ac, sc);
+    auto regions = parse_reg(capped(*node, caps::kFileName),
+                             out.value_or(p + "reg", "").substr(0, caps::kBinaryProperty), ac, sc);
     const auto phandle = out.value_or(p + "phandle", "");
     for (auto& r : regions) {
       if (phandle.size() == 4) r.phandle = be32(phandle, 0);
@@ -221,12 +225,14 @@ core::expected<TargetFacts, std::string> parse_target_facts(const ProbeOutput& o
     f.reserved_memory.insert(f.reserved_memory.end(), regions.begin(), regions.end());
   }
   assign_owners(out, f.reserved_memory);
-  f.tee_boot_errors = split_lines(out.value_or("kmsg.tee", ""));
+  f.tee_boot_errors = capped(split_lines(out.value_or("kmsg.tee", "")), caps::kKernelLine, caps::kKernelLines);
   // The last of: a TA start failure, an "is now up", a "stopped": a failure last means the TA still
   // holds that image (remote/kernel_log_classifier.h: tee_start_failed).
   {
     const auto last = split_lines(out.value_or("kmsg.ta_start", ""));
-    if (!last.empty() && classify_kernel_log(last, "").cause == LogCause::tee_start_failed) f.ta_failed_start = last.back();
+    if (!last.empty() && classify_kernel_log(last, "").cause == LogCause::tee_start_failed) {
+      f.ta_failed_start = capped(last.back(), caps::kKernelLine);
+    }
   }
   if (auto lines = out.get("kmsg.lines")) f.kernel_log_lines = number<std::uint64_t>(*lines).value_or(0);
   return f;
