@@ -26,3 +26,12 @@ target_compile_definitions(ssh_servers_e2e_tests PRIVATE PRELAUNCH_FIRMWARE_DIR=
 if(TARGET prelaunch_firmware)
   add_dependencies(ssh_servers_e2e_tests prelaunch_firmware)
 endif()
+# Sessions kept across checks in one process, and the board's process count (issue 12).
+prelaunch_test(session_reuse_e2e_tests
+  e2e/e2e_support.cpp
+  e2e/session_reuse_test.cpp)
+target_link_libraries(session_reuse_e2e_tests PRIVATE board_sim_fixture nlohmann_json::nlohmann_json)
+target_compile_definitions(session_reuse_e2e_tests PRIVATE PRELAUNCH_FIRMWARE_DIR="${_e2e_fw}")
+if(TARGET prelaunch_firmware)
+  add_dependencies(session_reuse_e2e_tests prelaunch_firmware)
+endif()
