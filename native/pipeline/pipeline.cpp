@@ -6,6 +6,7 @@
 
 #include "image/memory_map.h"
 #include "pipeline/session_reuse.h"
+#include "pipeline/state_after_cancel.h"
 #include "steps/config_step.h"
 #include "steps/network_step.h"
 #include "steps/ssh_step.h"
@@ -169,7 +170,7 @@ std::vector<StepDefinition> build_steps(const core::Settings& given, RunState& s
                  // The diagnosis needs only the session: a target prediction that failed is no reason not
                  // to read what the failed launch left in the kernel log.
                  diagnosing ? std::vector<std::string>{"ssh"} : std::vector<std::string>{"upload"}, Millis{2000},
-                 timeout, [&state, diagnosing, run_started](StepControl& control) {
+                 timeout, [&state, &ports, diagnosing, run_started](StepControl& control) {
                    if (!state.session) return core::StepReport{}.skip("no SSH session (step ssh did not run)");
                    auto img = remote_image(state);
                    // Without the upload step (--skip upload) the image is expected on the board already.
@@ -199,7 +200,12 @@ std::vector<StepDefinition> build_steps(const core::Settings& given, RunState& s
                      return steps::diagnose_failed_load(in, state.settings.diagnose_since_ms + run_so_far.count(),
                                                         *state.session, control);
                    }
-                   return steps::load_firmware(in, *state.session, control, state.load);
+                   auto report = steps::load_firmware(in, *state.session, control, state.load);
+                   // A cancel in the middle of the stop/load/start command: say which state it left the core in.
+                   if (control.cancel.cancelled()) {
+                     report.observed.set("state_after_cancel", state_after_cancel(state, ports, in.remoteproc));
+                   }
+                   return report;
                  }});
   all.push_back({"verify", "Firmware running",
                  diagnosing ? std::vector<std::string>{} : std::vector<std::string>{"remoteproc"}, Millis{1500}, timeout,

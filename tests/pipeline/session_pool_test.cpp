@@ -11,6 +11,7 @@
 #include "core/render/json_renderer.h"
 #include "pipeline/pipeline.h"
 #include "pipeline/session_pool.h"
+#include "pipeline/state_after_cancel.h"
 #include "support/temp_dir.h"
 
 namespace stm32mp::testing {
@@ -44,13 +45,14 @@ class FakeSession final : public ports::BoardSession {
  public:
   std::optional<ports::RemoteError> stat_error;
   std::optional<ports::RemoteError> exec_error;
+  std::string reply;  // what every command prints
   int stats = 0;
   int execs = 0;
   core::expected<ports::ExecResult, ports::RemoteError> exec(const std::string&, const core::Deadline&,
                                                              const core::CancelToken&) override {
     ++execs;
     if (exec_error) return core::unexpected{*exec_error};
-    return ports::ExecResult{0, "", ""};
+    return ports::ExecResult{0, reply, ""};
   }
   std::optional<ports::RemoteError> upload(const std::string&, const std::string&, const ports::UploadProgress&,
                                            const core::Deadline&, const core::CancelToken&) override {
@@ -80,10 +82,12 @@ class FakeSession final : public ports::BoardSession {
 class FakeConnector final : public ports::SshConnector {
  public:
   std::vector<std::shared_ptr<FakeSession>> opened;
+  std::string reply;  // what the sessions it opens print
   core::expected<ports::SshConnection, ports::SshFailure> open(std::shared_ptr<ports::TcpStream>,
                                                                const ports::SshOptions&, const core::Deadline&,
                                                                const core::CancelToken&) override {
     opened.push_back(std::make_shared<FakeSession>());
+    opened.back()->reply = reply;
     ports::SshFacts f;
     f.server_banner = "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3";
     f.host_key_type = "ssh-ed25519";
@@ -259,6 +263,48 @@ TEST_F(SessionPoolTest, TwoRunsNeverHoldTheSameSession) {
   auto second = pool.take(key, core::Deadline(core::Millis{500}), cancel);
   ASSERT_FALSE(second);
   EXPECT_EQ(second.error(), "none kept");
+}
+
+// After a cancel during the load (issue 15): the core's state is read again and reported.
+constexpr const char* kListing =
+    "probe.version=1\nrproc.1=present\nrproc.1.name=m33\nrproc.1.state=offline\nrproc.1.firmware=new.elf\n"
+    "kmsg.lines=3\nprobe.end=1\n";
+
+TEST_F(SessionPoolTest, AfterACancelTheStateIsReadOverTheRunsSessionWhenItStillWorks) {
+  pipeline::RunState state;
+  state.settings = settings;
+  auto session = std::make_shared<FakeSession>();
+  session->reply = kListing;
+  state.session = session;
+  pipeline::Ports ports;
+  EXPECT_EQ(pipeline::state_after_cancel(state, ports, "m33"), "remoteproc1 (m33): offline, firmware new.elf");
+  EXPECT_EQ(session->execs, 1);
+}
+
+TEST_F(SessionPoolTest, AfterACancelThatCutTheSessionTheStateIsReadOverANewOne) {
+  pipeline::RunState state;
+  state.settings = settings;
+  auto cut = std::make_shared<FakeSession>();
+  cut->exec_error = ports::RemoteError{Kind::disconnected, "the SSH session is no longer usable"};
+  state.session = cut;
+  ssh.reply = kListing;
+  pipeline::Ports ports;
+  ports.network = std::shared_ptr<ports::Network>(&net, [](auto*) {});
+  ports.ssh = std::shared_ptr<ports::SshConnector>(&ssh, [](auto*) {});
+  const auto said = pipeline::state_after_cancel(state, ports, "m33");
+  EXPECT_EQ(said.rfind("remoteproc1 (m33): offline, firmware new.elf", 0), 0U) << said;
+  EXPECT_NE(said.find("new session"), std::string::npos) << said;
+  EXPECT_EQ(ssh.opened.size(), 1U);
+}
+
+TEST_F(SessionPoolTest, AfterACancelWithNoWayToTheBoardTheStateIsUnknownWithTheReason) {
+  pipeline::RunState state;
+  state.settings = settings;
+  auto cut = std::make_shared<FakeSession>();
+  cut->exec_error = ports::RemoteError{Kind::disconnected, "connection lost"};
+  state.session = cut;
+  pipeline::Ports ports;  // no network: nothing else to try
+  EXPECT_EQ(pipeline::state_after_cancel(state, ports, "m33"), "unknown: connection lost");
 }
 
 }  // namespace
