@@ -6,6 +6,7 @@
 
 #include <fstream>
 
+#include "api/check_run.h"
 #include "core/code_registry.h"
 #include "core/progress.h"
 #include "core/render/json_renderer.h"
@@ -48,6 +49,13 @@ class SessionReuse : public testing::CleanLoginSuite {
     auto s = testing::login_settings(board());
     s.elf = image;
     s.skip = {"devices", "serial-port"};
+    return s;
+  }
+
+  // Up to the target probe: enough to use the session, nothing loaded.
+  core::Settings login_only() {
+    auto s = settings("");
+    s.only = {"network", "ssh", "target"};
     return s;
   }
 
@@ -105,8 +113,7 @@ TEST_F(SessionReuse, TheSecondCheckReusesTheSessionAndTheBoardSpawnsNoLogin) {
 
 TEST_F(SessionReuse, AChangedKnownHostsEntryIsNeverServedByTheKeptSession) {
   pipeline::SessionPool pool;
-  auto s = settings("");
-  s.only = {"network", "ssh", "target"};
+  auto s = login_only();
   s.known_hosts = own_known_hosts();
   ASSERT_TRUE(check(s, pool).report.ok());
   // The user's known_hosts now names another key for the board: the live session is not used, the new login
@@ -126,8 +133,7 @@ TEST_F(SessionReuse, AChangedKnownHostsEntryIsNeverServedByTheKeptSession) {
 
 TEST_F(SessionReuse, OtherCredentialsAreNeverServedByTheKeptSession) {
   pipeline::SessionPool pool;
-  auto s = settings("");
-  s.only = {"network", "ssh", "target"};
+  auto s = login_only();
   ASSERT_TRUE(check(s, pool).report.ok());
   // A key the board does not accept: the kept session (logged in with the board's key) must not stand in.
   const auto key = dir.file("not_authorized");
@@ -147,8 +153,7 @@ TEST_F(SessionReuse, OtherCredentialsAreNeverServedByTheKeptSession) {
 
 TEST_F(SessionReuse, ABoardWhoseHostKeyChangedIsNotReachedThroughTheKeptSession) {
   pipeline::SessionPool pool;
-  auto s = settings("");
-  s.only = {"network", "ssh", "target"};
+  auto s = login_only();
   s.known_hosts = own_known_hosts();
   ASSERT_TRUE(check(s, pool).report.ok());
   board().set({"hostkey=1"});  // a re-flashed board: new host key, its SSH server restarted
@@ -156,6 +161,28 @@ TEST_F(SessionReuse, ABoardWhoseHostKeyChangedIsNotReachedThroughTheKeptSession)
   EXPECT_TRUE(step(second.report, "ssh").has(Code::HostKeyChanged)) << codes(second.report);
   EXPECT_FALSE(step(second.report, "ssh").has(Code::SessionReused));
   board().set({"hostkey=0"});
+}
+
+// What the JNI bridge calls (api::CheckRun, one pool per process): the IDE's second launch of the same
+// configuration shows the reused session in its report.
+TEST_F(SessionReuse, TheBridgesSecondRunShowsTheReusedSession) {
+  nlohmann::json request{{"host", board().host()},
+                         {"identity", board().identity()},
+                         {"known_hosts", board().known_hosts()},
+                         {"only", {"network", "ssh", "target"}}};
+  auto first = api::CheckRun::start(request.dump());
+  const auto one = nlohmann::json::parse(first->report_json());
+  ASSERT_TRUE(one.at("ok").get<bool>()) << one.dump();
+  auto second = api::CheckRun::start(request.dump());
+  const auto two = nlohmann::json::parse(second->report_json());
+  ASSERT_TRUE(two.at("ok").get<bool>()) << two.dump();
+  bool reused = false;
+  for (const auto& step : two.at("steps")) {
+    if (step.at("id") != "ssh") continue;
+    for (const auto& d : step.at("diagnostics")) reused = reused || d.at("code") == "SSH030";
+    EXPECT_EQ(step.at("observed").value("session", "").rfind("reused (opened ", 0), 0U) << step.dump();
+  }
+  EXPECT_TRUE(reused) << two.dump();
 }
 
 }  // namespace
