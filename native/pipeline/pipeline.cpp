@@ -6,6 +6,8 @@
 
 #include "files/utf8_path.h"
 #include "image/memory_map.h"
+#include "pipeline/session_reuse.h"
+#include "pipeline/state_after_cancel.h"
 #include "steps/config_step.h"
 #include "steps/board_route.h"
 #include "steps/network_step.h"
@@ -119,7 +121,9 @@ std::vector<StepDefinition> build_steps(const core::Settings& given, RunState& s
 
   all.push_back({"network", "Network", {"config"}, Millis{1500}, timeout, [&state, &ports](StepControl& control) {
                    if (!ports.network) return core::StepReport{}.skip("no network access on this platform");
-                   auto& s = state.settings;
+                   take_kept_session(state, control);
+                   if (auto reused = reused_network_report(state)) return std::move(*reused);
+                   const auto& s = state.settings;
                    if (!s.ssh_config.empty()) {
                      return steps::check_network_with_config(s, *ports.network, ports.child_processes.get(),
                                                              state.console_addresses, control, state.tcp, state.route);
@@ -130,6 +134,11 @@ std::vector<StepDefinition> build_steps(const core::Settings& given, RunState& s
   // ssh takes the connection `network` opened; with --only ssh it connects by itself.
   all.push_back({"ssh", "SSH login", {"network"}, Millis{2000}, timeout, [&state, &ports](StepControl& control) {
                    if (!ports.network || !ports.ssh) return core::StepReport{}.skip("no SSH support on this platform");
+                   take_kept_session(state, control);  // --only ssh: the network step did not take it
+                   if (auto reused = reused_ssh_report(state)) {
+                     if (auto banner = reused->observed.get("server_banner")) state.server_banner = *banner;
+                     return std::move(*reused);
+                   }
                    if (!state.tcp && !state.settings.ssh_config.empty() && !state.route) {
                      // --only ssh: the configuration is read and the proxy started here, as `network` would.
                      auto reached = steps::check_network_with_config(state.settings, *ports.network,
@@ -146,6 +155,7 @@ std::vector<StepDefinition> build_steps(const core::Settings& given, RunState& s
                    login.host = steps::known_hosts_name(state.settings, state.route);  // HostKeyAlias
                    auto report = steps::check_ssh(login, std::move(tcp), *ports.network, *ports.ssh, control,
                                                   state.session);
+                   lend_new_session(state, report);
                    if (auto banner = report.observed.get("server_banner")) state.server_banner = *banner;
                    return report;
                  }});
@@ -185,7 +195,7 @@ std::vector<StepDefinition> build_steps(const core::Settings& given, RunState& s
                  // The diagnosis needs only the session: a target prediction that failed is no reason not
                  // to read what the failed launch left in the kernel log.
                  diagnosing ? std::vector<std::string>{"ssh"} : std::vector<std::string>{"upload"}, Millis{2000},
-                 timeout, [&state, diagnosing, run_started](StepControl& control) {
+                 timeout, [&state, &ports, diagnosing, run_started](StepControl& control) {
                    if (!state.session) return core::StepReport{}.skip("no SSH session (step ssh did not run)");
                    auto img = remote_image(state);
                    // Without the upload step (--skip upload) the image is expected on the board already.
@@ -215,7 +225,12 @@ std::vector<StepDefinition> build_steps(const core::Settings& given, RunState& s
                      return steps::diagnose_failed_load(in, state.settings.diagnose_since_ms + run_so_far.count(),
                                                         *state.session, control);
                    }
-                   return steps::load_firmware(in, *state.session, control, state.load);
+                   auto report = steps::load_firmware(in, *state.session, control, state.load);
+                   // A cancel in the middle of the stop/load/start command: say which state it left the core in.
+                   if (control.cancel.cancelled()) {
+                     report.observed.set("state_after_cancel", state_after_cancel(state, ports, in.remoteproc));
+                   }
+                   return report;
                  }});
   all.push_back({"verify", "Firmware running",
                  diagnosing ? std::vector<std::string>{} : std::vector<std::string>{"remoteproc"}, Millis{1500}, timeout,
@@ -243,11 +258,14 @@ std::vector<StepDefinition> build_steps(const core::Settings& given, RunState& s
 }
 
 core::Report run_check(const core::Settings& given, Ports& ports, const core::CancelToken& cancel,
-                       core::ProgressSink& progress) {
+                       core::ProgressSink& progress, SessionPool* pool) {
   RunState state;
   state.settings = given;
+  state.pool = pool;
   const auto steps = build_steps(given, state, ports);
-  return core::Runner{}.run(steps, cancel, progress);
+  auto report = core::Runner{}.run(steps, cancel, progress);
+  give_back_session(state);
+  return report;
 }
 
 }  // namespace stm32mp::pipeline

@@ -14,6 +14,7 @@
 #include "devices/console_addresses.h"
 #include "devices/serial_device.h"
 #include "steps/board_route.h"
+#include "pipeline/session_pool.h"
 
 namespace stm32mp::pipeline {
 
@@ -29,6 +30,12 @@ struct RunState {
   std::optional<devices::Enumeration> devices;  // serial devices and ST-LINK probes, written by `devices`
   std::vector<devices::ConsoleAddress> console_addresses;  // the board's IPv4 addresses from its console, by `serial-port`
   std::optional<remote::LoadOutcome> load;        // the started instance and its log position, by `remoteproc`
+  // Sessions kept across runs (pipeline/session_reuse.h): the pool of the process (null: the CLI's one run),
+  // the session this run holds from it, and why a kept one could not be used.
+  SessionPool* pool = nullptr;
+  std::optional<SessionLease> lease;
+  bool reuse_tried = false;
+  std::string reuse_note;
 };
 
 }  // namespace stm32mp::pipeline

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <thread>
 
+#include "remote/board_value.h"
 #include "remote/booted_image.h"
 #include "remote/kernel_log_classifier.h"
 #include "remote/remote_error_text.h"
@@ -85,7 +86,8 @@ core::StepReport verify_running(const VerifyInputs& in, ports::BoardSession& ses
     for (const auto& i : remote::parse_instances(*parsed)) {
       if (i.index == load.index) state = i.state;
     }
-    log = remote::split_lines(parsed->value_or("log", ""));
+    log = remote::capped(remote::split_lines(parsed->value_or("log", "")), remote::caps::kKernelLine,
+                         remote::caps::kKernelLines);
     ttys = std::atoi(parsed->value_or("rpmsg.ttys", "0").c_str());
     if (state == "running" || state == "crashed" || state == "offline" || state == "missing") break;
     if (control.cancel.cancelled() || control.deadline.remaining() < kReadGap) break;

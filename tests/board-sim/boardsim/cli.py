@@ -13,8 +13,8 @@ from .namespaces import gc
 
 def main(argv):
     p = argparse.ArgumentParser(prog="board-sim", description="simulated STM32MP257F-DK board")
-    p.add_argument("command", choices=["start", "stop", "set", "status", "gc", "knobs"],
-                   help="knobs: print the knob table (docs/board-sim.md) and exit")
+    p.add_argument("command", choices=["start", "stop", "set", "status", "gc", "knobs", "last-pid"],
+                   help="knobs: print the knob table (docs/board-sim.md) and exit; last-pid: the last PID of the board's SSH namespace (counts the processes a check spawned)")
     p.add_argument("--dir")
     p.add_argument("--rprocfs", default=os.environ.get("BOARD_SIM_RPROCFS"))
     for k in STATE_KNOBS:
@@ -61,6 +61,9 @@ def main(argv):
         print(json.dumps(b.describe()))
     elif a.command == "stop":
         b.stop(quiet=True)
+    elif a.command == "last-pid":
+        b.load()
+        print(b.last_pid())
     return 0
 
 

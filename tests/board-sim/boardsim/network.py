@@ -74,12 +74,33 @@ class NetworkMixin:
             ["/usr/sbin/sshd", "-D", "-e", "-f", os.path.join(self.bdir, "sshd_config")]
         if self.knob("ssh") == "dropbear":
             self.apply_sftp_link()
-        p = subprocess.Popen(["nsenter", "-t", str(self.state["init_pid"]), "-n", "-m", "-u", "--"] + self.board_clock() + server,
+        # The SSH server and every session run in a PID namespace of their own, as on a board where they are
+        # the only processes: its last PID counts what a check spawned (`board-sim last-pid`). The server is its
+        # init, so stopping it ends its sessions too, as a board's reboot does.
+        p = subprocess.Popen(["nsenter", "-t", str(self.state["init_pid"]), "-n", "-m", "-u", "--",
+                              "unshare", "--pid", "--fork", "--kill-child", "--"] + self.board_clock() + server,
                              stdin=subprocess.DEVNULL, stdout=log_f, stderr=log_f, start_new_session=True)
         log_f.close()
-        self.state["sshd_pid"] = p.pid
+        self.state["sshd_ns_pid"] = p.pid
+        self.state["sshd_pid"] = self.first_child(p)  # the server itself: its children are the sessions
         self.save()
         self.wait_listen(True, p)
+
+    @staticmethod
+    def first_child(p):
+        """The PID (as the host sees it) of the process unshare --fork started, once it exists."""
+        for _ in range(500):
+            try:
+                with open("/proc/%d/task/%d/children" % (p.pid, p.pid)) as f:
+                    kids = f.read().split()
+                if kids:
+                    return int(kids[0])
+            except OSError:
+                pass
+            if p.poll() is not None:
+                return None
+            time.sleep(0.01)
+        return None
 
     def board_clock(self):
         """The sessions' /proc/uptime counts from the board's start, like its kernel log timestamps (a
@@ -98,17 +119,32 @@ class NetworkMixin:
         return ["unshare", "--time", "--boottime", str(offset_s)]
 
     def stop_sshd(self):
-        pid = self.state.get("sshd_pid")
+        pid = self.state.get("sshd_ns_pid") or self.state.get("sshd_pid")
         if pid:
             try:
-                os.kill(pid, signal.SIGTERM)
+                # unshare --fork blocks SIGTERM while it waits: SIGKILL it, --kill-child ends the server's namespace.
+                os.kill(pid, signal.SIGKILL)
                 for _ in range(200):
+                    try:  # our own child when started by this same command: reap it, or it stays a zombie
+                        if os.waitpid(pid, os.WNOHANG)[0] == pid:
+                            break
+                    except ChildProcessError:
+                        pass
                     os.kill(pid, 0)
                     time.sleep(0.01)
             except ProcessLookupError:
                 pass
             self.state["sshd_pid"] = None
+            self.state["sshd_ns_pid"] = None
             self.save()
+
+    def last_pid(self):
+        """The last PID handed out in the SSH server's PID namespace (read by a process of its own, counted)."""
+        server = self.state.get("sshd_pid")
+        if not server or not os.path.exists("/proc/%d" % server):
+            raise SimError("the SSH server is not running")
+        out = run(["nsenter", "-t", str(server), "-p", "--", "cat", "/proc/sys/kernel/ns_last_pid"]).stdout
+        return int(out.strip())
 
     def wait_listen(self, up, server=None):
         """server: the Popen of a just-started server. Polled, because its pid stays in /proc as a zombie
