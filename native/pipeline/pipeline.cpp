@@ -123,7 +123,7 @@ std::vector<StepDefinition> build_steps(const core::Settings& given, RunState& s
                    if (!ports.network) return core::StepReport{}.skip("no network access on this platform");
                    take_kept_session(state, control);
                    if (auto reused = reused_network_report(state)) return std::move(*reused);
-                   const auto& s = state.settings;
+                   auto& s = state.settings;  // the SSH configuration's route fills in host, port, user
                    if (!s.ssh_config.empty()) {
                      return steps::check_network_with_config(s, *ports.network, ports.child_processes.get(),
                                                              state.console_addresses, control, state.tcp, state.route);
