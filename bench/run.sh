@@ -2,7 +2,18 @@
 # Benchmarks against baselines measured in the same run, on the same simulated board, printed as ratios
 # (no absolute thresholds: the machine's speed and load vary, the ratios much less).
 #
-#   bash bench/run.sh [RUNS]        # after scripts/build.sh; BUILD_DIR=… for another build tree; as root
+#   bash bench/run.sh [--json] [RUNS]   # after scripts/build.sh; BUILD_DIR=… for another build tree; as root
+#
+# --json prints the relaunch figures of issue 12 instead of the table, each as
+# {"value", "unit", "baseline", "baseline_is", "ratio", "goal", "met"}:
+#   cold_vs_manual            a full check (CLI, new 1 MiB image) vs the manual load below
+#   warm_new_vs_manual        a relaunch in the same process (bench driver: library + session pool), new image
+#   warm_unchanged_vs_manual  the same, image unchanged (upload skipped)
+#   cold_vs_floor_100mbit     a full check with the link at 100 Mbit/s and 1 ms each way vs the physical floor:
+#                             bytes / rate + the kernel's start time (the report's start_ms) + 3 round trips
+#   board_processes_cold      processes the board spawned for a full check (its PID namespace's last PID)
+#   board_processes_warm      the same for a warm relaunch of a new image (bench driver)
+#   rss_64mib_kb              the CLI's peak RSS for a 64 MiB image (no load: --skip remoteproc,verify)
 #
 # 1. A full `check` (every step, 1 MiB image: connect, authenticate, probe the board, upload atomically with
 #    SHA-256 verification, stop/load/start through remoteproc, verify) against the baseline a user types by hand
@@ -16,6 +27,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
+json=no
+if [ "${1:-}" = --json ]; then json=yes; shift; fi
 runs=${1:-5}
 build=${BUILD_DIR:-$root/build}
 cli=$build/native/stm32mp-prelaunch
@@ -29,7 +42,10 @@ board=$work/board
 cleanup() { tests/board-sim/board-sim stop --dir "$board" >/dev/null 2>&1 || true; rm -rf "$work"; }
 trap cleanup EXIT
 
-tests/board-sim/board-sim start --dir "$board" --rprocfs "$build/tests/board-sim/rprocfs" --fw-size 16M > "$work/board.json"
+# Knobs named (the defaults may change): the M33 as remoteproc1 in ELF mode, OpenSSH with SFTP, a plain link.
+# 160M of /lib/firmware: the 64 MiB image and its temporary file.
+tests/board-sim/board-sim start --dir "$board" --rprocfs "$build/tests/board-sim/rprocfs" --fw-size 160M \
+  --mode ELF --order m0,m33 --ssh openssh --sftp on > "$work/board.json"
 field() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$work/board.json" "$1"; }
 host=$(field host); identity=$(field identity); known_hosts=$(field known_hosts)
 serial=$(field serial); sysfs_root=$(field sysfs_root); dev_root=$(field dev_root)
@@ -55,6 +71,81 @@ manual_load() {
   ssh "${ssh_opts[@]}" root@"$host" 'for d in /sys/class/remoteproc/remoteproc*; do
       if [ "$(cat $d/name)" = m33 ]; then echo -n bench.elf > $d/firmware && echo start > $d/state; fi; done'
 }
+
+last_pid() { tests/board-sim/board-sim last-pid --dir "$board"; }
+# Processes the board spawned while "$@" ran (the second reader is one of them).
+count_processes() { local a b; a=$(last_pid); "$@" > /dev/null 2>&1 || true; b=$(last_pid); echo $((b - a - 1)); }
+
+if [ "$json" = yes ]; then
+  driver=$build/bench/prelaunch-bench-driver
+  [ -x "$driver" ] || { echo "bench: $driver is missing; run: bash scripts/build.sh" >&2; exit 1; }
+  declare -a j_manual j_cold
+  for i in $(seq 1 "$runs"); do
+    make_image "$i"
+    s=$(now_ns); manual_load; e=$(now_ns); j_manual+=($(( (e - s) / 1000000 )))
+    make_image "$((i + 1000))"
+    s=$(now_ns); "$cli" check "${common[@]}" --elf "$work/bench.elf" > "$work/check.txt"; e=$(now_ns)
+    j_cold+=($(( (e - s) / 1000000 )))
+  done
+  m_manual=$(printf '%s\n' "${j_manual[@]}" | median)
+  m_cold=$(printf '%s\n' "${j_cold[@]}" | median)
+  make_image 7001
+  p_manual=$(count_processes manual_load)
+  make_image 7002
+  p_cold=$(count_processes "$cli" check "${common[@]}" --elf "$work/bench.elf")
+  # Warm relaunches: one process, the session kept between them (the IDE's case).
+  cp "$work/bench.elf" "$work/warm.elf"
+  request=$(python3 -c 'import json,sys; print(json.dumps({"host": sys.argv[1], "identity": sys.argv[2],
+    "known_hosts": sys.argv[3], "elf": sys.argv[4], "skip": ["devices", "serial-port"]}))' \
+    "$host" "$identity" "$known_hosts" "$work/warm.elf")
+  "$driver" "$request" "$runs" "$root/tests/board-sim/board-sim last-pid --dir $board" > "$work/warm.json"
+  # The physical floor on an emulated 100 Mbit/s link with 1 ms each way.
+  tests/board-sim/board-sim set --dir "$board" rate=100mbit latency=1 > /dev/null
+  declare -a j_slow j_start
+  for i in $(seq 1 "$runs"); do
+    make_image "$((i + 5000))"
+    s=$(now_ns); "$cli" check "${common[@]}" --elf "$work/bench.elf" --json > "$work/slow.json" || true; e=$(now_ns)
+    j_slow+=($(( (e - s) / 1000000 )))
+    j_start+=("$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))
+print([s for s in r["steps"] if s["id"] == "remoteproc"][0]["observed"].get("start_ms", "0"))' "$work/slow.json")")
+  done
+  tests/board-sim/board-sim set --dir "$board" rate=off latency=off > /dev/null
+  m_slow=$(printf '%s\n' "${j_slow[@]}" | median)
+  m_start=$(printf '%s\n' "${j_start[@]}" | median)
+  # Peak RSS for a 64 MiB image (streamed, never held whole) against scp of the same file.
+  cp "$build/firmware/m33_ns.elf" "$work/big.elf"; truncate -s 64M "$work/big.elf"
+  rss_big=$(/usr/bin/time -f %M "$cli" check "${common[@]}" --elf "$work/big.elf" --skip remoteproc,verify \
+    2>&1 >/dev/null | tail -1)
+  rss_scp_big=$(/usr/bin/time -f %M scp "${ssh_opts[@]}" "$work/big.elf" root@"$host":/lib/firmware/big.elf 2>&1 | tail -1)
+  python3 - "$work/warm.json" "$m_manual" "$m_cold" "$p_manual" "$p_cold" "$m_slow" "$m_start" "$rss_big" \
+      "$rss_scp_big" "$(stat -c %s "$work/bench.elf")" <<'PY'
+import json, sys
+warm = json.load(open(sys.argv[1]))
+manual, cold, p_manual, p_cold, slow, start, rss, rss_scp, size = (float(a) for a in sys.argv[2:11])
+floor = size * 8 / 100e6 * 1000 + start + 3 * 2 * 1.0  # ms: bytes at 100 Mbit/s, the start, 3 round trips of 2 ms
+def fig(value, unit, baseline, baseline_is, goal_op, goal):
+    ratio = value / baseline if baseline else None
+    measured = value if goal_op in ("<=abs", "<abs") else ratio
+    met = measured <= goal if goal_op in ("<=", "<=abs") else measured < goal
+    return {"value": value, "unit": unit, "baseline": baseline, "baseline_is": baseline_is,
+            "ratio": round(ratio, 3) if ratio is not None else None,
+            "goal": ("ratio " if goal_op in ("<=", "<") else "value ") + goal_op.replace("abs", "") + " " + str(goal),
+            "met": met}
+out = {
+    "cold_vs_manual": fig(cold, "ms", manual, "manual load: ssh stop; scp; ssh firmware+start", "<=", 0.5),
+    "warm_new_vs_manual": fig(warm["warm_new_ms"], "ms", manual, "manual load", "<=", 0.25),
+    "warm_unchanged_vs_manual": fig(warm["warm_unchanged_ms"], "ms", manual, "manual load", "<=", 0.1),
+    "cold_vs_floor_100mbit": fig(slow, "ms", round(floor, 1),
+                                 "bytes / 100 Mbit/s + kernel start (start_ms) + 3 round trips of 2 ms", "<=", 1.5),
+    "board_processes_cold": fig(p_cold, "processes", p_manual, "processes of the manual load", "<=abs", 15),
+    "board_processes_warm": fig(warm["warm_new_processes"], "processes", p_manual, "processes of the manual load",
+                                "<=abs", 5),
+    "rss_64mib_kb": fig(rss, "kB", rss_scp, "scp of the same 64 MiB file", "<abs", 20000),
+}
+print(json.dumps(out, indent=2))
+PY
+  exit 0
+fi
 
 declare -a t_manual t_check t_unchanged t_seed t_version
 for i in $(seq 1 "$runs"); do

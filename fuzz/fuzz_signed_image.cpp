@@ -6,6 +6,7 @@
 #include "fuzz_check.h"
 #include "image/elf_reader.h"
 #include "image/signed_image.h"
+#include "image/st_tee_rules.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace stm32mp;
@@ -17,6 +18,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return 0;
   }
   (void)img->unknown_tlvs();
+  (void)image::judge_for_st_tee(*img, "fuzz");  // ST's TA/PTA rules, PKEYINFO's DER walk included
   for (const auto& t : img->tlvs) (void)image::tlv_name(t.type);
   for (const auto& e : img->images) {
     // read_signed_image guarantees the image lies in the file; slice() would return nullopt otherwise.

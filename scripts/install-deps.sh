@@ -15,8 +15,8 @@ packages=(
   gcc-arm-none-eabi binutils-arm-none-eabi libnewlib-arm-none-eabi openssl
   # simulated board
   openssh-server openssh-client dropbear-bin socat fuse3 iproute2 util-linux procps psmisc kmod python3
-  # serial-port holder tests
-  picocom time
+  # serial-port holder tests; slow local files for the cancel tests (strace's syscall delay injection)
+  picocom time strace
   # JNI, plug-in and Eclipse tests
   openjdk-17-jdk-headless default-jdk-headless junit5
   libeclipse-debug-core-java libeclipse-core-runtime-java libeclipse-osgi-java libequinox-launcher-java
@@ -28,9 +28,10 @@ packages=(
   libbcutil-java libjna-java libjna-platform-java libxz-java libbcprov-java libbcpg-java
   xvfb xauth imagemagick x11-apps
   # Windows x86-64 cross build (posix threads) and its tests under wine; dpkg-dev for `apt-get source`
-  # (scripts/windows/build-deps.sh builds OpenSSL, libssh2, pugixml, fmt and GoogleTest from source packages)
+  # (scripts/windows/build-deps.sh builds OpenSSL, libssh2, pugixml, fmt and GoogleTest from source packages;
+  # curl fetches the libssh2 security patches, whose .dsc the mirror does not serve)
   g++-mingw-w64-x86-64-posix gcc-mingw-w64-x86-64-posix binutils-mingw-w64-x86-64 mingw-w64-x86-64-dev
-  libz-mingw-w64-dev wine wine64 dpkg-dev
+  libz-mingw-w64-dev wine wine64 dpkg-dev curl patch xz-utils
 )
 
 if [ "$(id -u)" -ne 0 ]; then

@@ -25,6 +25,9 @@ struct CheckRun::State final : core::ProgressSink {
     progress.steps_done = index;
     progress.steps_total = total;
     progress.percent = -1;
+    if (index == static_cast<int>(progress.started.size())) {
+      progress.started.push_back({std::string(id), std::string(title)});
+    }
   }
   void step_progress(int percent) override {
     std::lock_guard lock(mutex);
@@ -44,6 +47,17 @@ struct CheckRun::State final : core::ProgressSink {
   }
 };
 
+namespace {
+
+// The IDE keeps the library loaded between launches: one pool for the process, so a relaunch takes the
+// session of the last check. Never destroyed: closing sessions during the JVM's exit gains nothing.
+pipeline::SessionPool& session_pool() {
+  static auto* pool = new pipeline::SessionPool();
+  return *pool;
+}
+
+}  // namespace
+
 CheckRun::CheckRun() : state_(std::make_shared<State>()) {}
 
 std::unique_ptr<CheckRun> CheckRun::start(std::string_view request_json) {
@@ -53,7 +67,7 @@ std::unique_ptr<CheckRun> CheckRun::start(std::string_view request_json) {
     // Nothing may escape this thread: an escaping exception would terminate the host (the IDE).
     try {
       auto ports = pipeline::make_system_ports();
-      const auto report = pipeline::run_check(settings, ports, state->cancel, *state);
+      const auto report = pipeline::run_check(settings, ports, state->cancel, *state, &session_pool());
       state->finish(core::render::render_json(report));
     } catch (const std::exception& e) {
       core::Report report;

@@ -5,10 +5,16 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "api/request.h"
 
 namespace stm32mp::api {
+
+struct StartedStep {
+  std::string id;
+  std::string title;
+};
 
 struct RunProgress {
   std::string step_id;
@@ -17,6 +23,9 @@ struct RunProgress {
   int steps_total = 0;
   int percent = -1;  // of the current step's work when it knows (upload); -1 otherwise
   bool finished = false;
+  // Every step started so far, in order (at most one per step): a poller that missed a fast step
+  // still announces it, so what the IDE shows does not depend on the polling interval.
+  std::vector<StartedStep> started;
 };
 
 class CheckRun {

@@ -26,6 +26,12 @@ void read_value(const Json& j, const char* key, int& out) {
   out = j[key].get<int>();
 }
 
+void read_value(const Json& j, const char* key, bool& out) {
+  if (!j.contains(key) || j[key].is_null()) return;
+  if (!j[key].is_boolean()) wrong_type(key, "true or false");
+  out = j[key].get<bool>();
+}
+
 void read_value(const Json& j, const char* key, std::vector<std::string>& out) {
   if (!j.contains(key) || j[key].is_null()) return;
   if (!j[key].is_array()) wrong_type(key, "an array");
@@ -35,13 +41,6 @@ void read_value(const Json& j, const char* key, std::vector<std::string>& out) {
     }
     out.push_back(v.get<std::string>());
   }
-}
-
-// A flag has no request key (yet): never called, here so that every kind of the table has a reader.
-[[maybe_unused]] void read_value(const Json& j, const char* key, bool& out) {
-  if (!j.contains(key) || j[key].is_null()) return;
-  if (!j[key].is_boolean()) wrong_type(key, "a boolean");
-  out = j[key].get<bool>();
 }
 
 }  // namespace
@@ -70,6 +69,9 @@ core::Settings parse_request(std::string_view request_json) {
   if (*(request) != '\0') read_value(j, request, s.member);
 #include "core/settings.def"
 #undef PRELAUNCH_SETTING
+  // An explicit port or user wins over the SSH configuration's (ssh_config).
+  s.port_given = j.contains("port") && !j["port"].is_null();
+  s.user_given = j.contains("user") && !j["user"].is_null();
   if (s.timeout_ms <= 0) throw RequestError(Code::RequestBadValue, {{"field", "timeout_ms"}, {"problem", "must be positive"}});
   if (s.diagnose_since_ms < 0) {
     throw RequestError(Code::RequestBadValue, {{"field", "diagnose_since_ms"}, {"problem", "must not be negative"}});

@@ -19,6 +19,8 @@ struct CheckOptions {
   core::Settings settings;
   std::string password_env;
   bool no_exec_upload = false;
+  CLI::Option* port_option = nullptr;
+  CLI::Option* user_option = nullptr;
   bool json = false;
   bool no_color = false;
 };
@@ -29,6 +31,8 @@ std::string step_list_check(const std::string& value) {
 
 void run(CheckOptions& o, CommandOutcome& outcome) {
   if (o.no_exec_upload) o.settings.exec_upload = false;
+  o.settings.port_given = o.port_option != nullptr && o.port_option->count() > 0;
+  o.settings.user_given = o.user_option != nullptr && o.user_option->count() > 0;
   if (!o.password_env.empty()) {
     const char* secret = std::getenv(o.password_env.c_str());
     if (secret == nullptr) throw CLI::ValidationError("--password-env", "environment variable " + o.password_env + " is not set");
@@ -69,11 +73,15 @@ void add_check_command(CLI::App& app, CommandOutcome& outcome) {
   cmd->add_option("--signed", s.signed_image, "Signed image to load (STM32MP25 TEE mode: <P>_CM33_NonSecure_sign.bin)");
   cmd->add_option("--image-key", s.image_key, "Public key (PEM) to verify the signed image with");
   cmd->add_option("--host", s.host, "Board address (e.g. 192.168.7.1 over the USB gadget link)");
-  cmd->add_option("--port", s.port, "SSH port")->check(CLI::Range(1, 65535))->capture_default_str();
-  cmd->add_option("--user", s.user, "SSH user")->capture_default_str();
+  options->port_option = cmd->add_option("--port", s.port, "SSH port")->check(CLI::Range(1, 65535))->capture_default_str();
+  options->user_option = cmd->add_option("--user", s.user, "SSH user")->capture_default_str();
   cmd->add_option("--identity", s.identity, "SSH private key file (ed25519 recommended)");
   cmd->add_option("--password-env", options->password_env, "Name of an environment variable holding the SSH password");
   cmd->add_option("--known-hosts", s.known_hosts, "OpenSSH known_hosts file (default ~/.ssh/known_hosts)");
+  cmd->add_option("--ssh-config", s.ssh_config,
+                  "Resolve --host as OpenSSH does (`ssh -G`: Host aliases, HostName, Port, User, IdentityFile, "
+                  "ProxyJump/ProxyCommand) with this client configuration file, or 'default' for ~/.ssh/config; "
+                  "not given: no SSH configuration is read");
   cmd->add_option("--host-key-policy", s.host_key_policy, "strict (default) or accept-new")
       ->check(CLI::IsMember({"strict", "accept-new"}))->capture_default_str();
   cmd->add_option("--remoteproc", s.remoteproc, "Name of the remoteproc instance to load")->capture_default_str();

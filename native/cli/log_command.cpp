@@ -8,6 +8,7 @@
 
 #include "cli/command.h"
 #include "core/render/json_renderer.h"
+#include "files/utf8_path.h"
 #include "core/render/text_renderer.h"
 #include "steps/log_step.h"
 
@@ -43,7 +44,7 @@ void run(const LogOptions& o, CommandOutcome& outcome) {
   if (o.file == "-") {
     error = read_capture(std::cin, text);
   } else {
-    std::ifstream f(o.file, std::ios::binary);
+    std::ifstream f(files::utf8_path(o.file), std::ios::binary);
     error = f ? read_capture(f, text) : std::strerror(errno);
   }
   if (!error.empty()) {

@@ -28,6 +28,11 @@ struct Settings {
   std::vector<std::string> skip;           // step ids not to run
   int timeout_ms = 30000;                  // hard deadline of each step
   bool exec_upload = true;                 // a board without SFTP gets the image over an exec channel
+  // OpenSSH client configuration to resolve `host` with (`ssh -G`): empty = none is read; "default" =
+  // OpenSSH's own files (~/.ssh/config, /etc/ssh/ssh_config); else a file (`ssh -F FILE`).
+  std::string ssh_config;
+  bool port_given = false;  // --port / "port" given explicitly: it wins over the SSH configuration's Port
+  bool user_given = false;  // --user / "user" given explicitly: it wins over the configuration's User
   // > 0: diagnose a launch (ST's own) that failed this many ms ago. Nothing is changed on the board:
   // upload and verify are skipped and the remoteproc step reads the kernel log printed since then.
   int diagnose_since_ms = 0;

@@ -4,6 +4,8 @@
 #include <fstream>
 #include <system_error>
 
+#include "files/utf8_path.h"
+
 namespace stm32mp::files {
 namespace {
 
@@ -34,7 +36,8 @@ std::string describe_size(std::uintmax_t bytes) {
   return std::to_string(bytes) + " bytes";
 }
 
-std::optional<InputFileError> check_input_file(const std::string& path, std::uintmax_t max_bytes) {
+std::optional<InputFileError> check_input_file(const std::string& utf8, std::uintmax_t max_bytes) {
+  const auto path = utf8_path(utf8);
   std::error_code ec;
   const auto st = fs::status(path, ec);
   if (ec || st.type() == fs::file_type::not_found) return std::nullopt;
@@ -47,7 +50,8 @@ std::optional<InputFileError> check_input_file(const std::string& path, std::uin
   return std::nullopt;
 }
 
-core::expected<std::string, InputFileError> read_input_file(const std::string& path, std::uintmax_t max_bytes) {
+core::expected<std::string, InputFileError> read_input_file(const std::string& utf8, std::uintmax_t max_bytes) {
+  const auto path = utf8_path(utf8);
   std::error_code ec;
   // status() does not open the file: a FIFO is recognised without blocking. Path errors (ENAMETOOLONG, ELOOP,
   // ENOENT, EACCES on a directory) come back as error codes, never as exceptions.

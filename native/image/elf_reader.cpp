@@ -155,7 +155,13 @@ std::optional<FormatError> read_sections(Bytes file, ElfInfo& info) {
     // table" and runs without one, so it counts as absent.
     if (name == ".resource_table" && s.size >= 16) info.resource_table = SectionRange{s.addr, s.size};
     if (name == ".resource_table" && s.size < 16) info.undersized_resource_table = s.size;
-    if (name == ".isr_vector") info.vector_table = s.addr;
+    // ST's MP2 linker scripts name it .isr_vectors, and that is the name ST's stm32_rproc.c
+    // (stm32_rproc_get_vect_table) looks for to set the boot address in ELF mode; CubeMX scripts of
+    // other families (and MP1) say .isr_vector. Both are read; .isr_vectors wins.
+    if (name == ".isr_vectors" || (name == ".isr_vector" && info.vector_table_section != ".isr_vectors")) {
+      info.vector_table = s.addr;
+      info.vector_table_section = name;
+    }
     if (s.type == kShtSymtab) info.has_symbols = true;
     if (s.type == kShtArmAttributes) info.cpu_arch = read_cpu_arch(file, s);
   }

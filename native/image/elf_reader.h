@@ -29,6 +29,7 @@ struct ElfInfo {
   // the kernel says "header-less resource table" and runs without one.
   std::optional<std::uint64_t> undersized_resource_table;
   std::optional<std::uint32_t> vector_table;   // the ".isr_vector" section address
+  std::string vector_table_section;         // ".isr_vectors" (ST's MP2 scripts, the kernel's name) or ".isr_vector"
   bool has_symbols = false;                    // a ".symtab" (stripped files have none)
   std::string cpu_arch;                        // Tag_CPU_arch from .ARM.attributes ("v8-M.mainline"), "" if absent
 

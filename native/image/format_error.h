@@ -17,6 +17,7 @@ enum class FormatProblem {
   signed_header,    // signed image: header or size rule broken
   signed_tlv,       // signed image: a known TLV is missing or malformed
   signed_legacy,    // signed image in the older 56-byte-header format
+  signed_beta,      // signed image in ST's 3.19-beta layout (24-byte header, TLVs after the images)
 };
 
 struct FormatError {

@@ -2,6 +2,8 @@
 
 #include <filesystem>
 
+#include "files/utf8_path.h"
+
 namespace stm32mp::image {
 
 std::string_view to_string(ImageKind kind) {
@@ -14,7 +16,7 @@ std::string_view to_string(ImageKind kind) {
   return "other";
 }
 
-std::string ImageFacts::upload_name() const { return std::filesystem::path(upload_path).filename().string(); }
+std::string ImageFacts::upload_name() const { return files::utf8_string(files::utf8_path(upload_path).filename()); }
 
 std::optional<core::Diagnostic> check_kind_fits(const ImageFacts& facts, std::string_view fw_format) {
   std::string format(fw_format);

@@ -5,10 +5,12 @@
 #include <fstream>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "adapters/openssl/openssl_crypto.h"
 #include "files/input_file.h"
 #include "files/input_file_diagnostic.h"
+#include "image/st_tee_rules.h"
 
 namespace stm32mp::image {
 namespace {
@@ -25,6 +27,7 @@ core::Code code_for(FormatProblem p) {
     case FormatProblem::signed_header: return core::Code::SignedHeaderInvalid;
     case FormatProblem::signed_tlv: return core::Code::SignedTlvInvalid;
     case FormatProblem::signed_legacy: return core::Code::SignedLegacyFormat;
+    case FormatProblem::signed_beta: return core::Code::SignedBetaFormat;
   }
   return core::Code::NotAnImage;
 }
@@ -58,10 +61,27 @@ void add_elf_facts(const ElfInfo& elf, const std::string& prefix, core::StepRepo
 void add_signed_facts(const SignedImage& s, const std::string& prefix, core::StepReport& r) {
   r.observed.set(prefix + "header", fmt::format("version {} tlv_len {} sign_len {} img_len {}", s.version, s.tlv_len, s.sign_len, s.img_len));
   r.observed.set(prefix + "sign_type", sign_type_name(s.sign_type));
+  r.observed.set(prefix + "images", fmt::format("{} ({})", s.images.size(), s.encrypted() ? "ELF with AES-CBC encrypted segments" : "ELF"));
+  if (s.encrypted()) {
+    // ST's extension: the PTA decrypts with the AES key fused in OTP (oem_rproc_enc_key), or its test key
+    // with CFG_REMOTEPROC_ENC_TESTKEY; upstream OP-TEE's TA takes IMGTYPE 1 only.
+    r.observed.set(prefix + "encryption", "AES-CBC (ENCTYPE 1): loads on ST's OP-TEE only, which decrypts with the key in OTP oem_rproc_enc_key");
+  }
+  if (s.boot_sec) r.observed.set(prefix + "secure_boot", "yes: BOOTSEC present (ST's PTA enables secure boot whatever its value)");
+  if (const auto* k = s.find_tlv(kTlvPkeyInfo)) {
+    const auto info = decode_pkey_info(k->value);
+    r.observed.set(prefix + "pkey_info", describe(info));
+    if (info.kind != PkeyInfo::Kind::unreadable) {
+      // What ST's PTA compares with the OTP word oem_rproc_pkh (CFG_REMOTEPROC_PUB_KEY_VERIFY=y).
+      r.observed.set(prefix + "pkey_info_otp_hash", adapters::openssl::to_hex(adapters::openssl::sha256(info.hash_input)));
+    }
+  }
   for (const auto& t : s.tlvs) {
     std::string value;
     if (t.type == kTlvHashTable) {
       value = fmt::format("{} entries", t.value.size() / 64);
+    } else if (t.type == kTlvEncTable) {
+      value = fmt::format("{} entries (phdr, SHA-256 of the ciphertext, IV)", t.value.size() / 80);
     } else if (t.value.size() == 4) {
       value = hex32(static_cast<std::uint32_t>(t.value[0]) | (static_cast<std::uint32_t>(t.value[1]) << 8) |
                     (static_cast<std::uint32_t>(t.value[2]) << 16) | (static_cast<std::uint32_t>(t.value[3]) << 24));
@@ -72,6 +92,15 @@ void add_signed_facts(const SignedImage& s, const std::string& prefix, core::Ste
     }
     r.observed.set(fmt::format("{}tlv@{:#x}", prefix, t.offset), tlv_name(t.type) + " = " + value);
   }
+}
+
+// ST's TA keeps one resource table: a second one among the images fails the load.
+void check_resource_tables(const Inspection& in, core::StepReport& r) {
+  std::vector<std::string> with;
+  for (std::size_t i = 0; i < in.images.size(); ++i) {
+    if (in.images[i].elf.resource_table) with.push_back(std::to_string(i));
+  }
+  if (with.size() > 1) r.add(core::Code::SeveralResourceTables, {{"path", in.path}, {"images", fmt::format("{}", fmt::join(with, ", "))}});
 }
 
 }  // namespace
@@ -142,7 +171,8 @@ Inspection inspect_file(const std::string& path, const std::string& role, core::
     auto s = read_signed_image(file);
     r.observed.set(prefix + "kind", std::string(to_string(in.kind)));
     if (!s) {
-      if (s.error().problem != FormatProblem::signed_legacy) in.kind = ImageKind::other;
+      if (s.error().problem == FormatProblem::signed_beta) in.kind = ImageKind::signed_legacy;  // an older signed layout too
+      if (s.error().problem != FormatProblem::signed_legacy && s.error().problem != FormatProblem::signed_beta) in.kind = ImageKind::other;
       r.add(format_diagnostic(path, s.error()));
       return in;
     }
@@ -150,20 +180,25 @@ Inspection inspect_file(const std::string& path, const std::string& role, core::
     for (const auto* t : s->unknown_tlvs()) {
       r.add(core::Code::UnknownTlv, {{"path", path}, {"type", hex32(t->type)}, {"offset", fmt::format("{} ({:#x})", t->offset, t->offset)}});
     }
-    const auto& first = s->images.front();
-    in.elf_offset = first.offset;
-    in.elf_size = first.size;
+    for (auto& d : judge_for_st_tee(*s, path)) r.add(std::move(d));
     in.signed_image = std::move(*s);
-    auto elf = read_elf(in.elf_bytes());
-    if (!elf) {
-      auto e = elf.error();
-      e.field = "embedded image 0: " + e.field;
-      e.offset += first.offset;
-      r.add(format_diagnostic(path, e));
-      return in;
+    for (std::size_t i = 0; i < in.signed_image->images.size(); ++i) {
+      const auto& embedded = in.signed_image->images[i];
+      auto elf = read_elf(*slice(file, embedded.offset, embedded.size));
+      if (!elf) {
+        auto e = elf.error();
+        e.field = fmt::format("embedded image {}: {}", i, e.field);
+        e.offset += embedded.offset;
+        r.add(format_diagnostic(path, e));
+        return in;
+      }
+      add_elf_facts(*elf, fmt::format("{}image{}.", prefix, i), r);
+      in.images.push_back(EmbeddedElf{std::move(*elf), embedded.offset, embedded.size});
     }
-    in.elf = std::move(*elf);
-    add_elf_facts(*in.elf, prefix + "image0.", r);
+    check_resource_tables(in, r);
+    in.elf_offset = in.images.front().offset;
+    in.elf_size = in.images.front().size;
+    in.elf = in.images.front().elf;
     return in;
   }
 
@@ -202,9 +237,19 @@ ImageFacts facts_of(const Inspection& upload, const std::string& elf_path) {
   if (upload.signed_image) f.boot_addr = upload.signed_image->boot_addr;
   if (upload.elf) {
     f.entry = upload.elf->entry;
-    f.segments = upload.elf->segments;
-    f.has_resource_table = upload.elf->resource_table.has_value();
     f.cpu_arch = upload.elf->cpu_arch;
+    if (upload.images.size() > 1) {
+      // Several images in one file: all their segments are loaded, one of them may hold the table.
+      bool any_table = false;
+      for (const auto& e : upload.images) {
+        f.segments.insert(f.segments.end(), e.elf.segments.begin(), e.elf.segments.end());
+        any_table = any_table || e.elf.resource_table.has_value();
+      }
+      f.has_resource_table = any_table;
+    } else {
+      f.segments = upload.elf->segments;
+      f.has_resource_table = upload.elf->resource_table.has_value();
+    }
   }
   return f;
 }

@@ -22,6 +22,13 @@ inline constexpr std::uint64_t kMaxImageSize = 64ULL << 20;  // larger than any 
 // What a non-image file looks like: "Intel HEX", "raw binary (…)", "empty file", …
 [[nodiscard]] std::string describe_other_format(Bytes file);
 
+// One ELF inside a signed image (NUM_IMG of them), decoded.
+struct EmbeddedElf {
+  ElfInfo elf;
+  std::uint64_t offset = 0;  // in Inspection::bytes
+  std::uint64_t size = 0;    // IMGSIZE (padded)
+};
+
 struct Inspection {
   std::string path;
   std::vector<std::uint8_t> bytes;
@@ -30,6 +37,7 @@ struct Inspection {
   std::optional<ElfInfo> elf;  // the plain ELF, or the first image embedded in a signed one
   std::uint64_t elf_offset = 0;  // where `elf` lies in `bytes` (offset and size, not a span:
   std::uint64_t elf_size = 0;    // an Inspection may be copied, which would leave a span dangling)
+  std::vector<EmbeddedElf> images;  // signed: every embedded ELF, in file order (images[0] is `elf`)
   std::string sha256;          // of the whole file
   bool readable = false;
 

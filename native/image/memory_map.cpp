@@ -10,15 +10,17 @@ namespace {
 // Source: STMicroelectronics/linux arch/arm64/boot/dts/st/stm32mp257f-{dk,ev1}-ca35tdcid-resmem.dtsi
 // (ST's XLmx-generated files, as carried in digi-embedded/linux; the DHCOS SoM patch on linux-stm32 has
 // the DK's values). DDR carve-outs are at the same address for the M33 and for Linux (da == pa,
-// e.g. "bad phdr da 0x80100000"). The M33 SRAM nodes are those the dtsi names cm33_*. The two boards
-// differ only in SRAM1: the EV1 file puts two SCMI shared-memory pages (scmi-cid2-s/ns @0xa041000,
-// 0xa042000) before it, so its cm33_sram1 starts at 0xa043000 and is 0x2000 shorter.
+// e.g. "bad phdr da 0x80100000"). The M33 SRAM nodes are those the dtsi names cm33_*.
+// SRAM1: ST's current device trees (STM32CubeMP2 v1.2.0, also in bytesatwork/linux-stm32mp) put two
+// SCMI shared-memory pages (scmi-cid2-s/ns @0xa041000, 0xa042000) before it on the DK as on the EV1,
+// so cm33_sram1 starts at 0xa043000 on both. Older DK device trees (before the SCMI pages moved
+// there) had it at 0xa041000: a board still running one shows it in its own reserved-memory, which
+// the target step reads and which wins over this table.
 struct Sram1 {
   std::uint64_t start;
   std::uint64_t size;
 };
-constexpr Sram1 kDkSram1{0x0a041000, 0x1f000};
-constexpr Sram1 kEv1Sram1{0x0a043000, 0x1d000};
+constexpr Sram1 kSram1AfterScmi{0x0a043000, 0x1d000};
 
 std::vector<MemoryRegion> mp25_m33_regions(Sram1 sram1) {
   return {
@@ -34,13 +36,13 @@ std::vector<BoardProfile> make_profiles() {
   const std::vector<std::string> m33_archs{"v8-M.mainline", "v8-M.baseline"};
   return {
       {"STM32MP257F-DK M33 non-secure (ca35tdcid)", "m33", "Cortex-M33", m33_archs,
-       {"st,stm32mp257f-dk"}, mp25_m33_regions(kDkSram1),
-       "STMicroelectronics/linux stm32mp257f-dk-ca35tdcid-resmem.dtsi"},
+       {"st,stm32mp257f-dk"}, mp25_m33_regions(kSram1AfterScmi),
+       "STM32CubeMP2 v1.2.0 device tree, stm32mp257f-dk-ca35tdcid-resmem.dtsi (cm33-sram1 at 0x0a043000 after the SCMI pages)"},
       // Built-in profiles judge an image before any board is reached; once the target step has read the
       // board's own /proc/device-tree/reserved-memory, that wins (a board may run another layout).
       {"STM32MP257F-EV1 M33 non-secure (ca35tdcid)", "m33", "Cortex-M33", m33_archs,
-       {"st,stm32mp257f-ev1"}, mp25_m33_regions(kEv1Sram1),
-       "STMicroelectronics/linux stm32mp257f-ev1-ca35tdcid-resmem.dtsi"},
+       {"st,stm32mp257f-ev1"}, mp25_m33_regions(kSram1AfterScmi),
+       "STM32CubeMP2 v1.2.0 device tree, stm32mp257f-ev1-ca35tdcid-resmem.dtsi (cm33-sram1 at 0x0a043000 after the SCMI pages)"},
       // STM32MP157 Cortex-M4, in the M4's device addresses: RETRAM 0x00000000 (pa 0x38000000) and
       // MCU SRAM 0x10000000 (pa 0x30000000 / 0x10000000), then the IPC buffers. Source: the
       // reserved-memory of arch/arm/boot/dts/st/stm32mp15xx-dkx.dtsi and the da↔pa table of

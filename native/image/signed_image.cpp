@@ -6,6 +6,7 @@ namespace stm32mp::image {
 namespace {
 
 constexpr std::uint64_t kHashEntrySize = 64;  // Elf32_Phdr (32) + SHA-256 (32)
+constexpr std::uint64_t kEncEntrySize = 80;   // Elf32_Phdr (32) + SHA-256 (32) + AES IV (16)
 
 FormatError header_error(std::string field, std::uint64_t offset, std::string found, std::string expected) {
   return FormatError{FormatProblem::signed_header, std::move(field), offset, std::move(found), std::move(expected)};
@@ -22,8 +23,10 @@ bool is_known_generic(std::uint32_t type) {
     case kTlvNumImg:
     case kTlvImgType:
     case kTlvImgSize:
+    case kTlvEncType:
     case kTlvHashTable:
-    case kTlvPkeyInfo: return true;
+    case kTlvPkeyInfo:
+    case kTlvEncTable: return true;
     default: return false;
   }
 }
@@ -79,9 +82,19 @@ std::optional<FormatError> decode_tlvs(SignedImage& img) {
   }
   img.sign_type = static_cast<SignType>(sign->value[0]);
 
+  // A missing HASHTYPE is judged by the caller (ST's TA refuses it, TEE_ERROR_NO_DATA), so that the
+  // rest of the image can still be read and reported.
   if (const auto* hash = find(img.tlvs, kTlvHashType)) {
     if (auto e = need_one_byte(hash, kTlvHashType, "1 (SHA-256)")) return e;
     if (hash->value[0] != 1) return tlv_error(*hash, std::to_string(hash->value[0]), "1 (SHA-256)");
+    img.hash_type = hash->value[0];
+  }
+  if (const auto* enc = find(img.tlvs, kTlvEncType)) {
+    if (auto e = need_one_byte(enc, kTlvEncType, "1 (AES-CBC)")) return e;
+    if (enc->value[0] != kEncTypeAesCbc) {
+      return tlv_error(*enc, std::to_string(enc->value[0]), "1 (AES-CBC, the only encryption ST's TA knows: TEE_ERROR_NOT_SUPPORTED)");
+    }
+    img.enc_type = enc->value[0];
   }
 
   const auto* num = find(img.tlvs, kTlvNumImg);
@@ -100,7 +113,12 @@ std::optional<FormatError> decode_tlvs(SignedImage& img) {
   const std::uint64_t img_end = img.img_offset + img.img_len;
   for (std::size_t i = 0; i < n; ++i) {
     EmbeddedImage e{types->value[i], at, le32(sizes->value, 4 * i)};
-    if (e.type != 1) return tlv_error(*types, "image " + std::to_string(i) + " type " + std::to_string(e.type), "1 (ELF)");
+    // ST's TA: an ELF with ENCTYPE, or an encrypted ELF without it, is TEE_ERROR_BAD_FORMAT.
+    const std::uint8_t wanted = img.encrypted() ? kImgTypeEncElf : kImgTypeElf;
+    if (e.type != wanted) {
+      return tlv_error(*types, "image " + std::to_string(i) + " type " + std::to_string(e.type),
+                       img.encrypted() ? "2 (encrypted ELF: the file has ENCTYPE)" : "1 (ELF; type 2, an encrypted ELF, needs ENCTYPE and ENCTABLE)");
+    }
     if (e.size > img_end - at) {
       return tlv_error(*sizes, "image " + std::to_string(i) + " size " + hex32(e.size),
                        "at most " + hex32(img_end - at) + " (rest of the image area, header.img_len " + hex32(img.img_len) + ")");
@@ -109,17 +127,26 @@ std::optional<FormatError> decode_tlvs(SignedImage& img) {
     img.images.push_back(e);
   }
 
-  const auto* table = find(img.tlvs, kTlvHashTable);
-  if (table == nullptr) return need_one_byte(table, kTlvHashTable, "one 64-byte entry per ELF program header");
-  if (table->length == 0 || table->length % kHashEntrySize != 0) {
-    return tlv_error(*table, "length " + std::to_string(table->length), "a non-zero multiple of 64");
+  const auto table_type = img.encrypted() ? kTlvEncTable : kTlvHashTable;
+  const auto entry_size = img.encrypted() ? kEncEntrySize : kHashEntrySize;
+  const auto* table = find(img.tlvs, table_type);
+  if (table == nullptr) {
+    return need_one_byte(table, table_type, img.encrypted() ? "one 80-byte entry (phdr, SHA-256, IV) per ELF program header"
+                                                            : "one 64-byte entry per ELF program header");
   }
-  for (std::size_t off = 0; off < table->length; off += kHashEntrySize) {
+  if (table->length == 0 || table->length % entry_size != 0) {
+    return tlv_error(*table, "length " + std::to_string(table->length), "a non-zero multiple of " + std::to_string(entry_size));
+  }
+  for (std::size_t off = 0; off < table->length; off += entry_size) {
     HashEntry h;
     const auto& v = table->value;
     h.phdr = {le32(v, off), le32(v, off + 4), le32(v, off + 8), le32(v, off + 12),
               le32(v, off + 16), le32(v, off + 20), le32(v, off + 24), le32(v, off + 28)};
     std::copy_n(v.begin() + static_cast<std::ptrdiff_t>(off + 32), 32, h.sha256.begin());
+    if (img.encrypted()) {
+      h.iv.emplace();
+      std::copy_n(v.begin() + static_cast<std::ptrdiff_t>(off + 64), 16, h.iv->begin());
+    }
     img.hash_table.push_back(h);
   }
 
@@ -143,12 +170,27 @@ std::vector<const Tlv*> SignedImage::unknown_tlvs() const {
   return out;
 }
 
+const Tlv* SignedImage::find_tlv(std::uint32_t type) const { return find(tlvs, type); }
+
 bool has_signed_magic(Bytes file) { return read_u32(file, 0) == kSignedMagic; }
 
 bool is_legacy_signed(Bytes file) {
   // Old header: magic, version, length, sign_len, sign_offset, sign_type, hash_len, hash_offset(+28)…
   // hash_offset is the header size 56. In the current format +28 is the SIGNTYPE value (1 or 2).
   return has_signed_magic(file) && read_u32(file, 28) == kLegacyHeaderSize;
+}
+
+bool is_beta_signed(Bytes file) {
+  // ST 3.19.0-stm32mp25-beta (ta/remoteproc remoteproc_fw_hdr): magic, version, sign_len, img_len, tlv_len,
+  // plat_tlv_len; signature at 24, then the images, the TLVs and the platform TLVs, each padded to 8.
+  if (!has_signed_magic(file) || !fits(file, 0, 24) || read_u32(file, 4) != 1U) return false;
+  const std::uint64_t sign = *read_u32(file, 8);
+  if (sign != 64 && sign != 256 && sign != 384 && sign != 512) return false;
+  const std::uint64_t body = 24 + round8(sign) + round8(*read_u32(file, 12)) + round8(*read_u32(file, 16));
+  const std::uint64_t plat = *read_u32(file, 20);
+  const bool size_fits = file.size() == body + plat || file.size() == body + round8(plat);
+  const std::uint64_t current = kSignedHeaderSize + round8(*read_u32(file, 8)) + round8(*read_u32(file, 12)) + round8(*read_u32(file, 16));
+  return size_fits && current != file.size();
 }
 
 core::expected<SignedImage, FormatError> read_signed_image(Bytes file) {
@@ -164,6 +206,11 @@ core::expected<SignedImage, FormatError> read_signed_image(Bytes file) {
   }
   if (!fits(file, 0, kSignedHeaderSize)) {
     return core::unexpected{FormatError{FormatProblem::truncated, "header", 0, "file ends at " + hex32(file.size()), "20 bytes (5 × u32)"}};
+  }
+  if (is_beta_signed(file)) {
+    return core::unexpected{FormatError{FormatProblem::signed_beta, "header", 0,
+                                        "24-byte header, sign_len " + std::to_string(*read_u32(file, 8)) + " at offset 8, the size rule of that layout holds",
+                                        "the 20-byte TLV header of the current OP-TEE format"}};
   }
   SignedImage img;
   img.version = *read_u32(file, 4);
@@ -195,8 +242,10 @@ std::string tlv_name(std::uint32_t type) {
     case kTlvNumImg: return "NUM_IMG";
     case kTlvImgType: return "IMGTYPE";
     case kTlvImgSize: return "IMGSIZE";
+    case kTlvEncType: return "ENCTYPE";
     case kTlvHashTable: return "HASHTABLE";
     case kTlvPkeyInfo: return "PKEYINFO";
+    case kTlvEncTable: return "ENCTABLE";
     case kTlvBootAddr: return "BOOTADDR";
     case kTlvBootSec: return "BOOTSEC";
     default: return hex32(type);

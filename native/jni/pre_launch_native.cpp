@@ -35,8 +35,13 @@ std::shared_ptr<api::CheckRun> require_run(jlong handle) {
 }
 
 std::string progress_json(const api::RunProgress& p) {
-  return nlohmann::json{{"step_id", p.step_id},     {"step_title", p.step_title}, {"steps_done", p.steps_done},
-                        {"steps_total", p.steps_total}, {"percent", p.percent},   {"finished", p.finished}}
+  auto started = nlohmann::json::array();
+  for (const auto& step : p.started) {
+    started.push_back({{"id", step.id}, {"title", step.title}});
+  }
+  return nlohmann::json{{"step_id", p.step_id},         {"step_title", p.step_title}, {"steps_done", p.steps_done},
+                        {"steps_total", p.steps_total}, {"percent", p.percent},       {"finished", p.finished},
+                        {"started", std::move(started)}}
       .dump();
 }
 

@@ -4,9 +4,13 @@
 #include <chrono>
 #include <filesystem>
 
+#include "files/utf8_path.h"
 #include "image/inspection.h"
 #include "image/memory_map.h"
+#include "pipeline/session_reuse.h"
+#include "pipeline/state_after_cancel.h"
 #include "steps/config_step.h"
+#include "steps/board_route.h"
 #include "steps/network_step.h"
 #include "steps/ssh_step.h"
 #include "steps/remoteproc_step.h"
@@ -72,7 +76,7 @@ std::vector<StepDefinition> build_steps(const core::Settings& given, RunState& s
   // The steps in their stable order: image, devices, serial-port, network, ssh, target, upload, remoteproc, verify.
   all.push_back({"image", "Firmware image", {"config"}, Millis{1000}, timeout, [&state](StepControl&) {
                    const auto& s = state.settings;
-                   auto report = steps::check_image({s.elf, s.signed_image, s.image_key, s.remoteproc}, state.image);
+                   auto report = steps::check_image({s.elf, s.signed_image, s.image_key, s.remoteproc, !s.host.empty()}, state.image);
                    state.image_read = state.image.has_value();  // an unreadable file: read (and fail) once more later
                    return report;
                  }});
@@ -102,16 +106,41 @@ std::vector<StepDefinition> build_steps(const core::Settings& given, RunState& s
 
   all.push_back({"network", "Network", {"config"}, Millis{1500}, timeout, [&state, &ports](StepControl& control) {
                    if (!ports.network) return core::StepReport{}.skip("no network access on this platform");
-                   const auto& s = state.settings;
+                   take_kept_session(state, control);
+                   if (auto reused = reused_network_report(state)) return std::move(*reused);
+                   auto& s = state.settings;  // the SSH configuration's route fills in host, port, user
+                   if (!s.ssh_config.empty()) {
+                     return steps::check_network_with_config(s, *ports.network, ports.child_processes.get(),
+                                                             state.console_addresses, control, state.tcp, state.route);
+                   }
                    return steps::check_network({s.host, s.port, state.console_addresses}, *ports.network, control,
                                                state.tcp);
                  }});
   // ssh takes the connection `network` opened; with --only ssh it connects by itself.
   all.push_back({"ssh", "SSH login", {"network"}, Millis{2000}, timeout, [&state, &ports](StepControl& control) {
                    if (!ports.network || !ports.ssh) return core::StepReport{}.skip("no SSH support on this platform");
+                   take_kept_session(state, control);  // --only ssh: the network step did not take it
+                   if (auto reused = reused_ssh_report(state)) {
+                     if (auto banner = reused->observed.get("server_banner")) state.server_banner = *banner;
+                     return std::move(*reused);
+                   }
+                   if (!state.tcp && !state.settings.ssh_config.empty() && !state.route) {
+                     // --only ssh: the configuration is read and the proxy started here, as `network` would.
+                     auto reached = steps::check_network_with_config(state.settings, *ports.network,
+                                                                     ports.child_processes.get(), state.console_addresses,
+                                                                     control, state.tcp, state.route);
+                     if (!state.tcp) {
+                       reached.id = "ssh";
+                       reached.title = "SSH login";
+                       return reached;
+                     }
+                   }
                    auto tcp = std::move(state.tcp);
-                   auto report = steps::check_ssh(state.settings, std::move(tcp), *ports.network, *ports.ssh, control,
+                   core::Settings login = state.settings;
+                   login.host = steps::known_hosts_name(state.settings, state.route);  // HostKeyAlias
+                   auto report = steps::check_ssh(login, std::move(tcp), *ports.network, *ports.ssh, control,
                                                   state.session);
+                   lend_new_session(state, report);
                    if (auto banner = report.observed.get("server_banner")) state.server_banner = *banner;
                    return report;
                  }});
@@ -132,22 +161,28 @@ std::vector<StepDefinition> build_steps(const core::Settings& given, RunState& s
   const auto run_started = std::chrono::steady_clock::now();
   const char* kDiagnosing = "diagnosing a launch that already failed: nothing is changed on the board";
   all.push_back({"upload", "Upload", {"ssh", "image", "target"}, Millis{4000}, timeout,
-                 [&state, diagnosing, kDiagnosing](StepControl& control) {
+                 [&state, &ports, diagnosing, kDiagnosing](StepControl& control) {
                    if (diagnosing) return core::StepReport{}.skip(kDiagnosing);
                    if (!state.session) return core::StepReport{}.skip("no SSH session (step ssh did not run)");
                    const auto* img = image_facts(state);
                    const auto path = image_path(state);
                    if (path.empty()) return core::StepReport{}.skip("no image given (--elf or --signed)");
                    steps::UploadInputs in{img ? std::optional{*img} : std::nullopt, path, state.image_problem, {},
-                                          state.server_banner, state.settings.exec_upload};
+                                          state.server_banner, state.settings.exec_upload, {}};
                    if (state.target) in.leftovers = state.target->fw_leftovers;
+                   if (ports.network && ports.ssh) {
+                     in.reopen = [&state, &ports](const core::Deadline& d, const core::CancelToken& c) {
+                       return steps::open_another_session(state.settings, state.route, *ports.network, *ports.ssh,
+                                                          ports.child_processes.get(), d, c);
+                     };
+                   }
                    return steps::upload_image(in, *state.session, control, state.upload);
                  }});
   all.push_back({"remoteproc", "Load through remoteproc",
                  // The diagnosis needs only the session: a target prediction that failed is no reason not
                  // to read what the failed launch left in the kernel log.
                  diagnosing ? std::vector<std::string>{"ssh"} : std::vector<std::string>{"upload"}, Millis{2000},
-                 timeout, [&state, diagnosing, run_started](StepControl& control) {
+                 timeout, [&state, &ports, diagnosing, run_started](StepControl& control) {
                    if (!state.session) return core::StepReport{}.skip("no SSH session (step ssh did not run)");
                    const auto* img = image_facts(state);
                    const auto path = image_path(state);
@@ -157,7 +192,7 @@ std::vector<StepDefinition> build_steps(const core::Settings& given, RunState& s
                    }
                    steps::RemoteprocInputs in;
                    in.remoteproc = state.settings.remoteproc;
-                   in.firmware_name = state.upload ? state.upload->name : std::filesystem::path(path).filename().string();
+                   in.firmware_name = state.upload ? state.upload->name : files::utf8_string(files::utf8_path(path).filename());
                    if (img) in.image_kind = img->kind;
                    if (state.target) {
                      in.reserved_memory = state.target->reserved_memory;
@@ -176,17 +211,28 @@ std::vector<StepDefinition> build_steps(const core::Settings& given, RunState& s
                      return steps::diagnose_failed_load(in, state.settings.diagnose_since_ms + run_so_far.count(),
                                                         *state.session, control);
                    }
-                   return steps::load_firmware(in, *state.session, control, state.load);
+                   auto report = steps::load_firmware(in, *state.session, control, state.load);
+                   // A cancel in the middle of the stop/load/start command: say which state it left the core in.
+                   if (control.cancel.cancelled()) {
+                     report.observed.set("state_after_cancel", state_after_cancel(state, ports, in.remoteproc));
+                   }
+                   return report;
                  }});
   all.push_back({"verify", "Firmware running",
                  diagnosing ? std::vector<std::string>{} : std::vector<std::string>{"remoteproc"}, Millis{1500}, timeout,
-                 [&state, diagnosing, kDiagnosing](StepControl& control) {
+                 [&state, &ports, diagnosing, kDiagnosing](StepControl& control) {
                    if (diagnosing) return core::StepReport{}.skip(kDiagnosing);
                    if (!state.session) return core::StepReport{}.skip("no SSH session (step ssh did not run)");
                    if (!state.load) return core::StepReport{}.skip("nothing was started (step remoteproc did not run)");
                    const auto* img = image_facts(state);
                    steps::VerifyInputs in{*state.load, state.upload ? state.upload->name : "",
                                           img ? std::optional{img->has_resource_table} : std::nullopt};
+                   // Only an image this run uploaded has a known size on the board (--skip upload: the board's own).
+                   if (state.upload && img) in.uploaded_size = img->upload_size;
+                   if (state.target) {
+                     in.firmware_class_path = state.target->firmware_class_path;
+                     in.ta_failed_start = state.target->ta_failed_start;
+                   }
                    return steps::verify_running(in, *state.session, control);
                  }});
 
@@ -198,11 +244,14 @@ std::vector<StepDefinition> build_steps(const core::Settings& given, RunState& s
 }
 
 core::Report run_check(const core::Settings& given, Ports& ports, const core::CancelToken& cancel,
-                       core::ProgressSink& progress) {
+                       core::ProgressSink& progress, SessionPool* pool) {
   RunState state;
   state.settings = given;
+  state.pool = pool;
   const auto steps = build_steps(given, state, ports);
-  return core::Runner{}.run(steps, cancel, progress);
+  auto report = core::Runner{}.run(steps, cancel, progress);
+  give_back_session(state);
+  return report;
 }
 
 }  // namespace stm32mp::pipeline

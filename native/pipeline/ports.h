@@ -3,6 +3,7 @@
 // (native/ports/). Front ends fill this bundle with real adapters (make_system_ports) or with fakes.
 #include <memory>
 
+#include "ports/child_processes.h"
 #include "ports/network.h"
 #include "ports/ssh_connector.h"
 
@@ -17,6 +18,7 @@ struct Ports {
   // make_system_ports (pipeline/system_ports.cpp).
   std::shared_ptr<ports::Network> network;     // network, ssh (TCP connect with deadline)
   std::shared_ptr<ports::SshConnector> ssh;    // ssh (opens the BoardSession)
+  std::shared_ptr<ports::ChildProcesses> child_processes;  // network (ssh -G, ProxyJump/ProxyCommand); null: none
   std::shared_ptr<ports::DeviceEnumerator> device_enumerator;  // devices, serial-port
   std::shared_ptr<ports::SerialLines> serial_lines;            // serial-port
   std::shared_ptr<ports::ProcessTable> process_table;          // serial-port (who holds a port)

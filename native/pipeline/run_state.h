@@ -13,6 +13,8 @@
 #include "image/image_facts.h"
 #include "devices/console_addresses.h"
 #include "devices/serial_device.h"
+#include "steps/board_route.h"
+#include "pipeline/session_pool.h"
 
 namespace stm32mp::pipeline {
 
@@ -24,6 +26,7 @@ struct RunState {
   bool image_read = false;    // `image` ran with a usable file, or the file was read for the remote steps
   std::string image_problem;  // why the file could not be read (the upload step reports it)
   std::shared_ptr<ports::TcpStream> tcp;          // connection to the board's SSH port, opened by `network`, taken by `ssh`
+  std::optional<steps::BoardRoute> route;         // the user's SSH configuration for the host (--ssh-config), by `network`
   std::shared_ptr<ports::BoardSession> session;   // the one SSH/SFTP session of the run, opened by `ssh`
   std::string server_banner;                      // the board's SSH server, as `ssh` read it (fix texts)
   std::optional<remote::TargetFacts> target;      // the board's state, written by `target`
@@ -31,6 +34,12 @@ struct RunState {
   std::optional<devices::Enumeration> devices;  // serial devices and ST-LINK probes, written by `devices`
   std::vector<devices::ConsoleAddress> console_addresses;  // the board's IPv4 addresses from its console, by `serial-port`
   std::optional<remote::LoadOutcome> load;        // the started instance and its log position, by `remoteproc`
+  // Sessions kept across runs (pipeline/session_reuse.h): the pool of the process (null: the CLI's one run),
+  // the session this run holds from it, and why a kept one could not be used.
+  SessionPool* pool = nullptr;
+  std::optional<SessionLease> lease;
+  bool reuse_tried = false;
+  std::string reuse_note;
 };
 
 }  // namespace stm32mp::pipeline

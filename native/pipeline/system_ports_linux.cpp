@@ -1,6 +1,7 @@
 #include "pipeline/ports.h"
 
 #include "adapters/libssh2/libssh2_connector.h"
+#include "adapters/posix/boost_child_processes.h"
 #include "adapters/posix/posix_network.h"
 
 #include "adapters/linux/proc_process_table.h"
@@ -16,6 +17,7 @@ Ports make_system_ports() {
   ports.process_table = std::make_shared<adapters::linux_os::ProcProcessTable>();
   ports.network = std::make_shared<adapters::posix::PosixNetwork>();
   ports.ssh = std::make_shared<adapters::libssh2::Libssh2Connector>();
+  ports.child_processes = std::make_shared<adapters::posix::BoostChildProcesses>();
   return ports;
 }
 

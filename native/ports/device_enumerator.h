@@ -1,6 +1,7 @@
 #pragma once
 #include <string>
 
+#include "core/cancellation.h"
 #include "core/expected.h"
 #include "devices/serial_device.h"
 
@@ -28,6 +29,17 @@ class DeviceEnumerator {
   [[nodiscard]] virtual core::expected<devices::Enumeration, std::string> enumerate(const std::string& sysfs_root,
                                                                                    const std::string& dev_root) = 0;
   [[nodiscard]] virtual NodeInfo inspect(const std::string& path, const std::string& sysfs_root) = 0;
+
+  // While set, a walk over many entries stops between two of them once the token is cancelled (its result
+  // is then partial: the caller checks the token). The devices step sets it for its own duration; an adapter
+  // that lists in one call ignores it.
+  void stop_on(const core::CancelToken* cancel) { cancel_ = cancel; }
+
+ protected:
+  [[nodiscard]] bool stop_requested() const { return cancel_ != nullptr && cancel_->cancelled(); }
+
+ private:
+  const core::CancelToken* cancel_ = nullptr;
 };
 
 }  // namespace stm32mp::ports

@@ -22,6 +22,9 @@ class TcpStream {
   virtual bool wait(bool want_read, bool want_write, core::Millis timeout) = 0;
   // Shuts both directions down so that any pending or later send/recv fails at once.
   virtual void shutdown() = 0;
+  // Why the far end went away, when the stream knows more than "connection lost" (a proxy program
+  // that exited, with its complaint); "" otherwise.
+  [[nodiscard]] virtual std::string end_reason() { return {}; }
 };
 
 struct TcpConnection {

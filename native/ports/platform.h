@@ -4,6 +4,7 @@
 // ssh-agent's default address. adapters/posix/platform_files.cpp and
 // adapters/windows/platform_files.cpp implement them; CMake links one.
 #include <cstdint>
+#include <cstdio>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,6 +21,10 @@ void prepare_console();
 // target in one step, so a failure never leaves a partial output. The error text on failure.
 [[nodiscard]] std::optional<std::string> write_file_atomically(const std::string& path,
                                                                const std::vector<std::uint8_t>& bytes);
+
+// Opens the file at the UTF-8 `path` for reading in binary mode (fopen on POSIX, _wfopen on Windows,
+// where fopen would take the name in the ANSI code page); null with errno set when it cannot.
+[[nodiscard]] std::FILE* open_for_reading(const std::string& path);
 
 // The user's home directory ($HOME, %USERPROFILE%), empty when unknown; "~/.ssh" lives there.
 [[nodiscard]] std::string home_directory();

@@ -43,6 +43,7 @@ struct SshFacts {
   std::int64_t agent_wait_ms = 0;      // how long the ssh-agent was waited for when it did not answer
   std::int64_t handshake_ms = 0;
   std::int64_t auth_ms = 0;
+  std::int64_t pre_banner_lines = 0;   // lines the server sent before its SSH banner (RFC 4253 §4.2)
 };
 
 struct SshFailure {
@@ -62,6 +63,7 @@ struct SshFailure {
     password_rejected,       // password / keyboard-interactive refused
     no_method,               // nothing we hold matches a method the server offers
     agent_timeout,           // the ssh-agent (SSH_AUTH_SOCK) accepted but did not answer before the deadline
+    pre_banner_flood,        // the server sent more lines before its banner than OpenSSH accepts (1024)
     failure,                 // anything else
   };
   Kind kind = Kind::failure;

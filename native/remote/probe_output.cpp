@@ -85,9 +85,14 @@ std::string ProbeOutput::value_or(std::string_view key, std::string fallback) co
 
 std::string_view probe_shell_prelude() {
   // LC_ALL=C: byte-wise tools and untranslated error texts (the write errors are matched by text).
+  // h and x cost two processes per value (od, tr): only for binary or multi-line values (device-tree
+  // properties, kernel log lines, names). One-line text attributes (sysfs) are read by the shell itself
+  // (rd, v): no process at all, and `read` stops at the first newline, so a value can never add a line.
   return "LC_ALL=C; export LC_ALL\n"
          "h() { od -An -v -tx1 | tr -d ' \\n'; }\n"
-         "x() { printf '%s#=' \"$1\"; if [ -r \"$2\" ]; then h < \"$2\" 2>/dev/null; fi; echo; }\n";
+         "x() { printf '%s#=' \"$1\"; if [ -r \"$2\" ]; then h < \"$2\" 2>/dev/null; fi; echo; }\n"
+         "rd() { _v=; { IFS= read -r _v < \"$1\"; } 2>/dev/null; }\n"
+         "v() { _v=; [ -r \"$2\" ] && rd \"$2\"; printf '%s=%s\\n' \"$1\" \"$_v\"; }\n";
 }
 
 std::string_view probe_shell_instance_listing() {
@@ -97,7 +102,7 @@ std::string_view probe_shell_instance_listing() {
   case "$i" in ''|*[!0-9]*) continue ;; esac
   echo "rproc.$i=present"
   for a in name state firmware fw_format recovery; do
-    if [ -e "$d/$a" ]; then x "rproc.$i.$a" "$d/$a"; fi
+    if [ -e "$d/$a" ]; then v "rproc.$i.$a" "$d/$a"; fi
   done
 done
 )SH";

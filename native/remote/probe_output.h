@@ -27,6 +27,8 @@ class ProbeOutput {
   [[nodiscard]] std::string value_or(std::string_view key, std::string fallback) const;
   [[nodiscard]] bool has(std::string_view key) const { return get(key).has_value(); }
   [[nodiscard]] const std::vector<std::pair<std::string, std::string>>& entries() const { return entries_; }
+  // A value found by other means than its own line (the target probe's batched device-tree read).
+  void add(std::string key, std::string value) { entries_.emplace_back(std::move(key), std::move(value)); }
 
  private:
   std::vector<std::pair<std::string, std::string>> entries_;

@@ -36,4 +36,23 @@ std::string describe(const ports::RemoteError& e) {
   return words;
 }
 
+std::string detail(const ports::RemoteError& e) {
+  using K = ports::RemoteError::Kind;
+  const char* words = e.kind == K::permission_denied ? ": permission denied"
+                      : e.kind == K::read_only       ? ": read-only file system"
+                      : e.kind == K::no_space        ? ": no space left on device"
+                                                     : nullptr;
+  std::string text = e.message;
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) text.pop_back();
+  if (words == nullptr) return text;
+  const std::string tail(words);
+  if (text.size() < tail.size()) return text;
+  for (std::size_t i = 0; i < tail.size(); ++i) {
+    const char c = text[text.size() - tail.size() + i];
+    if (static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c) != tail[i]) return text;
+  }
+  text.resize(text.size() - tail.size());
+  return text;
+}
+
 }  // namespace stm32mp::remote

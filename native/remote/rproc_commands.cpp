@@ -5,12 +5,13 @@
 #include <cstdlib>
 
 #include "ports/board_session.h"
+#include "remote/board_value.h"
 #include "remote/kernel_log_classifier.h"
 
 namespace stm32mp::remote {
 namespace {
 
-constexpr std::string_view kListEnd = R"SH(echo "kmsg.lines=$(dmesg 2>/dev/null | wc -l | tr -d ' ')"
+constexpr std::string_view kListEnd = R"SH(echo "kmsg.lines=$(($(dmesg 2>/dev/null | wc -l) + 0))"
 echo probe.end=1
 )SH";
 
@@ -23,7 +24,7 @@ std::string instance_dump(int index, const std::string& root = kRemoteprocClass)
   const std::string i = std::to_string(index);
   return "d=" + root + "/remoteproc" + i + "\n" +
          "if [ -d \"$d\" ]; then echo rproc." + i + "=present; for a in name state firmware fw_format recovery; do "
-         "if [ -e \"$d/$a\" ]; then x \"rproc." + i + ".$a\" \"$d/$a\"; fi; done; fi\n";
+         "if [ -e \"$d/$a\" ]; then v \"rproc." + i + ".$a\" \"$d/$a\"; fi; done; fi\n";
 }
 
 std::uint64_t to_u64(const std::string& s) {
@@ -43,8 +44,8 @@ std::string attr_path(int index, RprocAttr attr, const std::string& root) {
 
 // Opens an `if` that holds only while the index still names the instance the caller resolved.
 std::string name_guard(int index, const std::string& name, const std::string& root = kRemoteprocClass) {
-  return "if [ \"$(cat " + root + "/remoteproc" + std::to_string(index) + "/name 2>/dev/null)\" = " +
-         ports::shell_quote(name) + " ]; then\n";
+  return "rd " + root + "/remoteproc" + std::to_string(index) + "/name; if [ \"$_v\" = " + ports::shell_quote(name) +
+         " ]; then\n";
 }
 
 // One sysfs write with its outcome under `prefix`: <p>kmsg.before, <p>write.rc, <p>write.err#=,
@@ -52,7 +53,7 @@ std::string name_guard(int index, const std::string& name, const std::string& ro
 // write with date +%s%N (<p>t0, <p>t1; digits only, else empty).
 std::string write_block(const std::string& p, const std::string& path, const std::string& value, bool timed) {
   std::string s;
-  s += "n=$(dmesg 2>/dev/null | wc -l | tr -d ' ')\n";
+  s += "n=$(($(dmesg 2>/dev/null | wc -l) + 0))\n";
   s += "echo \"" + p + "kmsg.before=$n\"\n";
   if (timed) s += "t0=$(date +%s%N 2>/dev/null)\n";
   // printf '%s': the value reaches the attribute byte for byte, without a trailing newline (echo -n
@@ -74,9 +75,9 @@ WriteOutcome parse_write(const ProbeOutput& out, int index, const std::string& p
   w.skipped = out.has("write.skipped");
   if (!w.skipped) {
     w.rc = std::atoi(out.value_or(p + "write.rc", "1").c_str());
-    w.error_text = trim(out.value_or(p + "write.err", ""));
+    w.error_text = capped(trim(out.value_or(p + "write.err", "")), caps::kErrorText);
     w.errno_name = w.rc == 0 ? "" : errno_from_text(w.error_text);
-    w.log = split_lines(out.value_or(p + "log", ""));
+    w.log = capped(split_lines(out.value_or(p + "log", "")), caps::kKernelLine, caps::kKernelLines);
     w.log_position = to_u64(out.value_or(p + "kmsg.before", "0"));
   }
   for (auto& r : parse_instances(out)) {
@@ -113,11 +114,11 @@ std::vector<RprocInstance> parse_instances(const ProbeOutput& out) {
     const std::string pre = key + ".";
     RprocInstance r;
     r.index = index;
-    r.name = trim(out.value_or(pre + "name", ""));
-    r.state = trim(out.value_or(pre + "state", ""));
-    r.firmware = trim(out.value_or(pre + "firmware", ""));
-    r.fw_format = trim(out.value_or(pre + "fw_format", ""));
-    r.recovery = trim(out.value_or(pre + "recovery", ""));
+    r.name = capped(trim(out.value_or(pre + "name", "")), caps::kInstanceName);
+    r.state = capped(trim(out.value_or(pre + "state", "")), caps::kStateWord);
+    r.firmware = capped(trim(out.value_or(pre + "firmware", "")), caps::kFileName);
+    r.fw_format = capped(trim(out.value_or(pre + "fw_format", "")), caps::kStateWord);
+    r.recovery = capped(trim(out.value_or(pre + "recovery", "")), caps::kStateWord);
     list.push_back(std::move(r));
   }
   std::sort(list.begin(), list.end(), [](const auto& a, const auto& b) { return a.index < b.index; });
@@ -152,10 +153,10 @@ std::string load_and_start_command(int index, const std::string& name, const std
   // several, F09), at most max_stops times; what the stops print is not needed, only the state.
   // A stop that leaves it running/attached reports the last stop's error text and the kernel lines
   // since the first stop, so the refusal can be explained (EPERM, the TA's STOP error).
-  s += "k=0; se=; s=$(cat " + state + " 2>/dev/null); sn=$(dmesg 2>/dev/null | wc -l | tr -d ' ')\n";
+  s += "k=0; se=; rd " + state + "; s=$_v; sn=$(($(dmesg 2>/dev/null | wc -l) + 0))\n";
   s += "while [ \"$k\" -lt " + std::to_string(std::max(max_stops, 0)) +
        " ] && { [ \"$s\" = running ] || [ \"$s\" = attached ]; }; do\n";
-  s += "se=$( { printf '%s' stop > " + state + "; } 2>&1 ); k=$((k+1)); s=$(cat " + state + " 2>/dev/null)\n";
+  s += "se=$( { printf '%s' stop > " + state + "; } 2>&1 ); k=$((k+1)); rd " + state + "; s=$_v\n";
   s += "done\n";
   s += "echo \"stop.count=$k\"\n";
   s += "case \"$s\" in running|attached) echo stop.ineffective=1; printf 'stop.err#='; printf '%s' \"$se\" | h; echo; "
@@ -183,8 +184,8 @@ core::expected<LoadStartOutcome, std::string> parse_load_start_outcome(const Pro
   o.firmware = parse_write(out, index, "");
   if (o.stop_ineffective) {
     o.firmware.rc = -1;  // never written
-    o.stop_error_text = trim(out.value_or("stop.err", ""));
-    o.stop_log = split_lines(out.value_or("stop.log", ""));
+    o.stop_error_text = capped(trim(out.value_or("stop.err", "")), caps::kErrorText);
+    o.stop_log = capped(split_lines(out.value_or("stop.log", "")), caps::kKernelLine, caps::kKernelLines);
     return o;
   }
   if (!o.firmware.skipped && o.firmware.rc == 0) {

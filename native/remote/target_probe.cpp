@@ -1,5 +1,6 @@
 #include "remote/target_probe.h"
 
+#include "remote/board_value.h"
 #include "remote/kernel_log_classifier.h"
 
 #include "remote/rproc_commands.h"
@@ -10,15 +11,14 @@
 namespace stm32mp::remote {
 namespace {
 
-// The probe proper. Every value read from the board goes through x/h (hex, see probe_output.h).
-// Plain values are produced by the script itself: numbers and yes/no.
+// The probe proper. Values read from the board are hex (x/h, see probe_output.h), one-line sysfs text is read
+// by the shell (v), the device tree's properties in one batch (below). Plain values are produced by the script
+// itself: numbers and yes/no.
 constexpr std::string_view kProbeBody = R"SH(echo probe.version=1
 printf 'kernel.release#='; uname -r | h; echo
 dt=/proc/device-tree
 [ -d "$dt" ] || dt=/sys/firmware/devicetree/base
 echo "dt.base=$dt"
-x dt.compatible "$dt/compatible"
-x dt.model "$dt/model"
 )SH";
 
 // (the instance listing is shared with the remoteproc step: probe_shell_instance_listing())
@@ -39,36 +39,52 @@ for t in "$f"/.*.prelaunch-tmp; do
   fi
 done
 echo "fw.leftover_bytes=$lb"
-x fw.class_path /sys/module/firmware_class/parameters/path
+v fw.class_path /sys/module/firmware_class/parameters/path
 if [ -e /sys/bus/tee/devices/optee-ta-80a4c275-0a47-4905-8285-1486a9771a08 ]; then echo tee.ta=yes; else echo tee.ta=no; fi
 if [ -e /etc/systemd/system/multi-user.target.wants/st-m33firmware-load.service ]; then echo demo.enabled=yes; else echo demo.enabled=no; fi
 r="$dt/reserved-memory"
-x resmem.address_cells "$r/#address-cells"
-x resmem.size_cells "$r/#size-cells"
+# The device tree is read in ONE od (plus one wc for the sizes), not one od|tr per property: each property
+# joins the list "$@" and its key is written as KEY@=<its place in the list> (parse_target_facts resolves it
+# from batch.sizes and batch.bytes). The device tree does not change while the system runs, so the two reads
+# agree. Node names come from the shell's own glob; a name with a newline (never in a real tree) is skipped.
+nl='
+'
+set --
+[ -r "$dt/compatible" ] && { set -- "$@" "$dt/compatible"; echo "dt.compatible@=$#"; }
+[ -r "$dt/model" ] && { set -- "$@" "$dt/model"; echo "dt.model@=$#"; }
+[ -r "$r/#address-cells" ] && { set -- "$@" "$r/#address-cells"; echo "resmem.address_cells@=$#"; }
+[ -r "$r/#size-cells" ] && { set -- "$@" "$r/#size-cells"; echo "resmem.size_cells@=$#"; }
 n=0
 for d in "$r"/*; do
-  if [ -r "$d/reg" ]; then
-    printf 'resmem.%d.node#=' "$n"; printf '%s' "${d##*/}" | h; echo
-    x "resmem.$n.reg" "$d/reg"
-    [ -r "$d/phandle" ] && x "resmem.$n.phandle" "$d/phandle"
-    n=$((n+1))
-  fi
+  [ -r "$d/reg" ] || continue
+  case "${d##*/}" in *"$nl"*) continue ;; esac
+  echo "resmem.$n.node=${d##*/}"
+  set -- "$@" "$d/reg"; echo "resmem.$n.reg@=$#"
+  [ -r "$d/phandle" ] && { set -- "$@" "$d/phandle"; echo "resmem.$n.phandle@=$#"; }
+  n=$((n+1))
 done
 m=0
 for d in "$dt"/* "$dt"/*/*; do
   [ -r "$d/memory-region" ] && [ -r "$d/compatible" ] || continue
-  case "$(tr '\000' ' ' < "$d/compatible" 2>/dev/null)" in
-    *stm32mp2-m33*|*stm32mp2-m0*|*stm32mp1-m4*) ;;
-    *) continue ;;
+  case "${d##*/}" in *"$nl"*) continue ;; esac
+  case "${d##*/}" in m33|m33@*|m0|m0@*|m4|m4@*) ;; *)
+    case "$(tr '\000' ' ' < "$d/compatible" 2>/dev/null)" in
+      *stm32mp2-m33*|*stm32mp2-m0*|*stm32mp1-m4*) ;;
+      *) continue ;;
+    esac ;;
   esac
-  printf 'rprocdt.%d.node#=' "$m"; printf '%s' "${d##*/}" | h; echo
-  x "rprocdt.$m.compatible" "$d/compatible"
-  x "rprocdt.$m.regions" "$d/memory-region"
+  echo "rprocdt.$m.node=${d##*/}"
+  set -- "$@" "$d/compatible"; echo "rprocdt.$m.compatible@=$#"
+  set -- "$@" "$d/memory-region"; echo "rprocdt.$m.regions@=$#"
   m=$((m+1))
 done
+if [ $# -gt 0 ]; then
+  printf 'batch.sizes='; wc -c -- "$@" 2>/dev/null | { k=0; while read -r c f; do k=$((k+1)); [ "$k" -le $# ] && printf '%s,' "$c"; done; }; echo
+  printf 'batch.bytes#='; od -An -v -tx1 -- "$@" 2>/dev/null | tr -d ' \n'; echo
+fi
 printf 'kmsg.tee#='; dmesg 2>/dev/null | grep -e 'signed firmware not supported by TEE' -e 'tee_client_open_session failed' 2>/dev/null | tail -n 4 | h; echo
 printf 'kmsg.ta_start#='; dmesg 2>/dev/null | grep -e 'TA_RPROC_[A-Z_]*START[A-Z_]* invoke failed' -e 'remote processor .* is now up' -e 'stopped remote processor' 2>/dev/null | tail -n 1 | h; echo
-echo "kmsg.lines=$(dmesg 2>/dev/null | wc -l | tr -d ' ')"
+echo "kmsg.lines=$(($(dmesg 2>/dev/null | wc -l) + 0))"
 echo probe.end=1
 )SH";
 
@@ -158,7 +174,7 @@ std::string instance_of(const std::string& node, const std::string& compatible) 
 // Each coprocessor node's memory-region lists the phandles of its carve-outs: the board's own word on
 // which reserved-memory node belongs to which core (rather than a guess from node names).
 void assign_owners(const ProbeOutput& out, std::vector<image::MemoryRegion>& regions) {
-  for (int n = 0;; ++n) {
+  for (int n = 0; n < static_cast<int>(caps::kListEntries); ++n) {
     const std::string p = "rprocdt." + std::to_string(n) + ".";
     auto node = out.get(p + "node");
     if (!node) break;
@@ -177,11 +193,43 @@ void assign_owners(const ProbeOutput& out, std::vector<image::MemoryRegion>& reg
 
 }  // namespace
 
-core::expected<TargetFacts, std::string> parse_target_facts(const ProbeOutput& out) {
+namespace {
+
+// The batched device-tree read: KEY@=K names the K-th file (from 1) of batch.bytes, whose sizes batch.sizes
+// lists in order. Sizes that do not add up to the bytes (a file that changed or vanished between the two
+// reads) resolve nothing: those facts are then missing, as for a board without them.
+ProbeOutput with_batch(const ProbeOutput& given) {
+  ProbeOutput out = given;
+  const auto bytes = given.value_or("batch.bytes", "");
+  std::vector<std::size_t> offsets{0};
+  const auto sizes = given.value_or("batch.sizes", "");
+  for (std::size_t pos = 0; pos < sizes.size();) {
+    const auto comma = sizes.find(',', pos);
+    const auto end = comma == std::string::npos ? sizes.size() : comma;
+    const auto size = number<std::size_t>(std::string_view(sizes).substr(pos, end - pos));
+    if (!size) return out;
+    offsets.push_back(offsets.back() + *size);
+    pos = end + 1;
+  }
+  if (offsets.back() != bytes.size()) return out;
+  for (const auto& [key, value] : given.entries()) {
+    if (key.empty() || key.back() != '@') continue;
+    const auto k = number<std::size_t>(value);
+    if (!k || *k < 1 || *k >= offsets.size()) continue;
+    const auto from = offsets[*k - 1];
+    out.add(key.substr(0, key.size() - 1), bytes.substr(from, std::min(offsets[*k] - from, caps::kBinaryProperty)));
+  }
+  return out;
+}
+
+}  // namespace
+
+core::expected<TargetFacts, std::string> parse_target_facts(const ProbeOutput& reply) {
+  const ProbeOutput out = with_batch(reply);
   if (out.get("probe.version") != "1") return core::unexpected{std::string("the reply is not from the target probe (no probe.version=1)")};
   if (!out.has("probe.end")) return core::unexpected{std::string("the reply was cut short (no probe.end line)")};
   TargetFacts f;
-  f.kernel_release = trim(out.value_or("kernel.release", ""));
+  f.kernel_release = capped(trim(out.value_or("kernel.release", "")), caps::kShortText);
   f.dt_base = out.value_or("dt.base", "");
   {
     const auto compat = out.value_or("dt.compatible", "");
@@ -189,31 +237,34 @@ core::expected<TargetFacts, std::string> parse_target_facts(const ProbeOutput& o
     while (pos < compat.size()) {
       auto end = compat.find('\0', pos);
       if (end == std::string::npos) end = compat.size();
-      if (end > pos) f.dt_compatible.push_back(compat.substr(pos, end - pos));
+      if (end > pos && f.dt_compatible.size() < caps::kListEntries) {
+        f.dt_compatible.push_back(capped(compat.substr(pos, end - pos), caps::kShortText));
+      }
       pos = end + 1;
     }
   }
-  f.dt_model = trim(out.value_or("dt.model", ""));
+  f.dt_model = capped(trim(out.value_or("dt.model", "")), caps::kShortText);
   f.instances = parse_instances(out);
   f.fw_dir_exists = out.get("fw.dir") == "yes";
   if (auto kb = out.get("fw.avail_kb")) {
     if (auto v = number<std::uint64_t>(*kb)) f.fw_free_bytes = *v * 1024;
   }
-  f.fw_mount = out.value_or("fw.mount", "");
+  f.fw_mount = capped(out.value_or("fw.mount", ""), caps::kPath);
   f.fw_read_only = out.get("fw.ro") == "yes";
   f.fw_writable = out.get("fw.writable") == "yes";
-  f.fw_leftovers = out.get_all("fw.leftover");
+  f.fw_leftovers = capped(out.get_all("fw.leftover"), caps::kFileName, caps::kListEntries);
   if (auto b = out.get("fw.leftover_bytes")) f.fw_leftover_bytes = number<std::uint64_t>(*b).value_or(0);
-  f.firmware_class_path = trim(out.value_or("fw.class_path", ""));
+  f.firmware_class_path = capped(trim(out.value_or("fw.class_path", "")), caps::kPath);
   f.tee_ta_present = out.get("tee.ta") == "yes";
   f.demo_service_enabled = out.get("demo.enabled") == "yes";
   const int ac = cells_or(out, "resmem.address_cells", 2);
   const int sc = cells_or(out, "resmem.size_cells", 2);
-  for (int n = 0;; ++n) {
+  for (int n = 0; n < static_cast<int>(caps::kListEntries); ++n) {
     const std::string p = "resmem." + std::to_string(n) + ".";
     auto node = out.get(p + "node");
     if (!node) break;
-    auto regions = parse_reg(*node, out.value_or(p + "reg", ""), ac, sc);
+    auto regions = parse_reg(capped(*node, caps::kFileName),
+                             out.value_or(p + "reg", "").substr(0, caps::kBinaryProperty), ac, sc);
     const auto phandle = out.value_or(p + "phandle", "");
     for (auto& r : regions) {
       if (phandle.size() == 4) r.phandle = be32(phandle, 0);
@@ -221,12 +272,14 @@ core::expected<TargetFacts, std::string> parse_target_facts(const ProbeOutput& o
     f.reserved_memory.insert(f.reserved_memory.end(), regions.begin(), regions.end());
   }
   assign_owners(out, f.reserved_memory);
-  f.tee_boot_errors = split_lines(out.value_or("kmsg.tee", ""));
+  f.tee_boot_errors = capped(split_lines(out.value_or("kmsg.tee", "")), caps::kKernelLine, caps::kKernelLines);
   // The last of: a TA start failure, an "is now up", a "stopped": a failure last means the TA still
   // holds that image (remote/kernel_log_classifier.h: tee_start_failed).
   {
     const auto last = split_lines(out.value_or("kmsg.ta_start", ""));
-    if (!last.empty() && classify_kernel_log(last, "").cause == LogCause::tee_start_failed) f.ta_failed_start = last.back();
+    if (!last.empty() && classify_kernel_log(last, "").cause == LogCause::tee_start_failed) {
+      f.ta_failed_start = capped(last.back(), caps::kKernelLine);
+    }
   }
   if (auto lines = out.get("kmsg.lines")) f.kernel_log_lines = number<std::uint64_t>(*lines).value_or(0);
   return f;

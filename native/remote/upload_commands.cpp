@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 
+#include "remote/board_value.h"
 #include "remote/probe_output.h"
 
 namespace stm32mp::remote {
@@ -102,7 +103,7 @@ core::expected<UploadCommit, std::string> parse_commit_upload(std::string_view o
     if (!rc) return core::unexpected{std::string("the check-and-rename reply lacks mv.rc")};
     c.renamed = *rc == "0";
     if (!c.renamed) {
-      c.mv_error = trim(parsed->value_or("mv.err", ""));
+      c.mv_error = capped(trim(parsed->value_or("mv.err", "")), caps::kErrorText);
       if (c.mv_error.empty()) c.mv_error = "mv exited with status " + *rc;
     }
   }

@@ -4,6 +4,7 @@
 
 #include "config/launch_file.h"
 #include "files/input_file_diagnostic.h"
+#include "files/utf8_path.h"
 #include "image/inspection.h"
 
 namespace stm32mp::steps {
@@ -18,9 +19,9 @@ std::string resolve_program(const std::string& program, const std::string& launc
   for (auto& c : path) {
     if (c == '\\') c = '/';
   }
-  fs::path p(path);
-  if (p.is_relative()) p = fs::path(launch_file).parent_path() / p;
-  return p.lexically_normal().string();
+  fs::path p = files::utf8_path(path);
+  if (p.is_relative()) p = files::utf8_path(launch_file).parent_path() / p;
+  return files::utf8_string(p.lexically_normal());
 }
 
 bool is_signed_image_name(const std::string& path) {
@@ -48,7 +49,7 @@ void apply_launch_file(const config::LaunchFile& launch, const core::Settings& g
     effective.program = resolve_program(*program, given.launch_file);
     r.observed.set("program", effective.program);
     std::error_code ec;  // a name too long or a symlink loop is "not found", never an exception (RUN001)
-    const bool exists = fs::exists(effective.program, ec) && !ec;
+    const bool exists = fs::exists(files::utf8_path(effective.program), ec) && !ec;
     if (exists && is_signed_image_name(effective.program) && effective.signed_image.empty()) {
       effective.signed_image = effective.program;
     } else if (exists && effective.program.ends_with(".elf") && effective.elf.empty()) {
@@ -59,6 +60,12 @@ void apply_launch_file(const config::LaunchFile& launch, const core::Settings& g
   }
   if (effective.production_mode == false) {
     r.add(core::Code::NotProductionMode, {{"launch_file", given.launch_file}});
+  }
+  // An engineering-mode configuration (ST's Debug_DDR-style files) names no loader at all: say so,
+  // rather than leaving the user with "no board address" and skipped steps.
+  if (!launch.attribute(config::keys::kThroughLinux) && !launch.attribute(config::keys::kSerialDevice) &&
+      !launch.attribute(config::keys::kBoardAddress)) {
+    r.add(core::Code::EngineeringModeLaunch, {{"launch_file", given.launch_file}});
   }
 }
 

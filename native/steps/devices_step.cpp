@@ -22,11 +22,18 @@ std::string describe_line(const devices::SerialDevice& d) {
 
 core::StepReport check_devices(const DevicesInputs& in, ports::DeviceEnumerator& enumerator,
                                core::StepControl& control, std::optional<devices::Enumeration>& found) {
-  (void)control;  // enumeration reads only local files: nothing to wait for or cancel
   core::StepReport r("devices", "Serial devices and ST-LINK probes");
   r.observed.set("sysfs_root", in.sysfs_root);
   r.observed.set("dev_root", in.dev_root);
+  // Only local files, but a slow sysfs (many devices, a loaded machine) can take seconds: the walk stops
+  // between two entries on cancel, and a partial list is never judged (the runner reports the cancel).
+  enumerator.stop_on(&control.cancel);
   auto listed = enumerator.enumerate(in.sysfs_root, in.dev_root);
+  enumerator.stop_on(nullptr);
+  if (control.cancel.cancelled()) {
+    r.observed.set("enumeration", "stopped by the cancel");
+    return r;
+  }
   if (!listed) {
     r.add(core::Code::SysfsUnreadable,
           {{"path", in.sysfs_root + "/class/tty"}, {"reason", listed.error()}});

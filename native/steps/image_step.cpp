@@ -19,32 +19,36 @@ std::string range_of(const image::Segment& s) {
   return fmt::format("paddr {}..{} memsz {:#x}", hex32(s.paddr), hex32(std::uint64_t{s.paddr} + s.memsz), s.memsz);
 }
 
-// Each hash-table entry against the segment bytes of the embedded ELF, as the TA checks them after
-// copying (PTA_RPROC_LOAD_SEGMENT_SHA256). Returns whether all matched.
+// Each PT_LOAD segment of every embedded ELF against the table, as ST's and upstream's TAs look it
+// up after copying (get_hash_seg_info: the first entry with that p_paddr, then type and sizes, then
+// the SHA-256 of the bytes as stored, ciphertext when encrypted). Returns whether all matched.
 bool check_segment_hashes(const image::Inspection& in, core::StepReport& r) {
   bool all = true;
-  for (std::size_t i = 0; i < in.signed_image->hash_table.size(); ++i) {
-    const auto& h = in.signed_image->hash_table[i];
-    const auto contents = image::slice(in.elf_bytes(), h.phdr.offset, h.phdr.filesz);
-    if (!contents || ossl::sha256(*contents) != h.sha256) {
-      r.add(core::Code::SegmentHashMismatch, {{"path", in.path}, {"segment", std::to_string(i)}, {"range", range_of(h.phdr)}});
-      all = false;
+  const auto& table = in.signed_image->hash_table;
+  const Bytes file(in.bytes);
+  for (std::size_t n = 0; n < in.images.size(); ++n) {
+    const auto& img = in.images[n];
+    const auto bytes = image::slice(file, img.offset, img.size).value_or(Bytes{});
+    for (std::size_t i = 0; i < img.elf.segments.size(); ++i) {
+      const auto& s = img.elf.segments[i];
+      if (s.type != image::kPtLoad) continue;
+      const std::string name = in.images.size() == 1 ? std::to_string(i) : fmt::format("{} of image {}", i, n);
+      const auto h = std::find_if(table.begin(), table.end(), [&](const image::HashEntry& e) { return e.phdr.paddr == s.paddr; });
+      if (h == table.end() || h->phdr.type != image::kPtLoad || h->phdr.filesz != s.filesz || h->phdr.memsz != s.memsz) {
+        r.add(core::Code::SegmentHashMismatch, {{"path", in.path}, {"segment", name + " (no hash table entry)"}, {"range", range_of(s)}});
+        all = false;
+        continue;
+      }
+      const auto contents = image::slice(bytes, s.offset, s.filesz);
+      if (!contents || ossl::sha256(*contents) != h->sha256) {
+        r.add(core::Code::SegmentHashMismatch, {{"path", in.path}, {"segment", name}, {"range", range_of(s)}});
+        all = false;
+      }
     }
   }
-  // Every PT_LOAD segment of the ELF needs an entry (the TA looks them up by paddr, filesz, memsz).
-  for (std::size_t i = 0; i < in.elf->segments.size(); ++i) {
-    const auto& s = in.elf->segments[i];
-    if (s.type != image::kPtLoad) continue;
-    const auto& table = in.signed_image->hash_table;
-    const bool listed = std::any_of(table.begin(), table.end(), [&](const image::HashEntry& h) {
-      return h.phdr.type == image::kPtLoad && h.phdr.paddr == s.paddr && h.phdr.filesz == s.filesz && h.phdr.memsz == s.memsz;
-    });
-    if (!listed) {
-      r.add(core::Code::SegmentHashMismatch, {{"path", in.path}, {"segment", std::to_string(i) + " (no hash table entry)"}, {"range", range_of(s)}});
-      all = false;
-    }
-  }
-  r.observed.set("signed.segment_hashes", all ? "all match the embedded ELF" : "mismatch");
+  r.observed.set("signed.segment_hashes", all ? (in.signed_image->encrypted() ? "all match the embedded ELFs' encrypted segments"
+                                                                              : "all match the embedded ELF")
+                                              : "mismatch");
   return all;
 }
 
@@ -67,6 +71,10 @@ void check_signature(const image::Inspection& in, const std::string& key_path, c
   } else {
     r.observed.set("signed.signature", "verified with " + key_path + " (" + key->description() + ")");
   }
+  // PKEYINFO must carry the signing key's own public half (ST's PTA verifies with it).
+  if (const auto* k = s.find_tlv(image::kTlvPkeyInfo); k != nullptr && ok && *ok) {
+    if (k->value != ossl::public_key_der(*key)) r.add(core::Code::PkeyInfoOtherKey, {{"path", in.path}, {"key", key_path}});
+  }
 }
 
 // BOOTADDR must be where the vector table is: word 1 there is the reset handler = e_entry.
@@ -79,6 +87,11 @@ void check_boot_addr(const image::Inspection& in, core::StepReport& r) {
   std::string detail;
   if (elf.vector_table && *elf.vector_table != boot) {
     detail = ".isr_vector is at " + vt;
+  } else if (s.encrypted()) {
+    // The words at BOOTADDR are ciphertext in the file: only the section address can be compared.
+    r.observed.set("signed.boot_addr", hex32(boot) + (elf.vector_table ? " (the vector table's address; its content is encrypted)"
+                                                                        : " (not checked: no vector-table section, content encrypted)"));
+    return;
   } else if (const auto reset = image::word_at(in.elf_bytes(), elf.segments, boot + 4); !reset) {
     detail = "no loaded segment holds a vector table at " + hex32(boot);
   } else if ((*reset | 1U) != (elf.entry | 1U)) {
@@ -94,6 +107,10 @@ void check_boot_addr(const image::Inspection& in, core::StepReport& r) {
 // The signed image must hold the code of the ELF being debugged: compare loaded segments by
 // address, sizes and SHA-256 (offsets may differ between the ELF and its stripped copy).
 void check_stale(const image::Inspection& elf, const image::Inspection& sig, core::StepReport& r) {
+  if (sig.signed_image->encrypted()) {
+    r.observed.set("stale_check", "not done: the signed image's segments are encrypted (its table hashes the ciphertext)");
+    return;
+  }
   const auto& table = sig.signed_image->hash_table;
   for (std::size_t i = 0; i < elf.elf->segments.size(); ++i) {
     const auto& s = elf.elf->segments[i];
@@ -112,10 +129,11 @@ void check_stale(const image::Inspection& elf, const image::Inspection& sig, cor
   r.observed.set("stale_check", "the signed image holds the ELF's segments");
 }
 
-void check_loaded_elf(const image::Inspection& in, const std::string& remoteproc, core::StepReport& r) {
-  const auto& elf = *in.elf;
+void check_loaded_elf(const image::Inspection& in, const image::ElfInfo& elf, const steps::ImageInputs& inputs, core::StepReport& r,
+                      bool resource_table_expected) {
+  const auto& remoteproc = inputs.remoteproc;
   if (elf.loadable_count() == 0) r.add(core::Code::NoLoadableSegment, {{"path", in.path}});
-  if (!elf.resource_table) {
+  if (resource_table_expected && !elf.resource_table) {
     // An empty section is a different mistake from a missing one: the linker script keeps the
     // section but no object puts the table in it.
     const auto size = elf.undersized_resource_table;
@@ -131,14 +149,21 @@ void check_loaded_elf(const image::Inspection& in, const std::string& remoteproc
     return;
   }
   r.observed.set("memory_map", profile->name + " (" + profile->source + ")");
+  // A segment outside the built-in map is a certain refusal unless the board's own reserved-memory
+  // says otherwise; when the board will be read, the target step decides (TGT codes) and this is a
+  // warning.
+  const auto severity = inputs.board_map_follows ? core::Severity::warning : core::Severity::error;
   for (const auto& o : image::segments_outside(elf.segments, profile->regions)) {
-    r.add(core::Code::SegmentOutsideMemory, {{"path", in.path},
+    r.add(core::make_diagnostic(core::Code::SegmentOutsideMemory, severity, {{"path", in.path},
                                              {"segment", std::to_string(o.index)},
                                              {"range", range_of(o.segment)},
                                              {"profile", profile->name},
                                              {"region", o.nearest_region.empty() ? "none" : o.nearest_region},
                                              {"paddr", fmt::format("{:#x}", o.segment.paddr)},
-                                             {"memsz", fmt::format("{:#x}", o.segment.memsz)}});
+                                             {"memsz", fmt::format("{:#x}", o.segment.memsz)}}));
+  }
+  if (in.kind == image::ImageKind::elf && profile->remoteproc == "m33" && elf.vector_table_section == ".isr_vector") {
+    r.add(core::Code::VectorTableSectionName, {{"path", in.path}});
   }
   if (!elf.cpu_arch.empty() &&
       std::find(profile->cpu_archs.begin(), profile->cpu_archs.end(), elf.cpu_arch) == profile->cpu_archs.end()) {
@@ -163,7 +188,11 @@ core::StepReport check_image(const ImageInputs& in, std::optional<image::ImageFa
   for (auto* f : {elf ? &*elf : nullptr, sig ? &*sig : nullptr}) {
     if (f == nullptr || f->kind != image::ImageKind::signed_image || !f->elf) continue;
     check_segment_hashes(*f, r);
-    if (!in.image_key.empty()) check_signature(*f, in.image_key, r);
+    if (!in.image_key.empty()) {
+      check_signature(*f, in.image_key, r);
+    } else {
+      r.observed.set("signed.signature", "not checked (no --image-key: give the public key the board's OP-TEE embeds)");
+    }
     check_boot_addr(*f, r);
   }
   if (!in.image_key.empty() && !(sig && sig->signed_image) && !(elf && elf->signed_image)) {
@@ -175,8 +204,16 @@ core::StepReport check_image(const ImageInputs& in, std::optional<image::ImageFa
 
   const auto& upload = sig ? *sig : *elf;
   if (!upload.readable) return r;
-  if (upload.elf) check_loaded_elf(upload, in.remoteproc, r);
   auto f = image::facts_of(upload, in.elf);
+  if (upload.elf) {
+    if (upload.images.size() > 1) {
+      // Several images in one file: all their segments are loaded, one of them may hold the table.
+      for (const auto& e : upload.images) check_loaded_elf(upload, e.elf, in, r, /*resource_table_expected=*/false);
+      if (!f.has_resource_table) r.add(core::Code::NoResourceTable, {{"path", upload.path}, {"what", "no .resource_table section in any of its images"}});
+    } else {
+      check_loaded_elf(upload, *upload.elf, in, r, true);
+    }
+  }
   r.observed.set("upload", fmt::format("{} ({}, {} bytes)", f.upload_path, image::to_string(f.kind), f.upload_size));
   facts = std::move(f);
   return r;

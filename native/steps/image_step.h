@@ -12,6 +12,9 @@ struct ImageInputs {
   std::string signed_image;  // signed image to load (--signed)
   std::string image_key;     // public key for the signature (--image-key)
   std::string remoteproc;    // remoteproc instance name: picks the built-in memory map ("m33", "m4")
+  // A board will be read (the target step checks the segments against its own reserved-memory, the
+  // authority): a segment outside the built-in map is then a warning here, else an error (IMG010).
+  bool board_map_follows = false;
 };
 
 // Step `image`: decodes the ELF and/or the signed image, checks them against each other, against

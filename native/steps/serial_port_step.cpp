@@ -85,11 +85,24 @@ std::string holder_text(const ports::ProcessInfo& p) {
   return p.command + " (PID " + std::to_string(p.pid) + (p.cmdline.empty() ? "" : ": " + p.cmdline) + ")";
 }
 
-// Names who holds the port and adds SER007, or SER008 when it is ModemManager.
+// How to stop the holder, in the words of the host (SER007's {stop_holder}): `kill` and `fuser` on Linux;
+// Task Manager, taskkill and Resource Monitor on Windows (COM names), where there are no such commands.
+std::string stop_holder_advice(bool windows, const std::string& serial, const std::vector<ports::ProcessInfo>& holders) {
+  if (holders.empty()) {
+    return windows ? "Resource Monitor (resmon.exe, CPU tab, Associated Handles, search for USBSER) shows which program has " +
+                         serial + "; close it there or in its own window"
+                   : "for example: kill <pid from `fuser -v " + serial + "`>";
+  }
+  const auto pid = std::to_string(holders.front().pid);
+  return windows ? "close its window, or end it in Task Manager (Details tab, PID " + pid + ") or with `taskkill /PID " + pid + "`"
+                 : "for example: kill " + pid;
+}
+
+// Names who holds the port and adds SER007, or SER008 when it is ModemManager (Linux only).
 void report_holders(StepReport& r, const std::string& serial, const std::vector<ports::ProcessInfo>& holders,
-                    const std::string& how) {
+                    const std::string& how, bool windows) {
   for (const auto& h : holders) {
-    if (h.command == "ModemManager") {
+    if (!windows && h.command == "ModemManager") {
       r.add(Code::SerialHeldByModemManager, {{"serial", serial}, {"holder_pid", std::to_string(h.pid)}, {"how", how}});
       return;
     }
@@ -97,11 +110,13 @@ void report_holders(StepReport& r, const std::string& serial, const std::vector<
   std::string names;
   for (const auto& h : holders) names += (names.empty() ? "" : ", ") + holder_text(h);
   const bool known = !holders.empty();
-  r.add(Code::SerialBusy, {{"serial", serial},
-                           {"holder", known ? names : "another program (" + how + ")"},
-                           {"holder_name", known ? holders.front().command : "the program using it"},
-                           {"holder_pid", known ? std::to_string(holders.front().pid) : "<pid from `fuser -v " + serial + "`>"},
-                           {"how", how}});
+  Facts facts{{"serial", serial},
+              {"holder", known ? names : "another program (" + how + ")"},
+              {"holder_name", known ? holders.front().command : "the program using it"},
+              {"stop_holder", stop_holder_advice(windows, serial, holders)},
+              {"how", how}};
+  if (known) facts.set("holder_pid", std::to_string(holders.front().pid));
+  r.add(Code::SerialBusy, std::move(facts));
 }
 
 // Windows: the port was refused as in use; who holds it Windows does not say, so the running serial
@@ -252,7 +267,7 @@ StepReport check_port(const SerialPortInputs& in, const devices::Enumeration* de
     if (lock->alive) {
       auto holders = ports.processes.holders_of(path);
       if (holders.empty()) holders.push_back({lock->pid, lock->command, ""});
-      report_holders(r, serial, holders, "UUCP lock file " + lock->file);
+      report_holders(r, serial, holders, "UUCP lock file " + lock->file, e.com_names);
       return r;
     }
     r.observed.set("stale_lock", lock->file + " (PID " + std::to_string(lock->pid) + " is gone)");
@@ -267,10 +282,10 @@ StepReport check_port(const SerialPortInputs& in, const devices::Enumeration* de
         if (e.com_names) {
           report_busy_windows(r, serial, ports.processes.holders_of(path), err.text);
         } else {
-          report_holders(r, serial, ports.processes.holders_of(path), "open: " + err.text);
+          report_holders(r, serial, ports.processes.holders_of(path), "open: " + err.text, false);
         }
         break;
-      case Kind::locked: report_holders(r, serial, ports.processes.holders_of(path), "exclusive lock (flock) held"); break;
+      case Kind::locked: report_holders(r, serial, ports.processes.holders_of(path), "exclusive lock (flock) held", e.com_names); break;
       case Kind::not_found:
         add_with_suggestion(r, Code::SerialNotFound, {{"serial", serial}, {"reason", err.text}},
                             suggest(e, in.probe_serial, device), e);
@@ -285,7 +300,7 @@ StepReport check_port(const SerialPortInputs& in, const devices::Enumeration* de
   // opened it exclusively for us, nobody else has it.
   if (auto holders = ports.lines.open_is_exclusive() ? std::vector<ports::ProcessInfo>{} : ports.processes.holders_of(path);
       !holders.empty()) {
-    report_holders(r, serial, holders, "has it open");
+    report_holders(r, serial, holders, "has it open", e.com_names);
     return r;
   }
   probe_console(r, **opened, in, serial, e, control, addresses);

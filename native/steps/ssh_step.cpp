@@ -25,6 +25,7 @@ void observe(core::Facts& f, const ports::SshFacts& s) {
   put("known_hosts", s.known_hosts);
   put("known_hosts_name", s.known_hosts_name);
   put("handshake_ms", s.handshake_ms > 0 || !s.server_banner.empty() ? std::to_string(s.handshake_ms) : "");
+  put("pre_banner_lines", s.pre_banner_lines > 0 ? std::to_string(s.pre_banner_lines) : "");
   put("auth_methods_offered", s.auth_methods_offered);
   put("auth_tried", s.auth_tried);
   put("auth_method", s.auth_method);
@@ -39,7 +40,7 @@ void observe(core::Facts& f, const ports::SshFacts& s) {
 // (timings, algorithms) stay in the step's own list.
 core::Facts evidence(const core::Facts& observed) {
   core::Facts out;
-  for (const char* key : {"user", "server_banner", "host_key_type", "host_key_fingerprint", "known_host_fingerprint",
+  for (const char* key : {"user", "server_banner", "pre_banner_lines", "host_key_type", "host_key_fingerprint", "known_host_fingerprint",
                           "known_hosts", "known_hosts_name", "auth_methods_offered", "auth_tried", "identity",
                           "identity_type", "agent_socket", "agent_wait_ms"}) {
     if (auto value = observed.get(key)) out.set(key, *value);
@@ -76,6 +77,8 @@ Code code_for(Kind kind) {
       return Code::NoAuthMethod;
     case Kind::agent_timeout:
       return Code::AgentNoAnswer;
+    case Kind::pre_banner_flood:
+      return Code::PreBannerFlood;
     case Kind::cancelled:
     case Kind::failure:
       break;
@@ -84,6 +87,18 @@ Code code_for(Kind kind) {
 }
 
 }  // namespace
+
+ports::SshOptions login_options(const core::Settings& settings) {
+  ports::SshOptions options;
+  options.host = settings.host;
+  options.port = settings.port;
+  options.user = settings.user;
+  options.identity = settings.identity;
+  options.password = settings.password;
+  options.known_hosts = settings.known_hosts;
+  options.accept_new_host_key = settings.host_key_policy == "accept-new";
+  return options;
+}
 
 core::StepReport check_ssh(const core::Settings& settings, std::shared_ptr<ports::TcpStream> connection,
                            ports::Network& network, ports::SshConnector& connector, core::StepControl& control,
@@ -107,14 +122,7 @@ core::StepReport check_ssh(const core::Settings& settings, std::shared_ptr<ports
     r.observed.set("connection", "opened by the network step");
   }
 
-  ports::SshOptions options;
-  options.host = settings.host;
-  options.port = settings.port;
-  options.user = settings.user;
-  options.identity = settings.identity;
-  options.password = settings.password;
-  options.known_hosts = settings.known_hosts;
-  options.accept_new_host_key = settings.host_key_policy == "accept-new";
+  const ports::SshOptions options = login_options(settings);
   if (!settings.password.empty()) r.observed.set("password", "(given, not shown)");
 
   auto opened = connector.open(std::move(connection), options, control.deadline, control.cancel);
@@ -129,7 +137,12 @@ core::StepReport check_ssh(const core::Settings& settings, std::shared_ptr<ports
     facts.set("host", settings.host);
     facts.set("port", std::to_string(settings.port));
     facts.set("reason", failure.message);
-    if (!facts.contains("identity")) facts.set("identity", settings.identity.empty() ? "~/.ssh/id_ed25519" : settings.identity);
+    // Only the codes whose texts name a key get a default one; a password-only run names none it never used.
+    const Code code = code_for(failure.kind);
+    const bool names_a_key = code == Code::KeyRejected || code == Code::RsaKeyRejected || code == Code::IdentityUnusable;
+    if (names_a_key && !facts.contains("identity")) {
+      facts.set("identity", settings.identity.empty() ? "~/.ssh/id_ed25519" : settings.identity);
+    }
     if (!facts.contains("auth_tried")) facts.set("auth_tried", "nothing");
     if (!facts.contains("known_hosts_name")) facts.set("known_hosts_name", settings.host);
     // The server's own commands in the fix texts (OpenSSH when the banner is unknown).
@@ -142,7 +155,7 @@ core::StepReport check_ssh(const core::Settings& settings, std::shared_ptr<ports
       if (!facts.contains("agent_socket")) facts.set("agent_socket", "$SSH_AUTH_SOCK");
       if (!facts.contains("agent_wait_ms")) facts.set("agent_wait_ms", "0");
     }
-    r.add(code_for(failure.kind), std::move(facts));
+    r.add(code, std::move(facts));
     return r;
   }
   observe(r.observed, opened.value().facts);

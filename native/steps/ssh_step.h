@@ -17,4 +17,7 @@ namespace stm32mp::steps {
                                          ports::Network& network, ports::SshConnector& connector,
                                          core::StepControl& control, std::shared_ptr<ports::BoardSession>& session);
 
+// The login the ssh step makes for these settings (user, key, password, known_hosts, host-key policy).
+[[nodiscard]] ports::SshOptions login_options(const core::Settings& settings);
+
 }  // namespace stm32mp::steps

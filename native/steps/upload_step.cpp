@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdio>
 
+#include "core/progress.h"
 #include "remote/remote_error_text.h"
 #include "remote/ssh_server.h"
 #include "remote/upload_commands.h"
@@ -53,6 +54,13 @@ Code code_for(Kind k) {
   return Code::UploadRemoteFailure;
 }
 
+// The `message` fact of a failure: the codes whose template names the kind get the details only.
+std::string message_for(Code code, const ports::RemoteError& e) {
+  const bool kind_in_template =
+      code == Code::UploadNoSpace || code == Code::UploadReadOnly || code == Code::UploadPermissionDenied;
+  return kind_in_template ? remote::detail(e) : remote::describe(e);
+}
+
 // Removes a file in /lib/firmware: over SFTP, or on a board without it by a fixed command that reads
 // the path from stdin (so that no name is ever given to a shell as part of a command).
 std::optional<ports::RemoteError> remove_file(ports::BoardSession& session, const std::string& path,
@@ -82,13 +90,50 @@ std::optional<ports::RemoteError> upload_over_exec(ports::BoardSession& session,
   return ports::RemoteError{ports::kind_from_shell_error(text), "writing " + tmp + " over an exec channel: " + text};
 }
 
-// Removes the temporary file after a failure; says whether it is gone.
-std::string cleanup(ports::BoardSession& session, const std::string& tmp) {
-  core::CancelToken fresh;  // the run's token may be cancelled: cleanup still gets its short budget
-  auto err = remove_file(session, tmp, core::Deadline(kCleanupBudget), fresh);
-  if (!err || err->kind == Kind::no_such_file) return "removed";
-  return std::string("not removed (") + remote::describe(*err) + "); the next upload removes it";
-}
+// The work after an interruption, within its own short budget and token (the run's may be cancelled):
+// over the run's session while it works, else over one new login when that one broke with the upload.
+class Recovery {
+ public:
+  Recovery(ports::BoardSession& session, const UploadInputs& in) : session_(session), in_(in) {}
+
+  // Removes the temporary file; says whether it is gone and how.
+  std::string remove_temporary(const std::string& tmp) {
+    const core::Deadline& deadline = budget();
+    auto err = remove_file(session_, tmp, deadline, token_);
+    if (err && err->kind == Kind::disconnected && other()) {
+      err = remove_file(*fresh_, tmp, deadline, token_);
+      if (!err || err->kind == Kind::no_such_file) return "removed (over a new SSH session: the first one broke with the upload)";
+    }
+    if (!err || err->kind == Kind::no_such_file) return "removed";
+    return std::string("not removed (") + remote::describe(*err) + "); the next upload removes it";
+  }
+  // What the board holds under `path` now, read again after a lost reply.
+  core::expected<remote::RemoteCopy, ports::RemoteError> reread(const std::string& path) {
+    core::NullProgress quiet;
+    core::StepControl control{token_, budget(), quiet};
+    auto copy = remote_copy(session_, path, control);
+    if (!copy && copy.error().kind == Kind::disconnected && other()) copy = remote_copy(*fresh_, path, control);
+    return copy;
+  }
+
+ private:
+  // Starts with the first piece of work: the budget is the recovery's, not the upload's.
+  const core::Deadline& budget() {
+    if (!deadline_) deadline_.emplace(kCleanupBudget);
+    return *deadline_;
+  }
+  bool other() {
+    if (!fresh_ && !tried_ && in_.reopen) fresh_ = in_.reopen(budget(), token_);
+    tried_ = true;
+    return fresh_ != nullptr;
+  }
+  ports::BoardSession& session_;
+  const UploadInputs& in_;
+  core::CancelToken token_;
+  std::optional<core::Deadline> deadline_;
+  std::shared_ptr<ports::BoardSession> fresh_;
+  bool tried_ = false;
+};
 
 }  // namespace
 
@@ -147,7 +192,8 @@ core::StepReport upload_image(const UploadInputs& in, ports::BoardSession& sessi
 
   auto existing = remote_copy(session, real, control);
   if (!existing) {
-    r.add(code_for(existing.error().kind), with({{"message", remote::describe(existing.error())}}));
+    const Code code = code_for(existing.error().kind);
+    r.add(code, with({{"message", message_for(code, existing.error())}}));
     return r;
   }
   if (existing->exists && existing->size == img.upload_size && existing->sha256 == img.upload_sha256) {
@@ -186,10 +232,11 @@ core::StepReport upload_image(const UploadInputs& in, ports::BoardSession& sessi
   } else if (!err) {
     r.observed.set("transfer", "sftp");
   }
+  Recovery recovery(session, in);
   if (err) {
     const Code code = control.cancel.cancelled() ? Code::UploadCancelled : code_for(err->kind);
-    r.observed.set("temporary_file", cleanup(session, tmp));
-    r.add(code, with({{"message", remote::describe(*err)}, {"temporary_path", tmp}}));
+    r.observed.set("temporary_file", recovery.remove_temporary(tmp));
+    r.add(code, with({{"message", message_for(code, *err)}, {"temporary_path", tmp}}));
     return r;
   }
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
@@ -204,14 +251,27 @@ core::StepReport upload_image(const UploadInputs& in, ports::BoardSession& sessi
   // file with the size and SHA-256 computed here and renames it only when both match.
   auto reply = session.exec(remote::commit_upload_command(tmp, real, img.upload_size, img.upload_sha256), control.deadline, control.cancel);
   if (!reply) {
-    r.observed.set("temporary_file", cleanup(session, tmp));
-    r.add(control.cancel.cancelled() ? Code::UploadCancelled : code_for(reply.error().kind),
-          with({{"message", remote::describe(reply.error())}}));
+    // The reply was lost (cancel, deadline, link): the board may have checked and renamed already.
+    // Its own word decides what the report says.
+    const bool cancelled = control.cancel.cancelled();
+    const auto now = recovery.reread(real);
+    if (now && now->exists && now->size == img.upload_size && now->sha256 == img.upload_sha256) {
+      r.observed.set("upload", existing->exists ? "replaced" : "new");
+      r.observed.set("verified_on_board", "size and sha256 match (read again after the reply was lost)");
+      r.observed.set("temporary_file", "none (renamed over the real name by the board)");
+      if (cancelled) r.add(Code::UploadDoneBeforeCancel, with({{"message", remote::describe(reply.error())}}));
+      out = remote::UploadOutcome{name, real, false};
+      return r;
+    }
+    r.observed.set("board_rechecked", now ? "the real name does not hold the new image" : "not reachable (" + remote::describe(now.error()) + ")");
+    r.observed.set("temporary_file", recovery.remove_temporary(tmp));
+    const Code code = cancelled ? Code::UploadCancelled : code_for(reply.error().kind);
+    r.add(code, with({{"message", message_for(code, reply.error())}}));
     return r;
   }
   auto commit = remote::parse_commit_upload(reply->out);
   if (!commit) {
-    r.observed.set("temporary_file", cleanup(session, tmp));
+    r.observed.set("temporary_file", recovery.remove_temporary(tmp));
     r.add(Code::UploadRemoteFailure, with({{"message", remote::describe({Kind::failure, commit.error()})}}));
     return r;
   }
@@ -230,7 +290,7 @@ core::StepReport upload_image(const UploadInputs& in, ports::BoardSession& sessi
     r.observed.set("temporary_file", removed_text());
     const ports::RemoteError err{ports::kind_from_shell_error(commit->mv_error),
                                  "renaming " + tmp + " to " + real + ": " + commit->mv_error};
-    r.add(code_for(err.kind), with({{"message", remote::describe(err)}}));
+    r.add(code_for(err.kind), with({{"message", message_for(code_for(err.kind), err)}}));
     return r;
   }
   r.observed.set("upload", existing->exists ? "replaced" : "new");

@@ -1,4 +1,6 @@
 #pragma once
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -18,12 +20,18 @@ struct UploadInputs {
   std::vector<std::string> leftovers;  // from the target step: .<name>.prelaunch-tmp files to remove
   std::string server_banner;           // the SSH server's banner (ssh step): picks the fix texts
   bool exec_upload = true;             // without SFTP, upload over an exec channel (--no-exec-upload: false)
+  // A second, short login to the same board (the way the ssh step logged in), for the work after an
+  // interruption when the run's session broke with it (libssh2 stops mid-packet). Empty: none.
+  std::function<std::shared_ptr<ports::BoardSession>(const core::Deadline&, const core::CancelToken&)> reopen;
 };
 
 // Atomic upload to /lib/firmware: SFTP to .<name>.prelaunch-tmp (fsynced by the session), then one
 // command checks size and SHA-256 on the board and renames it over the real name only when both
-// match. The real name never holds a partial or mismatching file; on failure or cancel the
-// temporary file is removed (best effort when the link died). Exec round trips: 2 (1 when unchanged).
+// match. The real name never holds a partial or mismatching file. After a failure, a deadline or a
+// cancel the temporary file is removed within a short budget of its own, over the run's session or,
+// when that one broke, over a new one (`reopen`); when the check-and-rename's reply was lost, the board
+// is re-read before the report says anything: a verified rename is reported as done.
+// Exec round trips: 2 (1 when unchanged).
 // A board whose SSH server has no SFTP subsystem gets the image over an exec channel instead (a fixed
 // command reading stdin into the same temporary file; remote/upload_commands.h), then the same check
 // and rename: UPL012 says so; with exec_upload off it ends in UPL011, nothing written.

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <thread>
 
+#include "remote/board_value.h"
+#include "remote/booted_image.h"
 #include "remote/kernel_log_classifier.h"
 #include "remote/remote_error_text.h"
 #include "remote/rproc_commands.h"
@@ -21,6 +23,30 @@ std::string join_lines(const std::vector<std::string>& lines) {
   std::string s;
   for (const auto& l : lines) s += (s.empty() ? "" : "\n") + l;
   return s;
+}
+
+// The old-image cases: the kernel's own "Booting fw image" line against the upload, then the TA's
+// held failed start (upstream OP-TEE starts the image it still holds).
+void compare_with_upload(const VerifyInputs& in, const std::vector<std::string>& log, core::StepReport& r) {
+  const auto where = "remoteproc" + std::to_string(in.load.index) + " (" + in.load.instance + ")";
+  if (const auto booted = remote::booted_image(log)) {
+    r.observed.set("booted", booted->name + ", " + std::to_string(booted->size) + " bytes");
+    const bool other_name = !in.image_name.empty() && booted->name != in.image_name;
+    const bool other_size = in.uploaded_size && booted->size != *in.uploaded_size;
+    if (other_name || other_size) {
+      r.add(Code::RprocOtherCopyBooted, {{"instance", where},
+                                         {"booted", booted->name},
+                                         {"booted_size", std::to_string(booted->size)},
+                                         {"image", in.image_name},
+                                         {"expected_size", in.uploaded_size ? std::to_string(*in.uploaded_size) : "?"},
+                                         {"class_path", in.firmware_class_path.empty() ? "(unset)" : in.firmware_class_path},
+                                         {"evidence", booted->line}});
+      return;
+    }
+  }
+  if (!in.ta_failed_start.empty()) {
+    r.add(Code::RprocOldImageMayRun, {{"instance", where}, {"held_since", in.ta_failed_start}});
+  }
 }
 
 }  // namespace
@@ -60,7 +86,8 @@ core::StepReport verify_running(const VerifyInputs& in, ports::BoardSession& ses
     for (const auto& i : remote::parse_instances(*parsed)) {
       if (i.index == load.index) state = i.state;
     }
-    log = remote::split_lines(parsed->value_or("log", ""));
+    log = remote::capped(remote::split_lines(parsed->value_or("log", "")), remote::caps::kKernelLine,
+                         remote::caps::kKernelLines);
     ttys = std::atoi(parsed->value_or("rpmsg.ttys", "0").c_str());
     if (state == "running" || state == "crashed" || state == "offline" || state == "missing") break;
     if (control.cancel.cancelled() || control.deadline.remaining() < kReadGap) break;
@@ -94,6 +121,7 @@ core::StepReport verify_running(const VerifyInputs& in, ports::BoardSession& ses
           {{"instance", load.instance}, {"image", in.image_name}, {"evidence", v.boot_addr_misaligned}});
     return r;
   }
+  compare_with_upload(in, log, r);
   if (!v.up) {
     r.add(Code::VerifyNoUpLine, {{"instance", load.instance}, {"lines_since_start", std::to_string(log.size())}});
   } else {

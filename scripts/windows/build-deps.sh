@@ -9,13 +9,21 @@ set -euo pipefail
 
 openssl_version=3.0.20-1~deb12u2
 libssh2_version=1.10.0-3
+# bookworm-security's libssh2 1.10.0-3+deb12u1 (CVE-2025-15661, CVE-2026-7598, -58050, -58051, -66032,
+# -66034): the mirror serves its debian tarball but not its .dsc (404), so apt-get source cannot fetch it;
+# the build takes 1.10.0-3's source and applies the security patches of that tarball, pinned by its hash
+# (the one bookworm-security's Sources index lists).
+libssh2_security=1.10.0-3+deb12u1
+libssh2_security_tarball=http://deb.debian.org/debian-security/pool/updates/main/libs/libssh2/libssh2_1.10.0-3+deb12u1.debian.tar.xz
+libssh2_security_sha256=e4da32facae7fea48f1ba73ba1a17214ee88863143517bf7e4d58a6149deb792
+libssh2_security_patches="0005 0006 0007 0008 0009 0010"
 pugixml_version=1.13-0.2
 fmtlib_version=9.1.0+ds1-2
 googletest_version=1.12.1-0.2
 gcc_version=$(x86_64-w64-mingw32-g++-posix -dumpfullversion)
 zlib_version=$(dpkg-query -W -f='${Version}' libz-mingw-w64-dev)
 
-key="gcc${gcc_version}-openssl${openssl_version}-libssh2${libssh2_version}-pugixml${pugixml_version}-fmt${fmtlib_version}-gtest${googletest_version}-zlib${zlib_version}"
+key="gcc${gcc_version}-openssl${openssl_version}-libssh2${libssh2_security}-pugixml${pugixml_version}-fmt${fmtlib_version}-gtest${googletest_version}-zlib${zlib_version}"
 key=${key//[~+:]/_}
 cache_root=${PRELAUNCH_CACHE_DIR:-/var/cache/stm32mp-prelaunch}
 sysroot=$cache_root/mingw-w64-x86_64/$key
@@ -51,13 +59,51 @@ cmake_build() {  # source dir, then extra cache entries
 cp /usr/x86_64-w64-mingw32/include/zlib.h /usr/x86_64-w64-mingw32/include/zconf.h "$sysroot/include/"
 cp /usr/x86_64-w64-mingw32/lib/libz.a "$sysroot/lib/"
 
-log "OpenSSL $openssl_version"
-src=$(fetch openssl "$openssl_version" openssl-)
-(cd "$src" && ./Configure mingw64 no-shared no-asm no-tests no-module --cross-compile-prefix=x86_64-w64-mingw32- \
-   --prefix="$sysroot" --libdir=lib >/dev/null && make -j"$jobs" build_libs >/dev/null 2>&1 && make install_dev >/dev/null)
+# OpenSSL, by far the longest build (~7 min on 2 idle cores, far more on a loaded machine), has a cache of
+# its own keyed by the compiler and its version, so a change to another library (libssh2's security
+# patches) does not build it again. A complete sysroot of the earlier one-directory layout with the same
+# compiler and OpenSSL already holds that build: its OpenSSL files are taken over once.
+openssl_key="gcc${gcc_version}-openssl${openssl_version}"
+openssl_key=${openssl_key//[~+:]/_}
+openssl_dir=$cache_root/mingw-w64-x86_64/openssl/$openssl_key
+if [ ! -f "$openssl_dir/.complete" ]; then
+  rm -rf "$openssl_dir"
+  mkdir -p "$openssl_dir/lib/pkgconfig"
+  earlier=
+  for d in "$cache_root/mingw-w64-x86_64/$openssl_key"-*/; do
+    [ -f "$d.complete" ] && [ -f "$d/lib/libcrypto.a" ] && { earlier=${d%/}; break; }
+  done
+  if [ -n "$earlier" ]; then
+    log "OpenSSL $openssl_version: taken from $earlier"
+    cp -r "$earlier/include/openssl" "$openssl_dir/include-openssl.tmp"
+    mkdir -p "$openssl_dir/include" && mv "$openssl_dir/include-openssl.tmp" "$openssl_dir/include/openssl"
+    cp "$earlier/lib/libcrypto.a" "$earlier/lib/libssl.a" "$openssl_dir/lib/"
+    for pc in libcrypto.pc libssl.pc openssl.pc; do
+      [ -f "$earlier/lib/pkgconfig/$pc" ] && sed "s|$earlier|$openssl_dir|g" "$earlier/lib/pkgconfig/$pc" >"$openssl_dir/lib/pkgconfig/$pc"
+    done
+  else
+    log "OpenSSL $openssl_version"
+    src=$(fetch openssl "$openssl_version" openssl-)
+    (cd "$src" && ./Configure mingw64 no-shared no-asm no-tests no-module --cross-compile-prefix=x86_64-w64-mingw32- \
+       --prefix="$openssl_dir" --libdir=lib >/dev/null && make -j"$jobs" build_libs >/dev/null 2>&1 && make install_dev >/dev/null)
+  fi
+  touch "$openssl_dir/.complete"
+fi
+cp -r "$openssl_dir/include/." "$sysroot/include/"
+cp -r "$openssl_dir/lib/." "$sysroot/lib/"
 
-log "libssh2 $libssh2_version"
+log "libssh2 $libssh2_version + the $libssh2_security patches"
 src=$(fetch libssh2 "$libssh2_version" libssh2-)
+mkdir "$work/libssh2-security"
+curl -fsS --connect-timeout 20 --max-time 120 -o "$work/libssh2-security.tar.xz" "$libssh2_security_tarball" || {
+  log "could not download $libssh2_security_tarball"; exit 1; }
+echo "$libssh2_security_sha256  $work/libssh2-security.tar.xz" | sha256sum -c --quiet - || {
+  log "$libssh2_security_tarball does not have the pinned sha256"; exit 1; }
+tar -xJf "$work/libssh2-security.tar.xz" -C "$work/libssh2-security"
+for n in $libssh2_security_patches; do
+  patch -d "$src" -p1 -s --forward <"$(ls "$work"/libssh2-security/debian/patches/"$n"-*.patch)" || {
+    log "libssh2 security patch $n does not apply"; exit 1; }
+done
 cmake_build "$src" -DCRYPTO_BACKEND=OpenSSL -DOPENSSL_ROOT_DIR="$sysroot" -DOPENSSL_USE_STATIC_LIBS=ON \
   -DENABLE_ZLIB_COMPRESSION=ON -DZLIB_LIBRARY="$sysroot/lib/libz.a" -DZLIB_INCLUDE_DIR="$sysroot/include" \
   -DBUILD_EXAMPLES=OFF -DBUILD_TESTING=OFF

@@ -6,7 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 PRELAUNCH_WIN_SYSROOT=$(bash scripts/windows/build-deps.sh)
 export PRELAUNCH_WIN_SYSROOT
-cmake --preset windows >/dev/null
+# Passed on the command line: a build tree configured with an earlier sysroot (an older key) moves to this one
+# instead of keeping the cached path.
+cmake --preset windows -DPRELAUNCH_WIN_SYSROOT="$PRELAUNCH_WIN_SYSROOT" >/dev/null
 cmake --build --preset windows
 # The build tree's own wine prefix (what the toolchain's emulator uses), made once before tests start
 # in parallel: a first start takes ~12 s and two at once would both try to create it.

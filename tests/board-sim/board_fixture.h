@@ -2,7 +2,10 @@
 //
 //   class MyRemoteTest : public boardsim::BoardSuite {
 //    protected:
-//     static void SetUpTestSuite() { StartBoard({"mode=TEE", "demo=on"}); }   // optional: default knobs if omitted
+//     static void SetUpTestSuite() { StartBoard({"mode=TEE", "order=m33,m0", "demo=on"}); }
+//
+// Without knobs the board is ST's stock DK (TEE mode, m33 = remoteproc0; docs/board-sim.md): name every knob a
+// test relies on (at least mode and order when it loads firmware), so that it keeps its meaning if defaults move.
 //   };
 //   TEST_F(MyRemoteTest, Loads) { auto& b = board(); b.host(); b.set({"crash=m33"}); … }
 //

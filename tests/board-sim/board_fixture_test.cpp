@@ -26,7 +26,11 @@ bool exists(const std::string& path) {
     return lstat(path.c_str(), &st) == 0;
 }
 
-class DefaultBoard : public BoardSuite {};
+// Written for the ELF-mode board with the M0+ as remoteproc0 (the defaults before the stock TEE board): named.
+class DefaultBoard : public BoardSuite {
+protected:
+    static void SetUpTestSuite() { StartBoard({"mode=ELF", "order=m0,m33"}); }
+};
 
 TEST_F(DefaultBoard, DescribesItself) {
     const auto& i = board().info();
@@ -57,7 +61,7 @@ TEST_F(DefaultBoard, KnobsChangeTheRunningBoard) {
 
 class TeeBoard : public BoardSuite {
 protected:
-    static void SetUpTestSuite() { StartBoard({"mode=TEE", "demo=on"}); }
+    static void SetUpTestSuite() { StartBoard({"mode=TEE", "order=m0,m33", "demo=on"}); }
 };
 
 TEST_F(TeeBoard, StartsWithKnobs) {

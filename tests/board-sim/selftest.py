@@ -25,6 +25,7 @@ import elfgen  # noqa: E402
 import rproc_sign  # noqa: E402
 
 RPROCFS = os.environ.get("BOARD_SIM_RPROCFS")
+TEE_TA = "80a4c275-0a47-4905-8285-1486a9771a08"
 # Never the invoking user's ~/.ssh/config or ssh-agent: the suite must not depend on its host.
 NO_USER_CONFIG = ["-F", "/dev/null", "-o", "IdentityAgent=none"]
 FIRMWARE_DIR = os.environ.get("BOARD_SIM_FIRMWARE_DIR")  # real arm-none-eabi-gcc images, if built
@@ -170,8 +171,169 @@ class BoardCase(unittest.TestCase):
         return log
 
 
+TEE_DEV = "tee_remoteproc optee-ta-80a4c275-0a47-4905-8285-1486a9771a08"
+
+
+class StockBoardTest(BoardCase):
+    """No knobs: ST's stock STM32MP257F-DK (ST's current DT and fw_cortex_m33.sh): the M33 in TEE mode as
+    remoteproc0, the M0+ as remoteproc1, OP-TEE's remoteproc TA present, the board's own kernel release.
+    Fault knobs are set on this board and restored by each test."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.elf = elfgen.make_elf()
+        cls.board.put("fw_sign.bin", rproc_sign.sign(cls.elf, cls.board.info["signing_key_private"]))
+        cls.boot_log = cls.board.dmesg()
+
+    def tearDown(self):
+        stock = {"ta_start": "ok", "stop_fault": "none", "rproc_fault": "none", "hostile": "off", "tee_ta": "on"}
+        changed = ["%s=%s" % kv for kv in stock.items() if self.board.info["knobs"][kv[0]] != kv[1]]
+        if changed:
+            self.board.set(*changed)
+
+    def test_stock_defaults(self):
+        knobs = self.board.info["knobs"]
+        self.assertEqual((knobs["mode"], knobs["order"], knobs["tee_ta"]), ("TEE", "m33,m0", "on"))
+        self.assertEqual((self.read_attr(0, "name"), self.read_attr(0, "fw_format")), ("m33", "TEE"))
+        self.assertEqual((self.read_attr(1, "name"), self.read_attr(1, "fw_format")), ("m0", "ELF"))
+        self.assertEqual(self.board.ssh("test -d /sys/bus/tee/devices/optee-ta-" + TEE_TA).returncode, 0)
+        self.assertIn("stm32-rproc m33: Support of signed firmware only", self.boot_log)
+        self.assertIn("Linux version 6.6.78-stm32mp-r2 ", self.boot_log)
+        # Its own kernel, whatever the host runs; the firmware loader's <release> directories follow it.
+        r = self.board.ssh("uname -r; uname -m; uname -sn; uname -a")
+        self.assertEqual(r.stdout.splitlines()[:3], ["6.6.78-stm32mp-r2", "aarch64", "Linux stm32mp2-e3-c7-3f"])
+        self.assertIn(" 6.6.78-stm32mp-r2 ", r.stdout.splitlines()[3])
+        self.assertNotEqual(os.uname().release, "6.6.78-stm32mp-r2")
+
+    def test_dk_memory_map_of_st_current_device_tree(self):
+        r = self.board.ssh("ls /sys/firmware/devicetree/base/reserved-memory")
+        nodes = r.stdout.split()
+        for node in ("scmi-cid2-s@a041000", "scmi-cid2-ns@a042000", "cm33-sram1@a043000"):
+            self.assertIn(node, nodes)
+        self.assertNotIn("cm33-sram1@a041000", nodes)
+
+    def test_firmware_from_the_release_directory(self):
+        self.board.ssh("mkdir -p /lib/firmware/6.6.78-stm32mp-r2 && cp /lib/firmware/fw_sign.bin "
+                       "/lib/firmware/6.6.78-stm32mp-r2/rel_sign.bin")
+        r = self.start_fw(0, "rel_sign.bin")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.reset(0)
+
+    def test_demo_service_on_the_stock_board(self):  # F07/F19
+        self.reset(0)
+        self.board.set("demo=on")
+        try:
+            self.assertEqual(self.read_attr(0, "state"), "running")
+            self.assertEqual(self.read_attr(0, "firmware"), "OpenAMP_TTY_echo_CM33_NonSecure_sign.bin")
+        finally:
+            self.board.set("demo=off")
+            self.reset(0)
+
+    def test_ta_start_failure_then_bad_state_until_reboot(self):
+        # ST tee_remoteproc.c: "TA_RPROC_FW_CMD_START_FW invoke failed TEE err: %x, ret:%x", then
+        # remoteproc_core.c "can't start rproc %s: %d"; the TA stays LOADED: the next LOAD_FW is BAD_STATE.
+        self.board.set("ta_start=fail")
+        r = self.start_fw(0, "fw_sign.bin")
+        self.assertIn("Input/output error", r.stderr)
+        self.assert_log("Booting fw image fw_sign.bin",
+                        TEE_DEV + ": TA_RPROC_FW_CMD_START_FW invoke failed TEE err: ffff0000, ret:0",
+                        "remoteproc remoteproc0: can't start rproc m33: -5", "Boot failed: -5")
+        self.board.set("ta_start=ok")
+        r = self.start_fw(0, "fw_sign.bin")
+        self.assertIn("Input/output error", r.stderr)
+        self.assert_log(TEE_DEV + ": TA_RPROC_FW_CMD_LOAD_FW invoke failed TEE err: ffff0007, ret:0")
+        self.board.set("reboot=1")
+        self.assertEqual(self.start_fw(0, "fw_sign.bin").returncode, 0)
+        self.reset(0)
+
+    def test_missing_ta_at_probe(self):  # F11
+        self.board.set("tee_ta=off")
+        self.assertEqual(self.board.ssh("ls /sys/class/remoteproc").stdout.split(), ["remoteproc0"])
+        self.assertEqual(self.read_attr(0, "name"), "m0")
+        self.assertNotEqual(self.board.ssh("test -e /sys/bus/tee/devices/optee-ta-" + TEE_TA).returncode, 0)
+        self.assert_log("tee_client_open_session failed, err: ffff0008",
+                        "stm32-rproc m33: signed firmware not supported by TEE")
+        self.board.set("tee_ta=on")
+        self.assertEqual(self.read_attr(0, "name"), "m33")
+
+    def test_stop_failures(self):
+        for knob, errno_text, lines in (
+                ("ta", "Input/output error", [TEE_DEV + ": TA_RPROC_FW_CMD_STOP_FW invoke failed TEE err: ffff0000",
+                                              "remoteproc remoteproc0: can't stop rproc: -5"]),
+                ("eperm", "Operation not permitted", ["remoteproc remoteproc0: can't stop rproc: -1"])):
+            self.assertEqual(self.start_fw(0, "fw_sign.bin").returncode, 0)
+            self.board.set("stop_fault=" + knob)
+            r = self.write_attr(0, "state", "stop")
+            self.assertIn(errno_text, r.stderr)
+            self.assert_log(*lines)
+            self.assertEqual(self.read_attr(0, "state"), "running")
+            self.board.set("stop_fault=none")
+            self.reset(0)
+
+    def test_carve_out_subdevice_and_deleted_faults(self):
+        for knob, errno_text, lines in (
+                ("memory-region", "Invalid argument", ["stm32-rproc m33: memory region not valid 0x80100000",
+                                                        "can't prepare rproc m33: -22"]),
+                ("subdevices", "Cannot allocate memory", ["failed to prepare subdevices for m33: -12"]),
+                ("deleted", "No such device", ["can't boot deleted rproc m33"])):
+            self.board.set("rproc_fault=" + knob)
+            r = self.start_fw(0, "fw_sign.bin")
+            self.assertIn(errno_text, r.stderr, knob)
+            self.assert_log(*lines)
+            self.assertEqual(self.read_attr(0, "state"), "offline")
+        self.board.set("rproc_fault=none")
+
+    def test_failed_recovery_leaves_offline_with_a_leaked_reference(self):
+        # remoteproc_core.c rproc_boot_recovery: stop, request_firmware, rproc_start; nobody drops the reference.
+        self.board.ssh("cp /lib/firmware/fw_sign.bin /lib/firmware/gone_sign.bin")
+        self.assertEqual(self.start_fw(0, "gone_sign.bin").returncode, 0)
+        self.board.ssh("rm /lib/firmware/gone_sign.bin")
+        self.board.set("crash=m33")
+        self.assert_log("recovering m33", "stopped remote processor m33", "request_firmware failed: -2")
+        self.assertEqual(self.read_attr(0, "state"), "offline")
+        self.board.clear_log()
+        self.assertEqual(self.write_attr(0, "state", "start").returncode, 0)  # counted, silent
+        self.assertEqual(self.read_attr(0, "state"), "offline")
+        self.assertNotIn("powering up", self.board.dmesg())
+        self.assertIn("Invalid argument", self.write_attr(0, "state", "stop").stderr)
+        self.board.set("reboot=1")
+
+    def test_misaligned_vector_table(self):
+        # ST stm32_rproc.c stm32_rproc_start: "Boot address is %#llx no aligned on mask %#x", returns 0.
+        self.board.set("mode=ELF")
+        try:
+            self.board.put("vt.elf", elfgen.make_elf(vector_table=0x80100040))
+            r = self.start_fw(0, "vt.elf")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assert_log("remoteproc remoteproc0: Boot address is 0x80100040 no aligned on mask 0xffffff80",
+                            "remote processor m33 is now up")
+            self.reset(0)
+        finally:
+            self.board.set("mode=TEE")
+
+    def test_hostile_values(self):
+        self.board.set("hostile=controls")
+        r = self.board.ssh("wc -c < %s; wc -c < %s; cat %s" % (rp(0, "firmware"), rp(1, "name"), rp(0, "name")))
+        sizes = r.stdout.split()
+        self.assertGreater(int(sizes[0]), 64 << 10)
+        self.assertGreater(int(sizes[1]), 64 << 10)
+        self.assertEqual(sizes[2], "m33")
+        self.board.set("hostile=endless")
+        r = self.board.ssh("head -c 300000 %s | wc -c" % rp(0, "firmware"))
+        self.assertEqual(r.stdout.strip(), "300000")
+        self.board.set("hostile=off")
+        self.assertLess(len(self.read_attr(0, "firmware")), 256)
+
+
+# The knobs of the ELF-mode board with the M0+ first, on which most of these tests were written (the defaults
+# are ST's stock board since: TEE mode, m33 = remoteproc0; StockBoardTest covers those).
+ELF_M0_FIRST = ("mode=ELF", "order=m0,m33")
+
+
 class ElfModeTest(BoardCase):
-    """Default board: STM32MP257F-DK, m0 = remoteproc0, m33 = remoteproc1, ELF mode, refcounted kernel."""
+    """STM32MP257F-DK, m0 = remoteproc0, m33 = remoteproc1, ELF mode, refcounted kernel."""
+    knobs = ELF_M0_FIRST
 
     @classmethod
     def setUpClass(cls):
@@ -379,6 +541,7 @@ class ElfModeTest(BoardCase):
 
 class ElfKnobsTest(BoardCase):
     """Knobs that change a running board (each test restores what it changed)."""
+    knobs = ELF_M0_FIRST
 
     @classmethod
     def setUpClass(cls):
@@ -529,7 +692,7 @@ class ElfKnobsTest(BoardCase):
 
 
 class TeeModeTest(BoardCase):
-    knobs = ("--mode", "TEE")
+    knobs = ("--mode", "TEE", "--order", "m0,m33")
 
     @classmethod
     def setUpClass(cls):
@@ -605,7 +768,7 @@ class RealFirmwareTest(BoardCase):
     """Images built by arm-none-eabi-gcc in tests/firmware (BOARD_SIM_FIRMWARE_DIR), and, when the CLI was
     built, the images signed by the product's own signer: the simulator is their independent check."""
     KEYS = os.path.join(os.path.dirname(HERE), "firmware", "keys")
-    knobs = ("--fw-size", "32M")  # m33_ns.bin spans 0x80100000..0x80a00000: 9 MiB
+    knobs = ("--fw-size", "32M") + ELF_M0_FIRST  # m33_ns.bin spans 0x80100000..0x80a00000: 9 MiB
 
     @classmethod
     def setUpClass(cls):
@@ -824,6 +987,7 @@ class Console:
 
 class ConsoleTest(BoardCase):
     PROMPT = "root@stm32mp2-e3-c7-3f:~# "
+    knobs = ("order=m0,m33",)  # the shell test reads remoteproc1's name
 
     def setUp(self):
         self.con = Console(self.board.info["serial"])
@@ -864,6 +1028,21 @@ def alive(pid):
             return f.read().rsplit(")", 1)[1].split()[0] != "Z"
     except OSError:
         return False
+
+
+class KnobTableTest(unittest.TestCase):
+    """Each knob is declared once (boardsim/knobs.py): the page's table is that declaration's output."""
+
+    def test_docs_table_is_the_declared_knobs(self):
+        table = subprocess.run([BOARD_SIM, "knobs"], capture_output=True, text=True, timeout=30, check=True).stdout
+        with open(os.path.join(os.path.dirname(os.path.dirname(HERE)), "docs", "board-sim.md")) as f:
+            page = f.read()
+        self.assertIn(table, page, "docs/board-sim.md: paste the output of `board-sim knobs` into its knob table")
+        rows = [line for line in table.splitlines()[2:]]
+        self.assertEqual(len(rows), len(set(r.split("|")[1] for r in rows)), "a knob declared twice")
+        help_text = subprocess.run([BOARD_SIM, "--help"], capture_output=True, text=True, timeout=30).stdout
+        for option in ("--mode", "--tee-ta", "--hostile", "--stop-fault"):
+            self.assertIn(option, help_text)
 
 
 class HostIsolationTest(unittest.TestCase):
@@ -930,13 +1109,10 @@ class BoardClockTest(unittest.TestCase):
     def test_offset_for_a_board_started_just_now_is_accepted_by_the_kernel(self):
         if not os.path.exists("/proc/self/ns/time"):
             self.skipTest("no time namespaces on this kernel")
-        import importlib.machinery
-        import importlib.util
-        loader = importlib.machinery.SourceFileLoader("board_sim_module", BOARD_SIM)
-        spec = importlib.util.spec_from_loader("board_sim_module", loader)
-        module = importlib.util.module_from_spec(spec)
-        loader.exec_module(module)
-        board = module.Board.__new__(module.Board)
+        sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+        sys.path.insert(0, HERE)
+        from boardsim.board import Board as SimBoard  # the package behind the board-sim entry point
+        board = SimBoard.__new__(SimBoard)
         for since_start_ns in (0, 300_000_000, 999_000_000, 1_500_000_000):
             # The host's boot time's fraction of a second decides whether rounding down overshoots: try
             # enough instants to cover fractions above and below the board's own.

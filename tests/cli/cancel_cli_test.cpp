@@ -1,6 +1,7 @@
 // Cancel is never success: the CLI interrupted by SIGINT or SIGTERM while a step waits on a console, a TCP
-// connection or an SSH handshake prints its report, marks that step "cancelled" (RUN003, an error), skips the
-// rest and exits 4; a second signal ends it at once. (Cancel at every step position: core/runner_test.cpp.)
+// connection or an SSH handshake, or reads slow local files (config, image, devices: made slow with strace's
+// syscall delay injection), prints its report, marks that step "cancelled" (RUN003, an error), skips the rest
+// and exits 4; a second signal ends it at once. (Cancel at every step position: core/runner_test.cpp.)
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -33,8 +34,11 @@ using Clock = std::chrono::steady_clock;
 // The CLI in the background; signal() it, then finish() collects stdout and how it ended.
 class Cli {
  public:
-  explicit Cli(std::vector<std::string> args) {
+  // `wrapper` runs before the CLI (strace … --); the signals then go to the pid the wrapper writes to `pid_file`.
+  explicit Cli(std::vector<std::string> args, std::vector<std::string> wrapper = {}, std::string pid_file = {})
+      : pid_file_(std::move(pid_file)) {
     args.insert(args.begin(), PRELAUNCH_CLI);
+    args.insert(args.begin(), wrapper.begin(), wrapper.end());
     int out[2];
     if (pipe2(out, O_CLOEXEC) != 0) throw std::runtime_error("pipe");
     pid_ = fork();
@@ -59,7 +63,15 @@ class Cli {
     }
     if (out_ >= 0) close(out_);
   }
-  void signal(int sig) const { kill(pid_, sig); }
+  void signal(int sig) const { kill(target(), sig); }
+
+  // The pid that gets the signals: the CLI itself, also when a wrapper started it (0 until the wrapper wrote it).
+  [[nodiscard]] pid_t target() const {
+    if (pid_file_.empty()) return pid_;
+    std::ifstream in(pid_file_);
+    pid_t pid = 0;
+    return in >> pid ? pid : 0;
+  }
 
   struct Ended {
     int exit_code = -1;   // -1 when killed by a signal
@@ -103,6 +115,7 @@ class Cli {
  private:
   pid_t pid_ = -1;
   int out_ = -1;
+  std::string pid_file_;
 };
 
 // Waits (up to 15 s) until `ready` holds: the CLI is inside the step under test.
@@ -162,9 +175,9 @@ class SilentServer {
   std::vector<int> held_;
 };
 
-void expect_cancelled_report(const Cli::Ended& e, const std::string& step) {
+void expect_cancelled_report(const Cli::Ended& e, const std::string& step, long long bound_ms = 3000) {
   EXPECT_EQ(e.exit_code, 4) << e.out;
-  EXPECT_LT(e.ms, 3000) << "the CLI took " << e.ms << " ms to end after the signal";
+  EXPECT_LT(e.ms, bound_ms) << "the CLI took " << e.ms << " ms to end after the signal";
   const auto j = nlohmann::json::parse(e.out);
   EXPECT_FALSE(j["ok"].get<bool>());
   EXPECT_TRUE(j["cancelled"].get<bool>());
@@ -228,6 +241,84 @@ TEST_P(CancelCli, InTheSshStep) {
   cli.signal(GetParam());
   expect_cancelled_report(cli.finish(std::chrono::seconds(10)), "ssh");
 }
+
+// The CLI under strace, each listed system call delayed by `delay_us` when it is done (only on `path` when
+// given: strace -P matches that exact path and its descriptors). A shell writes its pid and execs the CLI, so
+// the signal goes to the CLI, not to strace.
+std::vector<std::string> slow_syscalls(const std::string& calls, int delay_us, const std::string& pid_file,
+                                       const std::string& path = {}) {
+  std::vector<std::string> w{"/usr/bin/strace", "-f", "-qq", "-o", "/dev/null", "-e", "trace=" + calls, "-e",
+                             "inject=" + calls + ":delay_exit=" + std::to_string(delay_us)};
+  if (!path.empty()) w.insert(w.end(), {"-P", path});
+  w.insert(w.end(), {"--", "/bin/sh", "-c", "echo $$ > " + pid_file + "; exec \"$0\" \"$@\""});
+  return w;
+}
+
+class CancelSlowLocalStep : public ::testing::TestWithParam<int> {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(fs::exists("/usr/bin/strace")) << "these tests make local reads slow with strace (Debian package strace)";
+  }
+  // Signals the CLI once it holds `path` open (a delayed open has already made its descriptor, and the walk
+  // keeps its directory open: the CLI is inside that step), then expects `step` cancelled within `bound_ms`.
+  void cancel_in(Cli& cli, const std::string& path, const std::string& step, long long bound_ms) {
+    ASSERT_TRUE(wait_until([&] { return cli.target() > 0 && holds_open(cli.target(), path); }))
+        << "the CLI never opened " << path;
+    cli.signal(GetParam());
+    expect_cancelled_report(cli.finish(std::chrono::seconds(15)), step, bound_ms);
+  }
+  static bool holds_open(pid_t pid, const std::string& path) {
+    std::error_code ec;
+    for (fs::directory_iterator it("/proc/" + std::to_string(pid) + "/fd", ec), end; !ec && it != end;
+         it.increment(ec)) {
+      std::error_code lec;
+      if (fs::read_symlink(it->path(), lec) == path) return true;
+    }
+    return false;
+  }
+  TempDir dir;
+};
+
+// config: the launch file on a slow disk (its open takes 2 s). The step reads it with one system call, so
+// the cancel is honoured when that call returns: the bound after the signal is that delay plus 1.5 s.
+TEST_P(CancelSlowLocalStep, InTheConfigStep) {
+  const auto launch = fs::canonical(dir.path()).string() + "/board.launch";
+  std::ofstream(launch) << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<launchConfiguration type=\"t\">\n"
+                           "<stringAttribute key=\"org.eclipse.cdt.debug.gdbjtag.core.serialDeviceLoader\" "
+                           "value=\"/dev/ttyACM0\"/>\n</launchConfiguration>\n";
+  const auto pid = dir.file("pid");
+  Cli cli({"check", "--launch", launch, "--only", "config,image,devices", "--json"},
+          slow_syscalls("openat", 2000000, pid, launch), pid);
+  cancel_in(cli, launch, "config", 3500);
+}
+
+// image: the ELF on a slow disk (its open takes 2 s), as for config.
+TEST_P(CancelSlowLocalStep, InTheImageStep) {
+  const auto elf = fs::canonical(dir.path()).string() + "/firmware.elf";
+  std::ofstream(elf) << std::string(4096, '\x7f');
+  const auto pid = dir.file("pid");
+  Cli cli({"check", "--elf", elf, "--only", "config,image,devices", "--json"}, slow_syscalls("openat", 2000000, pid, elf),
+          pid);
+  cancel_in(cli, elf, "image", 3500);
+}
+
+// devices: a sysfs with 400 UARTs whose every link and status lookup takes 3 ms (a walk of many seconds). The
+// walk stops between two entries, so the run ends within the usual bound, long before the walk would have.
+TEST_P(CancelSlowLocalStep, InTheDevicesStep) {
+  SysfsFixture fx{dir.path()};
+  const auto v3 = SysfsFixture::stlink_v3e();
+  fx.add_usb_device(v3);
+  fx.add_acm(v3, 1, "ST-Link VCP Ctrl", "ttyACM0");
+  for (int i = 0; i < 400; ++i) fx.add_builtin_uart("ttyS" + std::to_string(i));
+  const auto pid = dir.file("pid");
+  Cli cli({"check", "--sysfs-root", fx.sysfs_root(), "--dev-root", fx.dev_root(), "--serial",
+           fx.node("ttyACM0").string(), "--only", "devices,serial-port", "--json"},
+          slow_syscalls("readlink,newfstatat", 3000, pid), pid);
+  cancel_in(cli, fs::canonical(fx.sysfs_root()).string() + "/class/tty", "devices", 3000);
+}
+
+INSTANTIATE_TEST_SUITE_P(Signals, CancelSlowLocalStep, ::testing::Values(SIGINT, SIGTERM),
+                         [](const auto& info) { return std::string(info.param == SIGINT ? "Sigint" : "Sigterm"); });
 
 INSTANTIATE_TEST_SUITE_P(Signals, CancelCli, ::testing::Values(SIGINT, SIGTERM),
                          [](const auto& info) { return std::string(info.param == SIGINT ? "Sigint" : "Sigterm"); });

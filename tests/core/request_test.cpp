@@ -35,6 +35,23 @@ TEST(Request, ErrorsSayWhichFieldAndWhatWasExpected) {
   }
 }
 
+TEST(Request, CarriesTheUploadPathAndTheSshConfiguration) {
+  // --no-exec-upload and --ssh-config in the bridge's request (issue 11).
+  const auto plain = parse_request(R"({"host":"board"})");
+  EXPECT_TRUE(plain.exec_upload);
+  EXPECT_EQ(plain.ssh_config, "");
+  EXPECT_FALSE(plain.port_given);
+  EXPECT_FALSE(plain.user_given);
+  const auto s = parse_request(R"({"host":"board","exec_upload":false,"ssh_config":"/tmp/cfg","port":22,"user":"root"})");
+  EXPECT_FALSE(s.exec_upload);
+  EXPECT_EQ(s.ssh_config, "/tmp/cfg");
+  EXPECT_TRUE(s.port_given);  // explicitly given, even equal to the default: it wins over the configuration
+  EXPECT_TRUE(s.user_given);
+  EXPECT_TRUE(parse_request(R"({"exec_upload":true})").exec_upload);
+  EXPECT_THROW((void)parse_request(R"({"exec_upload":"no"})"), RequestError);
+  EXPECT_THROW((void)parse_request(R"({"exec_upload":0})"), RequestError);
+}
+
 TEST(Request, RefusesMalformedInputWithACode) {
   const auto code_of = [](const char* json) {
     try {

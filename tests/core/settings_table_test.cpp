@@ -46,7 +46,10 @@ TEST(SettingsTable, DefaultsOfSettingsAreTheTables) {
 TEST(SettingsTable, TheRequestTakesEveryRequestKeyAndNoOther) {
   for (const auto& row : table()) {
     if (row.request.empty()) continue;
-    const std::string value = row.kind == "text" ? "\"x\"" : row.kind == "integer" ? "1" : "[\"image\"]";
+    const std::string value = row.kind == "text"      ? "\"x\""
+                              : row.kind == "integer" ? "1"
+                              : row.kind == "flag"    ? "false"
+                                                      : "[\"image\"]";
     EXPECT_NO_THROW((void)api::parse_request("{\"" + row.request + "\":" + value + "}")) << row.request;
   }
   EXPECT_THROW((void)api::parse_request(R"({"":"x"})"), api::RequestError);

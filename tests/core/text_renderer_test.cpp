@@ -22,6 +22,18 @@ TEST(TextRenderer, NoEscapeSequencesWithoutColour) {
 
 // A hostile board names its remoteproc state with terminal controls: a window title (OSC 0), a screen clear,
 // an OSC 8 link and a C1 CSI. Shown as text, escaped; none of them reaches the terminal.
+// Found on the simulated board (hostile=controls, tests/e2e/hostile_board_test.cpp): a raw 0x9b byte (CSI on an
+// 8-bit terminal) and other bytes outside well-formed UTF-8 went through; real UTF-8 text stays as it is.
+TEST(TextRenderer, BytesOutsideUtf8AreEscapedAndUtf8Stays) {
+  Report report;
+  StepReport step{"remoteproc", "Load through remoteproc"};
+  step.observed.set("firmware", std::string("fw\x9b" "31m\x9d\xfe\xff\xc3(\xe2\x82 é → ✓"));
+  report.steps.push_back(step);
+  const auto text = render_text(report, {false, true});
+  EXPECT_NE(text.find("firmware: fw\\x9b31m\\x9d\\xfe\\xff\\xc3(\\xe2\\x82 é → ✓"), std::string::npos) << text;
+  for (unsigned char raw : {0x9b, 0x9d, 0xfe, 0xff}) EXPECT_EQ(text.find(static_cast<char>(raw)), std::string::npos) << int(raw);
+}
+
 TEST(TextRenderer, BoardTextNeverReachesTheTerminalRaw) {
   const std::string hostile = "running\x1b]0;pwned\x07\x1b[2J\x1b]8;;http://evil\x1b\\link\x1b]8;;\x1b\\\xc2\x9b" "31m\r\x7f";
   Report report;

@@ -291,6 +291,7 @@ TEST(SerialPortStep, PicocomHoldingThePortIsNamed) {
   EXPECT_NE(d->message.find("picocom (PID " + std::to_string(picocom_pid)), std::string::npos) << d->message;
   EXPECT_EQ(d->observed.get("holder_pid"), std::to_string(picocom_pid));
   EXPECT_EQ(d->observed.get("how"), "exclusive lock (flock) held");
+  EXPECT_NE(d->fix.find("Close picocom (for example: kill " + std::to_string(picocom_pid) + ")"), std::string::npos) << d->fix;
 }
 
 TEST(SerialPortStep, UucpLockFileOfALiveProcess) {

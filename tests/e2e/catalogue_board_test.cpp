@@ -10,7 +10,7 @@ namespace {
 
 class DemoRunningBoard : public boardsim::BoardSuite {
  protected:
-  static void SetUpTestSuite() { StartBoard({"--demo", "on"}); }
+  static void SetUpTestSuite() { StartBoard({"--demo", "on", "--mode", "ELF", "--order", "m0,m33"}); }
 };
 
 TEST_F(DemoRunningBoard, RunningDemoIsStoppedFirstAndTheServiceNamed_F07_F19) {
@@ -38,7 +38,7 @@ TEST_F(DemoRunningBoard, SecondStartBumpsTheRefcountAndNeedsTwoStops_F09) {
 
 class CrashedBoard : public boardsim::BoardSuite {
  protected:
-  static void SetUpTestSuite() { StartBoard({"--recovery", "disabled"}); }
+  static void SetUpTestSuite() { StartBoard({"--recovery", "disabled", "--mode", "ELF", "--order", "m0,m33"}); }
 };
 
 TEST_F(CrashedBoard, CrashedInstanceWithRecoveryDisabledIsRecoveredThenReloaded_F08) {
@@ -55,7 +55,7 @@ TEST_F(CrashedBoard, CrashedInstanceWithRecoveryDisabledIsRecoveredThenReloaded_
 
 class SmallFirmwareDir : public boardsim::BoardSuite {
  protected:
-  static void SetUpTestSuite() { StartBoard({"--fw-size", "256k"}); }
+  static void SetUpTestSuite() { StartBoard({"--fw-size", "256k", "--mode", "ELF", "--order", "m0,m33"}); }
 };
 
 TEST_F(SmallFirmwareDir, NotEnoughSpaceIsPredictedWithNumbers_F10) {
@@ -81,7 +81,7 @@ TEST_F(SmallFirmwareDir, FullDiskDuringUploadLeavesNoPartialFile_F10) {
 
 class ReadOnlyFirmwareDir : public boardsim::BoardSuite {
  protected:
-  static void SetUpTestSuite() { StartBoard({"--fw-ro", "on"}); }
+  static void SetUpTestSuite() { StartBoard({"--fw-ro", "on", "--mode", "ELF", "--order", "m0,m33"}); }
 };
 
 TEST_F(ReadOnlyFirmwareDir, ReadOnlyIsPredicted_F10) {
@@ -98,7 +98,7 @@ TEST_F(ReadOnlyFirmwareDir, ReadOnlyAtUploadHasItsCode_F10) {
 
 class NoM33Board : public boardsim::BoardSuite {
  protected:
-  static void SetUpTestSuite() { StartBoard({"--order", "m0"}); }
+  static void SetUpTestSuite() { StartBoard({"--order", "m0", "--mode", "ELF"}); }
 };
 
 TEST_F(NoM33Board, MissingInstanceListsWhatExists_F11) {
@@ -112,7 +112,7 @@ TEST_F(NoM33Board, MissingInstanceListsWhatExists_F11) {
 
 class M33TdBoard : public boardsim::BoardSuite {
  protected:
-  static void SetUpTestSuite() { StartBoard({"--board", "m33td"}); }
+  static void SetUpTestSuite() { StartBoard({"--board", "m33td", "--mode", "ELF", "--order", "m0,m33"}); }
 };
 
 TEST_F(M33TdBoard, M33TdFlavourIsNamed_F12) {
@@ -126,7 +126,7 @@ TEST_F(M33TdBoard, M33TdFlavourIsNamed_F12) {
 // is refused there, and the target step says so before any upload, from the board's own reserved-memory.
 class Ev1Board : public boardsim::BoardSuite {
  protected:
-  static void SetUpTestSuite() { StartBoard({"--board", "ev1"}); }
+  static void SetUpTestSuite() { StartBoard({"--board", "ev1", "--mode", "ELF", "--order", "m0,m33"}); }
 };
 
 TEST_F(Ev1Board, DkSram1LayoutIsPredictedOutsideTheCarveOuts_F05) {

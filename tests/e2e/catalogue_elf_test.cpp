@@ -1,5 +1,5 @@
-// End-to-end catalogue tests on a simulated STM32MP257F-DK in ELF mode (board-sim defaults: m0 is
-// remoteproc0, m33 remoteproc1). Each test runs the real CLI over real SSH/SFTP and asserts the step
+// End-to-end catalogue tests on a simulated STM32MP257F-DK in ELF mode with m0 as remoteproc0 and m33
+// as remoteproc1 (knobs mode=ELF, order=m0,m33). Each test runs the real CLI over real SSH/SFTP and asserts the step
 // that fails, its code and the kernel log evidence it quotes. Codes are named as "TGT002" etc.; the
 // enum names are in the unit tests (tests/remote/).
 #include <chrono>
@@ -14,7 +14,10 @@
 namespace stm32mp::e2e {
 namespace {
 
-class ElfBoard : public boardsim::BoardSuite {};
+class ElfBoard : public boardsim::BoardSuite {
+ protected:
+  static void SetUpTestSuite() { StartBoard({"mode=ELF", "order=m0,m33"}); }
+};
 
 TEST_F(ElfBoard, HappyPathLoadsAndRunsTheM33ByName_F04) {
   auto run = run_check(board(), {"--elf", firmware("m33_ns.elf")});

@@ -26,7 +26,7 @@ const std::string kName = "slow_m33.elf";
 
 class SlowLinkBoard : public boardsim::BoardSuite {
  protected:
-  static void SetUpTestSuite() { StartBoard({"--rate", "4mbit"}); }
+  static void SetUpTestSuite() { StartBoard({"--rate", "4mbit", "--mode", "ELF", "--order", "m0,m33"}); }
 
   // Waits until the upload's temporary file exists on the board (the transfer is under way).
   bool wait_for_transfer() {

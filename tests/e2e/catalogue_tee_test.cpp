@@ -9,7 +9,7 @@ namespace {
 
 class TeeBoard : public boardsim::BoardSuite {
  protected:
-  static void SetUpTestSuite() { StartBoard({"--mode", "TEE"}); }
+  static void SetUpTestSuite() { StartBoard({"--mode", "TEE", "--order", "m0,m33"}); }
 };
 
 TEST_F(TeeBoard, ImageSignedWithTheBoardKeyLoads) {

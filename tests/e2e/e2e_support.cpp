@@ -10,9 +10,14 @@
 namespace stm32mp::e2e {
 
 CheckRun run_check(const boardsim::SimulatedBoard& board, const std::vector<std::string>& extra, int timeout_ms) {
-  std::vector<std::string> argv{PRELAUNCH_CLI,   "check",  "--host",          board.host(), "--identity", board.identity(),
-                                "--known-hosts", board.known_hosts(), "--skip", "devices,serial-port", "--json"};
-  argv.insert(argv.end(), extra.begin(), extra.end());
+  std::vector<std::string> args{"--host", board.host(), "--identity", board.identity(), "--known-hosts", board.known_hosts()};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return run_cli_check(args, timeout_ms);
+}
+
+CheckRun run_cli_check(const std::vector<std::string>& args, int timeout_ms) {
+  std::vector<std::string> argv{PRELAUNCH_CLI, "check", "--skip", "devices,serial-port", "--json"};
+  argv.insert(argv.end(), args.begin(), args.end());
   const auto t0 = std::chrono::steady_clock::now();
   auto r = testing::run_process(argv, {}, timeout_ms);
   CheckRun run;

@@ -20,6 +20,8 @@ struct CheckRun {
 // check --host/--identity/--known-hosts of `board`, --skip devices,serial-port (the host-side serial
 // steps have their own tests), --json, plus `extra`.
 CheckRun run_check(const boardsim::SimulatedBoard& board, const std::vector<std::string>& extra, int timeout_ms = 90000);
+// check --skip devices,serial-port --json plus `args` only (no login options of a board).
+CheckRun run_cli_check(const std::vector<std::string>& args, int timeout_ms = 90000);
 
 const nlohmann::json& step(const CheckRun& run, const std::string& id);
 std::string status(const CheckRun& run, const std::string& id);

@@ -46,7 +46,7 @@ StepUpload upload_with(const boardsim::SimulatedBoard& b, const std::string& pat
   StepUpload out;
   if (!steps.session) return out;
   steps::UploadInputs in{image::read_image_facts(path, "").value(), path, "", {},
-                         steps.ssh.observed.get("server_banner").value_or(""), true};
+                         steps.ssh.observed.get("server_banner").value_or(""), true, {}};
   core::NullProgress progress;
   core::StepControl control{cancel, core::Deadline(core::Millis{timeout_ms}), progress};
   std::optional<remote::UploadOutcome> outcome;
@@ -61,7 +61,7 @@ StepUpload upload_with(const boardsim::SimulatedBoard& b, const std::string& pat
 // ---- Dropbear without an sftp-server: the exec channel carries the image ----
 class DropbearNoSftp : public testing::CleanLoginSuite {
  protected:
-  static void SetUpTestSuite() { StartBoard({"ssh=dropbear", "sftp=off"}); }
+  static void SetUpTestSuite() { StartBoard({"ssh=dropbear", "sftp=off", "mode=ELF", "order=m0,m33"}); }
 };
 
 TEST_F(DropbearNoSftp, LoadsAFirmwareThatRunsOverTheExecChannel) {
@@ -161,7 +161,7 @@ constexpr const char* kPassword = "dropbear-pw-11";
 
 class DropbearWithSftp : public testing::CleanLoginSuite {
  protected:
-  static void SetUpTestSuite() { StartBoard({"ssh=dropbear", "sftp=on", std::string("password=") + kPassword}); }
+  static void SetUpTestSuite() { StartBoard({"ssh=dropbear", "sftp=on", std::string("password=") + kPassword, "mode=ELF", "order=m0,m33"}); }
 };
 
 TEST_F(DropbearWithSftp, Ed25519RsaAndPasswordLogins) {
@@ -229,7 +229,7 @@ TEST_F(DropbearWithSftp, ZChangedHostKeyIsRefused) {
 // ---- OpenSSH without a Subsystem sftp line ----
 class OpenSshNoSftp : public testing::CleanLoginSuite {
  protected:
-  static void SetUpTestSuite() { StartBoard({"sftp=off"}); }
+  static void SetUpTestSuite() { StartBoard({"sftp=off", "mode=ELF", "order=m0,m33"}); }
 };
 
 TEST_F(OpenSshNoSftp, RefusedSubsystemIsNoSftpAtOnceAndTheExecChannelLoadsTheFirmware) {

@@ -84,7 +84,9 @@ if [ "$board" = yes ]; then
   # The board's own directory lives under /tmp: the board mounts its own /home, so a build tree under /home
   # (a clone in a home directory) would vanish inside it.
   boarddir=$(mktemp -d /tmp/prelaunch-board.XXXXXX)
-  args=(start --dir "$boarddir/board")
+  # The tests load plain ELFs (ELF mode) with the M0+ at remoteproc0: the knobs say so (the board's
+  # defaults are ST's stock TEE board).
+  args=(start --dir "$boarddir/board" mode=ELF order=m0,m33)
   [ -n "$rprocfs" ] && args+=(--rprocfs "$rprocfs")
   "$sim" "${args[@]}" > "$work/board.json"
   cleanup+=("'$sim' stop --dir '$boarddir/board' >/dev/null 2>&1; rm -rf '$boarddir'")

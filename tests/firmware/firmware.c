@@ -27,8 +27,15 @@ __attribute__((noreturn)) void Reset_Handler(void) {
   }
 }
 
-/* Initial stack pointer, then the Cortex-M system exceptions (reset, NMI, HardFault, ...). */
-__attribute__((section(".isr_vector"), used)) const void* const vector_table[16] = {
+/* Initial stack pointer, then the Cortex-M system exceptions (reset, NMI, HardFault, ...). STM32MP2
+ * linker scripts name the section .isr_vectors (ST's kernel looks the boot address up by that name);
+ * other families, MP1 included, say .isr_vector. */
+#ifdef MP2_VECTOR_SECTION
+#define VECTOR_SECTION ".isr_vectors"
+#else
+#define VECTOR_SECTION ".isr_vector"
+#endif
+__attribute__((section(VECTOR_SECTION), used)) const void* const vector_table[16] = {
     &_estack,        (void*)Reset_Handler, (void*)Default_Handler, (void*)Default_Handler,
     (void*)Default_Handler, (void*)Default_Handler, (void*)Default_Handler, 0,
     0,               0,                    0,                      (void*)Default_Handler,

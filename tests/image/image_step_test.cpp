@@ -287,7 +287,7 @@ TEST(InspectCommand, JsonOfARealImage) {
   EXPECT_THAT(r.out, HasSubstr("\"signed.kind\""));
   EXPECT_THAT(r.out, HasSubstr("BOOTADDR = 0x80100000"));
   const auto bad = stm32mp::testing::cli({"inspect", firmware("m33_outside.elf")});
-  EXPECT_EQ(bad.exit_code, 0) << "a warning is not an error";
+  EXPECT_EQ(bad.exit_code, 1) << "a segment the board will refuse is an error (issue 10)";
   EXPECT_THAT(bad.out, HasSubstr("IMG010"));
 }
 

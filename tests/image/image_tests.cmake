@@ -10,6 +10,8 @@ prelaunch_test(image_tests
   image/signed_image_test.cpp
   image/memory_map_test.cpp
   image/sign_test.cpp
+  image/sign_reference_test.cpp
+  image/signed_formats_test.cpp
   image/image_step_test.cpp)
 target_compile_definitions(image_tests PRIVATE
   PRELAUNCH_FIRMWARE_DIR="${PRELAUNCH_FIRMWARE_DIR}"

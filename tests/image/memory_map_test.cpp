@@ -37,24 +37,29 @@ TEST(MemoryMap, RealFirmwareAgainstTheBuiltInProfiles) {
   EXPECT_FALSE(segments_outside(m4->segments, mp25->regions).empty());
 }
 
-TEST(MemoryMap, Ev1Sram1StartsAfterTheScmiPages) {
+// ST's current device trees (STM32CubeMP2 v1.2.0) have scmi-cid2-s/ns at 0x0a041000/0x0a042000 and
+// cm33-sram1 at 0x0a043000 on the DK as on the EV1; an older DK device tree had SRAM1 at 0x0a041000.
+TEST(MemoryMap, DkAndEv1Sram1StartAfterTheScmiPagesAsInCubeMp2DeviceTrees) {
   using namespace std::string_literals;
   const auto* dk = find_profile_by_compatible("st,stm32mp257f-dk\0st,stm32mp257\0"s);
   const auto* ev1 = find_profile_by_compatible("st,stm32mp257f-ev1\0st,stm32mp257\0"s);
   ASSERT_NE(dk, nullptr);
   ASSERT_NE(ev1, nullptr);
-  // A segment at the DK's SRAM1 base lands on the EV1's SCMI shared memory: only the DK takes it.
-  Segment at_dk_sram1;
-  at_dk_sram1.type = kPtLoad;
-  at_dk_sram1.vaddr = at_dk_sram1.paddr = 0x0a041000;
-  at_dk_sram1.filesz = at_dk_sram1.memsz = 0x1000;
-  EXPECT_TRUE(segments_outside({at_dk_sram1}, dk->regions).empty());
-  EXPECT_EQ(segments_outside({at_dk_sram1}, ev1->regions).size(), 1u);
-  Segment at_ev1_sram1 = at_dk_sram1;
-  at_ev1_sram1.vaddr = at_ev1_sram1.paddr = 0x0a043000;
-  at_ev1_sram1.filesz = at_ev1_sram1.memsz = 0x1d000;
-  EXPECT_TRUE(segments_outside({at_ev1_sram1}, ev1->regions).empty());
-  EXPECT_TRUE(segments_outside({at_ev1_sram1}, dk->regions).empty()) << "the EV1's SRAM1 lies inside the DK's";
+  Segment at_scmi;
+  at_scmi.type = kPtLoad;
+  at_scmi.vaddr = at_scmi.paddr = 0x0a041000;
+  at_scmi.filesz = at_scmi.memsz = 0x1000;
+  EXPECT_EQ(segments_outside({at_scmi}, dk->regions).size(), 1u) << "the DK's SCMI page is no M33 memory";
+  EXPECT_EQ(segments_outside({at_scmi}, ev1->regions).size(), 1u);
+  Segment at_sram1 = at_scmi;
+  at_sram1.vaddr = at_sram1.paddr = 0x0a043000;
+  at_sram1.filesz = at_sram1.memsz = 0x1d000;
+  EXPECT_TRUE(segments_outside({at_sram1}, ev1->regions).empty());
+  EXPECT_TRUE(segments_outside({at_sram1}, dk->regions).empty());
+  Segment past_end = at_sram1;
+  past_end.memsz = 0x1d001;
+  EXPECT_EQ(segments_outside({past_end}, dk->regions).size(), 1u) << "SRAM1 ends where SRAM2 begins, 0x0a060000";
+  EXPECT_NE(dk->source.find("STM32CubeMP2 v1.2.0"), std::string::npos) << "the profile names the DT release it follows";
 }
 
 TEST(MemoryMap, ProfileByDeviceTreeCompatible) {

@@ -24,7 +24,9 @@ sim="$root/tests/board-sim/board-sim"
 # The board's own directory lives under /tmp: the board mounts its own /home, so a build tree under /home
 # (a clone in a home directory) would vanish inside it.
 boarddir=$(mktemp -d /tmp/prelaunch-board.XXXXXX)
-args=(start --dir "$boarddir/board")
+# The tests load plain ELFs into the m33 and expect the M0+ at remoteproc0: the knobs say so (the
+# board's defaults are ST's stock TEE board).
+args=(start --dir "$boarddir/board" mode=ELF order=m0,m33)
 [ -n "$rprocfs" ] && args+=(--rprocfs "$rprocfs")
 "$sim" "${args[@]}" > "$work/board.json"
 trap '"$sim" stop --dir "$boarddir/board" >/dev/null 2>&1 || true; rm -rf "$boarddir"' EXIT

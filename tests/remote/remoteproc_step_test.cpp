@@ -82,8 +82,34 @@ TEST(RemoteprocStep, OfflineInstanceIsLoadedAndStarted) {
   const auto fw_at = cmd.find("printf '%s' 'Blink_CM33_NonSecure.elf' > /sys/class/remoteproc/remoteproc1/firmware");
   ASSERT_NE(fw_at, std::string::npos) << cmd;
   EXPECT_LT(fw_at, cmd.find("printf '%s' 'start' > /sys/class/remoteproc/remoteproc1/state"));
-  EXPECT_NE(cmd.find("if [ \"$(cat /sys/class/remoteproc/remoteproc1/name 2>/dev/null)\" = 'm33' ]"), std::string::npos) << cmd;
+  // The name guard (F04), read by the shell itself (no process on the board).
+  EXPECT_NE(cmd.find("rd /sys/class/remoteproc/remoteproc1/name; if [ \"$_v\" = 'm33' ]"), std::string::npos) << cmd;
   EXPECT_EQ(f.session.execs(), 2u);  // list + load-and-start
+}
+
+// remoteproc_core.c: after a failed rproc_boot_recovery the power reference stays held; rproc_boot() then only
+// increments it and returns 0 — the start succeeds, nothing is printed, the core stays offline.
+TEST(RemoteprocStep, StartThatOnlyCountsAReferenceIsNamed_F08) {
+  Fixture f;
+  f.session.expect("echo probe.version=1", list_reply({kM0, m33()}));
+  f.session.expect("printf '%s' 'start' > /sys/class/remoteproc/remoteproc1/state",
+                   load_start_reply(0, "", {}, StartReply{0, "", {}, 105}, m33("offline", f.in.firmware_name)));
+  auto r = f.run();
+  ASSERT_EQ(r.diagnostics.size(), 1u);
+  EXPECT_TRUE(r.has(Code::RprocStartOnlyCounted)) << r.diagnostics[0].message;
+  EXPECT_EQ(r.diagnostics[0].observed.get("state_after"), "offline");
+  EXPECT_FALSE(f.out) << "nothing was started: verify has nothing to check";
+}
+
+// The same offline state after a start that printed its failure is that failure, not a counted reference.
+TEST(RemoteprocStep, OfflineAfterAStartWithKernelLinesIsNotACountedReference) {
+  Fixture f;
+  f.session.expect("echo probe.version=1", list_reply({kM0, m33()}));
+  f.session.expect("printf '%s' 'start' > /sys/class/remoteproc/remoteproc1/state",
+                   load_start_reply(0, "", {}, StartReply{0, "", {"[ 1.0] remoteproc remoteproc1: powering up m33"}, 105},
+                                    m33("offline", f.in.firmware_name)));
+  auto r = f.run();
+  EXPECT_FALSE(r.has(Code::RprocStartOnlyCounted));
 }
 
 TEST(RemoteprocStep, HostileNameIsQuotedNotExecuted) {

@@ -233,6 +233,37 @@ TEST(SshStep, FixTextsFitTheServerInTheBanner) {
   }
 }
 
+TEST(SshStep, APasswordOnlyRunNamesNoKeyItNeverUsed) {
+  // Issue 11: "a password-only run lists an identity it never used". No --identity, no key tried.
+  for (const auto kind : {Kind::password_rejected, Kind::no_method, Kind::timeout}) {
+    FakeConnector connector;
+    FakeNetwork net;
+    std::shared_ptr<ports::BoardSession> session;
+    auto facts = some_facts();
+    facts.auth_tried = "password: refused";
+    connector.failure = ports::SshFailure{kind, "refused", facts};
+    auto s = settings();
+    s.identity.clear();
+    const auto r = run(connector, net, s, std::make_shared<FakeStream>(), session);
+    ASSERT_EQ(r.diagnostics.size(), 1u);
+    const auto& d = r.diagnostics[0];
+    EXPECT_FALSE(d.observed.contains("identity")) << *d.observed.get("identity");
+    EXPECT_EQ(d.message.find("id_ed25519"), std::string::npos) << d.message;
+    EXPECT_EQ(d.fix.find("id_ed25519.pub"), std::string::npos) << d.fix;
+    EXPECT_FALSE(r.observed.contains("identity"));
+  }
+  // A key refusal does name the key its fix installs.
+  FakeConnector connector;
+  FakeNetwork net;
+  std::shared_ptr<ports::BoardSession> session;
+  connector.failure = ports::SshFailure{Kind::key_rejected, "refused", some_facts()};
+  auto s = settings();
+  s.identity.clear();
+  const auto r = run(connector, net, s, std::make_shared<FakeStream>(), session);
+  ASSERT_TRUE(r.has(Code::KeyRejected));
+  EXPECT_EQ(r.diagnostics[0].observed.get("identity"), "~/.ssh/id_ed25519");
+}
+
 TEST(SshStep, SilentAgentNamesItsSocketAndTheWait) {
   FakeConnector connector;
   FakeNetwork net;

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "remote/fake_board_session.h"
+#include "remote/booted_image.h"
 #include "steps/verify_step.h"
 
 namespace stm32mp::steps {
@@ -143,6 +144,50 @@ TEST(VerifyStep, BoardNotAnswering) {
   f.session.expect_error("", ports::RemoteError::Kind::disconnected, "eof");
   auto r = f.run();
   EXPECT_TRUE(r.has(Code::VerifyCheckFailed));
+}
+
+// remoteproc_core.c rproc_fw_boot: "Booting fw image %s, size %zd" names the file the loader found. The
+// upload wrote 70000 bytes; a copy found first in firmware_class.path has another size.
+TEST(VerifyStep, AnotherCopyOfTheFirmwareBootedIsAnError) {
+  Fixture f;
+  f.in.uploaded_size = 70000;
+  f.in.load.state_after = "running";
+  f.in.load.rpmsg_ttys = 1;
+  EXPECT_FALSE(f.run().has(Code::RprocOtherCopyBooted)) << "the size of the upload: the upload runs";
+  EXPECT_EQ(f.run().observed.get("booted"), "Blink.elf, 70000 bytes");
+  f.in.uploaded_size = 71234;
+  f.in.firmware_class_path = "/home/root/fw";
+  auto r = f.run();
+  ASSERT_TRUE(r.has(Code::RprocOtherCopyBooted));
+  EXPECT_EQ(r.status, core::StepStatus::error);
+  EXPECT_NE(r.diagnostics[0].message.find("booted Blink.elf (70000 bytes), not the 71234-byte Blink.elf"), std::string::npos)
+      << r.diagnostics[0].message;
+  EXPECT_NE(r.diagnostics[0].fix.find("firmware_class.path: /home/root/fw"), std::string::npos) << r.diagnostics[0].fix;
+  EXPECT_EQ(r.diagnostics[0].observed.get("evidence"), kStartLog[1]);
+  // Another name altogether.
+  f.in.uploaded_size.reset();
+  f.in.image_name = "Other.elf";
+  EXPECT_TRUE(f.run().has(Code::RprocOtherCopyBooted));
+}
+
+TEST(VerifyStep, RunningWhileTheTaHeldAFailedStartIsAWarning) {
+  Fixture f;
+  f.in.load.state_after = "running";
+  f.in.load.rpmsg_ttys = 1;
+  f.in.ta_failed_start = "[  150.000000] remoteproc remoteproc0: TA_RPROC_FW_CMD_START_FW invoke failed TEE err: ffff0006, ret:0";
+  auto r = f.run();
+  ASSERT_TRUE(r.has(Code::RprocOldImageMayRun));
+  EXPECT_EQ(r.status, core::StepStatus::warning);
+  EXPECT_NE(r.diagnostics[0].observed.get("held_since")->find("TA_RPROC_FW_CMD_START_FW"), std::string::npos);
+}
+
+TEST(BootedImage, ReadsTheKernelsLineAndIgnoresOthers) {
+  EXPECT_FALSE(remote::booted_image({"[ 1.0] remoteproc remoteproc1: powering up m33"}));
+  const auto b = remote::booted_image({kStartLog[1], "[ 2.0] remoteproc remoteproc1: Booting fw image a, b.elf, size 12"});
+  ASSERT_TRUE(b);
+  EXPECT_EQ(b->name, "a, b.elf") << "the last line; a name may hold ', '";
+  EXPECT_EQ(b->size, 12U);
+  EXPECT_FALSE(remote::booted_image({"[ 1.0] remoteproc remoteproc1: Booting fw image x.elf, size ?"}));
 }
 
 }  // namespace

@@ -40,7 +40,8 @@ exe_imports=$(x86_64-w64-mingw32-objdump -p "$exe" | sed -n 's/^[[:space:]]*DLL 
 for i in $exe_imports; do grep -qw -- "$i" <<<"$allowed" || fail "the .exe imports $i"; done
 
 # 2. The DLL loaded and called as a JVM would.
-if out=$(wine "$loader" "$dll" "Z:$here/fixtures/stlink_v3e_dk.json" 2>&1); then pass "jni_load_test"; else fail "jni_load_test"; fi
+# The third argument: a folder where it runs a check on files under a non-ASCII name (UTF-8 opens in the DLL).
+if out=$(timeout 120 wine "$loader" "$dll" "Z:$here/fixtures/stlink_v3e_dk.json" "Z:$work" 2>&1); then pass "jni_load_test"; else fail "jni_load_test"; fi
 echo "$out"
 
 # 3. The seed case: the launch file names COM41, the only ST-LINK VCP is COM40.
@@ -62,8 +63,29 @@ expect "$out" "error[SER002]" "seed case reports SER002"
 expect "$out" "set the preferred serial device to COM40 (STLINK-V3, serial 004A00323234510A33353533" "seed case names COM40"
 if grep -q "/dev/\|dialout\|udev" <<<"$out"; then fail "seed case output has Linux wording"; echo "$out"; fi
 json=$(wine "$exe" check --launch "Z:$work/seed.launch" --sysfs-root "Z:$here/fixtures/stlink_v3e_dk.json" \
-       --only devices,serial-port --json 2>&1 || true)
+       --only devices,serial-port --json 2>/dev/null || true)
 expect "$json" '"suggested_port": "COM40"' "the JSON report carries COM40 for the quick fix"
+# The plug-in's test of the quick fix on Windows (eclipse.headless) reads fixtures/seed_report_windows.json:
+# it must be what this build writes. Compared: the serial-port step (status, codes, messages, facts, fix).
+# After a deliberate change of the texts, write it anew with PRELAUNCH_BLESS=1.
+printf '%s\n' "$json" >"$work/seed.json"
+if [ "${PRELAUNCH_BLESS:-}" = 1 ]; then cp "$work/seed.json" "$here/fixtures/seed_report_windows.json"; fi
+compare='
+import json, sys
+def serial(path):
+    s = next(s for s in json.load(open(path))["steps"] if s["id"] == "serial-port")
+    s.pop("duration_ms", None)
+    return s
+now, fixture = serial(sys.argv[1]), serial(sys.argv[2])
+if now != fixture:
+    print(json.dumps(now, indent=1))
+    sys.exit(1)
+'
+if python3 -c "$compare" "$work/seed.json" "$here/fixtures/seed_report_windows.json"; then
+  pass "fixtures/seed_report_windows.json is what the Windows build writes (serial-port step)"
+else
+  fail "fixtures/seed_report_windows.json differs from the Windows build's report (PRELAUNCH_BLESS=1 rewrites it)"
+fi
 
 # 4. devices lists the recorded tree.
 out=$(wine "$exe" devices --sysfs-root "Z:$here/fixtures/two_boards.json" 2>&1 || true)

@@ -1,7 +1,10 @@
 // Loads stm32mp_prelaunch_jni.dll the way a JVM does (LoadLibraryW, then the Java_* natives looked
 // up by name) and calls the entry points through a minimal JNIEnv: strings are the only values that
 // cross (UTF-16 in, UTF-16 out). Debian has no Windows JVM, so this stands in for one under wine.
-// Usage: jni_load_test <dll> <recorded device tree .json>; prints what it checked, exit 0 when all held.
+// Usage: jni_load_test <dll> <recorded device tree .json> [<work dir>]; prints what it checked, exit 0
+// when all held. With a work dir, a check runs through start/waitFor/result/close on a launch file and an
+// image in a folder whose name no ANSI code page can spell (Greek and Chinese): the DLL runs in the JVM's
+// code page, not the .exe's UTF-8 one, so only UTF-8 → UTF-16 opens find them.
 #include <windows.h>
 
 #include <jni.h>
@@ -59,6 +62,29 @@ jint JNICALL get_env(JavaVM*, void** env, jint) {
   return JNI_OK;
 }
 
+std::wstring widen(const std::string& s) {
+  const int n = MultiByteToWideChar(CP_UTF8, 0, s.data(), static_cast<int>(s.size()), nullptr, 0);
+  std::wstring w(static_cast<std::size_t>(n), L'\0');
+  MultiByteToWideChar(CP_UTF8, 0, s.data(), static_cast<int>(s.size()), w.data(), n);
+  return w;
+}
+
+// Writes `content` to the UTF-8 `path` through the wide API (what a Java program's files are to Windows).
+bool write_wide(const std::string& path, const std::string& content) {
+  const HANDLE h = CreateFileW(widen(path).c_str(), GENERIC_WRITE, 0, nullptr, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, nullptr);
+  if (h == INVALID_HANDLE_VALUE) return false;
+  DWORD written = 0;
+  const BOOL ok = WriteFile(h, content.data(), static_cast<DWORD>(content.size()), &written, nullptr);
+  CloseHandle(h);
+  return ok != 0 && written == content.size();
+}
+
+std::string json_escaped(const std::string& s) {
+  std::string out;
+  for (const char c : s) out += c == '\\' ? std::string("\\\\") : std::string(1, c);
+  return out;
+}
+
 std::string to_utf8(jstring s) {
   if (s == nullptr) return "<null>";
   const auto& u = reinterpret_cast<FakeString*>(s)->units;
@@ -78,8 +104,8 @@ jstring from_utf8(JNIEnv* env, const std::string& s) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 3) {
-    std::fprintf(stderr, "usage: jni_load_test <dll> <device tree .json>\n");
+  if (argc != 3 && argc != 4) {
+    std::fprintf(stderr, "usage: jni_load_test <dll> <device tree .json> [<work dir>]\n");
     return 2;
   }
   JNINativeInterface_ table{};
@@ -146,6 +172,45 @@ int main(int argc, char** argv) {
   const std::string bad = to_utf8(devices(&env, nullptr, from_utf8(&env, "{not json")));
   check(!g_thrown.empty() && bad == "<null>", "devices() with a broken request throws a Java exception, not a C++ one",
         g_thrown + " / returned " + bad);
+  if (argc == 4) {
+    // A user's workspace under a non-ASCII name: "Δοκιμή 测试" (UTF-8 bytes spelled out).
+    const std::string dir = std::string(argv[3]) + "/\xCE\x94\xCE\xBF\xCE\xBA\xCE\xB9\xCE\xBC\xCE\xAE "
+                                                   "\xE6\xB5\x8B\xE8\xAF\x95";
+    const std::string launch = dir + "/Blink \xCE\x94.launch", image = dir + "/Blink \xCE\x94.elf";
+    const std::string launch_xml =
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\"?>\n"
+        "<launchConfiguration type=\"com.st.stm32cube.ide.mcu.debug.launch.launchConfigurationType\">\n"
+        "<booleanAttribute key=\"org.eclipse.cdt.debug.gdbjtag.core.loadImageThruSerialDevice\" value=\"true\"/>\n"
+        "<stringAttribute key=\"org.eclipse.cdt.debug.gdbjtag.core.serialDeviceLoader\" value=\"COM41\"/>\n"
+        "</launchConfiguration>\n";
+    check(CreateDirectoryW(widen(dir).c_str(), nullptr) != 0 && write_wide(launch, launch_xml) &&
+              write_wide(image, "not an ELF image"),
+          "a launch file and an image in a non-ASCII folder", dir);
+    using Start = jlong(JNICALL*)(JNIEnv*, jclass, jstring);
+    using WaitFor = jboolean(JNICALL*)(JNIEnv*, jclass, jlong, jlong);
+    using Result = jstring(JNICALL*)(JNIEnv*, jclass, jlong);
+    using Close = void(JNICALL*)(JNIEnv*, jclass, jlong);
+    const auto start = reinterpret_cast<Start>(lookup("Java_com_stm32mp_prelaunch_bridge_PreLaunchNative_start"));
+    const auto wait_for = reinterpret_cast<WaitFor>(lookup("Java_com_stm32mp_prelaunch_bridge_PreLaunchNative_waitFor"));
+    const auto result = reinterpret_cast<Result>(lookup("Java_com_stm32mp_prelaunch_bridge_PreLaunchNative_result"));
+    const auto close = reinterpret_cast<Close>(lookup("Java_com_stm32mp_prelaunch_bridge_PreLaunchNative_close"));
+    g_thrown.clear();
+    const std::string request = R"({"launch":")" + json_escaped(launch) + R"(","elf":")" + json_escaped(image) +
+                                R"(","sysfs_root":")" + tree + R"(","only":["config","image","devices","serial-port"]})";
+    const jlong run = start(&env, nullptr, from_utf8(&env, request));
+    check(run != 0 && g_thrown.empty(), "start() with UTF-8 paths", g_thrown);
+    const bool done = run != 0 && wait_for(&env, nullptr, run, 60000) == JNI_TRUE;
+    check(done, "waitFor() within 60 s");
+    const std::string report = done ? to_utf8(result(&env, nullptr, run)) : "";
+    if (run != 0) close(&env, nullptr, run);
+    // Read: the launch file's COM41 reaches the serial-port step (SER002 naming COM40); the image is read
+    // and found not to be an ELF (IMG002), not unreadable (IMG001); no launch file missing (CFG001).
+    check(report.find("SER002") != std::string::npos && report.find("COM40") != std::string::npos,
+          "the launch file in the non-ASCII folder was read (SER002 naming COM40)", report.substr(0, 600));
+    check(report.find("IMG002") != std::string::npos && report.find("IMG001") == std::string::npos,
+          "the image in the non-ASCII folder was read (IMG002, not IMG001)", report.substr(0, 600));
+    check(report.find("CFG001") == std::string::npos, "no CFG001 (launch file missing)");
+  }
   on_unload(&vm, nullptr);
   check(FreeLibrary(dll) != 0, "FreeLibrary");
   return g_failures == 0 ? 0 : 1;

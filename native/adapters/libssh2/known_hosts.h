@@ -41,6 +41,10 @@ struct KnownHostCheck {
 [[nodiscard]] KnownHostCheck check_known_host(LIBSSH2_SESSION* session, const std::string& path,
                                               const std::string& host, int port, const HostKey& key);
 
+// The same check on the file's content (what the path version reads; the fuzzer's entry point).
+[[nodiscard]] KnownHostCheck check_known_host_text(LIBSSH2_SESSION* session, std::string_view content,
+                                                   const std::string& host, int port, const HostKey& key);
+
 // Appends "name type base64" to the file (created with its directory when missing). We write the line
 // ourselves instead of libssh2_knownhost_writefile, which would rewrite the whole file and drop the
 // lines it cannot parse. Returns the error text on failure.

@@ -6,32 +6,19 @@
 #include <cstring>
 #include <vector>
 
+#include "adapters/libssh2/board_session_detail.h"
+#include "ports/platform.h"
+
 namespace stm32mp::adapters::libssh2 {
 namespace {
 
 using Kind = ports::RemoteError::Kind;
 using ports::RemoteError;
 
-// libssh2 1.10 splits one sftp_write into 30000-byte SFTP packets, sends them all and returns when the
-// first is acknowledged; the caller slides its buffer by the acknowledged count. A window of 35
-// packets (~1 MiB) keeps enough writes outstanding to fill a link (libssh2's src/sftp.c, sftp_write).
-constexpr std::size_t kSftpPacket = 30000;
-constexpr std::size_t kUploadWindow = 35 * kSftpPacket;
 constexpr std::size_t kMaxExecOutput = 16u << 20;  // a runaway command must not exhaust memory
 // One write to an exec channel: libssh2 sends at most the peer's window and one packet (32 KiB) per
 // call; a larger buffer only saves file reads.
 constexpr std::size_t kExecChunk = 256u << 10;
-
-struct FileCloser {
-  void operator()(std::FILE* f) const { std::fclose(f); }
-};
-
-std::string parent_dir(const std::string& path) {
-  const auto slash = path.find_last_of('/');
-  if (slash == std::string::npos) return ".";
-  if (slash == 0) return "/";
-  return path.substr(0, slash);
-}
 
 // Shell convention (128 + n) for the signals a killed remote command usually reports.
 int signal_exit_status(const std::string& name) {
@@ -44,21 +31,23 @@ int signal_exit_status(const std::string& name) {
   return 255;
 }
 
-// Frees a channel on every way out while the session is still usable.
-struct ChannelGuard {
-  SshSession& ssh;
-  LIBSSH2_CHANNEL* ch;
-  ChannelGuard(SshSession& s, LIBSSH2_CHANNEL* c) : ssh(s), ch(c) {}
-  ChannelGuard(const ChannelGuard&) = delete;
-  ChannelGuard& operator=(const ChannelGuard&) = delete;
-  ~ChannelGuard() {
-    if (ch == nullptr || ssh.broken()) return;
-    const core::CancelToken never;
-    (void)ssh.pump([&] { return libssh2_channel_free(ch); }, core::Deadline(core::Millis{300}), never);
-  }
-};
-
 }  // namespace
+
+namespace detail {
+
+core::expected<LocalFile, RemoteError> open_local(const std::string& path) {
+  LocalFile out;
+  out.file.reset(ports::open_for_reading(path));  // UTF-8 names on Windows too
+  if (!out.file) return core::unexpected{RemoteError{Kind::failure, "cannot read " + path + ": " + std::strerror(errno)}};
+  if (std::fseek(out.file.get(), 0, SEEK_END) != 0) return core::unexpected{RemoteError{Kind::failure, "cannot size " + path}};
+  const long size = std::ftell(out.file.get());
+  if (size < 0) return core::unexpected{RemoteError{Kind::failure, "cannot size " + path}};
+  std::rewind(out.file.get());
+  out.size = static_cast<std::uint64_t>(size);
+  return out;
+}
+
+}  // namespace detail
 
 Libssh2BoardSession::Libssh2BoardSession(std::unique_ptr<SshSession> ssh) : ssh_(std::move(ssh)) {}
 
@@ -85,52 +74,13 @@ RemoteError Libssh2BoardSession::library_error(long long rc, const std::string& 
   std::string text = ssh_->last_error();
   if (is_transport_error(rc)) {
     ssh_->mark_broken("connection lost: " + text);
-    return {Kind::disconnected, what + ": the connection to the board was lost (" + text + ")"};
+    const std::string proxy = ssh_->end_reason();
+    return {Kind::disconnected,
+            what + ": the connection to the board was lost (" + text + (proxy.empty() ? "" : "; " + proxy) + ")"};
   }
   return {Kind::failure, what + ": " + (text.empty() ? "libssh2 error " + std::to_string(rc) : text)};
 }
 
-RemoteError Libssh2BoardSession::sftp_error(long long rc, const std::string& what, const std::string& path,
-                                            std::uint64_t bytes_needed, const core::Deadline& deadline,
-                                            const core::CancelToken& cancel) {
-  if (rc != LIBSSH2_ERROR_SFTP_PROTOCOL) return library_error(rc, what);
-  const unsigned long status = libssh2_sftp_last_error(sftp_);
-  switch (status) {
-    case LIBSSH2_FX_NO_SUCH_FILE:
-    case LIBSSH2_FX_NO_SUCH_PATH:
-      return {Kind::no_such_file, what + ": no such file or directory: " + path};
-    case LIBSSH2_FX_PERMISSION_DENIED:
-      return {Kind::permission_denied, what + ": permission denied: " + path};
-    case LIBSSH2_FX_WRITE_PROTECT:
-      return {Kind::read_only, what + ": write-protected: " + path};
-    case LIBSSH2_FX_NO_SPACE_ON_FILESYSTEM:
-    case LIBSSH2_FX_QUOTA_EXCEEDED:
-      return {Kind::no_space, what + ": no space left for " + path};
-    case LIBSSH2_FX_FAILURE:
-      break;
-    default:
-      return {Kind::failure, what + ": SFTP status " + std::to_string(status) + " for " + path};
-  }
-  // SSH_FX_FAILURE: OpenSSH's sftp-server maps every errno it has no SFTP v3 status for (ENOSPC, EROFS,
-  // EDQUOT, EIO …) to FAILURE. Ask the file system what it is.
-  const std::string dir = parent_dir(path);
-  LIBSSH2_SFTP_STATVFS st{};
-  const auto probe = ssh_->pump(
-      [&] { return libssh2_sftp_statvfs(sftp_, dir.c_str(), dir.size(), &st); }, deadline, cancel);
-  if (!probe) return interrupted(probe.error(), what);
-  if (probe.value() != 0) return {Kind::failure, what + ": the board's SFTP server reported a failure for " + path};
-  const std::uint64_t free_bytes = st.f_bavail * st.f_frsize;
-  if ((st.f_flag & LIBSSH2_SFTP_ST_RDONLY) != 0) {
-    return {Kind::read_only, what + ": the file system holding " + dir + " is mounted read-only"};
-  }
-  if (free_bytes < std::max<std::uint64_t>(bytes_needed, st.f_frsize)) {
-    return {Kind::no_space, what + ": no space left on the file system holding " + dir + " (" +
-                                std::to_string(free_bytes) + " bytes free, " + std::to_string(bytes_needed) +
-                                " more needed)"};
-  }
-  return {Kind::failure, what + ": the board's SFTP server reported a failure for " + path + " (" +
-                             std::to_string(free_bytes) + " bytes free, not read-only)"};
-}
 
 core::expected<LIBSSH2_CHANNEL*, RemoteError> Libssh2BoardSession::start_command(const std::string& command,
                                                                               const core::Deadline& deadline,
@@ -149,7 +99,7 @@ core::expected<LIBSSH2_CHANNEL*, RemoteError> Libssh2BoardSession::start_command
   if (rc.value() != 0) return core::unexpected{library_error(rc.value(), "opening an SSH channel")};
   rc = ssh_->pump([&] { return libssh2_channel_exec(ch, command.c_str()); }, deadline, cancel);
   if (!rc || rc.value() != 0) {
-    const ChannelGuard guard{*ssh_, ch};
+    const detail::ChannelGuard guard{*ssh_, ch};
     if (!rc) return core::unexpected{interrupted(rc.error(), "starting the remote command")};
     return core::unexpected{library_error(rc.value(), "starting the remote command")};
   }
@@ -216,7 +166,7 @@ core::expected<ports::ExecResult, RemoteError> Libssh2BoardSession::exec(const s
   ssh_->keepalive();
   auto started = start_command(command, deadline, cancel);
   if (!started) return core::unexpected{started.error()};
-  const ChannelGuard guard{*ssh_, *started};
+  const detail::ChannelGuard guard{*ssh_, *started};
   // Commands that read stdin must see end-of-file, not wait for input that never comes.
   const auto rc = ssh_->pump([&] { return libssh2_channel_send_eof(*started); }, deadline, cancel);
   if (!rc) return core::unexpected{interrupted(rc.error(), "running the remote command")};
@@ -229,22 +179,19 @@ core::expected<ports::ExecResult, RemoteError> Libssh2BoardSession::exec_with_in
     const std::string& command, const std::string& header, const std::string& local_path,
     const ports::UploadProgress& progress, const core::Deadline& deadline, const core::CancelToken& cancel) {
   if (auto e = usable()) return core::unexpected{*e};
-  std::unique_ptr<std::FILE, FileCloser> local;
-  std::uint64_t total = 0;
+  detail::LocalFile opened;
   if (!local_path.empty()) {
-    local.reset(std::fopen(local_path.c_str(), "rb"));
-    if (!local) return core::unexpected{RemoteError{Kind::failure, "cannot read " + local_path + ": " + std::strerror(errno)}};
-    if (std::fseek(local.get(), 0, SEEK_END) != 0) return core::unexpected{RemoteError{Kind::failure, "cannot size " + local_path}};
-    const long size = std::ftell(local.get());
-    if (size < 0) return core::unexpected{RemoteError{Kind::failure, "cannot size " + local_path}};
-    std::rewind(local.get());
-    total = static_cast<std::uint64_t>(size);
+    auto file = detail::open_local(local_path);
+    if (!file) return core::unexpected{file.error()};
+    opened = std::move(*file);
   }
+  std::FILE* const local = opened.file.get();
+  const std::uint64_t total = opened.size;
   ssh_->keepalive();
   auto started = start_command(command, deadline, cancel);
   if (!started) return core::unexpected{started.error()};
   LIBSSH2_CHANNEL* ch = *started;
-  const ChannelGuard guard{*ssh_, ch};
+  const detail::ChannelGuard guard{*ssh_, ch};
 
   ports::ExecResult result;
   bool ended = false;  // the command closed its side before it read all its input
@@ -281,11 +228,11 @@ core::expected<ports::ExecResult, RemoteError> Libssh2BoardSession::exec_with_in
   if (progress) progress(0, total);
   std::vector<char> chunk(kExecChunk);
   std::uint64_t sent = 0;
-  while (local && !ended && sent < total) {
-    const std::size_t got = std::fread(chunk.data(), 1, chunk.size(), local.get());
+  while (local != nullptr && !ended && sent < total) {
+    const std::size_t got = std::fread(chunk.data(), 1, chunk.size(), local);
     if (got == 0) {
       ssh_->mark_broken("the local image could not be read during an upload");  // the command saw half of it
-      return core::unexpected{RemoteError{Kind::failure, std::ferror(local.get()) != 0
+      return core::unexpected{RemoteError{Kind::failure, std::ferror(local) != 0
                                                              ? "reading the local image failed"
                                                              : "the local image shrank while it was uploaded"}};
     }
@@ -300,225 +247,6 @@ core::expected<ports::ExecResult, RemoteError> Libssh2BoardSession::exec_with_in
   }
   if (auto e = finish_command(ch, result, deadline, cancel)) return core::unexpected{*e};
   return result;
-}
-
-std::optional<RemoteError> Libssh2BoardSession::probe_sftp(const core::Deadline& deadline,
-                                                          const core::CancelToken& cancel) {
-  LIBSSH2_CHANNEL* ch = nullptr;
-  auto rc = ssh_->pump(
-      [&] {
-        ch = libssh2_channel_open_session(ssh_->get());
-        if (ch != nullptr) return 0;
-        const int e = ssh_->last_errno();
-        return e == 0 ? LIBSSH2_ERROR_CHANNEL_FAILURE : e;
-      },
-      deadline, cancel);
-  if (!rc) return interrupted(rc.error(), "starting SFTP");
-  if (rc.value() != 0) return library_error(rc.value(), "starting SFTP");
-  ChannelGuard guard{*ssh_, ch};
-
-  rc = ssh_->pump([&] { return libssh2_channel_subsystem(ch, "sftp"); }, deadline, cancel);
-  if (!rc) return interrupted(rc.error(), "starting SFTP");
-  if (rc.value() == LIBSSH2_ERROR_CHANNEL_REQUEST_DENIED) {
-    return RemoteError{Kind::no_sftp, "the server refused to start its 'sftp' subsystem"};
-  }
-  if (rc.value() != 0) return library_error(rc.value(), "starting SFTP");
-
-  // SSH_FXP_INIT, version 3: the server's sftp program answers with SSH_FXP_VERSION (type 2).
-  static constexpr char kInit[] = {0, 0, 0, 5, 1, 0, 0, 0, 3};
-  std::size_t written = 0;
-  while (written < sizeof kInit) {
-    rc = ssh_->pump([&] { return libssh2_channel_write(ch, kInit + written, sizeof kInit - written); }, deadline, cancel);
-    if (!rc) return interrupted(rc.error(), "starting SFTP");
-    if (rc.value() < 0) break;  // closed already: the reason is read below
-    written += static_cast<std::size_t>(rc.value());
-  }
-  ports::ExecResult reply;
-  for (;;) {
-    auto got = read_available(ch, reply);
-    if (!got) return got.error();
-    if (reply.out.size() >= 5) {
-      if (reply.out[4] == 2) {
-        // Freed within the caller's deadline: freeing waits for the server's CLOSE, which a loaded board
-        // may send later than the guard's short budget (an interrupted free breaks the session).
-        const auto freed = ssh_->pump([&] { return libssh2_channel_free(ch); }, deadline, cancel);
-        guard.ch = nullptr;
-        if (!freed) return interrupted(freed.error(), "starting SFTP");
-        return std::nullopt;
-      }
-      return RemoteError{Kind::failure, "starting SFTP: the server's SFTP program answered with packet type " +
-                                            std::to_string(static_cast<unsigned char>(reply.out[4])) + ", not a version"};
-    }
-    if (libssh2_channel_eof(ch) != 0) break;
-    if (*got) continue;
-    if (const auto stop = ssh_->wait(deadline, cancel)) {
-      ssh_->mark_broken("interrupted while SFTP started");
-      return interrupted(*stop, "starting SFTP");
-    }
-  }
-  // The channel ended before a version arrived: the subsystem was accepted but its program is missing
-  // or exited. Collect its exit status and complaint (bounded: the channel is closing anyway).
-  (void)finish_command(ch, reply, deadline.within(core::Millis{1000}), cancel);
-  std::string complaint = reply.err;
-  while (!complaint.empty() && (complaint.back() == '\n' || complaint.back() == '\r')) complaint.pop_back();
-  std::string message = "the server accepted the 'sftp' subsystem request but its SFTP program ended at once";
-  if (reply.exit_status >= 0) message += " (exit status " + std::to_string(reply.exit_status) + ")";
-  if (!complaint.empty()) message += ": " + complaint.substr(0, 300);
-  return RemoteError{Kind::no_sftp, message};
-}
-
-std::optional<RemoteError> Libssh2BoardSession::ensure_sftp(const core::Deadline& deadline,
-                                                           const core::CancelToken& cancel) {
-  if (sftp_ != nullptr) return std::nullopt;
-  if (no_sftp_) return no_sftp_;
-  if (auto e = probe_sftp(deadline, cancel)) {
-    if (e->kind == Kind::no_sftp) no_sftp_ = e;
-    return e;
-  }
-  const auto rc = ssh_->pump(
-      [&] {
-        sftp_ = libssh2_sftp_init(ssh_->get());
-        if (sftp_ != nullptr) return 0;
-        const int e = ssh_->last_errno();
-        return e == 0 ? LIBSSH2_ERROR_CHANNEL_FAILURE : e;
-      },
-      deadline, cancel);
-  if (!rc) return interrupted(rc.error(), "starting SFTP");
-  if (rc.value() != 0) return library_error(rc.value(), "starting SFTP");
-  return std::nullopt;
-}
-
-std::optional<RemoteError> Libssh2BoardSession::upload(const std::string& local_path, const std::string& remote_path,
-                                                      const ports::UploadProgress& progress,
-                                                      const core::Deadline& deadline, const core::CancelToken& cancel) {
-  if (auto e = usable()) return e;
-  std::unique_ptr<std::FILE, FileCloser> local(std::fopen(local_path.c_str(), "rb"));
-  if (!local) return RemoteError{Kind::failure, "cannot read " + local_path + ": " + std::strerror(errno)};
-  if (std::fseek(local.get(), 0, SEEK_END) != 0) return RemoteError{Kind::failure, "cannot size " + local_path};
-  const long size = std::ftell(local.get());
-  if (size < 0) return RemoteError{Kind::failure, "cannot size " + local_path};
-  std::rewind(local.get());
-  const auto total = static_cast<std::uint64_t>(size);
-
-  ssh_->keepalive();
-  if (auto e = ensure_sftp(deadline, cancel)) return e;
-
-  LIBSSH2_SFTP_HANDLE* handle = nullptr;
-  const auto opened = ssh_->pump(
-      [&] {
-        handle = libssh2_sftp_open_ex(sftp_, remote_path.c_str(), static_cast<unsigned>(remote_path.size()),
-                                      LIBSSH2_FXF_WRITE | LIBSSH2_FXF_CREAT | LIBSSH2_FXF_TRUNC, 0644,
-                                      LIBSSH2_SFTP_OPENFILE);
-        if (handle != nullptr) return 0;
-        const int e = ssh_->last_errno();
-        return e == 0 ? LIBSSH2_ERROR_SFTP_PROTOCOL : e;
-      },
-      deadline, cancel);
-  if (!opened) return interrupted(opened.error(), "creating " + remote_path);
-  if (opened.value() != 0) return sftp_error(opened.value(), "creating " + remote_path, remote_path, total, deadline, cancel);
-
-  auto error = upload_open(handle, local.get(), total, remote_path, progress, deadline, cancel);
-  if (ssh_->broken()) return error;  // the handle dies with the session
-  // Close even after an error so the server releases the file; a close error matters only when all
-  // else went well (a delayed ENOSPC can surface here).
-  const auto closed = ssh_->pump([&] { return libssh2_sftp_close_handle(handle); },
-                                 error ? deadline.within(core::Millis{1000}) : deadline, cancel);
-  if (error) return error;
-  if (!closed) return interrupted(closed.error(), "closing " + remote_path);
-  if (closed.value() != 0) return sftp_error(closed.value(), "closing " + remote_path, remote_path, 0, deadline, cancel);
-  if (fsync_unsupported_) {
-    // The server lacks fsync@openssh.com (Dropbear, OpenSSH < 6.3): flush the whole file system instead.
-    auto synced = exec("sync", deadline, cancel);
-    if (!synced) return synced.error();
-  }
-  return std::nullopt;
-}
-
-std::optional<RemoteError> Libssh2BoardSession::upload_open(LIBSSH2_SFTP_HANDLE* handle, std::FILE* local,
-                                                           std::uint64_t total, const std::string& remote_path,
-                                                           const ports::UploadProgress& progress,
-                                                           const core::Deadline& deadline,
-                                                           const core::CancelToken& cancel) {
-  // window[begin, end) holds the bytes from the first unacknowledged one on; libssh2 remembers which of
-  // them it already queued and skips those, so only new bytes are appended behind them.
-  std::vector<char> window(2 * kUploadWindow);
-  std::size_t begin = 0;
-  std::size_t end = 0;
-  std::uint64_t acked = 0;
-  bool eof = false;
-  if (progress) progress(0, total);
-  while (acked < total) {
-    if (!eof && end - begin < kUploadWindow) {
-      if (begin > 0) {
-        std::memmove(window.data(), window.data() + begin, end - begin);
-        end -= begin;
-        begin = 0;
-      }
-      const std::size_t want = kUploadWindow - end;
-      const std::size_t got = std::fread(window.data() + end, 1, want, local);
-      end += got;
-      if (got < want) {
-        if (std::ferror(local) != 0) return RemoteError{Kind::failure, "reading the local image failed"};
-        eof = true;
-      }
-    }
-    if (end == begin) return RemoteError{Kind::failure, "the local image shrank while it was uploaded"};
-    const auto written = ssh_->pump([&] { return libssh2_sftp_write(handle, window.data() + begin, end - begin); },
-                                    deadline, cancel);
-    if (!written) return interrupted(written.error(), "writing " + remote_path);
-    if (written.value() < 0) {
-      return sftp_error(written.value(), "writing " + remote_path, remote_path, total - acked, deadline, cancel);
-    }
-    begin += static_cast<std::size_t>(written.value());
-    acked += static_cast<std::uint64_t>(written.value());
-    if (progress && written.value() > 0) progress(acked, total);
-  }
-  const auto synced = ssh_->pump([&] { return libssh2_sftp_fsync(handle); }, deadline, cancel);
-  if (!synced) return interrupted(synced.error(), "syncing " + remote_path);
-  if (synced.value() != 0) {
-    if (synced.value() == LIBSSH2_ERROR_SFTP_PROTOCOL && libssh2_sftp_last_error(sftp_) == LIBSSH2_FX_OP_UNSUPPORTED) {
-      fsync_unsupported_ = true;
-    } else {
-      return sftp_error(synced.value(), "syncing " + remote_path, remote_path, 0, deadline, cancel);
-    }
-  }
-  return std::nullopt;
-}
-
-core::expected<ports::RemoteFileInfo, RemoteError> Libssh2BoardSession::stat(const std::string& remote_path,
-                                                                             const core::Deadline& deadline,
-                                                                             const core::CancelToken& cancel) {
-  if (auto e = usable()) return core::unexpected{*e};
-  ssh_->keepalive();
-  if (auto e = ensure_sftp(deadline, cancel)) return core::unexpected{*e};
-  LIBSSH2_SFTP_ATTRIBUTES attrs{};
-  const auto rc = ssh_->pump(
-      [&] {
-        return libssh2_sftp_stat_ex(sftp_, remote_path.c_str(), static_cast<unsigned>(remote_path.size()),
-                                    LIBSSH2_SFTP_STAT, &attrs);
-      },
-      deadline, cancel);
-  if (!rc) return core::unexpected{interrupted(rc.error(), "reading the attributes of " + remote_path)};
-  if (rc.value() != 0) {
-    return core::unexpected{sftp_error(rc.value(), "reading the attributes of " + remote_path, remote_path, 0, deadline, cancel)};
-  }
-  ports::RemoteFileInfo info;
-  info.size = (attrs.flags & LIBSSH2_SFTP_ATTR_SIZE) != 0 ? attrs.filesize : 0;
-  info.permissions = (attrs.flags & LIBSSH2_SFTP_ATTR_PERMISSIONS) != 0 ? static_cast<std::uint32_t>(attrs.permissions) : 0;
-  return info;
-}
-
-std::optional<RemoteError> Libssh2BoardSession::remove(const std::string& remote_path, const core::Deadline& deadline,
-                                                      const core::CancelToken& cancel) {
-  if (auto e = usable()) return e;
-  ssh_->keepalive();
-  if (auto e = ensure_sftp(deadline, cancel)) return e;
-  const auto rc = ssh_->pump(
-      [&] { return libssh2_sftp_unlink_ex(sftp_, remote_path.c_str(), static_cast<unsigned>(remote_path.size())); },
-      deadline, cancel);
-  if (!rc) return interrupted(rc.error(), "removing " + remote_path);
-  if (rc.value() != 0) return sftp_error(rc.value(), "removing " + remote_path, remote_path, 0, deadline, cancel);
-  return std::nullopt;
 }
 
 std::optional<RemoteError> Libssh2BoardSession::rename(const std::string& from, const std::string& to,

@@ -30,7 +30,7 @@ core::expected<ports::SshConnection, ports::SshFailure> Libssh2Connector::open(s
     return core::unexpected{ports::SshFailure{kind, std::move(message), facts}};
   };
   if (!stream) return failure(Kind::failure, "no TCP connection to the board");
-  auto ssh = std::make_unique<SshSession>(std::move(stream), nullptr);
+  auto ssh = std::make_unique<SshSession>(std::move(stream));
   if (!ssh->valid()) return failure(Kind::failure, "libssh2 could not create a session");
   LIBSSH2_SESSION* s = ssh->get();
   (void)libssh2_session_method_pref(s, LIBSSH2_METHOD_HOSTKEY, kHostKeyPreference);
@@ -38,17 +38,34 @@ core::expected<ports::SshConnection, ports::SshFailure> Libssh2Connector::open(s
   const auto started = core::SteadyClock::now();
   const auto shaken = ssh->pump([&] { return libssh2_session_handshake(s, ssh->socket()); }, deadline, cancel);
   facts.handshake_ms = ms_since(started);
-  if (const char* banner = libssh2_session_banner_get(s)) facts.server_banner = banner;
+  const BannerWatch& watch = ssh->callbacks().banner;
+  // libssh2 1.10 may take any first line for the banner; only an "SSH-" line is one.
+  const char* banner = libssh2_session_banner_get(s);
+  if (banner != nullptr && watch.banner_seen()) facts.server_banner = banner;
+  facts.pre_banner_lines = static_cast<std::int64_t>(watch.lines_before_banner());
+  const bool lines_only = !watch.banner_seen() && watch.lines_before_banner() > 0;
+  if (watch.flooded() || (shaken && shaken.value() != 0 && lines_only)) {
+    ssh->mark_broken("the server flooded lines before its SSH banner");
+    return failure(Kind::pre_banner_flood, "the server sent " + std::to_string(watch.lines_before_banner()) +
+                                               " lines (" + std::to_string(watch.bytes_before_banner()) +
+                                               " bytes) and no SSH banner" +
+                                               (watch.flooded() ? std::string() : " (" + ssh->last_error() + ")"));
+  }
   if (!shaken) {
     const bool silent = facts.server_banner.empty();
-    return failure(shaken.error() == Interrupt::cancelled ? Kind::cancelled : Kind::timeout,
-                   silent ? "the server accepted the TCP connection but sent no SSH banner"
-                          : "the SSH key exchange did not finish");
+    std::string why = silent ? "the server accepted the TCP connection but sent no SSH banner"
+                             : "the SSH key exchange did not finish";
+    if (silent && watch.lines_before_banner() > 0) {
+      why = "the server sent " + std::to_string(watch.lines_before_banner()) + " lines but no SSH banner";
+    }
+    return failure(shaken.error() == Interrupt::cancelled ? Kind::cancelled : Kind::timeout, why);
   }
   if (shaken.value() != 0) {
     const std::string text = ssh->last_error();
     if (is_transport_error(shaken.value())) {
-      return failure(Kind::disconnected, "the server closed the connection during the SSH handshake (" + text + ")");
+      const std::string proxy = ssh->end_reason();
+      return failure(Kind::disconnected, "the server closed the connection during the SSH handshake (" + text +
+                                             (proxy.empty() ? "" : "; " + proxy) + ")");
     }
     return failure(Kind::handshake, text.empty() ? "SSH handshake failed" : text);
   }

@@ -1,6 +1,13 @@
 #include "adapters/libssh2/ssh_session.h"
 
+#include <cerrno>
 #include <mutex>
+
+#ifdef _WIN32
+#include <winsock2.h>
+#else
+#include <sys/socket.h>
+#endif
 
 namespace stm32mp::adapters::libssh2 {
 namespace {
@@ -13,12 +20,33 @@ void init_library_once() {
 
 constexpr int kKeepaliveSeconds = 10;
 
+// libssh2's socket reads, bounded: past the pumped call's deadline or after a cancel nothing more is
+// read ("try again", so the pump's own wait reports the interrupt), and bytes before the SSH banner are
+// counted so that a server flooding lines ends the handshake instead of keeping it busy for ever.
+ssize_t bounded_recv(libssh2_socket_t socket, void* buffer, std::size_t length, int flags, void** abstract) {
+  auto* ctx = static_cast<CallbackContext*>(*abstract);
+  if ((ctx->cancel != nullptr && ctx->cancel->cancelled()) || (ctx->deadline != nullptr && ctx->deadline->expired())) {
+    return -EAGAIN;
+  }
+  if (ctx->banner.flooded()) return -ECONNABORTED;
+#ifdef _WIN32
+  const int n = ::recv(socket, static_cast<char*>(buffer), static_cast<int>(length), flags);
+  if (n == SOCKET_ERROR) return WSAGetLastError() == WSAEWOULDBLOCK ? -EAGAIN : -ECONNRESET;
+#else
+  const ssize_t n = ::recv(socket, buffer, length, flags);
+  if (n < 0) return -errno;
+#endif
+  if (n > 0 && !ctx->banner.banner_seen()) (void)ctx->banner.feed(static_cast<const unsigned char*>(buffer), static_cast<std::size_t>(n));
+  return n;
+}
+
 }  // namespace
 
-SshSession::SshSession(std::shared_ptr<ports::TcpStream> stream, void* abstract) : stream_(std::move(stream)) {
+SshSession::SshSession(std::shared_ptr<ports::TcpStream> stream) : stream_(std::move(stream)) {
   init_library_once();
-  session_ = libssh2_session_init_ex(nullptr, nullptr, nullptr, abstract);
+  session_ = libssh2_session_init_ex(nullptr, nullptr, nullptr, context_.get());
   if (session_ == nullptr) return;
+  libssh2_session_callback_set(session_, LIBSSH2_CALLBACK_RECV, reinterpret_cast<void*>(&bounded_recv));
   libssh2_session_set_blocking(session_, 0);
   // Non-blocking sessions must send keepalives themselves (keepalive()); want_reply so that a dead
   // peer shows up as a send/receive error instead of silence.

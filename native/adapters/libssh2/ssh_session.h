@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "adapters/libssh2/banner_watch.h"
 #include "core/cancellation.h"
 #include "core/expected.h"
 #include "ports/network.h"
@@ -17,10 +18,20 @@ namespace stm32mp::adapters::libssh2 {
 // Why a pumped call stopped before libssh2 gave a result.
 enum class Interrupt { timeout, cancelled };
 
+// What libssh2's callbacks reach through the session's abstract pointer.
+struct CallbackContext {
+  void* keyboard_interactive = nullptr;  // the keyboard-interactive answers while that login runs
+  // The bounds of the call being pumped: the receive callback stops reading past them, so that a call
+  // libssh2 never returns from while bytes keep coming (the banner loop) still ends in time.
+  const core::Deadline* deadline = nullptr;
+  const core::CancelToken* cancel = nullptr;
+  BannerWatch banner;
+};
+
 class SshSession {
  public:
-  // `abstract` is handed to libssh2 callbacks (keyboard-interactive) through libssh2_session_abstract.
-  SshSession(std::shared_ptr<ports::TcpStream> stream, void* abstract);
+  // libssh2's callbacks (receive, keyboard-interactive) get callbacks() through libssh2_session_abstract.
+  explicit SshSession(std::shared_ptr<ports::TcpStream> stream);
   ~SshSession();
   SshSession(const SshSession&) = delete;
   SshSession& operator=(const SshSession&) = delete;
@@ -35,6 +46,7 @@ class SshSession {
   template <class Op>
   [[nodiscard]] core::expected<long long, Interrupt> pump(Op&& op, const core::Deadline& deadline,
                                                           const core::CancelToken& cancel) {
+    const Bounds bounds(*context_, deadline, cancel);
     for (;;) {
       const auto rc = static_cast<long long>(op());
       if (rc != LIBSSH2_ERROR_EAGAIN) return rc;
@@ -60,7 +72,30 @@ class SshSession {
   // One wait slice on the socket; an interrupt when the deadline passed or the run was cancelled.
   [[nodiscard]] std::optional<Interrupt> wait(const core::Deadline& deadline, const core::CancelToken& cancel);
 
+  [[nodiscard]] CallbackContext& callbacks() { return *context_; }
+  // Why the transport ended, when it knows (a proxy program that exited); "" otherwise.
+  [[nodiscard]] std::string end_reason() const { return stream_->end_reason(); }
+
  private:
+  // Gives the receive callback the bounds of one pumped call, and takes them back after it.
+  struct Bounds {
+    CallbackContext& c;
+    const core::Deadline* deadline;
+    const core::CancelToken* cancel;
+    Bounds(CallbackContext& ctx, const core::Deadline& d, const core::CancelToken& k)
+        : c(ctx), deadline(ctx.deadline), cancel(ctx.cancel) {
+      c.deadline = &d;
+      c.cancel = &k;
+    }
+    ~Bounds() {
+      c.deadline = deadline;
+      c.cancel = cancel;
+    }
+    Bounds(const Bounds&) = delete;
+    Bounds& operator=(const Bounds&) = delete;
+  };
+
+  std::unique_ptr<CallbackContext> context_ = std::make_unique<CallbackContext>();  // stable address for libssh2
   std::shared_ptr<ports::TcpStream> stream_;
   LIBSSH2_SESSION* session_ = nullptr;
   bool broken_ = false;

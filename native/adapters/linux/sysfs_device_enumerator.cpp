@@ -186,7 +186,8 @@ core::expected<devices::Enumeration, std::string> SysfsDeviceEnumerator::enumera
   const auto inside = [&](const fs::path& p) { return p.string().rfind(root, 0) == 0; };
   std::vector<std::string> seen_usb;
   int count = 0;
-  for (fs::directory_iterator end; !ec && it != end && count < kMaxEntries; it.increment(ec), ++count) {
+  for (fs::directory_iterator end; !ec && it != end && count < kMaxEntries && !stop_requested();
+       it.increment(ec), ++count) {
     const auto& entry = *it;
     const auto name = entry.path().filename().string();
     // Virtual ttys (tty0, ptmx, console, pts) have no `device` link: not hardware, not listed.
@@ -232,7 +233,7 @@ core::expected<devices::Enumeration, std::string> SysfsDeviceEnumerator::enumera
   std::vector<devices::UsbIdentity> others;
   count = 0;
   for (fs::directory_iterator u(fs::path(sysfs_root) / "bus" / "usb" / "devices", ec), end;
-       !ec && u != end && count < kMaxEntries; u.increment(ec), ++count) {
+       !ec && u != end && count < kMaxEntries && !stop_requested(); u.increment(ec), ++count) {
     const auto dir = canonical_or_empty(u->path());
     std::error_code xec;
     if (dir.empty() || !inside(dir) || !fs::exists(dir / "idVendor", xec)) continue;

@@ -1,8 +1,14 @@
 #include "adapters/openssl/openssl_crypto.h"
 
+#include "files/input_file.h"
+
 #include <cstdio>
+#include <cstring>
+#include <iterator>
+#include <string_view>
 
 #include <openssl/bn.h>
+#include <openssl/crypto.h>
 #include <openssl/ec.h>
 #include <openssl/ecdsa.h>
 #include <openssl/err.h>
@@ -21,9 +27,6 @@ std::string last_error(const char* what) {
   return std::string(what) + " (" + buf + ")";
 }
 
-struct FileCloser {
-  void operator()(std::FILE* f) const { std::fclose(f); }
-};
 struct MdCtxFree {
   void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
 };
@@ -79,26 +82,80 @@ std::string to_hex(std::span<const std::uint8_t> bytes) {
   return s;
 }
 
-core::expected<Key, std::string> load_private_key(const std::string& path) {
-  std::unique_ptr<std::FILE, FileCloser> f(std::fopen(path.c_str(), "rb"));
-  if (!f) return core::unexpected{std::string("cannot open the key file")};
+// The key file's text in a memory BIO: read through files::read_input_file (UTF-8 names on every OS,
+// bounded size), never fopen(), which Windows would give the name in the ANSI code page.
+struct BioFree {
+  void operator()(BIO* b) const { BIO_free(b); }
+};
+core::expected<std::string, std::string> key_file_text(const std::string& path) {
+  auto text = files::read_input_file(path, files::kMaxKeyFileBytes);
+  if (!text) return core::unexpected{std::string("cannot open the key file")};
+  return std::move(*text);
+}
+
+bool is_encrypted_pem_text(std::string_view text) {
+  return text.find("-----BEGIN ENCRYPTED PRIVATE KEY-----") != std::string_view::npos ||
+         text.find("Proc-Type: 4,ENCRYPTED") != std::string_view::npos;
+}
+
+core::expected<Key, std::string> load_private_key(const std::string& path, const std::optional<std::string>& passphrase) {
+  auto text = key_file_text(path);
+  if (!text) return core::unexpected{text.error()};
+  std::unique_ptr<BIO, BioFree> bio(BIO_new_mem_buf(text->data(), static_cast<int>(text->size())));
   Key key;
-  key.key_.reset(PEM_read_PrivateKey(f.get(), nullptr, nullptr, nullptr));
-  if (!key.key_) return core::unexpected{last_error("not a PEM private key (unencrypted PKCS#8, RSA or EC)")};
+  // With a null callback OpenSSL would ask for a pass phrase on the controlling terminal: a hang
+  // inside the IDE. This one answers with the given pass phrase, or refuses.
+  const auto answer = [](char* buf, int size, int, void* user) -> int {
+    const auto* phrase = static_cast<const std::optional<std::string>*>(user);
+    if (!phrase->has_value() || (*phrase)->size() > static_cast<std::size_t>(size)) return -1;
+    std::memcpy(buf, (*phrase)->data(), (*phrase)->size());
+    return static_cast<int>((*phrase)->size());
+  };
+  key.key_.reset(
+      PEM_read_bio_PrivateKey(bio.get(), nullptr, answer, const_cast<std::optional<std::string>*>(&passphrase)));
+  const bool encrypted = is_encrypted_pem_text(*text);
+  OPENSSL_cleanse(text->data(), text->size());
+  if (!key.key_ && encrypted) {
+    ERR_clear_error();
+    return core::unexpected{std::string(passphrase ? "the pass phrase does not open this encrypted key"
+                                                   : "the key is encrypted and no pass phrase was given (--key-pass-env VAR or --key-pass-file FILE)")};
+  }
+  if (!key.key_) return core::unexpected{last_error("not a PEM private key (PKCS#8, RSA or EC)")};
   key.kind_ = kind_of(key.key_.get());
   return key;
 }
 
+bool is_encrypted_pem(const std::string& path) {
+  auto text = key_file_text(path);
+  if (!text) return false;
+  const bool encrypted = is_encrypted_pem_text(*text);
+  OPENSSL_cleanse(text->data(), text->size());
+  return encrypted;
+}
+
+std::vector<std::uint8_t> public_key_der(const Key& key) {
+  unsigned char* der = nullptr;
+  const int len = i2d_PUBKEY(key.get(), &der);
+  if (len <= 0) return {};
+  std::vector<std::uint8_t> out(der, der + len);
+  OPENSSL_free(der);
+  return out;
+}
+
 core::expected<Key, std::string> load_public_key(const std::string& path) {
-  std::unique_ptr<std::FILE, FileCloser> f(std::fopen(path.c_str(), "rb"));
-  if (!f) return core::unexpected{std::string("cannot open the key file")};
+  auto text = key_file_text(path);
+  if (!text) return core::unexpected{text.error()};
   Key key;
-  key.key_.reset(PEM_read_PUBKEY(f.get(), nullptr, nullptr, nullptr));
+  {
+    std::unique_ptr<BIO, BioFree> bio(BIO_new_mem_buf(text->data(), static_cast<int>(text->size())));
+    key.key_.reset(PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr));
+  }
   if (!key.key_) {
     ERR_clear_error();
-    std::rewind(f.get());
-    key.key_.reset(PEM_read_PrivateKey(f.get(), nullptr, nullptr, nullptr));
+    std::unique_ptr<BIO, BioFree> bio(BIO_new_mem_buf(text->data(), static_cast<int>(text->size())));
+    key.key_.reset(PEM_read_bio_PrivateKey(bio.get(), nullptr, [](char*, int, int, void*) { return -1; }, nullptr));
   }
+  OPENSSL_cleanse(text->data(), text->size());
   if (!key.key_) return core::unexpected{last_error("not a PEM public key (or private key)")};
   key.kind_ = kind_of(key.key_.get());
   return key;

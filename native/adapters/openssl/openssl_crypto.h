@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -30,7 +31,7 @@ class Key {
   [[nodiscard]] EVP_PKEY* get() const { return key_.get(); }
 
  private:
-  friend core::expected<Key, std::string> load_private_key(const std::string&);
+  friend core::expected<Key, std::string> load_private_key(const std::string&, const std::optional<std::string>&);
   friend core::expected<Key, std::string> load_public_key(const std::string&);
   struct Free {
     void operator()(EVP_PKEY* k) const;
@@ -39,8 +40,15 @@ class Key {
   KeyKind kind_ = KeyKind::other;
 };
 
-// A PEM private key (PKCS#8, traditional RSA or SEC1 EC). Error: a reason without key content.
-[[nodiscard]] core::expected<Key, std::string> load_private_key(const std::string& path);
+// A PEM private key (PKCS#8, traditional RSA or SEC1 EC). An encrypted key is opened with
+// `passphrase` only: OpenSSL never prompts on the terminal. Error: a reason without key content
+// (nor the pass phrase).
+[[nodiscard]] core::expected<Key, std::string> load_private_key(const std::string& path,
+                                                                const std::optional<std::string>& passphrase = std::nullopt);
+// True when the PEM file holds an encrypted private key (PKCS#8 or a Proc-Type: 4,ENCRYPTED block).
+[[nodiscard]] bool is_encrypted_pem(const std::string& path);
+// The DER SubjectPublicKeyInfo of the key's public half (what sign_rproc_fw.py --key_info carries).
+[[nodiscard]] std::vector<std::uint8_t> public_key_der(const Key& key);
 // A PEM public key, or a private key whose public half is used.
 [[nodiscard]] core::expected<Key, std::string> load_public_key(const std::string& path);
 

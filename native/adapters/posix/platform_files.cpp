@@ -36,6 +36,8 @@ std::optional<std::string> write_file_atomically(const std::string& path, const 
   return failure;
 }
 
+std::FILE* open_for_reading(const std::string& path) { return std::fopen(path.c_str(), "rb"); }
+
 std::string home_directory() {
   const char* home = std::getenv("HOME");
   return home != nullptr ? home : "";

@@ -55,6 +55,8 @@ std::optional<std::string> write_file_atomically(const std::string& path, const 
   return std::nullopt;
 }
 
+std::FILE* open_for_reading(const std::string& path) { return _wfopen(adapters::windows::widen(path).c_str(), L"rb"); }
+
 std::string home_directory() {
   // %USERPROFILE% is where Windows' OpenSSH keeps .ssh (C:\Users\<name>).
   const wchar_t* home = _wgetenv(L"USERPROFILE");

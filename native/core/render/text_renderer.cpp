@@ -46,8 +46,20 @@ std::string_view colour_of(Severity s) {
   return "0";
 }
 
-// Text from the board or from a file is data, never terminal control: every C0 control but the line break, DEL
-// and the C1 controls (UTF-8 C2 80..C2 9F, which some terminals obey as ESC [) are shown escaped, as JSON does.
+// Length of the well-formed UTF-8 sequence at text[i] (lead byte >= 0x80), 0 when it is not one. A byte outside
+// a sequence reaches an 8-bit terminal as a C1 control (a raw 0x9b is CSI there): the caller escapes it.
+std::size_t utf8_sequence(std::string_view text, std::size_t i) {
+  const auto c = static_cast<unsigned char>(text[i]);
+  const std::size_t n = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+  if (n == 0 || i + n > text.size()) return 0;
+  for (std::size_t k = 1; k < n; ++k)
+    if ((static_cast<unsigned char>(text[i + k]) & 0xc0) != 0x80) return 0;
+  return n;
+}
+
+// Text from the board or from a file is data, never terminal control: every C0 control but the line break, DEL,
+// the C1 controls (UTF-8 C2 80..C2 9F, which some terminals obey as ESC [) and any byte that is not part of
+// well-formed UTF-8 (a raw 0x9b is CSI on an 8-bit terminal) are shown escaped, as JSON does.
 // A board that names its state "\x1b]0;title\x07" prints that, not a new window title.
 std::string printable(std::string_view text) {
   std::string out;
@@ -61,8 +73,13 @@ std::string printable(std::string_view text) {
     } else if (c == 0xc2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
                static_cast<unsigned char>(text[i + 1]) <= 0x9f) {
       out += fmt::format("\\u00{:02x}", static_cast<unsigned char>(text[++i]));
-    } else {
+    } else if (c < 0x80) {
       out += static_cast<char>(c);
+    } else if (const std::size_t n = utf8_sequence(text, i); n != 0) {
+      out.append(text.substr(i, n));
+      i += n - 1;
+    } else {
+      out += fmt::format("\\x{:02x}", c);
     }
   }
   return out;

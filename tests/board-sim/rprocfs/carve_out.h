@@ -16,4 +16,8 @@ struct CarveOut {
 // True when [da, da+len) lies inside ONE carve-out, the test rproc_da_to_va() makes.
 [[nodiscard]] bool fits_in_carve_outs(const std::vector<CarveOut>& carve_outs, std::uint64_t da, std::uint64_t len);
 
+// The M33's carve-outs on `board` (dk | ev1 | m33td), as the board-sim script writes them in the device tree.
+[[nodiscard]] std::vector<CarveOut> m33_carve_outs(const std::string& board);
+[[nodiscard]] std::vector<CarveOut> m0_carve_outs();
+
 }  // namespace boardsim

@@ -56,6 +56,13 @@ void find_resource_table(const Reader& r, const Layout& l, ElfCheckResult& out) 
         return;
     const std::uint64_t strtab = l.is64 ? sh(l.shstrndx, 24, 8) : sh(l.shstrndx, 16, 4);
     for (unsigned i = 0; i < l.shnum; ++i) {
+        for (const char* vt : {".isr_vector", ".isr_vectors"}) {
+            const std::uint64_t len = std::strlen(vt) + 1, name = sh(i, 0, 4);
+            if (r.has(strtab + name, len) && std::memcmp(r.d.data() + strtab + name, vt, len) == 0)
+                out.vector_table = l.is64 ? sh(i, 16, 8) : sh(i, 12, 4);
+        }
+    }
+    for (unsigned i = 0; i < l.shnum; ++i) {
         const std::uint64_t name = sh(i, 0, 4);
         const std::uint64_t offset = l.is64 ? sh(i, 24, 8) : sh(i, 16, 4);
         const std::uint64_t size = l.is64 ? sh(i, 32, 8) : sh(i, 20, 4);

@@ -6,6 +6,7 @@
 #include "carve_out.h"
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -19,6 +20,9 @@ struct ElfCheckResult {
     std::string rsc_msg;         // find_table() complaint ("resource table truncated"), empty if none
     int load_err = 0;            // rproc_elf_load_segments()
     std::string load_msg;        // e.g. "bad phdr da 0x80100000 mem 0x540"
+    // Address of the vector table section (.isr_vector in CubeMX's linker scripts; ST's driver looks for
+    // .isr_vectors, the simulator accepts both), which ST's driver writes into the boot register.
+    std::optional<std::uint64_t> vector_table;
 };
 
 [[nodiscard]] ElfCheckResult check_elf_firmware(std::span<const std::uint8_t> fw,

@@ -3,73 +3,29 @@
 #include "elf_loader_check.h"
 #include "tee_image_check.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <sys/utsname.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstdio>
-#include <cstring>
-#include <fstream>
-#include <sstream>
 
 namespace boardsim {
 namespace {
 
-// Carve-outs from ST's reserved-memory layout for the STM32MP257F-DK "ca35tdcid" (Cortex-A35 is the
-// trusted domain, Linux loads the M33): arch/arm64/boot/dts/st/stm32mp257f-dk-ca35tdcid-resmem.dtsi as
-// shipped in ST-derived kernels (read in digi-embedded/linux). The EV1's file (stm32mp257f-ev1-ca35tdcid-
-// resmem.dtsi) has the same DDR carve-outs but two SCMI pages before a shorter SRAM1.
-// The simulator maps device address == physical address.
-std::vector<CarveOut> m33_carve_outs(const std::string& board) {
-    const bool ev1 = board == "ev1";
-    return {
-        {"cm33-cube-fw@80100000", 0x80100000, 0x800000},  {"cm33-cube-data@80a00000", 0x80a00000, 0x800000},
-        {"ipc-shmem-1@81200000", 0x81200000, 0xf8000},    {"vdev0vring0@812f8000", 0x812f8000, 0x1000},
-        {"vdev0vring1@812f9000", 0x812f9000, 0x1000},     {"vdev0buffer@812fa000", 0x812fa000, 0x6000},
-        ev1 ? CarveOut{"cm33-sram1@a043000", 0x0a043000, 0x1d000} : CarveOut{"cm33-sram1@a041000", 0x0a041000, 0x1f000},
-        {"cm33-sram2@a060000", 0x0a060000, 0x20000},      {"cm33-retram@a080000", 0x0a080000, 0x1f000},
-    };
-}
+// The TEE client's device: ST's tee_remoteproc driver binds to the TA's device on the TEE bus and prints
+// its TA_RPROC_* errors with that prefix ([inferred] from dev_err() on the tee_client device; no capture).
+constexpr char kTeeDev[] = "tee_remoteproc optee-ta-80a4c275-0a47-4905-8285-1486a9771a08";
+constexpr std::uint32_t kTeeErrorBadState = 0xFFFF0007;  // TEE_ERROR_BAD_STATE
+constexpr std::uint32_t kTeeErrorItemNotFound = 0xFFFF0008;  // TEE_ERROR_ITEM_NOT_FOUND: no such TA
 
-std::vector<CarveOut> m0_carve_outs() {
-    return {
-        {"cm0-cube-fw@200C0000", 0x200C0000, 0x4000},
-        {"cm0-cube-data@200C4000", 0x200C4000, 0x2000},
-        {"ipc-shmem-2@200C6000", 0x200C6000, 0x2000},
-    };
+// ST's tee_remoteproc.c format: "%s invoke failed TEE err: %x, ret:%x".
+std::string ta_failed(const char* command, std::uint32_t err) {
+    char line[112];
+    std::snprintf(line, sizeof line, "%s invoke failed TEE err: %x, ret:%x", command, err, 0u);
+    return line;
 }
 
 // sysfs_streq(): equal, ignoring one trailing newline on either side.
 bool streq(std::string a, const char* b) {
     if (!a.empty() && a.back() == '\n') a.pop_back();
     return a == b;
-}
-
-// kernel_read_file() (fs/kernel_read_file.c): negative errno; anything but a regular file (a
-// directory too) is -EINVAL, an empty file -EINVAL; the path walk's -ENOTDIR is passed on as is.
-int read_whole_file(const std::string& path, std::vector<std::uint8_t>& data) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return -errno;
-    struct stat st {};
-    int rc = 0;
-    if (::fstat(fd, &st) != 0) rc = -errno;
-    else if (!S_ISREG(st.st_mode)) rc = -EINVAL;
-    else if (st.st_size <= 0) rc = -EINVAL;
-    else {
-        data.resize(static_cast<std::size_t>(st.st_size));
-        std::size_t got = 0;
-        while (got < data.size()) {
-            ssize_t n = ::read(fd, data.data() + got, data.size() - got);
-            if (n < 0 && errno == EINTR) continue;
-            if (n <= 0) break;
-            got += static_cast<std::size_t>(n);
-        }
-        data.resize(got);
-    }
-    ::close(fd);
-    return rc;
 }
 
 std::string trim_newline(std::string s) {
@@ -104,6 +60,15 @@ void RemoteprocBoard::register_instances() {
     for (const auto& name : settings_.order) {
         // An M33-TD board runs the M33 under TF-M: Linux has no m33 remoteproc at all.
         if (name == "m33" && settings_.board == "m33td") continue;
+        // A TEE-mode M33 whose TA cannot be reached fails its probe (ST stm32_rproc.c): logged once, at boot,
+        // and the instance never appears.
+        if (name == "m33" && settings_.tee_mode && !settings_.tee_ta) {
+            char err[64];
+            std::snprintf(err, sizeof err, "tee_client_open_session failed, err: %x", kTeeErrorItemNotFound);
+            log_.line("stm32-rproc m33", err);
+            log_.line("stm32-rproc m33", "signed firmware not supported by TEE");
+            continue;
+        }
         Rproc r;
         r.name = name;
         r.firmware = "rproc-" + name + "-fw";
@@ -148,7 +113,13 @@ bool RemoteprocBoard::read(std::size_t index, const std::string& attr, std::stri
     else if (attr == "fw_format") out = r.tee ? "TEE" : "ELF";
     else return false;
     out += '\n';
+    hostile_attribute(settings_.hostile, r.name, attr, out);
     return true;
+}
+
+bool RemoteprocBoard::endless(const std::string& attr) const {
+    std::lock_guard lock(mutex_);
+    return hostile_endless(settings_.hostile, attr);
 }
 
 int RemoteprocBoard::write(std::size_t index, const std::string& attr, const std::string& data) {
@@ -170,6 +141,7 @@ int RemoteprocBoard::write(std::size_t index, const std::string& attr, const std
         return count;
     }
     if (attr == "state") {
+        if (settings_.hostile == Hostile::controls) log_.line(dev(index), hostile_log_line());
         int ret = 0;
         if (streq(data, "start")) {
             if (!settings_.refcounted && r.state == RprocState::Running) return -EBUSY;
@@ -220,42 +192,12 @@ int RemoteprocBoard::write(std::size_t index, const std::string& attr, const std
     return -EACCES;
 }
 
-int RemoteprocBoard::request_firmware(std::size_t i, std::vector<std::uint8_t>& data) {
-    const std::string& name = rprocs_[i].firmware;
-    // _request_firmware(): a name with a ".." component is refused before any path is tried.
-    for (std::size_t b = 0; b <= name.size();) {
-        std::size_t e = name.find('/', b);
-        if (e == std::string::npos) e = name.size();
-        if (name.compare(b, e - b, "..") == 0) {
-            log_.line(dev(i), "Firmware load for '" + name + "' refused, path contains '..' component");
-            return -EINVAL;
-        }
-        b = e + 1;
-    }
-    std::vector<std::string> dirs;
-    {
-        std::ifstream param(settings_.fw_path_param);
-        std::string custom;
-        std::getline(param, custom);
-        if (!custom.empty()) dirs.push_back(custom);
-    }
-    utsname u{};
-    uname(&u);
-    const std::string& fw = settings_.firmware_dir;
-    dirs.insert(dirs.end(), {fw + "/updates/" + u.release, fw + "/updates", fw + "/" + u.release, fw});
-    int rc = -ENOENT;
-    for (const auto& d : dirs) {
-        const std::string path = d + "/" + name;  // the kernel concatenates: an absolute name never matches
-        rc = read_whole_file(path, data);
-        if (rc == 0) return 0;
-        if (rc != -ENOENT) log_.line(dev(i), "loading " + path + " failed with error " + std::to_string(rc));
-    }
-    log_.line(dev(i), "Direct firmware load for " + name + " failed with error " + std::to_string(rc));
-    return rc;
-}
-
 int RemoteprocBoard::boot(std::size_t i) {  // rproc_boot()
     Rproc& r = rprocs_[i];
+    if (r.name == "m33" && settings_.rproc_fault == "deleted") {  // the driver is being unbound
+        log_.line(dev(i), "can't boot deleted rproc " + r.name);
+        return -ENODEV;
+    }
     if (r.state == RprocState::Detached) {
         log_.line(dev(i), "attaching to " + r.name);
         ++r.power;
@@ -270,33 +212,32 @@ int RemoteprocBoard::boot(std::size_t i) {  // rproc_boot()
     return ret;
 }
 
-int RemoteprocBoard::fw_boot(std::size_t i) {
+int RemoteprocBoard::fw_boot(std::size_t i, bool recovery) {
     Rproc& r = rprocs_[i];
     std::vector<std::uint8_t> data;
-    int ret = request_firmware(i, data);
+    int ret = request_firmware(log_, dev(i), settings_.firmware, r.firmware, data);
     if (ret != 0) {
         log_.line(dev(i), "request_firmware failed: " + std::to_string(ret));
         return ret;
     }
-    const std::string booting = "Booting fw image " + r.firmware + ", size " + std::to_string(data.size());
+    // rproc_boot_recovery() calls rproc_start() directly: no "Booting fw image" line.
+    const std::string booting = recovery ? "" : "Booting fw image " + r.firmware + ", size " + std::to_string(data.size());
+    if (r.name == "m33" && settings_.rproc_fault == "memory-region") {
+        // stm32_rproc_prepare(): a memory-region the driver cannot translate, then the core's "can't prepare".
+        log_.line(r.parent_dev, "memory region not valid 0x80100000");
+        log_.line(dev(i), "can't prepare rproc " + r.name + ": -22");
+        return -EINVAL;
+    }
     if (r.tee) {
-        // tee_remoteproc: the TA authenticates and loads during the sanity check, before "Booting fw image".
-        TeeCheckResult tee = check_signed_image(data, settings_.trusted_key, r.carve_outs);
-        if (tee.tee_err != kTeeSuccess) {
-            char line[96];
-            std::snprintf(line, sizeof line, "TA_RPROC_FW_CMD_LOAD_FW invoke failed TEE err: %x, ret:%x", tee.tee_err, 0u);
-            log_.line(r.parent_dev, line);
-            secure_log_.raw("E/TA:  " + tee.ta_message);
-            return -EIO;
-        }
-        log_.line(dev(i), booting);
+        ret = tee_load_and_start(i, data, booting);
+        if (ret != 0) return ret;
     } else {
         ElfCheckResult elf = check_elf_firmware(data, r.carve_outs);
         if (elf.sanity_err != 0) {
             log_.line(dev(i), elf.sanity_msg);
             return elf.sanity_err;
         }
-        log_.line(dev(i), booting);
+        if (!booting.empty()) log_.line(dev(i), booting);
         // stm32_rproc_parse_fw prints this; the M0+ driver has no parse_fw, so no search and no line.
         if (!elf.rsc_table_found && r.parse_fw) {
             if (!elf.rsc_msg.empty()) log_.line(dev(i), elf.rsc_msg);
@@ -307,9 +248,47 @@ int RemoteprocBoard::fw_boot(std::size_t i) {
             log_.line(dev(i), "Failed to load program segments: " + std::to_string(elf.load_err));
             return elf.load_err;
         }
+        // ST's stm32_rproc_start(): a vector table the boot register cannot hold is logged, and the start
+        // still returns 0 — the kernel says "is now up" while the core stays in reset.
+        if (r.parse_fw && elf.vector_table && (*elf.vector_table & 0x7f) != 0) {
+            char line[96];
+            std::snprintf(line, sizeof line, "Boot address is %#llx no aligned on mask %#x",
+                          static_cast<unsigned long long>(*elf.vector_table), 0xffffff80u);
+            log_.line(dev(i), line);
+        }
+    }
+    // rproc_start(): the virtio/rpmsg subdevices are prepared after the load, whatever the image format.
+    if (r.name == "m33" && settings_.rproc_fault == "subdevices") {
+        log_.line(dev(i), "failed to prepare subdevices for " + r.name + ": -12");
+        return -ENOMEM;
     }
     r.state = RprocState::Running;
     log_.line(dev(i), "remote processor " + r.name + " is now up");
+    return 0;
+}
+
+int RemoteprocBoard::tee_load_and_start(std::size_t i, const std::vector<std::uint8_t>& data, const std::string& booting) {
+    Rproc& r = rprocs_[i];
+    // ST's TA still LOADED after a failed start refuses any new load until the board reboots.
+    if (r.ta_holds_image) {
+        log_.line(kTeeDev, ta_failed("TA_RPROC_FW_CMD_LOAD_FW", kTeeErrorBadState));
+        return -EIO;
+    }
+    // tee_remoteproc: the TA authenticates and loads during the sanity check, before "Booting fw image".
+    TeeCheckResult tee = check_signed_image(data, settings_.trusted_key, r.carve_outs);
+    if (tee.tee_err != kTeeSuccess) {
+        log_.line(kTeeDev, ta_failed("TA_RPROC_FW_CMD_LOAD_FW", tee.tee_err));
+        secure_log_.raw("E/TA:  " + tee.ta_message);
+        return -EIO;
+    }
+    if (!booting.empty()) log_.line(dev(i), booting);
+    if (settings_.ta_start_fails) {  // ST tee_rproc_start, then remoteproc_core's rproc_start
+        r.ta_holds_image = true;
+        secure_log_.raw("E/TA:  remoteproc start failed (board-sim ta_start=fail)");
+        log_.line(kTeeDev, ta_failed("TA_RPROC_FW_CMD_START_FW", 0xFFFF0000));
+        log_.line(dev(i), "can't start rproc " + r.name + ": -5");
+        return -EIO;
+    }
     return 0;
 }
 
@@ -317,19 +296,32 @@ int RemoteprocBoard::shutdown(std::size_t i) {  // rproc_shutdown()
     Rproc& r = rprocs_[i];
     if (r.state != RprocState::Running && r.state != RprocState::Attached) return -EINVAL;
     if (--r.power > 0) return 0;  // still referenced: stays running
+    // rproc_stop(): the driver's stop op fails, the reference is given back and the core keeps running.
+    if (settings_.stop_fault == "eperm" || (settings_.stop_fault == "ta" && r.tee)) {
+        ++r.power;
+        int err = -EPERM;
+        if (settings_.stop_fault == "ta") {
+            log_.line(kTeeDev, ta_failed("TA_RPROC_FW_CMD_STOP_FW", 0xFFFF0000));
+            err = -EIO;
+        }
+        log_.line(dev(i), "can't stop rproc: " + std::to_string(err));
+        return err;
+    }
     r.power = 0;
     r.state = RprocState::Offline;
     log_.line(dev(i), "stopped remote processor " + r.name);
     return 0;
 }
 
-void RemoteprocBoard::recover(std::size_t i) {  // rproc_trigger_recovery()
+void RemoteprocBoard::recover(std::size_t i) {  // rproc_trigger_recovery() -> rproc_boot_recovery()
     Rproc& r = rprocs_[i];
     if (r.state != RprocState::Crashed) return;
     log_.line(dev(i), "recovering " + r.name);
     log_.line(dev(i), "stopped remote processor " + r.name);
     r.state = RprocState::Offline;
-    if (fw_boot(i) != 0) r.state = RprocState::Crashed;
+    // A failed recovery leaves the core offline with its power reference still held (nobody calls
+    // rproc_shutdown): the next start only counts a reference and stays silent, a stop says EINVAL.
+    (void)fw_boot(i, true);
 }
 
 std::string RemoteprocBoard::crash(const std::string& name) {
@@ -350,50 +342,6 @@ std::string RemoteprocBoard::crash(const std::string& name) {
 void RemoteprocBoard::reboot() {
     std::lock_guard lock(mutex_);
     register_instances();
-}
-
-std::string RemoteprocBoard::apply(const std::string& key, const std::string& value) {
-    std::lock_guard lock(mutex_);
-    if (key == "mode") {
-        if (value != "ELF" && value != "TEE") return "mode must be ELF or TEE";
-        settings_.tee_mode = value == "TEE";
-        for (auto& r : rprocs_)
-            if (r.name == "m33") r.tee = settings_.tee_mode;
-    } else if (key == "semantics") {
-        if (value != "old" && value != "refcount") return "semantics must be old or refcount";
-        settings_.refcounted = value == "refcount";
-    } else if (key == "recovery") {
-        if (value != "enabled" && value != "disabled") return "recovery must be enabled or disabled";
-        settings_.recovery = value == "enabled";
-        for (auto& r : rprocs_) r.recovery_disabled = !settings_.recovery;
-    } else if (key == "trust_key") {
-        settings_.trusted_key = value;
-    } else if (key == "order" || key == "board") {
-        std::vector<std::string> order;
-        if (key == "order") {
-            std::stringstream ss(value);
-            for (std::string item; std::getline(ss, item, ',');)
-                if (item == "m0" || item == "m33") order.push_back(item);
-                else return "order lists m0 and/or m33, e.g. m0,m33";
-            settings_.order = order;
-        } else {
-            if (value != "dk" && value != "ev1" && value != "m33td") return "board must be dk, ev1 or m33td";
-            settings_.board = value;
-        }
-        for (std::size_t i = 0; i < rprocs_.size(); ++i) log_.line(dev(i), "releasing " + rprocs_[i].name);
-        register_instances();
-    } else if (key == "detached") {  // the bootloader started this processor before Linux probed it
-        for (auto& r : rprocs_)
-            if (r.name == value) {
-                if (r.state != RprocState::Offline) return value + " is not offline";
-                r.state = RprocState::Detached;
-                return {};
-            }
-        return "no remoteproc named " + value;
-    } else {
-        return "unknown key " + key;
-    }
-    return {};
 }
 
 std::string RemoteprocBoard::status() const {

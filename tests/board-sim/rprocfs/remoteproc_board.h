@@ -5,6 +5,8 @@
 #pragma once
 
 #include "carve_out.h"
+#include "firmware_loader.h"
+#include "hostile.h"
 #include "kernel_log.h"
 
 #include <cstdint>
@@ -27,6 +29,7 @@ struct Rproc {
     bool tee = false;          // fw_format TEE (OP-TEE loads signed images) or ELF
     bool parse_fw = false;     // the driver has a parse_fw op (ST's stm32_rproc; stm32_m0_rproc has none)
     unsigned crash_count = 0;
+    bool ta_holds_image = false;  // OP-TEE's TA stayed LOADED after a failed start (until the board reboots)
     std::vector<CarveOut> carve_outs;
 };
 
@@ -34,14 +37,20 @@ struct BoardSettings {
     std::string kmsg_path;
     std::string secure_log_path;                  // OP-TEE secure console lines (E/TA: …)
     std::int64_t boot_ns = 0;
-    std::vector<std::string> order{"m0", "m33"};  // remoteproc0, remoteproc1, …
+    // remoteproc0, remoteproc1, …: ST's current DT and fw_cortex_m33.sh have the M33 first.
+    std::vector<std::string> order{"m33", "m0"};
     std::string board = "dk";                     // dk | ev1 | m33td
-    bool tee_mode = false;                        // m33 instance fw_format
+    bool tee_mode = true;                         // m33 instance fw_format (st,stm32mp2-m33-tee: ST's stock DT)
     bool refcounted = true;                       // newer kernels; false = older sysfs with state checks
     bool recovery = true;
     std::string trusted_key;                      // PEM public key OP-TEE verifies with
-    std::string fw_path_param = "/sys/module/firmware_class/parameters/path";
-    std::string firmware_dir = "/lib/firmware";
+    FirmwareSearch firmware{"/sys/module/firmware_class/parameters/path", "/lib/firmware", "6.6.78-stm32mp-r2"};
+    // Fault knobs (board-sim KNOBS; what each one makes the kernel say is in remoteproc_board.cpp):
+    bool tee_ta = true;                           // OP-TEE's remoteproc TA present (false: an 'opteemin' layout)
+    bool ta_start_fails = false;                  // the TA loads the image, its START command fails
+    std::string stop_fault = "none";              // none | eperm (driver cannot stop) | ta (TA's STOP fails)
+    std::string rproc_fault = "none";             // none | memory-region | subdevices | deleted (m33 only)
+    Hostile hostile = Hostile::off;
 };
 
 class RemoteprocBoard {
@@ -54,6 +63,8 @@ public:
     // Returns the number of bytes consumed or a negative errno, like a sysfs store.
     [[nodiscard]] int write(std::size_t index, const std::string& attr, const std::string& data);
     [[nodiscard]] static bool writable(const std::string& attr);
+    // hostile=endless: reads of this attribute never reach end of file.
+    [[nodiscard]] bool endless(const std::string& attr) const;
 
     // Control interface (board-sim set …). Returns an empty string on success, else an error text.
     [[nodiscard]] std::string apply(const std::string& key, const std::string& value);
@@ -66,10 +77,12 @@ private:
     void register_instances();                  // probe: builds rprocs_ from settings_, logs "… is available"
     [[nodiscard]] std::string dev(std::size_t i) const;
     [[nodiscard]] int boot(std::size_t i);
-    [[nodiscard]] int fw_boot(std::size_t i);  // rproc_fw_boot(): load + start, used by boot and recovery
+    // rproc_fw_boot() (recovery = false) or rproc_boot_recovery()'s direct rproc_start (no "Booting" line).
+    [[nodiscard]] int fw_boot(std::size_t i, bool recovery = false);
+    [[nodiscard]] int tee_load_and_start(std::size_t i, const std::vector<std::uint8_t>& data, const std::string& booting);
     [[nodiscard]] int shutdown(std::size_t i);
     void recover(std::size_t i);
-    [[nodiscard]] int request_firmware(std::size_t i, std::vector<std::uint8_t>& data);
+    [[nodiscard]] std::string apply_fault(const std::string& key, const std::string& value);
 
     mutable std::mutex mutex_;
     BoardSettings settings_;

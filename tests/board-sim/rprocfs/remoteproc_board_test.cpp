@@ -2,6 +2,7 @@
 // loader checks and the kernel log lines, against firmware files in a temporary directory.
 #include "elf_loader_check.h"
 #include "remoteproc_board.h"
+#include "rprocfs_test_support.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -16,88 +17,6 @@ namespace boardsim {
 namespace {
 
 namespace fs = std::filesystem;
-
-void put32(std::vector<std::uint8_t>& b, std::size_t off, std::uint32_t v) {
-    for (int i = 0; i < 4; ++i) b[off + static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(v >> (8 * i));
-}
-void put16(std::vector<std::uint8_t>& b, std::size_t off, std::uint16_t v) {
-    b[off] = static_cast<std::uint8_t>(v);
-    b[off + 1] = static_cast<std::uint8_t>(v >> 8);
-}
-
-// ELF32 LE ARM image with one PT_LOAD segment and section headers (null, .resource_table?, .shstrtab).
-std::vector<std::uint8_t> make_elf(std::uint32_t paddr, std::uint32_t filesz, std::uint32_t memsz, bool rsc) {
-    const std::size_t seg_off = 96, rsc_off = seg_off + filesz, str_off = rsc_off + (rsc ? 16 : 0);
-    const std::string strtab = std::string("\0.resource_table\0.shstrtab\0", 27);
-    const std::size_t sh_off = (str_off + strtab.size() + 3) & ~std::size_t{3};
-    const unsigned shnum = rsc ? 3 : 2;
-    std::vector<std::uint8_t> b(sh_off + shnum * 40, 0);
-    std::memcpy(b.data(), "\x7f" "ELF\x01\x01\x01", 7);
-    put16(b, 16, 2);
-    put16(b, 18, 40);
-    put32(b, 20, 1);
-    put32(b, 24, paddr | 1);
-    put32(b, 28, 52);
-    put32(b, 32, static_cast<std::uint32_t>(sh_off));
-    put16(b, 40, 52);
-    put16(b, 42, 32);
-    put16(b, 44, 1);
-    put16(b, 46, 40);
-    put16(b, 48, static_cast<std::uint16_t>(shnum));
-    put16(b, 50, static_cast<std::uint16_t>(shnum - 1));
-    put32(b, 52, 1);  // PT_LOAD
-    put32(b, 56, seg_off);
-    put32(b, 60, paddr);
-    put32(b, 64, paddr);
-    put32(b, 68, filesz);
-    put32(b, 72, memsz);
-    if (rsc) put32(b, rsc_off, 1);  // resource_table.ver = 1, num = 0
-    std::memcpy(b.data() + str_off, strtab.data(), strtab.size());
-    std::size_t sh = sh_off + 40;
-    if (rsc) {
-        put32(b, sh, 1);
-        put32(b, sh + 4, 1);
-        put32(b, sh + 16, static_cast<std::uint32_t>(rsc_off));
-        put32(b, sh + 20, 16);
-        sh += 40;
-    }
-    put32(b, sh, 17);
-    put32(b, sh + 4, 3);
-    put32(b, sh + 16, static_cast<std::uint32_t>(str_off));
-    put32(b, sh + 20, static_cast<std::uint32_t>(strtab.size()));
-    return b;
-}
-
-class RemoteprocBoardTest : public ::testing::Test {
-protected:
-    void SetUp() override {
-        dir_ = fs::temp_directory_path() / ("rprocfs-test-" + std::to_string(getpid()) + "-" +
-                                            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-        fs::create_directories(dir_ / "fw");
-        settings_.kmsg_path = (dir_ / "kmsg.log").string();
-        settings_.firmware_dir = (dir_ / "fw").string();
-        settings_.fw_path_param = (dir_ / "no-param").string();
-    }
-    void TearDown() override { fs::remove_all(dir_); }
-
-    void put(const std::string& name, const std::vector<std::uint8_t>& data) {
-        std::ofstream(dir_ / "fw" / name, std::ios::binary).write(reinterpret_cast<const char*>(data.data()),
-                                                                  static_cast<std::streamsize>(data.size()));
-    }
-    std::string log() const {
-        std::ifstream f(dir_ / "kmsg.log");
-        return {std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>()};
-    }
-    std::string attr(RemoteprocBoard& b, std::size_t i, const char* name) {
-        std::string s;
-        EXPECT_TRUE(b.read(i, name, s));
-        return s;
-    }
-    static int w(RemoteprocBoard& b, std::size_t i, const char* a, const std::string& v) { return b.write(i, a, v); }
-
-    fs::path dir_;
-    BoardSettings settings_;
-};
 
 TEST_F(RemoteprocBoardTest, RegistersInstancesInOrder) {
     RemoteprocBoard b(settings_);
@@ -239,18 +158,19 @@ TEST_F(RemoteprocBoardTest, M33tdBoardHasNoM33) {
     EXPECT_EQ(attr(b, 0, "name"), "m0\n");
 }
 
-TEST_F(RemoteprocBoardTest, Ev1Sram1StartsAfterTheScmiPages) {
-    // The DK's SRAM1 base is an SCMI page on the EV1 (stm32mp257f-ev1-ca35tdcid-resmem.dtsi).
-    put("sram1.elf", make_elf(0x0a041000, 0x100, 0x100, true));
-    settings_.board = "ev1";
-    RemoteprocBoard ev1(settings_);
-    ASSERT_EQ(w(ev1, 1, "firmware", "sram1.elf"), 9);
-    EXPECT_EQ(w(ev1, 1, "state", "start"), -EINVAL);
-    EXPECT_NE(log().find("remoteproc remoteproc1: bad phdr da 0xa041000 mem 0x100"), std::string::npos) << log();
-    settings_.board = "dk";
-    RemoteprocBoard dk(settings_);
-    ASSERT_EQ(w(dk, 1, "firmware", "sram1.elf"), 9);
-    EXPECT_EQ(w(dk, 1, "state", "start"), 5);
+TEST_F(RemoteprocBoardTest, Sram1StartsAfterTheScmiPagesOnTheDkAsOnTheEv1) {
+    // ST's current stm32mp257f-{dk,ev1}-ca35tdcid-resmem.dtsi: SCMI pages at 0x0a041000, SRAM1 at 0x0a043000.
+    put("old-dk-sram1.elf", make_elf(0x0a041000, 0x100, 0x100, true));
+    put("sram1.elf", make_elf(0x0a043000, 0x100, 0x100, true));
+    for (const char* board : {"ev1", "dk"}) {
+        settings_.board = board;
+        RemoteprocBoard b(settings_);
+        ASSERT_EQ(w(b, 1, "firmware", "old-dk-sram1.elf"), 16);
+        EXPECT_EQ(w(b, 1, "state", "start"), -EINVAL) << board;
+        EXPECT_NE(log().find("remoteproc remoteproc1: bad phdr da 0xa041000 mem 0x100"), std::string::npos) << log();
+        ASSERT_EQ(w(b, 1, "firmware", "sram1.elf"), 9);
+        EXPECT_EQ(w(b, 1, "state", "start"), 5) << board;
+    }
 }
 
 TEST(ElfLoaderCheck, SanityOrder) {

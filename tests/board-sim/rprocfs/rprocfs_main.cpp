@@ -1,7 +1,7 @@
 // rprocfs: serves /sys/class/remoteproc of the simulated board with libfuse3.
 // Usage: rprocfs MOUNTPOINT CONFIG_FILE
 // CONFIG_FILE holds key=value lines (kmsg, boot_ns, control, order, board, mode, semantics, recovery,
-// trust_key, firmware_dir, fw_path_param). CONTROL is a unix socket on which board-sim sends one command
+// trust_key, firmware_dir, fw_path_param, tee_ta, ta_start, stop_fault, rproc_fault, hostile, kernel_release). CONTROL is a unix socket on which board-sim sends one command
 // per connection: "set KEY=VALUE", "crash NAME", "reboot" or "status"; the answer is "ok[ …]" or "error …".
 #define FUSE_USE_VERSION 31
 #include "remoteproc_board.h"
@@ -99,6 +99,10 @@ int do_read(const char* path, char* buf, size_t size, off_t off, fuse_file_info*
     auto n = parse(path);
     if (!n) return -ENOENT;
     std::string text;
+    if (g_board->endless(n->attr)) {  // hostile=endless: data at every offset, never end of file
+        for (size_t k = 0; k < size; ++k) buf[k] = boardsim::hostile_byte(static_cast<unsigned long long>(off) + k);
+        return static_cast<int>(size);
+    }
     if (!g_board->read(n->index, n->attr, text)) return -EIO;
     if (off >= static_cast<off_t>(text.size())) return 0;
     size_t len = std::min(size, text.size() - static_cast<size_t>(off));
@@ -174,11 +178,12 @@ int main(int argc, char** argv) {
     s.secure_log_path = cfg["secure_log"];
     s.boot_ns = cfg.count("boot_ns") ? std::stoll(cfg["boot_ns"]) : 0;
     s.trusted_key = cfg["trust_key"];
-    if (cfg.count("firmware_dir")) s.firmware_dir = cfg["firmware_dir"];
-    if (cfg.count("fw_path_param")) s.fw_path_param = cfg["fw_path_param"];
+    if (cfg.count("firmware_dir")) s.firmware.firmware_dir = cfg["firmware_dir"];
+    if (cfg.count("fw_path_param")) s.firmware.fw_path_param = cfg["fw_path_param"];
     if (cfg.count("board")) s.board = cfg["board"];
-    s.tee_mode = cfg["mode"] == "TEE";
+    if (cfg.count("mode")) s.tee_mode = cfg["mode"] == "TEE";
     s.refcounted = cfg["semantics"] != "old";
+    s.tee_ta = cfg["tee_ta"] != "off";
     s.recovery = cfg["recovery"] != "disabled";
     if (cfg.count("order")) {
         s.order.clear();
@@ -186,6 +191,12 @@ int main(int argc, char** argv) {
         for (std::string item; std::getline(ss, item, ',');) s.order.push_back(item);
     }
     g_board = std::make_unique<RemoteprocBoard>(s);
+    // Fault knobs and the kernel release go through the same path as `board-sim set` (one parser each).
+    for (const char* key : {"ta_start", "stop_fault", "rproc_fault", "hostile", "kernel_release"}) {
+        if (!cfg.count(key)) continue;
+        std::string e = g_board->apply(key, cfg[key]);
+        if (!e.empty()) std::cerr << "rprocfs: " << e << "\n";
+    }
     if (cfg.count("detached")) {
         std::string e = g_board->apply("detached", cfg["detached"]);
         if (!e.empty()) std::cerr << "rprocfs: " << e << "\n";

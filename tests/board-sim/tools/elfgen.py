@@ -5,7 +5,7 @@ Real firmware built with arm-none-eabi-gcc lives in tests/firmware; these hand-m
 simulator can be tested on its own, including broken variants (bad class, big-endian, truncated, segments
 outside the carve-outs, missing resource table) that a compiler would not produce.
 
-CLI: elfgen.py OUT [--paddr 0x80100000] [--size 0x540] [--no-rsc] [--target m33|m0]
+CLI: elfgen.py OUT [--paddr 0x80100000] [--size 0x540] [--no-rsc] [--target m33|m0] [--vector-table 0x80100040]
 """
 import argparse
 import struct
@@ -16,8 +16,9 @@ M33_CODE = 0x80100000   # cm33-cube-fw carve-out of the STM32MP257F-DK
 M0_CODE = 0x200C0000    # cm0-cube-fw carve-out
 
 
-def make_elf(segments=None, rsc_table=True, entry=None, cls=1, data=1, rsc_version=1):
+def make_elf(segments=None, rsc_table=True, entry=None, cls=1, data=1, rsc_version=1, vector_table=None):
     """segments: list of (paddr, payload bytes, memsz). Returns the file as bytes.
+    vector_table: address of an .isr_vector section (CubeMX's name) laid over the first segment's bytes.
 
     Layout: ELF header, program headers, segment payloads, .resource_table payload, .shstrtab,
     section headers (null, one per segment as .text/.data, .resource_table, .shstrtab).
@@ -39,7 +40,8 @@ def make_elf(segments=None, rsc_table=True, entry=None, cls=1, data=1, rsc_versi
         rsc = struct.pack("<IIII", rsc_version, 0, 0, 0)
     rsc_off = (off + 3) & ~3
     off = rsc_off + len(rsc)
-    names = [b"", b".text"] + [b".data"] * (phnum - 1) + ([b".resource_table"] if rsc_table else []) + [b".shstrtab"]
+    names = [b"", b".text"] + [b".data"] * (phnum - 1) + ([b".resource_table"] if rsc_table else []) + \
+        ([b".isr_vector"] if vector_table is not None else []) + [b".shstrtab"]
     shstr = b"\0"
     name_off = {}
     for n in names[1:]:
@@ -54,6 +56,8 @@ def make_elf(segments=None, rsc_table=True, entry=None, cls=1, data=1, rsc_versi
         sections.append((name_off[b".text" if i == 0 else b".data"], 1, paddr, blobs[i][0], len(payload)))
     if rsc_table:
         sections.append((name_off[b".resource_table"], 1, 0, rsc_off, len(rsc)))
+    if vector_table is not None:
+        sections.append((name_off[b".isr_vector"], 1, vector_table, blobs[0][0], min(0x100, len(segments[0][1]))))
     sections.append((name_off[b".shstrtab"], 3, 0, shstr_off, len(shstr)))
     shnum = len(sections)
     if entry is None:
@@ -82,11 +86,12 @@ def main():
     p.add_argument("--size", type=lambda v: int(v, 0), default=0x540)
     p.add_argument("--target", choices=["m33", "m0"], default="m33")
     p.add_argument("--no-rsc", action="store_true")
+    p.add_argument("--vector-table", type=lambda v: int(v, 0), help="address of an .isr_vector section")
     a = p.parse_args()
     paddr = a.paddr if a.paddr is not None else (M33_CODE if a.target == "m33" else M0_CODE)
     payload = bytes((i * 7) & 0xFF for i in range(min(a.size, 0x400)))
     with open(a.out, "wb") as f:
-        f.write(make_elf([(paddr, payload, a.size)], rsc_table=not a.no_rsc))
+        f.write(make_elf([(paddr, payload, a.size)], rsc_table=not a.no_rsc, vector_table=a.vector_table))
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ final class PreLaunchNative {
     /** Starts a run on a native worker thread and returns its handle (never 0). */
     static native long start(String requestJson);
 
-    /** Progress snapshot as JSON {"step_id","step_title","steps_done","steps_total","percent","finished"}. */
+    /** Progress snapshot as JSON {"step_id","step_title","steps_done","steps_total","percent","finished","started":[{"id","title"}]}. */
     static native String progress(long handle);
 
     /** Asks the run to stop; returns at once. */

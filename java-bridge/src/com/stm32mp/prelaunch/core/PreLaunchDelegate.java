@@ -4,7 +4,6 @@ import com.stm32mp.prelaunch.bridge.BridgeException;
 import com.stm32mp.prelaunch.bridge.BridgeUnavailableException;
 import com.stm32mp.prelaunch.bridge.CheckRun;
 import com.stm32mp.prelaunch.bridge.PreLaunch;
-import com.stm32mp.prelaunch.bridge.Progress;
 import com.stm32mp.prelaunch.bridge.RequestException;
 import com.stm32mp.prelaunch.model.CheckRequest;
 import com.stm32mp.prelaunch.model.LaunchKeys;
@@ -68,16 +67,16 @@ public class PreLaunchDelegate extends LaunchConfigurationDelegate {
     public static Report runRequest(String request, IProgressMonitor monitor) throws CoreException {
         SubMonitor sub = SubMonitor.convert(monitor, CHECK_WORK);
         try (CheckRun run = PreLaunch.start(request)) {
-            int reported = 0;
+            StepProgress progress = new StepProgress(sub, CHECK_WORK);
             while (!run.waitFor(POLL)) {
                 if (sub.isCanceled()) {
                     run.cancel();
                     run.waitFor(Duration.ofSeconds(1));
                     throw new OperationCanceledException("pre-launch checks cancelled");
                 }
-                Progress p = run.progress();
-                reported += advance(sub, p, reported);
+                progress.update(run.progress());
             }
+            progress.update(run.progress());  // the steps that ran after the last poll
             String json = run.reportJson();
             Report report;
             try {
@@ -101,21 +100,6 @@ public class PreLaunchDelegate extends LaunchConfigurationDelegate {
             throw new CoreException(new Status(IStatus.ERROR, PluginIds.PLUGIN_ID, PluginIds.STATUS_ENGINE_UNAVAILABLE,
                     "The pre-launch engine failed: " + e.getMessage(), e));
         }
-    }
-
-    private static int advance(SubMonitor sub, Progress p, int reported) {
-        if (p.stepsTotal <= 0) {
-            return 0;
-        }
-        double within = p.percent >= 0 ? p.percent / 100.0 : 0.0;
-        int target = (int) Math.min(CHECK_WORK, CHECK_WORK * (p.stepsDone + within) / p.stepsTotal);
-        sub.subTask("Step " + Math.min(p.stepsDone + 1, p.stepsTotal) + "/" + p.stepsTotal + ": "
-                + (p.stepTitle.isEmpty() ? p.stepId : p.stepTitle) + (p.percent >= 0 ? " (" + p.percent + "%)" : ""));
-        if (target > reported) {
-            sub.worked(target - reported);
-            return target - reported;
-        }
-        return 0;
     }
 
     /** The engine request for this configuration (variables resolved, password from secure storage). */

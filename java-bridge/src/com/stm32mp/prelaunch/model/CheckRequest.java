@@ -27,8 +27,18 @@ public final class CheckRequest {
         putIfSet(o, "signed", resolve.apply(a.get(LaunchKeys.IMAGE, "")));
         putIfSet(o, "image_key", resolve.apply(a.get(LaunchKeys.IMAGE_KEY, "")));
         putIfSet(o, "host", a.get(LaunchKeys.HOST, ""));
-        o.addProperty("port", a.getInt(LaunchKeys.PORT, LaunchKeys.DEFAULT_PORT));
-        o.addProperty("user", a.get(LaunchKeys.USER, LaunchKeys.DEFAULT_USER));
+        String sshConfig = resolve.apply(a.get(LaunchKeys.SSH_CONFIG, ""));
+        putIfSet(o, "ssh_config", sshConfig);
+        int port = a.getInt(LaunchKeys.PORT, LaunchKeys.DEFAULT_PORT);
+        String user = a.get(LaunchKeys.USER, LaunchKeys.DEFAULT_USER);
+        // With an SSH configuration, the defaults are left out so that its Port and User apply.
+        boolean fromConfig = sshConfig != null && !sshConfig.isBlank();
+        if (!fromConfig || port != LaunchKeys.DEFAULT_PORT) {
+            o.addProperty("port", port);
+        }
+        if (!fromConfig || !LaunchKeys.DEFAULT_USER.equals(user)) {
+            o.addProperty("user", user);
+        }
         String auth = a.get(LaunchKeys.AUTH, LaunchKeys.DEFAULT_AUTH);
         if ("key".equals(auth)) {
             putIfSet(o, "identity", resolve.apply(a.get(LaunchKeys.IDENTITY, "")));
@@ -42,6 +52,9 @@ public final class CheckRequest {
         putIfSet(o, "dev_root", a.get(LaunchKeys.DEV_ROOT, ""));
         putList(o, "only", a.get(LaunchKeys.ONLY, ""));
         putList(o, "skip", a.get(LaunchKeys.SKIP, ""));
+        if ("false".equalsIgnoreCase(a.get(LaunchKeys.EXEC_UPLOAD, "true").trim())) {
+            o.addProperty("exec_upload", false);
+        }
         int timeout = a.getInt(LaunchKeys.TIMEOUT_MS, 0);
         if (timeout > 0) {
             o.addProperty("timeout_ms", timeout);

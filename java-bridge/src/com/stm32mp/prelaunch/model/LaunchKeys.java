@@ -23,6 +23,10 @@ public final class LaunchKeys {
     /** Name of the STM32CubeIDE debug configuration launched after the checks pass. */
     public static final String ST_CONFIG = P + "stConfig";
     public static final String TIMEOUT_MS = P + "timeoutMs";
+    /** "false": upload over SFTP only (a board without SFTP fails, UPL011); anything else: the exec-channel fallback. */
+    public static final String EXEC_UPLOAD = P + "execUpload";
+    /** OpenSSH client configuration to resolve the host with (ssh -G): a file, "default" (~/.ssh/config), or empty. */
+    public static final String SSH_CONFIG = P + "sshConfig";
     /** Test and advanced hooks: roots for sysfs and /dev (empty = the real ones). */
     public static final String SYSFS_ROOT = P + "sysfsRoot";
     public static final String DEV_ROOT = P + "devRoot";

@@ -69,6 +69,8 @@ class BoardSimRunTest {
                 assertTrue(Map.of("ok", 1, "warning", 1).containsKey(s.status), s.id + " " + s.status + "\n" + summary);
             }
             assertTrue(run.progress().finished);
+            // Every step is listed as started, in order, however few polls saw it run.
+            assertEquals(STEP_IDS, run.progress().started.stream().map(Progress.Step::id).toList());
             System.out.println("[board-sim] ok after " + polls + " polls\n" + summary);
         }
     }

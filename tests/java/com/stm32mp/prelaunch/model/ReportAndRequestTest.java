@@ -70,4 +70,30 @@ class ReportAndRequestTest {
         String described = CheckRequest.describe(json);
         assertFalse(described.contains("with quote"), described);
     }
+
+    @Test
+    void requestCarriesNoExecUploadAndTheSshConfiguration() {
+        MapAttributes plain = new MapAttributes();
+        plain.set(LaunchKeys.HOST, "board");
+        JsonObject p = JsonParser.parseString(CheckRequest.toJson(plain, v -> v, null, null)).getAsJsonObject();
+        assertFalse(p.has("exec_upload"), "the fallback is on unless turned off");
+        assertFalse(p.has("ssh_config"));
+        assertEquals(22, p.get("port").getAsInt());
+
+        MapAttributes a = new MapAttributes();
+        a.set(LaunchKeys.HOST, "lab-board");
+        a.set(LaunchKeys.EXEC_UPLOAD, "false");
+        a.set(LaunchKeys.SSH_CONFIG, "${workspace_loc}/ssh_config");
+        JsonObject o = JsonParser.parseString(CheckRequest.toJson(a, v -> v.replace("${workspace_loc}", "/ws"), null, null))
+                .getAsJsonObject();
+        assertFalse(o.get("exec_upload").getAsBoolean());
+        assertEquals("/ws/ssh_config", o.get("ssh_config").getAsString());
+        assertFalse(o.has("port"), "with an SSH configuration its Port applies unless one was set");
+        assertFalse(o.has("user"), "with an SSH configuration its User applies unless one was set");
+        a.setInt(LaunchKeys.PORT, 2222);
+        a.set(LaunchKeys.USER, "dev");
+        JsonObject given = JsonParser.parseString(CheckRequest.toJson(a, v -> v, null, null)).getAsJsonObject();
+        assertEquals(2222, given.get("port").getAsInt());
+        assertEquals("dev", given.get("user").getAsString());
+    }
 }

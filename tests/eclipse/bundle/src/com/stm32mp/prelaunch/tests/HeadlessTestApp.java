@@ -24,10 +24,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.crypto.spec.PBEKeySpec;
 import org.eclipse.core.runtime.CoreException;
@@ -54,12 +53,30 @@ public final class HeadlessTestApp implements IApplication {
     static final String ST_NAME = "Board CM33 Debug";
 
     /** Records subtasks and lets a test cancel. */
+    /** Records every call the launch makes, in order (read from other threads while the launch runs). */
     static final class RecordingMonitor extends NullProgressMonitor {
-        final Set<String> subTasks = new LinkedHashSet<>();
+        final List<String> subTasks = new CopyOnWriteArrayList<>();
+        final List<Integer> worked = new CopyOnWriteArrayList<>();
+        volatile int total = -1;
+
+        @Override
+        public void beginTask(String name, int totalWork) {
+            total = totalWork;
+        }
 
         @Override
         public void subTask(String name) {
             subTasks.add(name);
+        }
+
+        @Override
+        public void worked(int work) {
+            worked.add(work);
+        }
+
+        /** The "Step i/n: title" announcements, without the upload's repeated percentage updates. */
+        List<String> stepAnnouncements() {
+            return subTasks.stream().filter(x -> x.startsWith("Step ") && !x.endsWith("%)")).toList();
         }
     }
 
@@ -143,6 +160,26 @@ public final class HeadlessTestApp implements IApplication {
             recheck.setAttribute(LaunchKeys.ONLY, "config,devices,serial-port");
             Report after = PreLaunchDelegate.runChecks(recheck, new NullProgressMonitor());
             equal("ok", after.step("serial-port").orElseThrow().status, "serial-port after the quick fix");
+        });
+
+        t.test("Windows seed report (COM41 set, COM40 the VCP): the quick fix writes serialDeviceLoader=COM40", () -> {
+            // The report the Windows CLI wrote under wine for the seed case (tests/windows/cli_under_wine.sh
+            // checks that the Windows build still writes it so); the plug-in on Windows reads the same JSON.
+            String file = System.getProperty("stm32mp.test.windows_seed_report", "");
+            check(!file.isEmpty() && new File(file).isFile(), "no Windows seed report at '" + file + "'");
+            Report windows = Report.parse(Files.readString(Path.of(file)));
+            equal(List.of(CodeIds.SER002), windows.step("serial-port").orElseThrow().diagnostics.stream()
+                    .map(d -> d.code).toList(), "serial-port codes of the Windows report");
+            String port = windows.suggestedSerialPort().orElse(null);
+            equal("COM40", port, "suggested_port of the Windows report");
+            ILaunchConfiguration st = Fixtures.st("Seed case Windows Debug", Map.of(LaunchKeys.ST_SERIAL_DEVICE, "COM41"));
+            ILaunchConfigurationWorkingCopy wc = f.ours("seed-windows", st.getName());
+            wc.removeAttribute(LaunchKeys.SERIAL);
+            ILaunchConfiguration ours = wc.doSave();
+            ILaunchConfiguration updated = StLaunches.applySerialPort(ours, port);
+            check(updated != null, "ST configuration not found");
+            equal("COM40", StLaunches.find(st.getName()).getAttribute(LaunchKeys.ST_SERIAL_DEVICE, ""), "ST serialDeviceLoader");
+            equal("COM40", ours.getAttribute(LaunchKeys.SERIAL, ""), "our serial");
         });
 
         t.test("a path that cannot be resolved is a settings error with a fix, before any step runs", () -> {
@@ -248,8 +285,18 @@ public final class HeadlessTestApp implements IApplication {
                 throw new AssertionError("launch failed: " + describe(e.getStatus()), e);
             }
             equal(List.of(ST_NAME + "|debug"), FakeStDelegate.LAUNCHES, "ST launches");
-            check(monitor.subTasks.stream().anyMatch(x -> x.startsWith("Step ") && x.contains("pload")),
-                    "no progress subtask for the upload step: " + monitor.subTasks);
+            // Every step is announced once, in order, however fast it ran between two polls of the engine
+            // (a fast upload used to fall between them): the monitor saw every call, no sampling here.
+            List<String> announced = monitor.stepAnnouncements();
+            equal(STEP_IDS.size(), announced.size(), "step announcements " + announced);
+            for (int i = 0; i < announced.size(); i++) {
+                String prefix = "Step " + (i + 1) + "/" + STEP_IDS.size() + ": ";
+                check(announced.get(i).startsWith(prefix), "announcement " + i + " is '" + announced.get(i) + "'");
+            }
+            check(announced.get(STEP_IDS.indexOf("upload")).contains("pload"), "upload announced as " + announced);
+            int worked = monitor.worked.stream().mapToInt(Integer::intValue).sum();
+            check(monitor.total > 0 && worked > 0 && worked <= monitor.total && monitor.worked.stream().allMatch(w -> w > 0),
+                    "work " + monitor.worked + " of " + monitor.total);
             System.out.println("  subtasks: " + monitor.subTasks);
             // "ok" allows warnings and skips; the simulated board must pass every step for real.
             Report again = PreLaunchDelegate.runChecks(wc, new NullProgressMonitor());

@@ -95,6 +95,27 @@ final class StLaunchUiTests {
             check(text.contains("RPC004"), "report text: " + text);
         });
 
+        t.test("opted in, the checks pass, then ST's sequence loads the M33 image into remoteproc0 = m0: the diagnosis of that load starts by itself (no offer) and reads RPC004", () -> {
+            closeLeftovers(display);
+            StTypeTests.boardSet(f, "mode=ELF");
+            StTypeTests.boardSet(f, "order=m0,m33");  // our checks find the M33 (remoteproc1); ST's sequence hard-codes remoteproc0
+            FakeStDelegate.CALLS.clear();
+            ILaunchConfigurationWorkingCopy wc = StTypeTests.mp2(f, "Opted-in wrong core CM33 Debug", "/dev/ttyACM0");
+            StDelegates.setOptedIn(wc, true);
+            ILaunchConfiguration st = wc.doSave();
+            DebugUITools.launch(st, "debug");
+            Shell report = waitForShell(display, s -> s.getText().startsWith("Pre-launch checks"), 90000);
+            check(report != null, "no report without a click; shells: " + titles(display) + "; calls " + FakeStDelegate.CALLS);
+            String text = texts(report);
+            boolean offered = waitForShell(display, s -> DiagnoseOffer.TITLE.equals(s.getText()), 10) != null;
+            report.close();
+            closePlatformErrorDialogs(display);
+            equal(List.of("getLaunch", "preLaunchCheck", "buildForLaunch", "finalLaunchCheck", "launch"),
+                    StTypeTests.callsFor(st.getName()), "the checks passed and ST's sequence ran once");
+            check(text.contains("RPC004"), "report text: " + text);
+            check(!offered, "an offer to click although the configuration opted in");
+        });
+
         t.test("opted in, unsigned ELF on a TEE board: the platform's launch path (Debug Configurations dialog → our handler) shows TGT004, ST's sequence never runs", () -> {
             closeLeftovers(display);
             StTypeTests.boardSet(f, "mode=TEE");
@@ -111,6 +132,8 @@ final class StLaunchUiTests {
                 String[] text = {null};
                 Shell[] under = {null};
                 boolean[] dialogClosed = {false};
+                boolean[] overDialog = {false};
+                int[] attempts = {0};
                 long pollEnd = System.currentTimeMillis() + 90000;
                 long[] seenAt = {0};
                 Throwable[] error = {null};
@@ -124,13 +147,26 @@ final class StLaunchUiTests {
                             if (seenAt[0] == 0) {
                                 seenAt[0] = System.currentTimeMillis();  // let it paint before the screenshot
                             } else if (System.currentTimeMillis() - seenAt[0] > 800) {
-                                text[0] = texts(s);
-                                System.out.println("  shells with the report open: " + titles(display));
+                                overDialog[0] = under[0] != null && under[0].isVisible() && s.getParent() == under[0];
                                 try {
+                                    s.update();  // paint what is pending before the copy
                                     Screenshots.save(s, new File(out, "st-opted-in-report.png"));
+                                    if (overDialog[0]) {
+                                        // What the screen shows where the dialog is: the report stacked over it.
+                                        under[0].update();
+                                        Screenshots.saveScreen(display, under[0].getBounds().union(s.getBounds())
+                                                .intersection(display.getBounds()), new File(out, "st-report-over-dialog.png"));
+                                    }
                                 } catch (Throwable x) {
+                                    // Not painted yet on a loaded machine: try again a little later, ten times at most.
+                                    if (++attempts[0] < 10) {
+                                        seenAt[0] = System.currentTimeMillis();
+                                        continue;
+                                    }
                                     error[0] = x;  // reported after the dialogs are closed
                                 }
+                                text[0] = texts(s);
+                                System.out.println("  shells with the report open: " + titles(display));
                                 s.close();
                             }
                         } else if (s.getText().contains("Configurations")) {
@@ -157,6 +193,7 @@ final class StLaunchUiTests {
                     throw new AssertionError("screenshot of the report", error[0]);
                 }
                 check(under[0] != null, "the report did not come from the Debug Configurations dialog: " + titles(display));
+                check(overDialog[0], "the report did not open over the visible Debug Configurations dialog");
                 check(text[0].contains("TGT004"), "report text: " + text[0]);
                 check(!StTypeTests.callsFor(st.getName()).contains("launch"), "ST's sequence ran");
                 equal(before, StTypeTests.boardState(f), "board after the stopped launch");

@@ -17,6 +17,8 @@ import com.stm32mp.prelaunch.ui.ReportDialog;
 import com.stm32mp.prelaunch.ui.SerialForm;
 import com.stm32mp.prelaunch.ui.TargetForm;
 import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -128,6 +130,30 @@ public final class UiTestApp implements IApplication {
                     "quick-fix button missing: " + texts);
             snapshot(shell, "failure-report");
             shell.dispose();
+            parent.dispose();
+        });
+
+        t.test("the Windows seed case (recorded report: COM41 configured, COM40 the ST-LINK's VCP): SER002 leads, 'Use COM40' beside the fix", () -> {
+            Report win = Report.parse(Files.readString(
+                    Path.of(System.getProperty("stm32mp.test.fixtures"), "windows-seed-com41.json")));
+            equal("COM40", win.suggestedSerialPort().orElse(null), "suggested port of the recorded report");
+            Shell parent = new Shell(display);
+            List<String> applied = new ArrayList<>();
+            ReportDialog dialog = new ReportDialog(parent, "OpenAMP_TTY_echo_CM33_NonSecure Debug", win, applied::add);
+            Shell shell = dialog.shell();  // the size the dialog gives itself, as a user sees it
+            shell.setLocation(0, 0);
+            dialog.open();
+            pump(600);
+            String text = StLaunchUiTests.texts(shell);
+            check(text.contains("SER002") && text.contains("COM41") && text.contains("set the preferred serial device to COM40"),
+                    "report text: " + text);
+            check(!text.contains("/dev/tty") && !text.contains("Z:/"), "Linux or test paths in a Windows report: " + text);
+            snapshot(shell, "st-diagnosis-report-com41");
+            StLaunchUiTests.click(StLaunchUiTests.find(shell, "Use COM40"));
+            equal(List.of("COM40"), applied, "port the quick fix writes");
+            if (!shell.isDisposed()) {
+                shell.dispose();
+            }
             parent.dispose();
         });
 

@@ -1,0 +1,75 @@
+#include "pipeline/session_reuse.h"
+
+#include <chrono>
+
+namespace stm32mp::pipeline {
+namespace {
+
+std::int64_t age_ms(const SessionLease& lease) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(core::SteadyClock::now() - lease.opened).count();
+}
+
+}  // namespace
+
+void take_kept_session(RunState& state, core::StepControl& control) {
+  if (!state.pool || state.reuse_tried) return;
+  state.reuse_tried = true;
+  if (state.settings.host.empty()) return;
+  // A route read from the user's SSH configuration (alias, ProxyJump, ProxyCommand) is resolved anew each
+  // run: its session is not kept, since the key below would not cover what the configuration resolved to.
+  if (!state.settings.ssh_config.empty()) return;
+  auto taken = state.pool->take(session_key(state.settings), control.deadline, control.cancel);
+  if (!taken) {
+    state.reuse_note = taken.error();
+    return;
+  }
+  state.lease = std::move(taken.value());
+  state.session = state.lease->session;
+}
+
+std::optional<core::StepReport> reused_network_report(const RunState& state) {
+  if (!state.lease || !state.lease->reused) return std::nullopt;
+  core::StepReport r{"network", "Network"};
+  r.observed.set("host", state.settings.host);
+  r.observed.set("port", std::to_string(state.settings.port));
+  r.observed.set("connection", "the SSH session of an earlier check (" + age_text(age_ms(*state.lease)) +
+                                   " old) answered just now: no new connection");
+  return r;
+}
+
+std::optional<core::StepReport> reused_ssh_report(const RunState& state) {
+  if (!state.lease || !state.lease->reused) return std::nullopt;
+  const auto& lease = *state.lease;
+  core::StepReport r{"ssh", "SSH login"};
+  r.observed = lease.login;  // what its login showed (never a secret: the ssh step reports none)
+  const auto age = age_ms(lease);
+  r.observed.set("session", "reused (opened " + age_text(age) + " ago, check " + std::to_string(lease.checks) +
+                                " on it)");
+  r.observed.set("session_age_ms", std::to_string(age));
+  r.add(core::Code::SessionReused, {{"endpoint", lease.key.endpoint()},
+                                    {"session_age", age_text(age)},
+                                    {"session_checks", std::to_string(lease.checks)},
+                                    {"idle_limit", age_text(state.pool->idle_limit().count())}});
+  return r;
+}
+
+void lend_new_session(RunState& state, core::StepReport& ssh_report) {
+  if (!state.pool || !state.session || !state.settings.ssh_config.empty()) return;
+  auto key = session_key(state.settings);  // after the login: accept-new may have stored the host key
+  const auto endpoint = key.endpoint();
+  state.lease = SessionPool::lease_new(std::move(key), state.session, ssh_report.observed);
+  state.session = state.lease->session;
+  ssh_report.observed.set("session", "new, kept for the next check");
+  if (!state.reuse_note.empty() && state.reuse_note != "none kept") {
+    ssh_report.add(core::Code::SessionNotReused, {{"endpoint", endpoint}, {"reason", state.reuse_note}});
+  }
+}
+
+void give_back_session(RunState& state) {
+  if (!state.pool || !state.lease) return;
+  state.session.reset();
+  state.pool->give_back(std::move(*state.lease));
+  state.lease.reset();
+}
+
+}  // namespace stm32mp::pipeline

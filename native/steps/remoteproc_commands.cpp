@@ -1,0 +1,62 @@
+// The remoteproc step's round trips: each fixed command run, its key=value reply parsed, a failure reported.
+#include "remote/remote_error_text.h"
+#include "steps/remoteproc_internal.h"
+
+namespace stm32mp::steps::rproc {
+
+using core::Code;
+
+std::optional<remote::ProbeOutput> BoardCommands::run(const std::string& command, const char* what, bool after_start,
+                                                      const std::string& note) {
+  auto reply = board.exec(command, control.deadline, control.cancel);
+  if (!reply) {
+    const auto kind = reply.error().kind;
+    if (after_start && (kind == ports::RemoteError::Kind::disconnected || kind == ports::RemoteError::Kind::timeout)) {
+      report.add(Code::RprocFirewallPanic,
+                 {{"instance", instance}, {"image", image}, {"reason", remote::describe(reply.error()) + note}});
+    } else {
+      report.add(Code::RprocCommandFailed, {{"reason", std::string(what) + ": " + remote::describe(reply.error())},
+                                            {"instance", instance}});
+    }
+    return std::nullopt;
+  }
+  auto parsed = remote::ProbeOutput::parse(reply->out);
+  if (!parsed || parsed->get("probe.version") != "1" || !parsed->has("probe.end")) {
+    report.add(Code::RprocCommandFailed,
+               {{"reason", std::string(what) + ": unexpected reply (" + (parsed ? "cut short" : parsed.error()) + ")"},
+                {"instance", instance},
+                {"stderr", reply->err.substr(0, 300)}});
+    return std::nullopt;
+  }
+  return std::move(*parsed);
+}
+
+std::optional<remote::WriteOutcome> BoardCommands::write(int index, remote::RprocAttr attr, const std::string& value) {
+  auto out = run(remote::write_attr_command(index, attr, value, instance), remote::to_string(attr));
+  if (!out) return std::nullopt;
+  auto w = remote::parse_write_outcome(*out, index);
+  if (!w) {
+    report.add(Code::RprocCommandFailed, {{"reason", w.error()}, {"instance", instance}});
+    return std::nullopt;
+  }
+  return std::move(*w);
+}
+
+std::optional<remote::LoadStartOutcome> BoardCommands::load_and_start(int index, const std::string& firmware,
+                                                                      int max_stops, bool may_stop) {
+  // The reply is lost with the connection: say so when the same command also stopped the instance.
+  const std::string note = may_stop ? "; the same command first stopped the running instance, a drop during that stop "
+                                      "cannot be told apart"
+                                    : "";
+  auto out = run(remote::load_and_start_command(index, instance, firmware, max_stops), "stop, firmware and start", true,
+                 note);
+  if (!out) return std::nullopt;
+  auto o = remote::parse_load_start_outcome(*out, index);
+  if (!o) {
+    report.add(Code::RprocCommandFailed, {{"reason", o.error()}, {"instance", instance}});
+    return std::nullopt;
+  }
+  return std::move(*o);
+}
+
+}  // namespace stm32mp::steps::rproc

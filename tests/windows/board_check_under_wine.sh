@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# The Windows CLI under wine against the simulated board (tests/board-sim): a full `check` (devices from a
+# recorded Windows tree naming the board's own ST-LINK, the console dialogue over COM40 — wine's dosdevices
+# link to the board's console pty —, network through Winsock, ssh with the board's ed25519 key and strict
+# known_hosts, target, upload, remoteproc, verify), then failures a Windows user meets, each diagnosed:
+# the seed case (launch file on COM41), a changed host key (SSH002), sshd stopped (NET003).
+# The board is reached through its veth from the host's namespace, as the Linux end-to-end tests do.
+# Usage: board_check_under_wine.sh <exe> <board-sim> <rprocfs> <firmware.elf> <tests/windows dir>
+# Exit 77 (ctest: skipped) when the Windows build is absent; every wine run is bounded by `timeout`.
+set -euo pipefail
+exe=$1 board_sim=$2 rprocfs=$3 elf=$4 here=$(cd "$5" && pwd)
+if [ ! -f "$exe" ]; then
+  echo "SKIPPED: no Windows build at $exe (bash scripts/windows/test.sh builds it)"
+  exit 77
+fi
+command -v wine >/dev/null || { echo "SKIPPED: wine is not installed (scripts/install-deps.sh)"; exit 77; }
+
+work=$(mktemp -d /tmp/prelaunch-winboard-XXXXXX)
+board=$work/board
+export WINEPREFIX=${PRELAUNCH_WINEPREFIX:-$(cd "$(dirname "$exe")/.." && pwd)/wineprefix} WINEDEBUG=-all NO_COLOR=1
+# Nothing of the invoking user's environment may reach the check: a HOME of the test's own, no agent
+# (the CLI under wine would otherwise try $SSH_AUTH_SOCK; the Windows agent pipe has no server here).
+export HOME=$work/home
+unset SSH_AUTH_SOCK SSH_AGENT_PID BASH_ENV ENV
+mkdir -p "$HOME"
+com=$WINEPREFIX/dosdevices/com40
+cleanup() {
+  rm -f "$com"
+  timeout 60 "$board_sim" stop --dir "$board" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+failures=0
+pass() { echo "ok [${SECONDS}s]: $*"; }
+fail() { echo "FAILED [${SECONDS}s]: $*"; failures=$((failures + 1)); }
+expect() {  # text, pattern, what
+  if grep -qF -- "$2" <<<"$1"; then pass "$3"; else fail "$3 (no '$2' in:)"; echo "$1" | head -60; fi
+}
+# Checks on a JSON report, all in one python run (a start costs seconds on a loaded machine): each check is
+# three arguments, what it checks, a python expression over step(id)/codes(id)/observed(id, key), and the
+# text the value must contain. Adds to $failures.
+report() {  # json file, then (what, expression, expected)…
+  local out
+  out=$(python3 - "$@" <<'PY'
+import json, sys
+try:
+    r = json.load(open(sys.argv[1]))
+except Exception as e:
+    r = {"unreadable": str(e)}
+def step(i):
+    return next((s for s in r.get("steps", []) if s.get("id") == i), {})
+def codes(i):
+    return " ".join(d.get("code", "") for d in step(i).get("diagnostics", []))
+def observed(i, key):
+    return step(i).get("observed", {}).get(key, "")
+args = sys.argv[2:]
+for what, expr, want in zip(args[0::3], args[1::3], args[2::3]):
+    try:
+        value = str(eval(expr))
+    except Exception as e:
+        value = "(%s)" % e
+    print(("ok: " if want in value else "FAILED: ") + what + ": " + value[:300])
+PY
+)
+  echo "$out" | sed "s/^\(ok\|FAILED\): /\1 [${SECONDS}s]: /"
+  failures=$((failures + $(grep -c '^FAILED' <<<"$out" || true)))
+}
+
+# The knobs this test relies on, named (the simulator's defaults may change): an ELF-mode DK with both
+# cores, a shell on the console, OpenSSH with SFTP, its first host key, the STLINK-V3E (PID 374E).
+knobs=(--mode ELF --order m0,m33 --board dk --demo off --console shell --ssh openssh --sftp on --hostkey 0
+       --stlink-pid 374e --link up --sshd on --fw-ro off)
+wine "$exe" --version >/dev/null 2>&1 || true  # makes the prefix on first use, before the timed runs
+echo "board start at ${SECONDS}s"
+timeout 120 "$board_sim" start --dir "$board" --rprocfs "$rprocfs" "${knobs[@]}" >"$work/board.json" || {
+  echo "FAILED: board-sim start"; exit 1; }
+b() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$work/board.json" "$1"; }
+host=$(b host) dir=$(b dir)
+# The board's ST-LINK as Windows would show it: the recorded V3E tree with the board's own serial.
+stlink_serial=$(cat "$(find "$(b sysfs_root)/devices" -name serial -path "*/usb*" | head -n1)")
+sed "s/004A00323234510A33353533/$stlink_serial/g" "$here/fixtures/stlink_v3e_dk.json" >"$work/tree.json"
+ln -sfn "$(readlink -f "$(b serial)")" "$com"
+common=(--host "$host" --identity "Z:$dir/keys/id_ed25519" --known-hosts "Z:$dir/keys/known_hosts"
+        --sysfs-root "Z:$work/tree.json")
+
+# 1. The full check: every step runs and none fails.
+set +e
+timeout 180 wine "$exe" check "${common[@]}" --serial COM40 --elf "Z:$elf" --json >"$work/full.json" 2>"$work/full.err"
+rc=$?
+set -e
+[ "$rc" = 0 ] && pass "full check exits 0" || { fail "full check exit code $rc"; cat "$work/full.err"; head -c 4000 "$work/full.json"; }
+steps=()
+for s in devices serial-port network ssh target upload remoteproc verify; do
+  # ok or warning (a slow step under wine is RUN002), never error, skipped or absent.
+  steps+=("$s passes" "('passes: ' if step('$s').get('status') in ('ok', 'warning') else 'does not pass: ') + step('$s').get('status', 'absent') + ' ' + codes('$s')" "passes: ")
+done
+report "$work/full.json" "${steps[@]}" \
+  "the console is COM40, the board's ST-LINK" "observed('serial-port', 'device')" "COM40 (STLINK-V3, serial $stlink_serial)" \
+  "the console answers with a shell prompt" "observed('serial-port', 'console')" "shell prompt" \
+  "strict known_hosts: the host key is known" "observed('ssh', 'host_key_status')" "known" \
+  "logged in with the ed25519 key" "observed('ssh', 'identity_type')" "ssh-ed25519" \
+  "the upload is verified on the board" "observed('upload', 'verified_on_board')" "size and sha256 match" \
+  "remoteproc loaded our image" "observed('remoteproc', 'firmware')" "$(basename "$elf")" \
+  "the M33 runs the firmware" "observed('verify', 'state')" "running"
+
+# 2. The seed case on this board: the launch file names COM41, the board's VCP is COM40.
+cat >"$work/seed.launch" <<'LAUNCH'
+<?xml version="1.0" encoding="UTF-8" standalone="no"?>
+<launchConfiguration type="com.st.stm32cube.ide.mcu.debug.launch.launchConfigurationType">
+    <booleanAttribute key="org.eclipse.cdt.debug.gdbjtag.core.loadImageThruSerialDevice" value="true"/>
+    <stringAttribute key="org.eclipse.cdt.debug.gdbjtag.core.serialDeviceLoader" value="COM41"/>
+</launchConfiguration>
+LAUNCH
+set +e
+out=$(timeout 120 wine "$exe" check --launch "Z:$work/seed.launch" "${common[@]}" --elf "Z:$elf" --only devices,serial-port --no-color 2>&1)
+rc=$?
+set -e
+[ "$rc" = 1 ] && pass "seed case exits 1" || fail "seed case exit code $rc"
+expect "$out" "error[SER002]" "seed case: SER002"
+expect "$out" "set the preferred serial device to COM40 (STLINK-V3, serial $stlink_serial" "seed case: the fix names COM40"
+
+# 3. The board re-flashed (new host key): strict known_hosts refuses it, SSH002, nothing uploaded.
+timeout 60 "$board_sim" set --dir "$board" hostkey=1 >/dev/null
+set +e
+timeout 120 wine "$exe" check "${common[@]}" --skip devices,serial-port --elf "Z:$elf" --json >"$work/hostkey.json" 2>/dev/null
+rc=$?
+set -e
+[ "$rc" = 1 ] && pass "changed host key exits 1" || fail "changed host key exit code $rc"
+report "$work/hostkey.json" \
+  "changed host key: the ssh step fails" "step('ssh').get('status')" "error" \
+  "changed host key: SSH002" "codes('ssh')" "SSH002" \
+  "changed host key: no upload" "step('upload').get('status')" "skipped"
+
+# 4. sshd stopped: Winsock's refused connect is NET003.
+timeout 60 "$board_sim" set --dir "$board" sshd=off >/dev/null
+set +e
+timeout 120 wine "$exe" check "${common[@]}" --skip devices,serial-port --elf "Z:$elf" --json >"$work/sshd.json" 2>/dev/null
+rc=$?
+set -e
+[ "$rc" = 1 ] && pass "sshd stopped exits 1" || fail "sshd stopped exit code $rc"
+report "$work/sshd.json" "sshd stopped: NET003 (connection refused)" "codes('network')" "NET003"
+
+[ "$failures" = 0 ] || { echo "$failures check(s) failed"; exit 1; }
+echo "all checks passed"
+exit 0
