@@ -22,6 +22,10 @@ class TcpStream {
   virtual bool wait(bool want_read, bool want_write, core::Millis timeout) = 0;
   // Shuts both directions down so that any pending or later send/recv fails at once.
   virtual void shutdown() = 0;
+  // Like shutdown, and what is still queued to send is dropped (a TCP reset): the bytes of a broken
+  // SSH session must not hold a slow link that the recovery's new session needs. The handle stays
+  // valid (libssh2 still holds it). Where the platform cannot drop them, a shutdown.
+  virtual void abort() { shutdown(); }
   // Why the far end went away, when the stream knows more than "connection lost" (a proxy program
   // that exited, with its complaint); "" otherwise.
   [[nodiscard]] virtual std::string end_reason() { return {}; }

@@ -1,9 +1,6 @@
 // The devices and serial-port steps, through the CLI, against the simulated STM32MP257F-DK
 // (tests/board-sim): its host sysfs tree, its socat console pty and the console modes it switches
 // between (a real bash in the board's namespaces, getty login, U-Boot, silence, log noise).
-#include <chrono>
-#include <thread>
-
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -27,11 +24,8 @@ class SerialPortOnBoardSim : public boardsim::BoardSuite {
     EXPECT_EQ(j["steps"][2]["id"], "serial-port");
     return j["steps"][2];
   }
-  // The sim's login/U-Boot loops notice a mode change only after their 1 s read timeout.
-  static void console(const std::string& mode) {
-    board().set({"console=" + mode});
-    std::this_thread::sleep_for(std::chrono::milliseconds(1100));
-  }
+  // board-sim returns once the console shows the new mode.
+  static void console(const std::string& mode) { board().set({"console=" + mode}); }
   static std::string first_code(const nlohmann::json& step) {
     return step["diagnostics"].empty() ? std::string("none") : step["diagnostics"][0]["code"].get<std::string>();
   }

@@ -67,6 +67,8 @@ constexpr const char* kM33 = "/sys/class/remoteproc/remoteproc1";
 
 class BatchedSteps : public testing::CleanLoginSuite {
  protected:
+  // Plain ELFs loaded by the kernel, the M33 at remoteproc1 (kM33): named, whatever the board's defaults are.
+  static void SetUpTestSuite() { StartBoard({"--mode", "ELF", "--order", "m0,m33"}); }
   void SetUp() override {
     testing::CleanLoginSuite::SetUp();
     if (IsSkipped() || HasFailure()) return;

@@ -17,7 +17,8 @@ std::string log_codes(const boardsim::SimulatedBoard& board) {
   auto r = testing::run_process({PRELAUNCH_CLI, "log", board.kernel_log(), "--json"}, {}, 90000);
   std::string codes;
   try {
-    for (const auto& s : nlohmann::json::parse(r.out)["steps"])
+    const auto report = nlohmann::json::parse(r.out);  // kept alive: a range-for over a temporary's member dangles
+    for (const auto& s : report["steps"])
       for (const auto& d : s["diagnostics"]) codes += d.value("code", "") + " ";
   } catch (const std::exception&) {
     codes.clear();

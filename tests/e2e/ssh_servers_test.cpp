@@ -216,6 +216,26 @@ TEST_F(DropbearWithSftp, FullCheckUploadsOverSftpAndKnowsAnUnchangedImage) {
   EXPECT_EQ(observed(again, "upload", "upload"), "unchanged") << summary(again);
 }
 
+// Regression: libssh2 freed the probe's channel before Dropbear had ended it, Dropbear closed the next
+// channel at once and libssh2_sftp_init waited for the deadline; one fresh session in three hung.
+TEST_F(DropbearWithSftp, EveryFreshSessionStartsSftpAtOnce) {
+  testing::TempDir dir;
+  const auto file = padded_copy(firmware("m33_ns.elf"), dir.path().string(), "fresh.elf", 16 * 1024);
+  const core::CancelToken never;
+  for (int i = 0; i < 8; ++i) {
+    auto steps = testing::run_steps(testing::login_settings(board()));
+    ASSERT_NE(steps.session, nullptr) << testing::messages(steps.ssh);
+    const auto t0 = testing::Clock::now();
+    const auto err = steps.session->upload(file, "/lib/firmware/.fresh.elf.prelaunch-tmp", {},
+                                           core::Deadline(core::Millis{8000}), never);
+    EXPECT_FALSE(err) << "session " << i << ": " << err->message;
+    EXPECT_LT(ms_since(t0), 5000) << "session " << i;
+    if (err) break;
+  }
+  EXPECT_EQ(on_board(board(), "fresh.elf"), ".fresh.elf.prelaunch-tmp\n");
+  (void)board_shell(board(), "rm -f /lib/firmware/.fresh.elf.prelaunch-tmp");
+}
+
 // Last in the suite: the board keeps its new key.
 TEST_F(DropbearWithSftp, ZChangedHostKeyIsRefused) {
   board().set({"hostkey=2"});

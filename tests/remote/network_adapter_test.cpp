@@ -2,11 +2,17 @@
 // that accepts and never speaks, and a name lookup in a private network namespace (no DNS traffic
 // leaves the machine).
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <linux/sockios.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sched.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include <cerrno>
 
 #include <thread>
 
@@ -90,6 +96,58 @@ TEST(NetworkAdapter, UnresolvableNameInAPrivateNetworkNamespace) {
   ASSERT_TRUE(report.has_value()) << "unshare failed";
   EXPECT_TRUE(report->has(core::Code::HostNotResolved)) << report->diagnostics.size();
   EXPECT_LT(took, 5300);
+}
+
+// A broken session's stream is aborted: what it still had queued is dropped and the far end sees a
+// reset, not the rest of the bytes and an orderly end; the descriptor stays open for libssh2.
+TEST(NetworkAdapter, AbortDropsTheQueuedBytesWithAResetAndKeepsTheHandle) {
+  const int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  ASSERT_EQ(::listen(listener, 1), 0);
+  socklen_t len = sizeof a;
+  ::getsockname(listener, reinterpret_cast<sockaddr*>(&a), &len);
+  adapters::posix::PosixNetwork net;
+  const core::CancelToken never;
+  auto conn = net.connect("127.0.0.1", ntohs(a.sin_port), core::Deadline(core::Millis{2000}), never);
+  ASSERT_TRUE(conn.has_value()) << conn.error().message;
+  const int peer = ::accept(listener, nullptr, nullptr);
+  ASSERT_GE(peer, 0);
+  const int fd = static_cast<int>(conn->stream->native_handle());
+  // Fill the send queue: the peer reads nothing yet.
+  const std::vector<char> chunk(64 * 1024, 'x');
+  while (::send(fd, chunk.data(), chunk.size(), MSG_DONTWAIT | MSG_NOSIGNAL) > 0) {
+  }
+  int queued = 0;
+  ASSERT_EQ(::ioctl(fd, SIOCOUTQ, &queued), 0);
+  ASSERT_GT(queued, 0);
+
+  conn->stream->abort();
+  sockaddr_in far{};
+  socklen_t far_len = sizeof far;
+  EXPECT_NE(::getpeername(fd, reinterpret_cast<sockaddr*>(&far), &far_len), 0) << "still connected";
+  EXPECT_NE(::fcntl(fd, F_GETFD), -1) << "the descriptor stays open";
+  EXPECT_LT(::send(fd, "x", 1, MSG_DONTWAIT | MSG_NOSIGNAL), 0);
+
+  // The peer reads what had reached it, then a reset, never an orderly end-of-file.
+  std::vector<char> buf(1 << 20);
+  ssize_t n = 0;
+  int err = 0;
+  for (;;) {
+    pollfd p{peer, POLLIN, 0};
+    ASSERT_GT(::poll(&p, 1, 2000), 0);
+    n = ::recv(peer, buf.data(), buf.size(), 0);
+    if (n <= 0) {
+      err = errno;
+      break;
+    }
+  }
+  EXPECT_EQ(n, -1) << "an orderly end-of-file instead of a reset";
+  EXPECT_EQ(err, ECONNRESET);
+  ::close(peer);
+  ::close(listener);
 }
 
 TEST(SshConnector, SilentServerTimesOutAtTheDeadline) {

@@ -109,20 +109,35 @@ core::expected<LIBSSH2_CHANNEL*, RemoteError> Libssh2BoardSession::start_command
 core::expected<bool, RemoteError> Libssh2BoardSession::read_available(LIBSSH2_CHANNEL* ch, ports::ExecResult& result) {
   std::vector<char> buf(32768);
   bool got_data = false;
-  for (const int stream : {0, SSH_EXTENDED_DATA_STDERR}) {
-    std::string& sink = stream == 0 ? result.out : result.err;
-    for (;;) {
-      const auto n = libssh2_channel_read_ex(ch, stream, buf.data(), buf.size());
-      if (n > 0) {
-        got_data = true;
-        if (sink.size() < kMaxExecOutput) sink.append(buf.data(), static_cast<std::size_t>(n));
-        continue;
+  // Each read first moves whatever the socket holds into libssh2's packet queue, for either stream: the
+  // stderr read can queue stdout's bytes and then say "try again". Waiting on the socket then would wait
+  // for bytes already here (a Dropbear sftp-server's lone VERSION packet hung until the deadline). So
+  // read until both streams are dry and nothing is queued for this channel.
+  // (A second dry pass ends it even so: bytes of an extended stream other than stderr stay queued.)
+  for (int dry_passes = 0;;) {
+    bool pass_got_data = false;
+    for (const int stream : {0, SSH_EXTENDED_DATA_STDERR}) {
+      std::string& sink = stream == 0 ? result.out : result.err;
+      for (;;) {
+        const auto n = libssh2_channel_read_ex(ch, stream, buf.data(), buf.size());
+        if (n > 0) {
+          pass_got_data = true;
+          if (sink.size() < kMaxExecOutput) sink.append(buf.data(), static_cast<std::size_t>(n));
+          continue;
+        }
+        if (n == 0 || n == LIBSSH2_ERROR_EAGAIN) break;
+        return core::unexpected{library_error(n, "reading the remote command's output")};
       }
-      if (n == 0 || n == LIBSSH2_ERROR_EAGAIN) break;
-      return core::unexpected{library_error(n, "reading the remote command's output")};
     }
+    got_data = got_data || pass_got_data;
+    if (pass_got_data) {
+      dry_passes = 0;
+      continue;
+    }
+    unsigned long queued = 0;
+    (void)libssh2_channel_window_read_ex(ch, &queued, nullptr);
+    if (queued == 0 || ++dry_passes > 1) return got_data;
   }
-  return got_data;
 }
 
 std::optional<RemoteError> Libssh2BoardSession::finish_command(LIBSSH2_CHANNEL* ch, ports::ExecResult& result,

@@ -9,6 +9,10 @@
 
 namespace stm32mp::adapters::libssh2 {
 
+namespace detail {
+struct ChannelGuard;
+}
+
 // The BoardSession of a run: one authenticated libssh2 session, one SFTP channel opened on first use
 // and reused by every remote step. Not thread-safe (the runner calls it from one thread); the cancel
 // token may be set from any thread. After a timeout or cancel in the middle of an operation the
@@ -51,6 +55,10 @@ class Libssh2BoardSession final : public ports::BoardSession {
   // exits 127) and returns "again" until the deadline; here a closed channel ends the wait at once.
   [[nodiscard]] std::optional<ports::RemoteError> probe_sftp(const core::Deadline& deadline,
                                                              const core::CancelToken& cancel);
+  // Ends the probe's channel in full (see the .cpp) and frees it.
+  [[nodiscard]] std::optional<ports::RemoteError> end_probe(LIBSSH2_CHANNEL* ch, detail::ChannelGuard& guard,
+                                                            const core::Deadline& deadline,
+                                                            const core::CancelToken& cancel);
   // Opens a session channel and starts `command` on it; the caller frees the channel (ChannelGuard).
   [[nodiscard]] core::expected<LIBSSH2_CHANNEL*, ports::RemoteError> start_command(const std::string& command,
                                                                                   const core::Deadline& deadline,

@@ -105,14 +105,7 @@ std::optional<RemoteError> Libssh2BoardSession::probe_sftp(const core::Deadline&
     auto got = read_available(ch, reply);
     if (!got) return got.error();
     if (reply.out.size() >= 5) {
-      if (reply.out[4] == 2) {
-        // Freed within the caller's deadline: freeing waits for the server's CLOSE, which a loaded board
-        // may send later than the guard's short budget (an interrupted free breaks the session).
-        const auto freed = ssh_->pump([&] { return libssh2_channel_free(ch); }, deadline, cancel);
-        guard.ch = nullptr;
-        if (!freed) return interrupted(freed.error(), "starting SFTP");
-        return std::nullopt;
-      }
+      if (reply.out[4] == 2) return end_probe(ch, guard, deadline, cancel);
       return RemoteError{Kind::failure, "starting SFTP: the server's SFTP program answered with packet type " +
                                             std::to_string(static_cast<unsigned char>(reply.out[4])) + ", not a version"};
     }
@@ -132,6 +125,25 @@ std::optional<RemoteError> Libssh2BoardSession::probe_sftp(const core::Deadline&
   if (reply.exit_status >= 0) message += " (exit status " + std::to_string(reply.exit_status) + ")";
   if (!complaint.empty()) message += ": " + complaint.substr(0, 300);
   return RemoteError{Kind::no_sftp, message};
+}
+
+// The probe's channel is ended in full before libssh2 opens the real SFTP channel: end of input, so the
+// server's SFTP program exits, then the server's exit status, EOF and CLOSE. libssh2 1.10's channel_free
+// returns on the first packet it reads, not on the server's CLOSE; Dropbear 2022.83, sent a new channel
+// while it still ends the old one, closes the new one at once, and libssh2_sftp_init then waits for an
+// answer that never comes (a 1-in-3 hang until the deadline on the simulated board).
+std::optional<RemoteError> Libssh2BoardSession::end_probe(LIBSSH2_CHANNEL* ch, detail::ChannelGuard& guard,
+                                                         const core::Deadline& deadline,
+                                                         const core::CancelToken& cancel) {
+  const auto eof = ssh_->pump([&] { return libssh2_channel_send_eof(ch); }, deadline, cancel);
+  if (!eof) return interrupted(eof.error(), "starting SFTP");
+  ports::ExecResult ended;
+  if (auto e = finish_command(ch, ended, deadline, cancel)) return e;
+  // Freed within the caller's deadline: the guard's short budget is for error paths.
+  const auto freed = ssh_->pump([&] { return libssh2_channel_free(ch); }, deadline, cancel);
+  guard.ch = nullptr;
+  if (!freed) return interrupted(freed.error(), "starting SFTP");
+  return std::nullopt;
 }
 
 std::optional<RemoteError> Libssh2BoardSession::ensure_sftp(const core::Deadline& deadline,

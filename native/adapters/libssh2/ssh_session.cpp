@@ -79,8 +79,11 @@ std::string SshSession::last_error() const {
 int SshSession::last_errno() const { return session_ == nullptr ? 0 : libssh2_session_last_errno(session_); }
 
 void SshSession::mark_broken(std::string why) {
-  if (!broken_) broken_reason_ = std::move(why);
+  if (broken_) return;
+  broken_reason_ = std::move(why);
   broken_ = true;
+  // Never used again: its unsent bytes are dropped at once instead of draining over the link.
+  stream_->abort();
 }
 
 void SshSession::keepalive() {

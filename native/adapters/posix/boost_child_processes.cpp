@@ -14,8 +14,10 @@
 #include <boost/process/extend.hpp>
 #include <boost/process/io.hpp>
 #include <boost/process/posix.hpp>
-#include <boost/process/search_path.hpp>
 #include <cerrno>
+#include <cstdlib>
+#include <filesystem>
+#include <string_view>
 #include <chrono>
 #include <cstring>
 #include <thread>
@@ -81,9 +83,21 @@ core::expected<std::string, ProcessError> find_program(const std::string& name) 
     if (::access(name.c_str(), X_OK) == 0) return name;
     return core::unexpected{ProcessError{EKind::not_found, errno_text(name.c_str())}};
   }
-  const auto path = bp::search_path(name);
-  if (path.empty()) return core::unexpected{ProcessError{EKind::not_found, name + " is not installed (not found in PATH)"}};
-  return path.string();
+  // PATH searched here rather than with bp::search_path: that one is the only piece of Boost.Process that
+  // needs the compiled libboost_filesystem, which would make the JNI library depend on a shared library a
+  // stock desktop lacks (java.jni.library_deps); Debian's static libboost_filesystem.a is not PIC.
+  const char* env_path = std::getenv("PATH");
+  std::string_view dirs = env_path != nullptr ? env_path : "/usr/bin:/bin";
+  while (true) {
+    const auto colon = dirs.find(':');
+    const std::string dir(dirs.substr(0, colon));
+    const std::string candidate = (dir.empty() ? std::string(".") : dir) + "/" + name;
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(candidate, ec) && ::access(candidate.c_str(), X_OK) == 0) return candidate;
+    if (colon == std::string_view::npos) break;
+    dirs.remove_prefix(colon + 1);
+  }
+  return core::unexpected{ProcessError{EKind::not_found, name + " is not installed (not found in PATH)"}};
 }
 
 // 128 + n for a signal, as a shell says it.

@@ -22,4 +22,15 @@ void PosixTcpStream::shutdown() {
   if (fd_ >= 0) ::shutdown(fd_, SHUT_RDWR);
 }
 
+void PosixTcpStream::abort() {
+  if (fd_ < 0) return;
+  // connect(2) to AF_UNSPEC dissolves a TCP connection on Linux (tcp_disconnect): a reset is sent and
+  // the send queue is purged, while the descriptor stays open, so its number is never reused under
+  // libssh2. Elsewhere it may fail; the shutdown still ends the session.
+  sockaddr unspec{};
+  unspec.sa_family = AF_UNSPEC;
+  (void)::connect(fd_, &unspec, sizeof unspec);
+  ::shutdown(fd_, SHUT_RDWR);
+}
+
 }  // namespace stm32mp::adapters::posix

@@ -14,6 +14,7 @@ class PosixTcpStream final : public ports::TcpStream {
   [[nodiscard]] std::intptr_t native_handle() const override { return fd_; }
   bool wait(bool want_read, bool want_write, core::Millis timeout) override;
   void shutdown() override;
+  void abort() override;
 
  private:
   int fd_;

@@ -37,5 +37,25 @@ class ConsoleMixin:
             pass
 
     def apply_console(self, mode):
+        """Switches the console and returns once it shows the new mode, so a test never races the switch."""
+        shown = os.path.join(self.run_dir, "console_shown")
+        try:
+            with open(shown) as f:
+                if f.read().strip() == mode and mode not in ("shell", "noise"):
+                    return  # already there; a shell, though, is restarted fresh
+            os.unlink(shown)
+        except FileNotFoundError:
+            pass
         write(os.path.join(self.run_dir, "console_mode"), mode + "\n")
         self.restart_console_child()
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                with open(shown) as f:
+                    if f.read().strip() == mode:
+                        return
+            except FileNotFoundError:
+                pass
+            if time.monotonic() > deadline:
+                raise SimError("the console did not switch to %s within 15 s (see %s/console.log)" % (mode, self.run_dir))
+            time.sleep(0.02)

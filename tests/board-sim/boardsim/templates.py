@@ -86,20 +86,24 @@ reclaim_tty() {
 }
 INIT=$(cat $R/init_pid)
 mode() { cat $R/console_mode 2>/dev/null || echo shell; }
+# Tells the host side (apply_console waits for it) that the console now shows mode $1.
+shown() { echo "$1" > $R/console_shown.tmp && mv -f $R/console_shown.tmp $R/console_shown; }
 run_shell() {
   ( echo $BASHPID > $R/console_child.pid
+    shown "$m"
     # env -C, not nsenter --wd: nsenter opens --wd before it enters the board's mounts, where the home exists.
     exec nsenter -t "$INIT" -n -m -u -- env -i -C %(home)s PS1="root@$HOST:~# " HOME=%(home)s TERM=vt100 \
       PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
       /bin/bash --norc --noprofile --noediting -i )
+  rm -f $R/console_child.pid   # the host side kills this pid: never a stale one
   reclaim_tty
 }
-# Waits for a line; returns 1 when the console mode changed meanwhile (checked every 0.3 s).
+# Waits for a line; returns 1 when the console mode changed meanwhile (checked every 0.3 s, the read timeout).
 read_line() {
   local m=$1
   while :; do
     if IFS= read -r -t 0.3 line 2>/dev/null; then line=${line%%$'\r'}; return 0; fi
-    [ $? -gt 128 ] || sleep 0.5   # a read error (not the 1 s timeout): do not spin
+    [ $? -gt 128 ] || sleep 0.5   # a read error (not the timeout): do not spin
     [ "$(mode)" = "$m" ] || return 1
   done
 }
@@ -118,11 +122,14 @@ while :; do
     login)
       stty echo
       printf '\nST OpenSTLinux - Weston - (A Yocto Project Based Distro) 5.0.3-openstlinux-6.6-yocto-scarthgap-mpu-v24.11.06 %%s ttySTM0\n\n%%s login: ' "$HOST" "$HOST"
+      shown login
       read_line login || continue
-      if [ "$line" = root ]; then run_shell; else sleep 1; printf '\nLogin incorrect\n'; fi ;;
+      # An empty name shows the prompt again at once, as agetty does; a wrong one fails as login(1) does.
+      if [ "$line" = root ]; then run_shell; elif [ -n "$line" ]; then sleep 1; printf '\nLogin incorrect\n'; fi ;;
     uboot)
       stty echo
       printf '\nSTM32MP> '
+      shown uboot
       while read_line uboot; do
         cmd=${line%%%% *}
         [ -n "$cmd" ] && printf "Unknown command '%%s' - try 'help'\n" "$cmd"
@@ -130,6 +137,7 @@ while :; do
       done ;;
     silent)
       stty -echo
+      shown silent
       while read_line silent; do :; done ;;
     *) sleep 1 ;;
   esac
