@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: the Windows cross build's tests under wine, the default build's full suite (unit, simulated board, end to end, JNI, Eclipse),
 # then the ASan+UBSan build's native suite. Run as root (the simulated board needs namespaces).
-# The default preset compiles at -O3 with warnings as errors, so optimiser-only warnings fail here (Debug: the ASan build).
+# Warnings are errors in every preset; -O3's own warnings reach CI through the Windows build (Release, g++ 12);
+# the release preset (-O3 for everything, tests included) is not built here, for CI's time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,7 +24,7 @@ trap summary EXIT
 # Windows first: its JNI DLL goes into the bundle jar the default build assembles.
 phase "windows build + wine tests" bash scripts/windows/test.sh
 
-phase "default build (-O3)" bash scripts/build.sh default
+phase "default build" bash scripts/build.sh default
 phase "default ctest" ctest --preset default -j2 --timeout 600
 
 phase "asan build" bash scripts/build.sh asan
