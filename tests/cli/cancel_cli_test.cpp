@@ -23,6 +23,8 @@
 #include "cli/interrupt.h"
 #include "devices/pty_console.h"
 #include "devices/sysfs_fixture.h"
+#include "support/background_process.h"
+#include "support/cancelled_report.h"
 #include "support/temp_dir.h"
 
 namespace stm32mp::testing {
@@ -31,103 +33,20 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
-// The CLI in the background; signal() it, then finish() collects stdout and how it ended.
-class Cli {
+// The CLI in the background (support/background_process.h); `wrapper` runs before it (strace … --), and the
+// signals then go to the pid the wrapper writes to `pid_file`.
+class Cli : public BackgroundProcess {
  public:
-  // `wrapper` runs before the CLI (strace … --); the signals then go to the pid the wrapper writes to `pid_file`.
   explicit Cli(std::vector<std::string> args, std::vector<std::string> wrapper = {}, std::string pid_file = {})
-      : pid_file_(std::move(pid_file)) {
-    args.insert(args.begin(), PRELAUNCH_CLI);
-    args.insert(args.begin(), wrapper.begin(), wrapper.end());
-    int out[2];
-    if (pipe2(out, O_CLOEXEC) != 0) throw std::runtime_error("pipe");
-    pid_ = fork();
-    if (pid_ == 0) {
-      dup2(out[1], 1);
-      const int null = open("/dev/null", O_RDWR);
-      dup2(null, 0);
-      dup2(null, 2);
-      std::vector<char*> argv;
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      execv(argv[0], argv.data());
-      _exit(127);
-    }
-    close(out[1]);
-    out_ = out[0];
-  }
-  ~Cli() {
-    if (pid_ > 0) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-    if (out_ >= 0) close(out_);
-  }
-  void signal(int sig) const { kill(target(), sig); }
-
-  // The pid that gets the signals: the CLI itself, also when a wrapper started it (0 until the wrapper wrote it).
-  [[nodiscard]] pid_t target() const {
-    if (pid_file_.empty()) return pid_;
-    std::ifstream in(pid_file_);
-    pid_t pid = 0;
-    return in >> pid ? pid : 0;
-  }
-
-  struct Ended {
-    int exit_code = -1;   // -1 when killed by a signal
-    int by_signal = 0;
-    std::string out;
-    long long ms = 0;     // from finish() being called to the end
-  };
-  Ended finish(std::chrono::milliseconds limit) {
-    Ended e;
-    const auto t0 = Clock::now();
-    for (;;) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(t0 + limit - Clock::now()).count();
-      if (left <= 0) break;
-      pollfd p{out_, POLLIN, 0};
-      if (poll(&p, 1, static_cast<int>(left)) <= 0) continue;
-      char buf[4096];
-      const auto n = read(out_, buf, sizeof buf);
-      if (n <= 0) break;
-      e.out.append(buf, static_cast<std::size_t>(n));
-    }
-    // Its stdout is closed: it is exiting. Give it what is left of the limit to be reaped.
-    int status = 0;
-    pid_t done = 0;
-    while ((done = waitpid(pid_, &status, WNOHANG)) == 0 && Clock::now() < t0 + limit) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-    if (done == 0) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, &status, 0);
-      e.exit_code = -2;  // had to be killed: a hang
-    } else if (WIFEXITED(status)) {
-      e.exit_code = WEXITSTATUS(status);
-    } else if (WIFSIGNALED(status)) {
-      e.by_signal = WTERMSIG(status);
-    }
-    pid_ = -1;
-    e.ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0).count();
-    return e;
-  }
+      : BackgroundProcess(with_cli(std::move(args), std::move(wrapper)), std::move(pid_file)) {}
 
  private:
-  pid_t pid_ = -1;
-  int out_ = -1;
-  std::string pid_file_;
-};
-
-// Waits (up to 15 s) until `ready` holds: the CLI is inside the step under test.
-template <class F>
-bool wait_until(F ready) {
-  const auto until = Clock::now() + std::chrono::seconds(15);
-  while (Clock::now() < until) {
-    if (ready()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  static std::vector<std::string> with_cli(std::vector<std::string> args, std::vector<std::string> wrapper) {
+    args.insert(args.begin(), PRELAUNCH_CLI);
+    args.insert(args.begin(), wrapper.begin(), wrapper.end());
+    return args;
   }
-  return false;
-}
+};
 
 // A TCP server on 127.0.0.1 that accepts connections and never says anything (no SSH banner).
 class SilentServer {
@@ -174,30 +93,6 @@ class SilentServer {
   int port_ = 0;
   std::vector<int> held_;
 };
-
-void expect_cancelled_report(const Cli::Ended& e, const std::string& step, long long bound_ms = 3000) {
-  EXPECT_EQ(e.exit_code, 4) << e.out;
-  EXPECT_LT(e.ms, bound_ms) << "the CLI took " << e.ms << " ms to end after the signal";
-  const auto j = nlohmann::json::parse(e.out);
-  EXPECT_FALSE(j["ok"].get<bool>());
-  EXPECT_TRUE(j["cancelled"].get<bool>());
-  bool seen = false;
-  for (const auto& s : j["steps"]) {
-    if (s["id"] == step) {
-      seen = true;
-      EXPECT_EQ(s["status"], "cancelled") << s.dump(2);
-      ASSERT_FALSE(s["diagnostics"].empty());
-      EXPECT_EQ(s["diagnostics"].back()["code"], "RUN003");
-      EXPECT_EQ(s["diagnostics"].back()["severity"], "error");
-    } else if (seen) {
-      EXPECT_EQ(s["status"], "skipped") << s.dump(2);
-      EXPECT_EQ(s["observed"]["skipped_because"], "the run was cancelled");
-    } else {
-      EXPECT_NE(s["status"], "cancelled") << s.dump(2);
-    }
-  }
-  EXPECT_TRUE(seen) << e.out;
-}
 
 class CancelCli : public ::testing::TestWithParam<int> {};
 

@@ -36,3 +36,6 @@ prelaunch_e2e_test(ssh_config_e2e_tests
 # Sessions kept across checks in one process, and the board's process count (issue 12).
 prelaunch_e2e_test(session_reuse_e2e_tests
   e2e/session_reuse_test.cpp)
+# Issue 15: a signal while a board step is under way (target, remoteproc).
+prelaunch_e2e_test(cancel_e2e_tests
+  e2e/cancel_board_test.cpp)

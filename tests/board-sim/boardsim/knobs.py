@@ -121,6 +121,10 @@ KNOBS = [
          "(see above)", "RPC020, RPC021", _in_rprocfs("rproc_fault"), rprocfs=True),
     Knob("hostile", ["off", "controls", "endless"], "hostile sysfs values and kernel-log lines (see above)",
          "issue 15", _in_rprocfs("hostile"), rprocfs=True),
+    Knob("start_ms", None, "a start write blocks that long before the boot (a large image, a slow TEE check), as "
+         "`echo start` blocks in rproc_boot(); readers meanwhile see `offline`; rprocfs logs the request",
+         "issue 15 (cancel during a load)", _in_rprocfs("start_ms"), default="0",
+         check=_digits("start_ms", "a number of milliseconds"), values_doc="`0`, milliseconds", rprocfs=True),
 ]
 BY_NAME = {k.name: k for k in KNOBS}
 STATE_KNOBS = [k for k in KNOBS if not k.action]

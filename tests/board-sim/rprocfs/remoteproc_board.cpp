@@ -4,7 +4,9 @@
 #include "tee_image_check.h"
 
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
+#include <thread>
 
 namespace boardsim {
 namespace {
@@ -123,7 +125,26 @@ bool RemoteprocBoard::endless(const std::string& attr) const {
 }
 
 int RemoteprocBoard::write(std::size_t index, const std::string& attr, const std::string& data) {
+    // start_ms: a long load (a large image, a slow TEE check). The writer blocks as `echo start` does while
+    // rproc_boot() runs; the board is not locked meanwhile, so a reader sees the state the kernel shows
+    // during a load ("offline"), as state_show() reads it without the rproc's lock.
+    if (attr == "state" && streq(data, "start")) {
+        int delay_ms = 0;
+        {
+            std::lock_guard lock(mutex_);
+            delay_ms = settings_.start_ms;
+        }
+        if (delay_ms > 0) {
+            std::fprintf(stderr, "rprocfs: start of remoteproc%zu requested, loading for %d ms (start_ms)\n", index,
+                         delay_ms);
+            std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+        }
+    }
     std::lock_guard lock(mutex_);
+    return write_locked(index, attr, data);
+}
+
+int RemoteprocBoard::write_locked(std::size_t index, const std::string& attr, const std::string& data) {
     if (index >= rprocs_.size()) return -ENODEV;
     Rproc& r = rprocs_[index];
     const int count = static_cast<int>(data.size());

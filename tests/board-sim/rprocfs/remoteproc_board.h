@@ -51,6 +51,7 @@ struct BoardSettings {
     std::string stop_fault = "none";              // none | eperm (driver cannot stop) | ta (TA's STOP fails)
     std::string rproc_fault = "none";             // none | memory-region | subdevices | deleted (m33 only)
     Hostile hostile = Hostile::off;
+    int start_ms = 0;                             // how long a start write blocks before the boot (a long load)
 };
 
 class RemoteprocBoard {
@@ -83,6 +84,7 @@ private:
     [[nodiscard]] int shutdown(std::size_t i);
     void recover(std::size_t i);
     [[nodiscard]] std::string apply_fault(const std::string& key, const std::string& value);
+    [[nodiscard]] int write_locked(std::size_t index, const std::string& attr, const std::string& data);
 
     mutable std::mutex mutex_;
     BoardSettings settings_;

@@ -68,6 +68,10 @@ std::string RemoteprocBoard::apply_fault(const std::string& key, const std::stri
         settings_.rproc_fault = value;
     } else if (key == "hostile") {
         if (!parse_hostile(value, settings_.hostile)) return "hostile must be off, controls or endless";
+    } else if (key == "start_ms") {
+        if (value.empty() || value.find_first_not_of("0123456789") != std::string::npos || value.size() > 6)
+            return "start_ms must be a number of milliseconds";
+        settings_.start_ms = std::stoi(value);
     } else if (key == "kernel_release") {
         settings_.firmware.kernel_release = value;
     } else {

@@ -9,7 +9,9 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
+#include <future>
 
 namespace boardsim {
 namespace {
@@ -172,6 +174,22 @@ TEST_F(RemoteprocBoardTest, HostileValuesAreHugeAndFullOfControls) {
     EXPECT_TRUE(b.endless("firmware"));
     EXPECT_FALSE(b.endless("state"));
     EXPECT_EQ(b.apply("hostile", "x"), "hostile must be off, controls or endless");
+}
+
+TEST_F(RemoteprocBoardTest, ALongLoadBlocksTheStartWriteWhileReadersSeeOffline) {
+    put("fw.elf", make_elf(0x80100000, 0x100, 0x540, true));
+    RemoteprocBoard b(settings_);
+    ASSERT_EQ(b.apply("start_ms", "400"), "");
+    ASSERT_EQ(w(b, 1, "firmware", "fw.elf"), 6);
+    const auto t0 = std::chrono::steady_clock::now();
+    auto start = std::async(std::launch::async, [&] { return w(b, 1, "state", "start"); });
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    ASSERT_EQ(start.wait_for(std::chrono::milliseconds(0)), std::future_status::timeout) << "the start write returned at once";
+    EXPECT_EQ(attr(b, 1, "state"), "offline\n") << "a reader is not blocked by the load and sees it offline";
+    EXPECT_EQ(start.get(), 5);
+    EXPECT_GE(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(400));
+    EXPECT_EQ(attr(b, 1, "state"), "running\n");
+    EXPECT_EQ(b.apply("start_ms", "soon"), "start_ms must be a number of milliseconds");
 }
 
 }  // namespace

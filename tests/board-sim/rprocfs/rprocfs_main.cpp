@@ -1,7 +1,7 @@
 // rprocfs: serves /sys/class/remoteproc of the simulated board with libfuse3.
 // Usage: rprocfs MOUNTPOINT CONFIG_FILE
 // CONFIG_FILE holds key=value lines (kmsg, boot_ns, control, order, board, mode, semantics, recovery,
-// trust_key, firmware_dir, fw_path_param, tee_ta, ta_start, stop_fault, rproc_fault, hostile, kernel_release). CONTROL is a unix socket on which board-sim sends one command
+// trust_key, firmware_dir, fw_path_param, tee_ta, ta_start, stop_fault, rproc_fault, hostile, start_ms, kernel_release). CONTROL is a unix socket on which board-sim sends one command
 // per connection: "set KEY=VALUE", "crash NAME", "reboot" or "status"; the answer is "ok[ …]" or "error …".
 #define FUSE_USE_VERSION 31
 #include "remoteproc_board.h"
@@ -192,7 +192,7 @@ int main(int argc, char** argv) {
     }
     g_board = std::make_unique<RemoteprocBoard>(s);
     // Fault knobs and the kernel release go through the same path as `board-sim set` (one parser each).
-    for (const char* key : {"ta_start", "stop_fault", "rproc_fault", "hostile", "kernel_release"}) {
+    for (const char* key : {"ta_start", "stop_fault", "rproc_fault", "hostile", "start_ms", "kernel_release"}) {
         if (!cfg.count(key)) continue;
         std::string e = g_board->apply(key, cfg[key]);
         if (!e.empty()) std::cerr << "rprocfs: " << e << "\n";
@@ -211,6 +211,7 @@ int main(int argc, char** argv) {
     ops.write = do_write;
     ops.truncate = do_truncate;
     std::string mountpoint = argv[1];
-    const char* fargv[] = {argv[0], mountpoint.c_str(), "-f", "-s", "-o", "fsname=rprocfs,default_permissions"};
-    return fuse_main(6, const_cast<char**>(fargv), &ops, nullptr);
+    // Multithreaded, like sysfs: a start write blocked in a long load (start_ms) does not block the readers.
+    const char* fargv[] = {argv[0], mountpoint.c_str(), "-f", "-o", "fsname=rprocfs,default_permissions,max_threads=16"};
+    return fuse_main(5, const_cast<char**>(fargv), &ops, nullptr);
 }
