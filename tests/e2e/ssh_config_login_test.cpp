@@ -4,6 +4,7 @@
 // with --ssh-config; the invoking user's ~/.ssh is never read (HOME is a temporary directory, no agent).
 // Knobs named explicitly: mode=ELF order=m0,m33 ssh=openssh sftp=on.
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sys/stat.h>
 
 #include <cstdlib>
@@ -13,6 +14,7 @@
 #include "e2e/e2e_support.h"
 #include "remote/board_login.h"
 #include "support/golden.h"
+#include "support/run_process.h"
 #include "support/temp_dir.h"
 
 namespace stm32mp::e2e {
@@ -113,6 +115,33 @@ TEST_F(SshConfigLoginBoard, AcceptNewFromTheConfigurationStoresAnUnknownKey) {
   ASSERT_EQ(run.exit_code, 0) << summary(run);
   EXPECT_FALSE(diagnostic(run, "ssh", "SSH003").is_null()) << summary(run);
   EXPECT_NE(read_file(user_file).find("ssh-ed25519 "), std::string::npos);
+}
+
+TEST_F(SshConfigLoginBoard, IdentityAgentPathIsTheAgentAskedWithoutSshAuthSock) {
+  // An ssh-agent of this test only, at a socket of its own, holding the board's client key; no SSH_AUTH_SOCK
+  // (CleanLoginSuite unsets it) and no IdentityFile: only IdentityAgent can lead the login to that key.
+  const auto socket = dir_.file("agent.sock");
+  // Its output goes to a file: the daemon it leaves behind must not hold our pipes open.
+  const auto said = dir_.file("agent.out");
+  const auto agent = testing::run_process(
+      {"/bin/sh", "-c", "ssh-agent -s -a \"$1\" >\"$2\" 2>&1 </dev/null", "sh", socket, said}, {}, 10000);
+  ASSERT_EQ(agent.exit_code, 0) << read_file(said);
+  const auto out = read_file(said);
+  const auto at = out.find("SSH_AGENT_PID=");
+  ASSERT_NE(at, std::string::npos) << out;
+  const int pid = std::atoi(out.c_str() + at + 14);
+  ASSERT_GT(pid, 1);
+  const auto added = testing::run_process({"ssh-add", board().identity()}, {"SSH_AUTH_SOCK=" + socket}, 10000);
+  const auto cfg = dir_.file("agent_config");
+  std::ofstream(cfg) << "Host lab-board\n  HostName " << board().host() << "\n  User root\n  UserKnownHostsFile "
+                     << board().known_hosts() << "\n  IdentityAgent " << socket << "\n";
+  ::chmod(cfg.c_str(), 0600);
+  auto run = check(cfg, {"--only", "network,ssh"});
+  ::kill(pid, SIGTERM);
+  ASSERT_EQ(added.exit_code, 0) << added.err;
+  ASSERT_EQ(run.exit_code, 0) << summary(run);
+  EXPECT_EQ(observed(run, "ssh", "auth_method"), "publickey (ssh-agent)");
+  EXPECT_EQ(observed(run, "ssh", "agent_socket"), socket);
 }
 
 }  // namespace
