@@ -72,6 +72,7 @@ core::Settings parse_request(std::string_view request_json) {
   // An explicit port or user wins over the SSH configuration's (ssh_config).
   s.port_given = j.contains("port") && !j["port"].is_null();
   s.user_given = j.contains("user") && !j["user"].is_null();
+  s.host_key_policy_given = j.contains("host_key_policy") && !j["host_key_policy"].is_null();
   if (s.timeout_ms <= 0) throw RequestError(Code::RequestBadValue, {{"field", "timeout_ms"}, {"problem", "must be positive"}});
   if (s.diagnose_since_ms < 0) {
     throw RequestError(Code::RequestBadValue, {{"field", "diagnose_since_ms"}, {"problem", "must not be negative"}});

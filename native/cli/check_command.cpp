@@ -21,6 +21,7 @@ struct CheckOptions {
   bool no_exec_upload = false;
   CLI::Option* port_option = nullptr;
   CLI::Option* user_option = nullptr;
+  CLI::Option* policy_option = nullptr;
   bool json = false;
   bool no_color = false;
 };
@@ -33,6 +34,7 @@ void run(CheckOptions& o, CommandOutcome& outcome) {
   if (o.no_exec_upload) o.settings.exec_upload = false;
   o.settings.port_given = o.port_option != nullptr && o.port_option->count() > 0;
   o.settings.user_given = o.user_option != nullptr && o.user_option->count() > 0;
+  o.settings.host_key_policy_given = o.policy_option != nullptr && o.policy_option->count() > 0;
   if (!o.password_env.empty()) {
     const char* secret = std::getenv(o.password_env.c_str());
     if (secret == nullptr) throw CLI::ValidationError("--password-env", "environment variable " + o.password_env + " is not set");
@@ -82,7 +84,7 @@ void add_check_command(CLI::App& app, CommandOutcome& outcome) {
                   "Resolve --host as OpenSSH does (`ssh -G`: Host aliases, HostName, Port, User, IdentityFile, "
                   "ProxyJump/ProxyCommand) with this client configuration file, or 'default' for ~/.ssh/config; "
                   "not given: no SSH configuration is read");
-  cmd->add_option("--host-key-policy", s.host_key_policy, "strict (default) or accept-new")
+  options->policy_option = cmd->add_option("--host-key-policy", s.host_key_policy, "strict (default) or accept-new")
       ->check(CLI::IsMember({"strict", "accept-new"}))->capture_default_str();
   cmd->add_option("--remoteproc", s.remoteproc, "Name of the remoteproc instance to load")->capture_default_str();
   cmd->add_option("--sysfs-root", s.sysfs_root, "Where sysfs is mounted (for containers and tests)")->capture_default_str();

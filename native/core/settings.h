@@ -33,6 +33,11 @@ struct Settings {
   std::string ssh_config;
   bool port_given = false;  // --port / "port" given explicitly: it wins over the SSH configuration's Port
   bool user_given = false;  // --user / "user" given explicitly: it wins over the configuration's User
+  bool host_key_policy_given = false;  // --host-key-policy given: it wins over StrictHostKeyChecking
+  // Filled by the network step from the SSH configuration only (no front end sets them).
+  std::vector<std::string> global_known_hosts;  // GlobalKnownHostsFile: read-only, checked after known_hosts
+  bool use_agent = true;                        // IdentitiesOnly yes / IdentityAgent none: no ssh-agent
+  std::string agent_socket;                     // IdentityAgent PATH; empty: $SSH_AUTH_SOCK as usual
   // > 0: diagnose a launch (ST's own) that failed this many ms ago. Nothing is changed on the board:
   // upload and verify are skipped and the remoteproc step reads the kernel log printed since then.
   int diagnose_since_ms = 0;

@@ -21,6 +21,10 @@ struct SshOptions {
   std::string known_hosts;  // empty: ~/.ssh/known_hosts
   bool accept_new_host_key = false;  // accept-new: store an unknown key; a changed key is never accepted
   bool use_agent = true;             // try the keys of ssh-agent (SSH_AUTH_SOCK) too
+  std::string agent_socket{};        // the agent's socket; empty: $SSH_AUTH_SOCK, else the platform's agent
+  // Checked read-only after `known_hosts` when it does not list the host (OpenSSH's GlobalKnownHostsFile);
+  // an unknown key is still stored into `known_hosts` only.
+  std::vector<std::string> global_known_hosts{};
 };
 
 // What the handshake and authentication showed. Never holds a secret.

@@ -43,6 +43,25 @@ std::string expand_home(const std::string& path, const std::string& home) {
 
 std::string first_word(const std::string& list) { return list.substr(0, list.find(' ')); }
 
+// "a b c" (ssh -G prints a file list on one line, space-separated), each ~ expanded.
+std::vector<std::string> expanded_words(const std::string& list, const std::string& home) {
+  std::vector<std::string> out;
+  std::size_t pos = 0;
+  while (pos < list.size()) {
+    auto end = list.find(' ', pos);
+    if (end == std::string::npos) end = list.size();
+    if (end > pos) out.push_back(expand_home(list.substr(pos, end - pos), home));
+    pos = end + 1;
+  }
+  return out;
+}
+
+std::string joined_words(const std::vector<std::string>& words) {
+  std::string out;
+  for (const auto& w : words) out += (out.empty() ? "" : " ") + w;
+  return out;
+}
+
 // Host names that reach a shell through %h: letters, digits and the characters of names and IPv4/IPv6
 // addresses only (OpenSSH 9.x refuses the same for its own %h since CVE-2023-51385).
 bool plain_name(const std::string& s) {
@@ -92,6 +111,27 @@ core::expected<SshRoute, std::string> route_from_ssh_g(std::string_view resolved
   if (differs(r, b, "hostkeyalias")) {
     route.host_key_alias = first(r, "hostkeyalias");
     route.from_config.push_back("hostkeyalias " + route.host_key_alias);
+  }
+  if (differs(r, b, "stricthostkeychecking")) {
+    route.strict_host_key_checking = first(r, "stricthostkeychecking");
+    route.from_config.push_back("stricthostkeychecking " + route.strict_host_key_checking);
+  }
+  if (differs(r, b, "globalknownhostsfile")) {
+    route.global_known_hosts = expanded_words(first(r, "globalknownhostsfile"), home);
+    route.from_config.push_back("globalknownhostsfile " + joined_words(route.global_known_hosts));
+  }
+  if (differs(r, b, "identitiesonly") && first(r, "identitiesonly") == "yes") {
+    route.identities_only = true;
+    route.from_config.push_back("identitiesonly yes");
+  }
+  if (differs(r, b, "certificatefile")) {
+    for (const auto& f : r.at("certificatefile")) route.certificate_files.push_back(expand_home(f, home));
+    route.from_config.push_back("certificatefile " + joined_words(route.certificate_files));
+  }
+  if (differs(r, b, "identityagent")) {
+    const std::string agent = first(r, "identityagent");
+    route.identity_agent = agent == "none" || agent == "SSH_AUTH_SOCK" ? agent : expand_home(agent, home);
+    route.from_config.push_back("identityagent " + route.identity_agent);
   }
   const std::string command = first(r, "proxycommand");
   if (!command.empty() && command != "none" && differs(r, b, "proxycommand")) {

@@ -22,6 +22,13 @@ struct SshRoute {
   std::string proxy_command;   // ProxyCommand, %-tokens not yet expanded
   std::string proxy_jump;      // ProxyJump: [user@]host[:port][,…]
   std::vector<std::string> from_config;  // "hostname 10.1.2.3", "port 2222", … for the report
+  // StrictHostKeyChecking as ssh -G prints it (true | false | ask | accept-new); "" when not configured.
+  // Only accept-new is ever applied: the check never gets laxer than our own policy.
+  std::string strict_host_key_checking;
+  std::vector<std::string> global_known_hosts;  // GlobalKnownHostsFile, ~ expanded; read-only
+  bool identities_only = false;                 // IdentitiesOnly yes: the agent is not asked
+  std::vector<std::string> certificate_files;   // CertificateFile, ~ expanded
+  std::string identity_agent;  // IdentityAgent: "none", "SSH_AUTH_SOCK" or a socket path (~ expanded)
 };
 
 // The longest `ssh -G` output read (a few KiB is usual).

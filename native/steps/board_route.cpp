@@ -6,6 +6,7 @@
 
 #include "ports/platform.h"
 #include "steps/network_step.h"
+#include "steps/route_login.h"
 #include "steps/ssh_step.h"
 
 namespace stm32mp::steps {
@@ -59,7 +60,7 @@ std::optional<std::string> run_ssh(ports::ChildProcesses& processes, const std::
 }
 
 // What the configuration says and was not given to us explicitly goes into `s`; the rest is reported.
-void apply(const remote::SshRoute& route, core::Settings& s, core::StepReport& r) {
+void apply(const remote::SshRoute& route, const std::string& alias, core::Settings& s, core::StepReport& r) {
   std::vector<std::string> kept;
   s.host = route.hostname;
   if (route.port != 0) {
@@ -98,6 +99,7 @@ void apply(const remote::SshRoute& route, core::Settings& s, core::StepReport& r
       s.known_hosts = route.known_hosts;
     }
   }
+  apply_route_login(route, alias, s, r, kept);
   if (!kept.empty()) r.observed.set("options_over_ssh_config", joined(kept, "; "));
 }
 
@@ -225,7 +227,7 @@ core::StepReport check_network_with_config(core::Settings& s, ports::Network& ne
     BoardRoute found{s.host, config_label, *parsed, {}};
     r.observed.set("from_ssh_config", found.route.from_config.empty() ? "nothing for this host"
                                                                      : joined(found.route.from_config, "; "));
-    apply(found.route, s, r);
+    apply(found.route, found.alias, s, r);
     if (!remote::describe_proxy(found.route).empty()) {
       auto argv = remote::proxy_argv(found.route, found.alias, s.port, s.user, config_file);
       if (!argv) {

@@ -97,6 +97,9 @@ ports::SshOptions login_options(const core::Settings& settings) {
   options.password = settings.password;
   options.known_hosts = settings.known_hosts;
   options.accept_new_host_key = settings.host_key_policy == "accept-new";
+  options.use_agent = settings.use_agent;
+  options.agent_socket = settings.agent_socket;
+  options.global_known_hosts = settings.global_known_hosts;
   return options;
 }
 

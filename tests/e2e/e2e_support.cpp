@@ -59,11 +59,18 @@ std::string observed(const CheckRun& run, const std::string& id, const std::stri
 }
 
 std::string summary(const CheckRun& run) {
-  if (!run.report.contains("steps")) return "no JSON report; output: " + run.raw.substr(0, 2000);
+  if (!run.report.contains("steps")) {
+    // Appended, not `"…" + string`: g++ 12 -O3 reports a false -Wrestrict overlap for that operator+.
+    std::string none = "no JSON report; output: ";
+    none.append(run.raw, 0, 2000);
+    return none;
+  }
   std::string out;
   for (const auto& s : run.report["steps"]) {
     out += s.value("id", "?") + "=" + s.value("status", "?");
-    for (const auto& d : s["diagnostics"]) out += " " + d.value("code", "") + "(" + d.value("message", "") + ")";
+    for (const auto& d : s["diagnostics"]) {
+      out.append(" ").append(d.value("code", "")).append("(").append(d.value("message", "")).append(")");
+    }
     if (s.contains("observed") && s["observed"].contains("skipped_because")) {
       out += " [" + s["observed"]["skipped_because"].get<std::string>() + "]";
     }

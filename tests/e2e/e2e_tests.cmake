@@ -32,7 +32,10 @@ prelaunch_e2e_test(ssh_servers_e2e_tests
   e2e/ssh_servers_test.cpp)
 # The user's SSH configuration (--ssh-config: alias, ProxyJump, ProxyCommand) and the SSH parts of issue 15.
 prelaunch_e2e_test(ssh_config_e2e_tests
-  e2e/ssh_config_test.cpp)
+  e2e/ssh_config_test.cpp
+  e2e/ssh_config_login_test.cpp
+  e2e/ssh_config_jump_test.cpp
+  e2e/ssh_config_home_test.cpp)
 # Sessions kept across checks in one process, and the board's process count (issue 12).
 prelaunch_e2e_test(session_reuse_e2e_tests
   e2e/session_reuse_test.cpp)

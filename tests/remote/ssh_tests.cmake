@@ -3,7 +3,8 @@ prelaunch_test(network_tests
   remote/network_step_test.cpp
   remote/network_adapter_test.cpp
   remote/ssh_route_test.cpp
-  remote/ssh_config_test.cpp)
+  remote/ssh_config_test.cpp
+  remote/ssh_config_login_test.cpp)
 prelaunch_test(ssh_tests
   remote/ssh_step_test.cpp
   remote/ssh_banner_flood_test.cpp

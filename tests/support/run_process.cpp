@@ -20,7 +20,9 @@ namespace stm32mp::testing {
 ProcessResult run_process(const std::vector<std::string>& argv, const std::vector<std::string>& env, int timeout_ms) {
   int out_pipe[2];
   int err_pipe[2];
-  if (pipe(out_pipe) != 0 || pipe(err_pipe) != 0) throw std::runtime_error("pipe failed");
+  // Close-on-exec: only the dup2 copies (1 and 2) reach the child, so a daemon it leaves behind (ssh-agent) does
+  // not hold the pipes open and the wait for their end.
+  if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);

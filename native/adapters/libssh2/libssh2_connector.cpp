@@ -79,7 +79,16 @@ core::expected<ports::SshConnection, ports::SshFailure> Libssh2Connector::open(s
   facts.known_hosts = options.known_hosts.empty() ? default_known_hosts() : options.known_hosts;
   facts.known_hosts_name = known_hosts_name(options.host, options.port);
 
-  const auto check = check_known_host(s, facts.known_hosts, options.host, options.port, *key);
+  auto check = check_known_host(s, facts.known_hosts, options.host, options.port, *key);
+  // OpenSSH's order: the user's file, then the global ones (read-only); a changed key in any is changed.
+  for (const auto& global : options.global_known_hosts) {
+    if (check.status != KnownHostCheck::Status::not_found) break;
+    auto in_global = check_known_host(s, global, options.host, options.port, *key);
+    if (in_global.status != KnownHostCheck::Status::not_found) {
+      facts.known_hosts = global;
+      check = std::move(in_global);
+    }
+  }
   switch (check.status) {
     case KnownHostCheck::Status::match:
       facts.host_key_status = "known";
@@ -93,8 +102,10 @@ core::expected<ports::SshConnection, ports::SshFailure> Libssh2Connector::open(s
     case KnownHostCheck::Status::not_found:
       if (!options.accept_new_host_key) {
         facts.host_key_status = "unknown";
+        std::string globals;
+        for (const auto& global : options.global_known_hosts) globals += ", " + global;
         return failure(Kind::host_key_unknown, "no " + key->type_name + " key for " + facts.known_hosts_name + " in " +
-                                                   facts.known_hosts);
+                                                   facts.known_hosts + globals);
       }
       if (auto error = append_known_host(facts.known_hosts, options.host, options.port, *key)) {
         facts.host_key_status = "unknown";

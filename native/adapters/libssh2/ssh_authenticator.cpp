@@ -88,9 +88,11 @@ std::optional<ports::SshFailure> Attempts::run() {
   Outcome r = Outcome::unusable;
   if (offers(methods, "publickey")) {
     // SSH_AUTH_SOCK first, as OpenSSH does; Windows' agent otherwise listens on its named pipe.
+    // IdentityAgent PATH (from the SSH configuration) replaces both.
     const char* agent_env = std::getenv("SSH_AUTH_SOCK");
-    const std::string agent_socket =
-        agent_env != nullptr && *agent_env != '\0' ? std::string(agent_env) : ports::default_agent_address();
+    const std::string agent_socket = !o_.agent_socket.empty() ? o_.agent_socket
+                                     : agent_env != nullptr && *agent_env != '\0' ? std::string(agent_env)
+                                                                                  : ports::default_agent_address();
     const bool agent = o_.use_agent && !agent_socket.empty();
     if (!o_.identity.empty()) {
       r = try_file(o_.identity, true);

@@ -6,6 +6,7 @@ from .common import KERNEL_RELEASE, KERNEL_VERSION, SimError
 from .console import ConsoleMixin
 from .files import FilesMixin
 from .hostside import HostSideMixin
+from .jump import JumpMixin
 from .knobs import check_knob, defaults
 from .namespaces import NamespacesMixin
 from .network import NetworkMixin
@@ -13,7 +14,8 @@ from .remoteproc import RemoteprocMixin
 from .state import StateMixin
 
 
-class Board(StateMixin, NamespacesMixin, FilesMixin, HostSideMixin, NetworkMixin, ConsoleMixin, RemoteprocMixin):
+class Board(StateMixin, NamespacesMixin, FilesMixin, HostSideMixin, NetworkMixin, ConsoleMixin, RemoteprocMixin,
+            JumpMixin):
     """One board in DIR; every method works from DIR/run/state.json, so each board-sim call is a new object."""
 
 
@@ -56,6 +58,8 @@ class Board(StateMixin, NamespacesMixin, FilesMixin, HostSideMixin, NetworkMixin
             self.start_sshd()
             self.apply_net_knobs()
             self.apply_fs_knobs()
+            if self.knob("jump") == "on":
+                self.start_jump()
             if self.knob("demo") == "on":
                 self.demo_boot()
             self.start_console()

@@ -94,6 +94,11 @@ KNOBS = [
     Knob("sftp", ["on", "off"], "OpenSSH: the `Subsystem sftp` line present or not (the request is refused); "
          "Dropbear: `/usr/lib/sftp-server` (its built-in path) present or removed in the board's overlay of "
          "`/usr/lib` (the shell exits 127)", "UPL011, UPL012", _ssh_server),
+    Knob("jump", ["off", "on"], "a jump host: a second OpenSSH server in its own network namespace (bsimj-N), "
+         "reached from the host at `jump_host` (10.78.N.2, key in `jump_known_hosts`, the board's client key "
+         "authorized for root), which reaches the board's address over a link of its own into the board's "
+         "namespace; with `link=down` only the jump host reaches the board", "ProxyJump (issue 11)",
+         lambda b, old, new: b.apply_jump_knob()),
     Knob("rate", None, "tc tbf on both veth ends (no netem on this kernel: no delay/loss)", "slow links",
          lambda b, old, new: b.apply_net_knobs(), default="off", values_doc="`off`, tc rate e.g. `4mbit`"),
     Knob("latency", None, "sshd moves to the namespace's 127.0.0.1:22 and `tools/delay_relay.py` takes "

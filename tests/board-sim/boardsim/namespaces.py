@@ -63,6 +63,19 @@ class NamespacesMixin:
                     pass
         return pids
 
+    def kill_namespace_members(self, inodes):
+        """SIGKILLs every process in any of the namespaces {kind: inode} until none is left (1 s at most)."""
+        for _ in range(50):
+            pids = self.board_pids(inodes) if inodes else []
+            if not pids:
+                break
+            for pid in pids:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+            time.sleep(0.02)
+
     def launch_init(self):
         log_f = open(os.path.join(self.run_dir, "init.log"), "w")
         p = subprocess.Popen(["ip", "netns", "exec", self.netns, "unshare", "-m", "-u", "--propagation", "private",
@@ -128,17 +141,9 @@ class NamespacesMixin:
         except (OSError, ValueError):
             pass
         # Everything living in the board's namespaces: init, rprocfs, sshd and its sessions, console shells.
-        for _ in range(50):
-            pids = self.board_pids(inodes) if inodes else []
-            if not pids:
-                break
-            for pid in pids:
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except OSError:
-                    pass
-            time.sleep(0.02)
+        self.kill_namespace_members(inodes)
         if "index" in self.state and self.owns_index():
+            self.stop_jump()
             run(["ip", "link", "del", self.veth_host], check=False)
             run(["ip", "route", "del", "unreachable", "10.77.%d.0/24" % self.n, "metric", "4000"], check=False)
             run(["ip", "netns", "del", self.netns], check=False)

@@ -125,4 +125,6 @@ class StateMixin:
             "init_pid": self.state["init_pid"], "start_seconds": self.state.get("start_seconds"),
             "login_seconds": self.state.get("login_seconds"),
             "knobs": knobs,
+            "jump_host": self.jump_ip if knobs.get("jump") == "on" else "",
+            "jump_known_hosts": os.path.join(k, "jump_known_hosts") if knobs.get("jump") == "on" else "",
         }
