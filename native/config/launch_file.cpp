@@ -70,8 +70,8 @@ core::expected<LaunchFile, LaunchFileError> parse_launch_xml(const std::string& 
   return file;
 }
 
-core::expected<LaunchFile, LaunchFileError> read_launch_file(const std::string& path) {
-  auto content = files::read_input_file(path, kMaxLaunchFileBytes);
+core::expected<LaunchFile, LaunchFileError> read_launch_file(const std::string& path, const core::CancelToken* cancel) {
+  auto content = files::read_input_file(path, kMaxLaunchFileBytes, cancel);
   if (!content) {
     const auto& e = content.error();
     if (e.kind == files::InputFileError::Kind::unreadable) {

@@ -43,7 +43,9 @@ inline constexpr const char* kProgram = "org.eclipse.cdt.launch.PROGRAM_NAME";
 inline constexpr const char* kProject = "org.eclipse.cdt.launch.PROJECT_ATTR";
 }  // namespace keys
 
-[[nodiscard]] core::expected<LaunchFile, LaunchFileError> read_launch_file(const std::string& path);
+// `cancel`: honoured between two chunks of the read (then Kind::input, input.kind cancelled, no finding).
+[[nodiscard]] core::expected<LaunchFile, LaunchFileError> read_launch_file(const std::string& path,
+                                                                           const core::CancelToken* cancel = nullptr);
 [[nodiscard]] core::expected<LaunchFile, LaunchFileError> parse_launch_xml(const std::string& xml);
 
 }  // namespace stm32mp::config

@@ -1,5 +1,6 @@
 #include "files/input_file.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <system_error>
@@ -50,7 +51,10 @@ std::optional<InputFileError> check_input_file(const std::string& utf8, std::uin
   return std::nullopt;
 }
 
-core::expected<std::string, InputFileError> read_input_file(const std::string& utf8, std::uintmax_t max_bytes) {
+core::expected<std::string, InputFileError> read_input_file(const std::string& utf8, std::uintmax_t max_bytes,
+                                                            const core::CancelToken* cancel) {
+  const auto cancelled = [cancel] { return cancel != nullptr && cancel->cancelled(); };
+  if (cancelled()) return core::unexpected{InputFileError{InputFileError::Kind::cancelled, "cancelled", {}, 0}};
   const auto path = utf8_path(utf8);
   std::error_code ec;
   // status() does not open the file: a FIFO is recognised without blocking. Path errors (ENAMETOOLONG, ELOOP,
@@ -71,9 +75,17 @@ core::expected<std::string, InputFileError> read_input_file(const std::string& u
   if (!in) return core::unexpected{unreadable("cannot open it (permission denied?)")};
   // One byte more than status() said: a file that grew (or was swapped) since is noticed, still within the cap.
   std::string content(static_cast<std::size_t>(size) + 1, '\0');
-  in.read(content.data(), static_cast<std::streamsize>(content.size()));
-  if (in.bad()) return core::unexpected{unreadable("read error")};
-  content.resize(static_cast<std::size_t>(in.gcount()));
+  std::size_t got = 0;
+  while (got < content.size()) {
+    if (cancelled()) return core::unexpected{InputFileError{InputFileError::Kind::cancelled, "cancelled", {}, 0}};
+    const auto want = std::min(kReadChunkBytes, content.size() - got);
+    in.read(content.data() + got, static_cast<std::streamsize>(want));
+    if (in.bad()) return core::unexpected{unreadable("read error")};
+    got += static_cast<std::size_t>(in.gcount());
+    if (static_cast<std::size_t>(in.gcount()) < want) break;  // end of file
+  }
+  if (cancelled()) return core::unexpected{InputFileError{InputFileError::Kind::cancelled, "cancelled", {}, 0}};
+  content.resize(got);
   if (content.size() > max_bytes) {
     return core::unexpected{too_large(max_bytes, "it grew past " + describe_size(max_bytes) + " while being read")};
   }

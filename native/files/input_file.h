@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "core/cancellation.h"
 #include "core/expected.h"
 
 namespace stm32mp::files {
@@ -16,6 +17,7 @@ struct InputFileError {
     unreadable,   // missing, permission denied, a path too long or a symlink loop: `reason` says which
     not_regular,  // `what` names the kind: "a FIFO (named pipe)", "a directory", "a character device", …
     too_large,    // larger than `limit` bytes
+    cancelled,    // the run was cancelled between two chunks: no verdict on the file
   };
   Kind kind;
   std::string reason;  // one line for the message
@@ -32,9 +34,15 @@ inline constexpr std::uintmax_t kMaxKnownHostsBytes = 4U << 20;
 // the cap, and also when it is missing or its path is unusable (its reader reports that with its own code).
 [[nodiscard]] std::optional<InputFileError> check_input_file(const std::string& path, std::uintmax_t max_bytes);
 
-// The whole content of `path` if it is a regular file (symlinks followed) of at most `max_bytes` bytes.
+// The whole content of `path` if it is a regular file (symlinks followed) of at most `max_bytes` bytes. It is read
+// in chunks of kReadChunkBytes, and `cancel` (when given) is honoured between two of them: a 64 MiB image on a slow
+// share is stopped after the chunk under way, not after the whole file. (One read() the kernel does not interrupt
+// still runs to its end: that is the bound.)
 [[nodiscard]] core::expected<std::string, InputFileError> read_input_file(const std::string& path,
-                                                                          std::uintmax_t max_bytes);
+                                                                          std::uintmax_t max_bytes,
+                                                                          const core::CancelToken* cancel = nullptr);
+
+inline constexpr std::size_t kReadChunkBytes = 1U << 20;
 
 // "2 MiB", "64 KiB", "123 bytes": a cap as a user reads it.
 [[nodiscard]] std::string describe_size(std::uintmax_t bytes);

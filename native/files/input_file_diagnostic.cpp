@@ -14,6 +14,7 @@ std::optional<core::Diagnostic> input_file_diagnostic(std::string_view option, c
                                                                {"reason", error.reason},
                                                                {"limit", describe_size(error.limit)}});
     case InputFileError::Kind::unreadable: break;
+    case InputFileError::Kind::cancelled: break;  // the runner reports the cancel (RUN003), the file is not judged
   }
   return std::nullopt;
 }

@@ -143,12 +143,14 @@ core::Diagnostic format_diagnostic(const std::string& path, const FormatError& e
                                                      {"expected", e.expected}});
 }
 
-Inspection inspect_file(const std::string& path, const std::string& role, core::StepReport& r) {
+Inspection inspect_file(const std::string& path, const std::string& role, core::StepReport& r,
+                        const core::CancelToken* cancel) {
   Inspection in;
   in.path = path;
   const std::string prefix = role + ".";
   r.observed.set(role, path);
-  auto content = files::read_input_file(path, kMaxImageSize);
+  auto content = files::read_input_file(path, kMaxImageSize, cancel);
+  if (!content && content.error().kind == files::InputFileError::Kind::cancelled) return in;
   if (!content) {
     if (auto d = files::input_file_diagnostic("--" + role, path, content.error())) {
       r.add(std::move(*d));

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/cancellation.h"
 #include "core/expected.h"
 #include "core/step_report.h"
 #include "image/elf_reader.h"
@@ -44,8 +45,10 @@ struct Inspection {
   [[nodiscard]] Bytes elf_bytes() const { return Bytes(bytes).subspan(elf_offset, elf_size); }
 };
 
-// Reads and decodes `path`; adds facts (prefixed "<role>.") and format diagnostics to `report`.
-[[nodiscard]] Inspection inspect_file(const std::string& path, const std::string& role, core::StepReport& report);
+// Reads and decodes `path`; adds facts (prefixed "<role>.") and format diagnostics to `report`. A cancel during the
+// read leaves it unread, without a finding.
+[[nodiscard]] Inspection inspect_file(const std::string& path, const std::string& role, core::StepReport& report,
+                                      const core::CancelToken* cancel = nullptr);
 
 // What later steps need of the file to upload (`upload`: the signed image when given, else the ELF).
 [[nodiscard]] ImageFacts facts_of(const Inspection& upload, const std::string& elf_path);

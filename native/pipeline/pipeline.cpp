@@ -71,12 +71,13 @@ std::vector<StepDefinition> build_steps(const core::Settings& given, RunState& s
 
   // config always runs: every other step reads the effective settings it produces.
   all.push_back({"config", "Configuration", {}, Millis{200}, timeout,
-                 [&state, given](StepControl&) { return steps::check_config(given, state.settings); }});
+                 [&state, given](StepControl& control) { return steps::check_config(given, state.settings, &control.cancel); }});
 
   // The steps in their stable order: image, devices, serial-port, network, ssh, target, upload, remoteproc, verify.
-  all.push_back({"image", "Firmware image", {"config"}, Millis{1000}, timeout, [&state](StepControl&) {
+  all.push_back({"image", "Firmware image", {"config"}, Millis{1000}, timeout, [&state](StepControl& control) {
                    const auto& s = state.settings;
-                   auto report = steps::check_image({s.elf, s.signed_image, s.image_key, s.remoteproc, !s.host.empty()}, state.image);
+                   auto report = steps::check_image({s.elf, s.signed_image, s.image_key, s.remoteproc, !s.host.empty()}, state.image,
+                                                     &control.cancel);
                    state.image_read = state.image.has_value();  // an unreadable file: read (and fail) once more later
                    return report;
                  }});

@@ -91,12 +91,12 @@ void check_input_files(const core::Settings& s, core::StepReport& r) {
 
 }  // namespace
 
-core::StepReport check_config(const core::Settings& given, core::Settings& effective) {
+core::StepReport check_config(const core::Settings& given, core::Settings& effective, const core::CancelToken* cancel) {
   core::StepReport r;
   effective = given;
   if (!given.launch_file.empty()) {
     r.observed.set("launch_file", given.launch_file);
-    auto launch = config::read_launch_file(given.launch_file);
+    auto launch = config::read_launch_file(given.launch_file, cancel);
     if (!launch) {
       const auto& e = launch.error();
       if (e.kind == config::LaunchFileError::Kind::input) {

@@ -173,7 +173,8 @@ void check_loaded_elf(const image::Inspection& in, const image::ElfInfo& elf, co
 
 }  // namespace
 
-core::StepReport check_image(const ImageInputs& in, std::optional<image::ImageFacts>& facts) {
+core::StepReport check_image(const ImageInputs& in, std::optional<image::ImageFacts>& facts,
+                             const core::CancelToken* cancel) {
   core::StepReport r;
   facts.reset();
   if (in.elf.empty() && in.signed_image.empty()) {
@@ -182,8 +183,12 @@ core::StepReport check_image(const ImageInputs& in, std::optional<image::ImageFa
   }
   std::optional<image::Inspection> elf;
   std::optional<image::Inspection> sig;
-  if (!in.elf.empty()) elf = image::inspect_file(in.elf, "elf", r);
-  if (!in.signed_image.empty()) sig = image::inspect_file(in.signed_image, "signed", r);
+  if (!in.elf.empty()) elf = image::inspect_file(in.elf, "elf", r, cancel);
+  if (!in.signed_image.empty()) sig = image::inspect_file(in.signed_image, "signed", r, cancel);
+  if (cancel != nullptr && cancel->cancelled()) {
+    r.observed.set("image", "not judged: the run was cancelled while it was read");  // the runner says RUN003
+    return r;
+  }
 
   for (auto* f : {elf ? &*elf : nullptr, sig ? &*sig : nullptr}) {
     if (f == nullptr || f->kind != image::ImageKind::signed_image || !f->elf) continue;

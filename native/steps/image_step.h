@@ -2,6 +2,7 @@
 #include <optional>
 #include <string>
 
+#include "core/cancellation.h"
 #include "core/step_report.h"
 #include "image/image_facts.h"
 
@@ -21,6 +22,8 @@ struct ImageInputs {
 // the key and against the built-in memory map of the remote core, and says which file must be
 // uploaded. `facts` receives what later steps need (see image/image_facts.h); it stays empty when
 // there is no usable image.
-[[nodiscard]] core::StepReport check_image(const ImageInputs& in, std::optional<image::ImageFacts>& facts);
+// A cancel (`cancel`, when given) stops the read between two chunks: the step then judges nothing.
+[[nodiscard]] core::StepReport check_image(const ImageInputs& in, std::optional<image::ImageFacts>& facts,
+                                           const core::CancelToken* cancel = nullptr);
 
 }  // namespace stm32mp::steps

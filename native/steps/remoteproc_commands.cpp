@@ -11,6 +11,11 @@ std::optional<remote::ProbeOutput> BoardCommands::run(const std::string& command
   auto reply = board.exec(command, control.deadline, control.cancel);
   if (!reply) {
     const auto kind = reply.error().kind;
+    // A cancel is no failure of the board: the runner reports it (RUN003), the state after it is read apart.
+    if (kind == ports::RemoteError::Kind::cancelled) {
+      report.observed.set("interrupted", std::string(what) + ": cancelled before the board answered");
+      return std::nullopt;
+    }
     if (after_start && (kind == ports::RemoteError::Kind::disconnected || kind == ports::RemoteError::Kind::timeout)) {
       report.add(Code::RprocFirewallPanic,
                  {{"instance", instance}, {"image", image}, {"reason", remote::describe(reply.error()) + note}});

@@ -83,6 +83,10 @@ core::StepReport check_target(const TargetInputs& in, ports::BoardSession& sessi
                               std::optional<remote::TargetFacts>& facts) {
   core::StepReport r("target", "Board state");
   auto reply = session.exec(remote::target_probe_script(), control.deadline, control.cancel);
+  if (!reply && reply.error().kind == ports::RemoteError::Kind::cancelled) {
+    r.observed.set("probe", "not read: the run was cancelled");  // the runner reports the cancel (RUN003)
+    return r;
+  }
   if (!reply) {
     r.add(Code::TargetProbeFailed, {{"reason", remote::describe(reply.error())},
                                     {"user", in.user},

@@ -74,6 +74,11 @@ core::StepReport verify_running(const VerifyInputs& in, ports::BoardSession& ses
     if (attempt == 0) r.observed.set("read", "after the start, by this step");
     auto reply = session.exec(remote::verify_command(load.index, load.log_position), control.deadline, control.cancel);
     if (!reply) {
+      // A cancel is reported by the runner (RUN003): the board did not fail, the check was stopped.
+      if (reply.error().kind == ports::RemoteError::Kind::cancelled) {
+        r.observed.set("state", "not read: the run was cancelled");
+        return r;
+      }
       r.add(Code::VerifyCheckFailed, {{"instance", load.instance}, {"reason", remote::describe(reply.error())}});
       return r;
     }

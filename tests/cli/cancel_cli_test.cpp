@@ -214,6 +214,18 @@ TEST_P(CancelSlowLocalStep, InTheImageStep) {
   cancel_in(cli, elf, "image", 3500);
 }
 
+// image: an 8 MiB ELF whose every read() takes 700 ms (a slow share). The file is read in chunks and the cancel is
+// honoured between two of them: the run ends one chunk after the signal, not after the 8 reads of the whole file
+// (5.6 s); the step judges nothing of the part it read.
+TEST_P(CancelSlowLocalStep, InTheImageStepBetweenTwoChunksOfASlowRead) {
+  const auto elf = fs::canonical(dir.path()).string() + "/firmware.elf";
+  std::ofstream(elf, std::ios::binary) << std::string(8U << 20, '\x7f');
+  const auto pid = dir.file("pid");
+  Cli cli({"check", "--elf", elf, "--only", "config,image,devices", "--json"}, slow_syscalls("read", 700000, pid, elf),
+          pid);
+  cancel_in(cli, elf, "image", 2500);
+}
+
 // devices: a sysfs with 400 UARTs whose every link and status lookup takes 3 ms (a walk of many seconds). The
 // walk stops between two entries, so the run ends within the usual bound, long before the walk would have.
 TEST_P(CancelSlowLocalStep, InTheDevicesStep) {

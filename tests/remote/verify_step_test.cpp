@@ -146,6 +146,18 @@ TEST(VerifyStep, BoardNotAnswering) {
   EXPECT_TRUE(r.has(Code::VerifyCheckFailed));
 }
 
+// A cancel while the board is being read (issue 15): the runner reports it (RUN003); the step adds no verdict of
+// its own -- "the check failed" would blame a board that was only not waited for.
+TEST(VerifyStep, ACancelWhileReadingTheBoardIsNoFinding) {
+  Fixture f;
+  f.session.expect_error("tail -n +101", ports::RemoteError::Kind::cancelled, "cancelled");
+  f.cancel.cancel();
+  auto r = f.run();
+  EXPECT_TRUE(r.diagnostics.empty()) << r.diagnostics.front().message;
+  EXPECT_EQ(r.observed.get("state"), "not read: the run was cancelled");
+  EXPECT_EQ(f.session.execs(), 1u);
+}
+
 // remoteproc_core.c rproc_fw_boot: "Booting fw image %s, size %zd" names the file the loader found. The
 // upload wrote 70000 bytes; a copy found first in firmware_class.path has another size.
 TEST(VerifyStep, AnotherCopyOfTheFirmwareBootedIsAnError) {
