@@ -221,7 +221,7 @@ core::StepReport upload_image(const UploadInputs& in, ports::BoardSession& sessi
     const Facts why{{"ssh_server", server.label()},
                     {"message", err->message},
                     {"sftp_server", tried.empty() ? std::string("(the server did not say)") : tried},
-                    {"fix", remote::sftp_fix(server, tried)}};
+                    {"sftp_setup", remote::sftp_setup(server, tried)}};  // picks the fix (upload.def)
     if (!in.exec_upload) {
       r.observed.set("transfer", "none (no SFTP; exec-channel upload turned off)");
       r.add(Code::UploadNoSftp, with(why));
