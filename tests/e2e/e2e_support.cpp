@@ -63,7 +63,8 @@ std::string summary(const CheckRun& run) {
   std::string out;
   for (const auto& s : run.report["steps"]) {
     out += s.value("id", "?") + "=" + s.value("status", "?");
-    for (const auto& d : s["diagnostics"]) out += " " + d.value("code", "") + "(" + d.value("message", "") + ")";
+    // Appended piece by piece: g++ 12 -O3 takes `" " + std::string` for an overlapping copy (-Wrestrict).
+    for (const auto& d : s["diagnostics"]) out.append(" ").append(d.value("code", "")).append("(").append(d.value("message", "")).append(")");
     if (s.contains("observed") && s["observed"].contains("skipped_because")) {
       out += " [" + s["observed"]["skipped_because"].get<std::string>() + "]";
     }

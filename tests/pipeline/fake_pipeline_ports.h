@@ -1,39 +1,16 @@
 #pragma once
-// Fakes of the pipeline's network and SSH ports (native/ports/network.h, ssh_connector.h) for tests that run the whole
-// pipeline without a board: a TCP connect that succeeds (or fails as set), and a login that opens a FakeSession whose
-// every command prints `reply`. The real ones against the simulated board: tests/e2e.
+// Fakes of the pipeline's SSH port (native/ports/ssh_connector.h) for tests that run the whole pipeline without a
+// board: a login that opens a FakeSession whose every command prints `reply` (the network: fake_network.h). The real ones against the simulated board: tests/e2e.
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "ports/board_session.h"
-#include "ports/network.h"
+#include "pipeline/fake_network.h"
 #include "ports/ssh_connector.h"
 
 namespace stm32mp::testing {
-
-class FakeStream final : public ports::TcpStream {
- public:
-  [[nodiscard]] std::intptr_t native_handle() const override { return -1; }
-  bool wait(bool, bool, core::Millis) override { return false; }
-  void shutdown() override {}
-};
-
-class FakeNetwork final : public ports::Network {
- public:
-  int connects = 0;
-  std::optional<ports::NetError> error;  // set: every connect fails so
-  core::expected<ports::TcpConnection, ports::NetError> connect(const std::string&, int, const core::Deadline&,
-                                                                const core::CancelToken&) override {
-    ++connects;
-    if (error) return core::unexpected{*error};
-    ports::TcpConnection c;
-    c.stream = std::make_shared<FakeStream>();
-    c.address = "10.0.0.7";
-    return c;
-  }
-};
 
 // A board session whose answers the test sets: `stat_error` fails the liveness check, `exec_error` fails a command.
 class FakeSession final : public ports::BoardSession {
