@@ -6,6 +6,7 @@
 #include "core/render/json_renderer.h"
 #include "core/render/text_renderer.h"
 #include "steps/ssh_step.h"
+#include "pipeline/fake_board_session_basic.h"
 #include "pipeline/fake_network.h"
 
 namespace stm32mp::testing {
@@ -15,35 +16,6 @@ using core::Code;
 using Kind = ports::SshFailure::Kind;
 
 const char* const kSecret = "pw-Do-Not-Leak-7";
-
-class NoSession final : public ports::BoardSession {
- public:
-  core::expected<ports::ExecResult, ports::RemoteError> exec(const std::string&, const core::Deadline&,
-                                                             const core::CancelToken&) override {
-    return ports::ExecResult{};
-  }
-  std::optional<ports::RemoteError> upload(const std::string&, const std::string&, const ports::UploadProgress&,
-                                           const core::Deadline&, const core::CancelToken&) override {
-    return std::nullopt;
-  }
-  core::expected<ports::ExecResult, ports::RemoteError> exec_with_input(const std::string&, const std::string&,
-                                                                        const std::string&, const ports::UploadProgress&,
-                                                                        const core::Deadline&,
-                                                                        const core::CancelToken&) override {
-    return ports::ExecResult{};
-  }
-  core::expected<ports::RemoteFileInfo, ports::RemoteError> stat(const std::string&, const core::Deadline&,
-                                                                 const core::CancelToken&) override {
-    return ports::RemoteFileInfo{};
-  }
-  std::optional<ports::RemoteError> remove(const std::string&, const core::Deadline&, const core::CancelToken&) override {
-    return std::nullopt;
-  }
-  std::optional<ports::RemoteError> rename(const std::string&, const std::string&, const core::Deadline&,
-                                           const core::CancelToken&) override {
-    return std::nullopt;
-  }
-};
 
 ports::SshFacts some_facts() {
   ports::SshFacts f;
@@ -69,7 +41,7 @@ class FakeConnector final : public ports::SshConnector {
     got_stream = stream != nullptr;
     seen = options;
     if (failure) return core::unexpected{*failure};
-    return ports::SshConnection{std::make_shared<NoSession>(), facts};
+    return ports::SshConnection{std::make_shared<FakeSession>(), facts};
   }
 };
 
