@@ -96,6 +96,18 @@ class SilentServer {
 
 class CancelCli : public ::testing::TestWithParam<int> {};
 
+// The CLI (already exec'd: the forked child holds the test's own sockets until then) holds a socket.
+bool holds_a_socket(pid_t pid) {
+  std::error_code ec;
+  const auto proc = "/proc/" + std::to_string(pid);
+  if (fs::read_symlink(proc + "/exe", ec) != fs::canonical(PRELAUNCH_CLI) || ec) return false;
+  for (fs::directory_iterator it(proc + "/fd", ec), end; !ec && it != end; it.increment(ec)) {
+    std::error_code lec;
+    if (fs::read_symlink(it->path(), lec).string().rfind("socket:", 0) == 0) return true;
+  }
+  return false;
+}
+
 // serial-port: a console that reads what it is sent and never answers; the marker says the step is writing.
 TEST_P(CancelCli, InTheSerialPortStep) {
   TempDir dir;
@@ -122,7 +134,9 @@ TEST_P(CancelCli, InTheNetworkStep) {
   for (int i = 0; i < 4; ++i) fillers.push_back(server.connect_nonblocking());
   Cli cli({"check", "--host", "127.0.0.1", "--port", std::to_string(server.port()), "--only", "network,ssh,target",
            "--json", "--timeout-ms", "20000"});
-  std::this_thread::sleep_for(std::chrono::milliseconds(700));  // config is instant; the connect hangs until 20 s
+  // Inside the network step once the CLI holds a socket (its connect hangs until 20 s). Not a fixed sleep: a
+  // loaded machine (the sanitizer build) can take longer than that to start the CLI and install its handler.
+  ASSERT_TRUE(wait_until([&] { return holds_a_socket(cli.target()); })) << "the CLI never opened a socket";
   cli.signal(GetParam());
   expect_cancelled_report(cli.finish(std::chrono::seconds(10)), "network");
 }

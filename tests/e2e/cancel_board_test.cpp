@@ -4,9 +4,6 @@
 // console, the connection and the handshake: tests/cli/cancel_cli_test.cpp; during an upload: the SSH e2e tests.)
 #include <signal.h>
 
-#include <fstream>
-#include <sstream>
-
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -14,18 +11,12 @@
 #include "remote/board_login.h"
 #include "support/background_process.h"
 #include "support/cancelled_report.h"
+#include "support/golden.h"
 
 namespace stm32mp::e2e {
 namespace {
 
 using testing::BackgroundProcess;
-
-std::string file_text(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 // The board's run directory (rprocfs.log, sshd.log): beside its kernel log.
 std::string run_file(const boardsim::SimulatedBoard& b, const std::string& name) {
@@ -64,10 +55,10 @@ class CancelOnTheBoard : public testing::CleanLoginSuite {
 TEST_F(CancelOnTheBoard, SigintDuringALongLoadInTheRemoteprocStep) {
   board().set({"start_ms=4000"});
   const auto rprocfs_log = run_file(board(), "rprocfs.log");
-  const auto before = count(file_text(rprocfs_log), "start of remoteproc1 requested");
+  const auto before = count(testing::read_file(rprocfs_log), "start of remoteproc1 requested");
   auto cli = check_in_background(board(), {"--elf", firmware("m33_ns.elf")});
   const bool loading = testing::wait_until(
-      [&] { return count(file_text(rprocfs_log), "start of remoteproc1 requested") > before; }, std::chrono::seconds(30));
+      [&] { return count(testing::read_file(rprocfs_log), "start of remoteproc1 requested") > before; }, std::chrono::seconds(30));
   ASSERT_TRUE(loading) << "the remoteproc step never wrote start";
   cli.signal(SIGINT);
   const auto ended = cli.finish(std::chrono::seconds(10));
@@ -89,10 +80,10 @@ TEST_F(CancelOnTheBoard, SigintDuringALongLoadInTheRemoteprocStep) {
 TEST_F(CancelOnTheBoard, SigintDuringTheTargetStepsCommands) {
   board().set({"latency=300"});
   const auto sshd_log = run_file(board(), "sshd.log");
-  const auto before = count(file_text(sshd_log), "Starting session: command");
+  const auto before = count(testing::read_file(sshd_log), "Starting session: command");
   auto cli = check_in_background(board(), {"--elf", firmware("m33_ns.elf"), "--timeout-ms", "60000"});
   const bool started = testing::wait_until(
-      [&] { return count(file_text(sshd_log), "Starting session: command") > before; }, std::chrono::seconds(30));
+      [&] { return count(testing::read_file(sshd_log), "Starting session: command") > before; }, std::chrono::seconds(30));
   ASSERT_TRUE(started) << "no command reached the board";
   cli.signal(SIGINT);
   const auto ended = cli.finish(std::chrono::seconds(10));

@@ -1,9 +1,7 @@
 // Fault tests: the link cut and the SSH server killed in the middle of an upload. Each run must end
 // inside its deadline with the upload's diagnosis, the board must never hold a partial image under
 // the real name, and the next run must remove the temporary file left behind.
-#include <fcntl.h>
 #include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -16,6 +14,7 @@
 #include <gtest/gtest.h>
 
 #include "e2e/e2e_support.h"
+#include "support/background_process.h"
 #include "support/temp_dir.h"
 
 namespace stm32mp::e2e {
@@ -124,30 +123,15 @@ TEST_F(SlowLinkBoard, SshServerKilledMidUploadIsDiagnosedAtOnce) {
 TEST_F(SlowLinkBoard, CtrlCMidUploadCancelsWithinHalfASecondAndCleansUp) {
   testing::TempDir dir;
   const auto image = padded_copy(firmware("m33_ns.elf"), dir.path().string(), kName, 3 << 20);
-  const auto out_path = dir.file("report.json");
-  std::vector<std::string> argv{PRELAUNCH_CLI, "check", "--host", board().host(), "--identity", board().identity(),
-                                "--known-hosts", board().known_hosts(), "--skip", "devices,serial-port", "--json",
-                                "--elf", image, "--timeout-ms", "30000"};
-  const pid_t pid = fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    const int fd = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    dup2(fd, 1);
-    std::vector<char*> args;
-    for (auto& a : argv) args.push_back(a.data());
-    args.push_back(nullptr);
-    execv(args[0], args.data());
-    _exit(127);
-  }
+  testing::BackgroundProcess cli({PRELAUNCH_CLI, "check", "--host", board().host(), "--identity", board().identity(),
+                                  "--known-hosts", board().known_hosts(), "--skip", "devices,serial-port", "--json",
+                                  "--elf", image, "--timeout-ms", "30000"});
   ASSERT_TRUE(wait_for_transfer());
-  const auto sent = std::chrono::steady_clock::now();
-  ::kill(pid, SIGINT);  // what Ctrl-C does: the CLI sets the run's cancel token
-  int wstatus = 0;
-  waitpid(pid, &wstatus, 0);
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - sent).count();
+  cli.signal(SIGINT);  // what Ctrl-C does: the CLI sets the run's cancel token
+  const auto ended = cli.finish(std::chrono::seconds(30));
+  const auto ms = ended.ms;
   CheckRun run;
-  std::ifstream in(out_path);
-  run.report = nlohmann::json::parse(in, nullptr, false);
+  run.report = nlohmann::json::parse(ended.out, nullptr, false);
   ASSERT_FALSE(run.report.is_discarded());
   ASSERT_FALSE(diagnostic(run, "upload", "UPL007").is_null()) << summary(run);
   // The upload stops within the 0.5 s cancel budget; the rest is the cleanup's remove and the report.
