@@ -7,6 +7,7 @@
 #include "core/render/json_renderer.h"
 #include "core/version.h"
 #include "pipeline/pipeline.h"
+#include "core/step_report_of.h"
 
 namespace stm32mp::api {
 
@@ -71,7 +72,7 @@ std::unique_ptr<CheckRun> CheckRun::start(std::string_view request_json) {
       state->finish(core::render::render_json(report));
     } catch (const std::exception& e) {
       core::Report report;
-      core::StepReport crashed{"config", "Configuration"};
+      auto crashed = core::report_of(core::StepId::Config);
       crashed.add(core::Code::StepCrashed, {{"step", "run"}, {"error", e.what()}});
       crashed.status = core::StepStatus::crashed;
       report.steps.push_back(std::move(crashed));

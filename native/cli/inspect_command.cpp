@@ -34,8 +34,6 @@ void run(const InspectOptions& o, CommandOutcome& outcome) {
   std::optional<image::ImageFacts> facts;
   core::Report report;
   auto step = steps::check_image(in, facts);
-  step.id = "image";
-  step.title = "Firmware image";
   report.steps.push_back(std::move(step));
   std::cout << (o.json ? core::render::render_json(report) : core::render::render_text(report, {colour_wanted(o.no_color), true}));
   std::cout.flush();

@@ -1,36 +1,42 @@
 #pragma once
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace stm32mp::core {
 
 // Every setting a run can take, whichever front end supplied it (CLI options, the JNI request, or a
 // .launch file read by the config step). Empty / nullopt means "not given".
+// The C++ type and default of each kind of setting in the table.
+using SettingText = std::string;
+using SettingInteger = int;
+using SettingSteps = std::vector<std::string>;
+using SettingFlag = bool;
+
+[[nodiscard]] constexpr int setting_integer(std::string_view text) {
+  int value = 0;
+  for (const char c : text) value = value * 10 + (c - '0');
+  return value;
+}
+
+// Every setting a run can take, whichever front end supplied it (CLI options, the JNI request, or a
+// .launch file read by the config step). Empty / nullopt means "not given". The given settings, their types and
+// defaults are the table's (core/settings.def); the password is a secret: never logged, never rendered.
 struct Settings {
-  std::string launch_file;     // STM32CubeIDE .launch to read; options given explicitly win over it
-  std::string serial;          // preferred serial device (serialDeviceLoader)
-  std::string probe_serial;    // ST-LINK serial number the board's probe must have
-  std::string elf;             // ELF being debugged (symbols)
-  std::string signed_image;    // signed image to load (MP25 TEE mode)
-  std::string image_key;       // public key to check the signed image's signature
-  std::string host;            // board address (inetAddrLoader)
-  int port = 22;
-  std::string user = "root";
-  std::string identity;        // private key file
-  std::string password;        // secret: never logged, never rendered
-  std::string known_hosts;     // OpenSSH known_hosts file
-  std::string host_key_policy = "strict";  // strict | accept-new
-  std::string remoteproc = "m33";          // remoteproc instance name
-  std::string sysfs_root = "/sys";
-  std::string dev_root = "/dev";
-  std::vector<std::string> only;           // step ids to run (empty: all)
-  std::vector<std::string> skip;           // step ids not to run
-  int timeout_ms = 30000;                  // hard deadline of each step
-  bool exec_upload = true;                 // a board without SFTP gets the image over an exec channel
-  // OpenSSH client configuration to resolve `host` with (`ssh -G`): empty = none is read; "default" =
-  // OpenSSH's own files (~/.ssh/config, /etc/ssh/ssh_config); else a file (`ssh -F FILE`).
-  std::string ssh_config;
+#define PRELAUNCH_SETTING_text(member, default_value) SettingText member = default_value;
+#define PRELAUNCH_SETTING_integer(member, default_value) SettingInteger member = setting_integer(default_value);
+#define PRELAUNCH_SETTING_steps(member, default_value) SettingSteps member;
+#define PRELAUNCH_SETTING_flag(member, default_value) SettingFlag member = std::string_view(default_value) == "true";
+#define PRELAUNCH_SETTING(member, kind, cli, request, java, default_value, doc) \
+  PRELAUNCH_SETTING_##kind(member, default_value)
+#include "core/settings.def"
+#undef PRELAUNCH_SETTING
+#undef PRELAUNCH_SETTING_text
+#undef PRELAUNCH_SETTING_integer
+#undef PRELAUNCH_SETTING_steps
+#undef PRELAUNCH_SETTING_flag
+
   bool port_given = false;  // --port / "port" given explicitly: it wins over the SSH configuration's Port
   bool user_given = false;  // --user / "user" given explicitly: it wins over the configuration's User
   bool host_key_policy_given = false;  // --host-key-policy given: it wins over StrictHostKeyChecking
@@ -38,9 +44,6 @@ struct Settings {
   std::vector<std::string> global_known_hosts;  // GlobalKnownHostsFile: read-only, checked after known_hosts
   bool use_agent = true;                        // IdentitiesOnly yes / IdentityAgent none: no ssh-agent
   std::string agent_socket;                     // IdentityAgent PATH; empty: $SSH_AUTH_SOCK as usual
-  // > 0: diagnose a launch (ST's own) that failed this many ms ago. Nothing is changed on the board:
-  // upload and verify are skipped and the remoteproc step reads the kernel log printed since then.
-  int diagnose_since_ms = 0;
 
   // Filled by the config step from the launch file.
   std::optional<bool> production_mode;     // loadImageThruSerialDevice

@@ -1,9 +1,11 @@
 #include "pipeline/pipeline.h"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <filesystem>
 
+#include "core/step_ids.h"
 #include "files/utf8_path.h"
 #include "image/inspection.h"
 #include "image/memory_map.h"
@@ -27,7 +29,9 @@ namespace {
 using core::Millis;
 using core::StepControl;
 using core::StepDefinition;
+using core::StepId;
 using core::StepReport;
+using StepRun = std::function<StepReport(StepControl&)>;
 
 bool selected(const core::Settings& s, const std::string& id) {
   const auto in = [&](const std::vector<std::string>& list) {
@@ -65,95 +69,83 @@ std::string image_path(const RunState& state) {
 }  // namespace
 
 std::vector<StepDefinition> build_steps(const core::Settings& given, RunState& state, Ports& ports) {
-  (void)ports;
-  const Millis timeout{given.timeout_ms};
-  std::vector<StepDefinition> all;
+  // What each step of the table (core/steps.def) runs; the table gives its id, title, budget, prerequisites and order.
+  std::array<StepRun, core::kSteps.size()> runs;
+  const auto run_of = [&runs](StepId step) -> StepRun& { return runs[static_cast<std::size_t>(step)]; };
 
   // config always runs: every other step reads the effective settings it produces.
-  all.push_back({"config", "Configuration", {}, Millis{200}, timeout,
-                 [&state, given](StepControl& control) { return steps::check_config(given, state.settings, &control.cancel); }});
+  run_of(StepId::Config) = [&state, given](StepControl& control) {
+    return steps::check_config(given, state.settings, &control.cancel);
+  };
 
-  // The steps in their stable order: image, devices, serial-port, network, ssh, target, upload, remoteproc, verify.
-  all.push_back({"image", "Firmware image", {"config"}, Millis{1000}, timeout, [&state](StepControl& control) {
-                   const auto& s = state.settings;
-                   auto report = steps::check_image({s.elf, s.signed_image, s.image_key, s.remoteproc, !s.host.empty()}, state.image,
-                                                     &control.cancel);
-                   state.image_read = state.image.has_value();  // an unreadable file: read (and fail) once more later
-                   return report;
-                 }});
-  all.push_back({"devices", "Serial devices and ST-LINK probes", {}, Millis{500}, timeout,
-                 [&state, &ports](StepControl& control) {
-                   if (!ports.device_enumerator) return core::StepReport{}.skip("no device enumerator on this platform");
-                   return steps::check_devices({state.settings.sysfs_root, state.settings.dev_root},
-                                               *ports.device_enumerator, control, state.devices);
-                 }});
+  run_of(StepId::Image) = [&state](StepControl& control) {
+    const auto& s = state.settings;
+    auto report = steps::check_image({s.elf, s.signed_image, s.image_key, s.remoteproc, !s.host.empty()}, state.image,
+                                     &control.cancel);
+    state.image_read = state.image.has_value();  // an unreadable file: read (and fail) once more later
+    return report;
+  };
+  run_of(StepId::Devices) = [&state, &ports](StepControl& control) {
+    if (!ports.device_enumerator) return core::StepReport{}.skip("no device enumerator on this platform");
+    return steps::check_devices({state.settings.sysfs_root, state.settings.dev_root},
+                                *ports.device_enumerator, control, state.devices);
+  };
   // serial-port also runs without devices (--only serial-port): it enumerates for itself then.
-  all.push_back({"serial-port", "Preferred serial device (board console)", {"config"}, Millis{2500}, timeout,
-                 [&state, &ports](StepControl& control) {
-                   if (!ports.device_enumerator || !ports.serial_lines || !ports.process_table) {
-                     return core::StepReport{}.skip("no serial port access on this platform");
-                   }
-                   const auto& s = state.settings;
-                   steps::SerialPortInputs in;
-                   in.serial = s.serial;
-                   in.probe_serial = s.probe_serial;
-                   in.production_mode = s.production_mode;
-                   in.sysfs_root = s.sysfs_root;
-                   in.dev_root = s.dev_root;
-                   steps::SerialPortPorts p{*ports.device_enumerator, *ports.serial_lines, *ports.process_table};
-                   return steps::check_serial_port(in, state.devices ? &*state.devices : nullptr, p, control,
-                                                   state.console_addresses);
-                 }});
+  run_of(StepId::SerialPort) = [&state, &ports](StepControl& control) {
+    if (!ports.device_enumerator || !ports.serial_lines || !ports.process_table) {
+      return core::StepReport{}.skip("no serial port access on this platform");
+    }
+    const auto& s = state.settings;
+    steps::SerialPortInputs in;
+    in.serial = s.serial;
+    in.probe_serial = s.probe_serial;
+    in.production_mode = s.production_mode;
+    in.sysfs_root = s.sysfs_root;
+    in.dev_root = s.dev_root;
+    steps::SerialPortPorts p{*ports.device_enumerator, *ports.serial_lines, *ports.process_table};
+    return steps::check_serial_port(in, state.devices ? &*state.devices : nullptr, p, control,
+                                    state.console_addresses);
+  };
 
-  all.push_back({"network", "Network", {"config"}, Millis{1500}, timeout, [&state, &ports](StepControl& control) {
-                   if (!ports.network) return core::StepReport{}.skip("no network access on this platform");
-                   take_kept_session(state, control);
-                   if (auto reused = reused_network_report(state)) return std::move(*reused);
-                   auto& s = state.settings;  // the SSH configuration's route fills in host, port, user
-                   if (!s.ssh_config.empty()) {
-                     return steps::check_network_with_config(s, *ports.network, ports.child_processes.get(),
-                                                             state.console_addresses, control, state.tcp, state.route);
-                   }
-                   return steps::check_network({s.host, s.port, state.console_addresses}, *ports.network, control,
-                                               state.tcp);
-                 }});
+  run_of(StepId::Network) = [&state, &ports](StepControl& control) {
+    if (!ports.network) return core::StepReport{}.skip("no network access on this platform");
+    take_kept_session(state, control);
+    if (auto reused = reused_network_report(state)) return std::move(*reused);
+    auto& s = state.settings;  // the SSH configuration's route fills in host, port, user
+    if (!s.ssh_config.empty()) {
+      return steps::check_network_with_config(s, *ports.network, ports.child_processes.get(),
+                                              state.console_addresses, control, state.tcp, state.route);
+    }
+    return steps::check_network({s.host, s.port, state.console_addresses}, *ports.network, control,
+                                state.tcp);
+  };
   // ssh takes the connection `network` opened; with --only ssh it connects by itself.
-  all.push_back({"ssh", "SSH login", {"network"}, Millis{2000}, timeout, [&state, &ports](StepControl& control) {
-                   if (!ports.network || !ports.ssh) return core::StepReport{}.skip("no SSH support on this platform");
-                   take_kept_session(state, control);  // --only ssh: the network step did not take it
-                   if (auto reused = reused_ssh_report(state)) {
-                     if (auto banner = reused->observed.get("server_banner")) state.server_banner = *banner;
-                     return std::move(*reused);
-                   }
-                   if (!state.tcp && !state.settings.ssh_config.empty() && !state.route) {
-                     // --only ssh: the configuration is read and the proxy started here, as `network` would.
-                     auto reached = steps::check_network_with_config(state.settings, *ports.network,
-                                                                     ports.child_processes.get(), state.console_addresses,
-                                                                     control, state.tcp, state.route);
-                     if (!state.tcp) {
-                       reached.id = "ssh";
-                       reached.title = "SSH login";
-                       return reached;
-                     }
-                   }
-                   auto tcp = std::move(state.tcp);
-                   core::Settings login = state.settings;
-                   login.host = steps::known_hosts_name(state.settings, state.route);  // HostKeyAlias
-                   auto report = steps::check_ssh(login, std::move(tcp), *ports.network, *ports.ssh, control,
-                                                  state.session);
-                   lend_new_session(state, report);
-                   if (auto banner = report.observed.get("server_banner")) state.server_banner = *banner;
-                   return report;
-                 }});
+  run_of(StepId::Ssh) = [&state, &ports](StepControl& control) {
+    if (!ports.network || !ports.ssh) return core::StepReport{}.skip("no SSH support on this platform");
+    take_kept_session(state, control);  // --only ssh: the network step did not take it
+    if (auto reused = reused_ssh_report(state)) {
+      if (auto banner = reused->observed.get("server_banner")) state.server_banner = *banner;
+      return std::move(*reused);
+    }
+    if (!state.tcp && !state.settings.ssh_config.empty() && !state.route) {
+      // --only ssh: the configuration is read and the proxy started here, as `network` would.
+      auto reached = steps::check_network_with_config(state.settings, *ports.network,
+                                                      ports.child_processes.get(), state.console_addresses,
+                                                      control, state.tcp, state.route);
+      if (!state.tcp) {
+        return reached;  // the runner names it "ssh"
+      }
+    }
+    auto tcp = std::move(state.tcp);
+    core::Settings login = state.settings;
+    login.host = steps::known_hosts_name(state.settings, state.route);  // HostKeyAlias
+    auto report = steps::check_ssh(login, std::move(tcp), *ports.network, *ports.ssh, control,
+                                   state.session);
+    lend_new_session(state, report);
+    if (auto banner = report.observed.get("server_banner")) state.server_banner = *banner;
+    return report;
+  };
 
-  // Remote steps: one session (state.session, opened by `ssh`) serves them all.
-  all.push_back({"target", "Board state", {"ssh"}, Millis{1500}, timeout, [&state](StepControl& control) {
-                   if (!state.session) return core::StepReport{}.skip("no SSH session (step ssh did not run)");
-                   const auto& s = state.settings;
-                   const auto* img = image_facts(state);
-                   return steps::check_target({s.remoteproc, s.user, s.host, img ? std::optional{*img} : std::nullopt}, *state.session,
-                                              control, state.target);
-                 }});
   // Diagnosing a launch that already failed: nothing is uploaded, loaded or started (upload and verify
   // say so), and the remoteproc step explains the kernel log printed since that launch started.
   const bool diagnosing = given.diagnose_since_ms > 0;
@@ -161,85 +153,93 @@ std::vector<StepDefinition> build_steps(const core::Settings& given, RunState& s
   // the moment the remoteproc step reads the board's clock, however long the steps before it took.
   const auto run_started = std::chrono::steady_clock::now();
   const char* kDiagnosing = "diagnosing a launch that already failed: nothing is changed on the board";
-  all.push_back({"upload", "Upload", {"ssh", "image", "target"}, Millis{4000}, timeout,
-                 [&state, &ports, diagnosing, kDiagnosing](StepControl& control) {
-                   if (diagnosing) return core::StepReport{}.skip(kDiagnosing);
-                   if (!state.session) return core::StepReport{}.skip("no SSH session (step ssh did not run)");
-                   const auto* img = image_facts(state);
-                   const auto path = image_path(state);
-                   if (path.empty()) return core::StepReport{}.skip("no image given (--elf or --signed)");
-                   steps::UploadInputs in{img ? std::optional{*img} : std::nullopt, path, state.image_problem, {},
-                                          state.server_banner, state.settings.exec_upload, {}};
-                   if (state.target) in.leftovers = state.target->fw_leftovers;
-                   if (ports.network && ports.ssh) {
-                     in.reopen = [&state, &ports](const core::Deadline& d, const core::CancelToken& c) {
-                       return steps::open_another_session(state.settings, state.route, *ports.network, *ports.ssh,
-                                                          ports.child_processes.get(), d, c);
-                     };
+  const std::string kNoSession = "no SSH session (" + core::did_not_run(StepId::Ssh) + ")";
+  // Remote steps: one session (state.session, opened by `ssh`) serves them all.
+  run_of(StepId::Target) = [&state, kNoSession](StepControl& control) {
+    if (!state.session) return core::StepReport{}.skip(kNoSession);
+    const auto& s = state.settings;
+    const auto* img = image_facts(state);
+    return steps::check_target({s.remoteproc, s.user, s.host, img ? std::optional{*img} : std::nullopt}, *state.session,
+                               control, state.target);
+  };
+  run_of(StepId::Upload) = [&state, &ports, diagnosing, kDiagnosing, kNoSession](StepControl& control) {
+    if (diagnosing) return core::StepReport{}.skip(kDiagnosing);
+    if (!state.session) return core::StepReport{}.skip(kNoSession);
+    const auto* img = image_facts(state);
+    const auto path = image_path(state);
+    if (path.empty()) return core::StepReport{}.skip("no image given (--elf or --signed)");
+    steps::UploadInputs in{img ? std::optional{*img} : std::nullopt, path, state.image_problem, {},
+                           state.server_banner, state.settings.exec_upload, {}};
+    if (state.target) in.leftovers = state.target->fw_leftovers;
+    if (ports.network && ports.ssh) {
+      in.reopen = [&state, &ports](const core::Deadline& d, const core::CancelToken& c) {
+        return steps::open_another_session(state.settings, state.route, *ports.network, *ports.ssh,
+                                           ports.child_processes.get(), d, c);
+  };
                    }
                    return steps::upload_image(in, *state.session, control, state.upload);
-                 }});
-  all.push_back({"remoteproc", "Load through remoteproc",
-                 // The diagnosis needs only the session: a target prediction that failed is no reason not
-                 // to read what the failed launch left in the kernel log.
-                 diagnosing ? std::vector<std::string>{"ssh"} : std::vector<std::string>{"upload"}, Millis{2000},
-                 timeout, [&state, &ports, diagnosing, run_started](StepControl& control) {
-                   if (!state.session) return core::StepReport{}.skip("no SSH session (step ssh did not run)");
-                   const auto* img = image_facts(state);
-                   const auto path = image_path(state);
-                   // Without the upload step (--skip upload) the image is expected on the board already.
-                   if (!diagnosing && !state.upload && path.empty()) {
-                     return core::StepReport{}.skip("no image given (--elf or --signed)");
-                   }
-                   steps::RemoteprocInputs in;
-                   in.remoteproc = state.settings.remoteproc;
-                   in.firmware_name = state.upload ? state.upload->name : files::utf8_string(files::utf8_path(path).filename());
-                   if (img) in.image_kind = img->kind;
-                   if (state.target) {
-                     in.reserved_memory = state.target->reserved_memory;
-                     in.firmware_class_path = state.target->firmware_class_path;
-                     in.instances = state.target->instances;  // saves the step its own listing round trip
-                   } else {
-                     // --skip target: the built-in board profiles stand in for the board's device tree
-                     // to tell a wrong instance (F04) from a bad memory map (F05).
-                     for (const auto& profile : image::builtin_profiles()) {
-                       in.reserved_memory.insert(in.reserved_memory.end(), profile.regions.begin(), profile.regions.end());
-                     }
-                   }
-                   if (diagnosing) {
-                     const auto run_so_far = std::chrono::duration_cast<std::chrono::milliseconds>(
-                         std::chrono::steady_clock::now() - run_started);
-                     return steps::diagnose_failed_load(in, state.settings.diagnose_since_ms + run_so_far.count(),
-                                                        *state.session, control);
-                   }
-                   auto report = steps::load_firmware(in, *state.session, control, state.load);
-                   // A cancel in the middle of the stop/load/start command: say which state it left the core in.
-                   if (control.cancel.cancelled()) {
-                     report.observed.set("state_after_cancel", state_after_cancel(state, ports, in.remoteproc));
-                   }
-                   return report;
-                 }});
-  all.push_back({"verify", "Firmware running",
-                 diagnosing ? std::vector<std::string>{} : std::vector<std::string>{"remoteproc"}, Millis{1500}, timeout,
-                 [&state, &ports, diagnosing, kDiagnosing](StepControl& control) {
-                   if (diagnosing) return core::StepReport{}.skip(kDiagnosing);
-                   if (!state.session) return core::StepReport{}.skip("no SSH session (step ssh did not run)");
-                   if (!state.load) return core::StepReport{}.skip("nothing was started (step remoteproc did not run)");
-                   const auto* img = image_facts(state);
-                   steps::VerifyInputs in{*state.load, state.upload ? state.upload->name : "",
-                                          img ? std::optional{img->has_resource_table} : std::nullopt};
-                   // Only an image this run uploaded has a known size on the board (--skip upload: the board's own).
-                   if (state.upload && img) in.uploaded_size = img->upload_size;
-                   if (state.target) {
-                     in.firmware_class_path = state.target->firmware_class_path;
-                     in.ta_failed_start = state.target->ta_failed_start;
-                   }
-                   return steps::verify_running(in, *state.session, control);
-                 }});
+                 };
+  // A diagnosis needs only the session (steps.def): a target prediction that failed is no reason not to read what
+  // the failed launch left in the kernel log.
+  run_of(StepId::Remoteproc) = [&state, &ports, diagnosing, run_started, kNoSession](StepControl& control) {
+    if (!state.session) return core::StepReport{}.skip(kNoSession);
+    const auto* img = image_facts(state);
+    const auto path = image_path(state);
+    // Without the upload step (--skip upload) the image is expected on the board already.
+    if (!diagnosing && !state.upload && path.empty()) {
+      return core::StepReport{}.skip("no image given (--elf or --signed)");
+    }
+    steps::RemoteprocInputs in;
+    in.remoteproc = state.settings.remoteproc;
+    in.firmware_name = state.upload ? state.upload->name : files::utf8_string(files::utf8_path(path).filename());
+    if (img) in.image_kind = img->kind;
+    if (state.target) {
+      in.reserved_memory = state.target->reserved_memory;
+      in.firmware_class_path = state.target->firmware_class_path;
+      in.instances = state.target->instances;  // saves the step its own listing round trip
+    } else {
+      // --skip target: the built-in board profiles stand in for the board's device tree
+      // to tell a wrong instance (F04) from a bad memory map (F05).
+      for (const auto& profile : image::builtin_profiles()) {
+        in.reserved_memory.insert(in.reserved_memory.end(), profile.regions.begin(), profile.regions.end());
+      }
+    }
+    if (diagnosing) {
+      const auto run_so_far = std::chrono::duration_cast<std::chrono::milliseconds>(
+          std::chrono::steady_clock::now() - run_started);
+      return steps::diagnose_failed_load(in, state.settings.diagnose_since_ms + run_so_far.count(),
+                                         *state.session, control);
+    }
+    auto report = steps::load_firmware(in, *state.session, control, state.load);
+    // A cancel in the middle of the stop/load/start command: say which state it left the core in.
+    if (control.cancel.cancelled()) {
+      report.observed.set("state_after_cancel", state_after_cancel(state, ports, in.remoteproc));
+    }
+    return report;
+  };
+  run_of(StepId::Verify) = [&state, &ports, diagnosing, kDiagnosing, kNoSession](StepControl& control) {
+    if (diagnosing) return core::StepReport{}.skip(kDiagnosing);
+    if (!state.session) return core::StepReport{}.skip(kNoSession);
+    if (!state.load) return core::StepReport{}.skip("nothing was started (" + core::did_not_run(StepId::Remoteproc) + ")");
+    const auto* img = image_facts(state);
+    steps::VerifyInputs in{*state.load, state.upload ? state.upload->name : "",
+                           img ? std::optional{img->has_resource_table} : std::nullopt};
+    // Only an image this run uploaded has a known size on the board (--skip upload: the board's own).
+    if (state.upload && img) in.uploaded_size = img->upload_size;
+    if (state.target) {
+      in.firmware_class_path = state.target->firmware_class_path;
+      in.ta_failed_start = state.target->ta_failed_start;
+    }
+    return steps::verify_running(in, *state.session, control);
+  };
 
+  const Millis timeout{given.timeout_ms};
   std::vector<StepDefinition> chosen;
-  for (auto& step : all) {
-    if (step.id == "config" || selected(given, step.id)) chosen.push_back(std::move(step));
+  for (const auto& info : core::kSteps) {
+    const std::string id{info.id};
+    if (info.step != StepId::Config && !selected(given, id)) continue;
+    chosen.push_back({id, std::string(info.title), core::step_needs(info.step, diagnosing), Millis{info.budget_ms},
+                      timeout, std::move(run_of(info.step))});
   }
   return chosen;
 }

@@ -1,4 +1,5 @@
 #include "pipeline/session_reuse.h"
+#include "core/step_report_of.h"
 
 #include <chrono>
 
@@ -29,7 +30,7 @@ void take_kept_session(RunState& state, core::StepControl& control) {
 
 std::optional<core::StepReport> reused_network_report(const RunState& state) {
   if (!state.lease || !state.lease->reused) return std::nullopt;
-  core::StepReport r{"network", "Network"};
+  auto r = core::report_of(core::StepId::Network);
   r.observed.set("host", state.settings.host);
   r.observed.set("port", std::to_string(state.settings.port));
   r.observed.set("connection", "the SSH session of an earlier check (" + age_text(age_ms(*state.lease)) +
@@ -40,7 +41,7 @@ std::optional<core::StepReport> reused_network_report(const RunState& state) {
 std::optional<core::StepReport> reused_ssh_report(const RunState& state) {
   if (!state.lease || !state.lease->reused) return std::nullopt;
   const auto& lease = *state.lease;
-  core::StepReport r{"ssh", "SSH login"};
+  auto r = core::report_of(core::StepId::Ssh);
   r.observed = lease.login;  // what its login showed (never a secret: the ssh step reports none)
   const auto age = age_ms(lease);
   r.observed.set("session", "reused (opened " + age_text(age) + " ago, check " + std::to_string(lease.checks) +

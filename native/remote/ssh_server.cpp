@@ -65,26 +65,14 @@ std::string password_login_setup(const SshServer& server) {
   return "in /etc/ssh/sshd_config on the board, `PasswordAuthentication yes` and for root `PermitRootLogin yes`";
 }
 
-std::string sftp_fix(const SshServer& server, const std::string& tried) {
-  const std::string fallback = "; or keep the upload over an exec channel (do not pass --no-exec-upload)";
+std::string sftp_setup(const SshServer& server, const std::string& tried) {
   switch (server.kind) {
-    case SshServer::Kind::dropbear: {
-      const std::string path = tried.empty() ? kDropbearSftpServer : tried;
-      return "Dropbear has no SFTP server of its own: it runs " + path +
-             " for the sftp subsystem. Install one there on the board (e.g. OpenSSH's sftp-server from the "
-             "openssh-sftp-server package, linked as " + path + ")" + fallback + ".";
-    }
+    case SshServer::Kind::dropbear: return "dropbear";
     case SshServer::Kind::openssh:
-      if (!tried.empty()) {
-        return "sshd's Subsystem line names " + tried + ", which does not run: install it, or use 'Subsystem sftp "
-               "internal-sftp' in /etc/ssh/sshd_config and restart sshd" + fallback + ".";
-      }
-      return "Add 'Subsystem sftp internal-sftp' (or 'Subsystem sftp /usr/lib/openssh/sftp-server' with that "
-             "program installed) to /etc/ssh/sshd_config on the board and restart sshd" + fallback + ".";
+      return tried.empty() ? "openssh, no subsystem" : "openssh, subsystem program missing";
     case SshServer::Kind::other: break;
   }
-  return "Enable the SFTP subsystem of the board's SSH server" +
-         (tried.empty() ? std::string() : " (it tried to run " + tried + ")") + fallback + ".";
+  return "other server";
 }
 
 }  // namespace stm32mp::remote

@@ -30,7 +30,9 @@ struct SshServer {
 // Where that server turns password logins (and root's) on or off.
 [[nodiscard]] std::string password_login_setup(const SshServer& server);
 
-// How to give that server an SFTP subsystem. `tried`: sftp_server_tried's answer.
-[[nodiscard]] std::string sftp_fix(const SshServer& server, const std::string& tried);
+// Which way of giving that server an SFTP subsystem applies (the fact "sftp_setup" that picks UPL011's and UPL012's
+// fix variant in upload.def): "dropbear", "openssh, subsystem program missing", "openssh, no subsystem" or
+// "other server". `tried`: sftp_server_tried's answer.
+[[nodiscard]] std::string sftp_setup(const SshServer& server, const std::string& tried);
 
 }  // namespace stm32mp::remote

@@ -8,6 +8,7 @@
 #include "steps/network_step.h"
 #include "steps/route_login.h"
 #include "steps/ssh_step.h"
+#include "core/step_report_of.h"
 
 namespace stm32mp::steps {
 namespace {
@@ -185,7 +186,7 @@ core::StepReport check_network_with_config(core::Settings& s, ports::Network& ne
                                            std::optional<BoardRoute>& route) {
   const std::string config_label = s.ssh_config == "default" ? "OpenSSH's own files (~/.ssh/config)" : s.ssh_config;
   const std::string config_file = s.ssh_config == "default" ? "" : s.ssh_config;
-  core::StepReport r{"network", "Network"};
+  auto r = core::report_of(core::StepId::Network);
   if (s.host.empty()) {
     r.skip("no board address (--host)");
     return r;

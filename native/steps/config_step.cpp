@@ -6,6 +6,7 @@
 #include "files/input_file_diagnostic.h"
 #include "files/utf8_path.h"
 #include "image/inspection.h"
+#include "core/step_report_of.h"
 
 namespace stm32mp::steps {
 namespace {
@@ -92,7 +93,7 @@ void check_input_files(const core::Settings& s, core::StepReport& r) {
 }  // namespace
 
 core::StepReport check_config(const core::Settings& given, core::Settings& effective, const core::CancelToken* cancel) {
-  core::StepReport r;
+  auto r = core::report_of(core::StepId::Config);
   effective = given;
   if (!given.launch_file.empty()) {
     r.observed.set("launch_file", given.launch_file);

@@ -1,4 +1,5 @@
 #include "steps/devices_step.h"
+#include "core/step_report_of.h"
 
 namespace stm32mp::steps {
 
@@ -22,7 +23,7 @@ std::string describe_line(const devices::SerialDevice& d) {
 
 core::StepReport check_devices(const DevicesInputs& in, ports::DeviceEnumerator& enumerator,
                                core::StepControl& control, std::optional<devices::Enumeration>& found) {
-  core::StepReport r("devices", "Serial devices and ST-LINK probes");
+  auto r = core::report_of(core::StepId::Devices);
   r.observed.set("sysfs_root", in.sysfs_root);
   r.observed.set("dev_root", in.dev_root);
   // Only local files, but a slow sysfs (many devices, a loaded machine) can take seconds: the walk stops

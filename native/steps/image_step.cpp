@@ -7,6 +7,7 @@
 #include "adapters/openssl/openssl_crypto.h"
 #include "image/inspection.h"
 #include "image/memory_map.h"
+#include "core/step_report_of.h"
 
 namespace stm32mp::steps {
 namespace {
@@ -175,7 +176,7 @@ void check_loaded_elf(const image::Inspection& in, const image::ElfInfo& elf, co
 
 core::StepReport check_image(const ImageInputs& in, std::optional<image::ImageFacts>& facts,
                              const core::CancelToken* cancel) {
-  core::StepReport r;
+  auto r = core::report_of(core::StepId::Image);
   facts.reset();
   if (in.elf.empty() && in.signed_image.empty()) {
     r.skip("no image given (--elf or --signed)");

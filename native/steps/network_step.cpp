@@ -1,6 +1,7 @@
 #include "steps/network_step.h"
 
 #include "devices/console_addresses.h"
+#include "core/step_report_of.h"
 
 namespace stm32mp::steps {
 namespace {
@@ -72,7 +73,7 @@ void add_network_failure(core::StepReport& r, const ports::NetError& e, const Ne
 
 core::StepReport check_network(const NetworkInputs& in, ports::Network& network, core::StepControl& control,
                                std::shared_ptr<ports::TcpStream>& connection) {
-  core::StepReport r{"network", "Network"};
+  auto r = core::report_of(core::StepId::Network);
   if (in.host.empty()) {
     r.skip("no board address (--host)");
     return r;

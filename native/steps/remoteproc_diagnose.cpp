@@ -4,6 +4,7 @@
 
 #include "remote/board_value.h"
 #include "steps/remoteproc_internal.h"
+#include "core/step_report_of.h"
 
 namespace stm32mp::steps {
 namespace {
@@ -18,7 +19,7 @@ using rproc::report_cause;
 
 core::StepReport diagnose_failed_load(const RemoteprocInputs& in, std::int64_t since_ms, ports::BoardSession& board,
                                       core::StepControl& control) {
-  core::StepReport r("remoteproc", "Load through remoteproc");
+  auto r = core::report_of(core::StepId::Remoteproc);
   rproc::BoardCommands s{board, control, r, in.remoteproc, in.firmware_name};
   r.observed.set("mode", "diagnosis of a launch that already failed: nothing is written to the board");
   auto out = s.run(remote::kernel_log_window_command(), "read the kernel log");

@@ -5,6 +5,7 @@
 
 #include "remote/kernel_log_classifier.h"
 #include "steps/remoteproc_internal.h"
+#include "core/step_report_of.h"
 
 namespace stm32mp::steps {
 namespace {
@@ -276,7 +277,7 @@ class LoadMachine {
   }
 
   const RemoteprocInputs& in_;
-  core::StepReport r_{"remoteproc", "Load through remoteproc"};
+  core::StepReport r_ = core::report_of(core::StepId::Remoteproc);
   rproc::BoardCommands cmd_;
   std::optional<remote::LoadOutcome>& out_;
 

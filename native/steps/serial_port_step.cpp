@@ -8,6 +8,7 @@
 #include "devices/console_classifier.h"
 #include "devices/console_dialogue.h"
 #include "steps/serial_port_access.h"
+#include "core/step_report_of.h"
 
 namespace stm32mp::steps {
 namespace {
@@ -141,7 +142,7 @@ StepReport downgraded_for_engineering_mode(StepReport r) {
 
 StepReport check_port(const SerialPortInputs& in, const devices::Enumeration* devices_found, SerialPortPorts& ports,
                       core::StepControl& control, std::vector<devices::ConsoleAddress>& addresses) {
-  StepReport r;
+  auto r = core::report_of(core::StepId::SerialPort);
   devices::Enumeration own;
   if (devices_found == nullptr) {
     // devices did not run (--only serial-port) or failed: enumerate here; a failure leaves the
@@ -187,15 +188,10 @@ StepReport check_port(const SerialPortInputs& in, const devices::Enumeration* de
     auto s = suggest(e, in.probe_serial, device);
     const bool probe_present = std::any_of(e.probes.begin(), e.probes.end(),
                                            [&](const auto& p) { return p.usb.serial == in.probe_serial; });
-    if (!probe_present) {
-      s.text = "No ST-LINK with serial " + in.probe_serial + " is connected (found: " + devices::list_vcps(e) +
-               "); connect that board or correct --probe-serial";
-      s.port = "";
-    } else {
-      s.text = "In the Debugger tab of the debug configuration, " + s.text;
-    }
+    if (!probe_present) s.port = "";  // no port of that probe to offer: the registry's fix variant says connect it
     add_with_suggestion(r, Code::SerialOtherProbe,
-                        {{"serial", serial}, {"port_probe_serial", device->usb->serial}, {"probe_serial", in.probe_serial}},
+                        {{"serial", serial}, {"port_probe_serial", device->usb->serial}, {"probe_serial", in.probe_serial},
+                         {"probe_connected", probe_present ? "yes" : "no"}},
                         s, e);
     return r;
   }

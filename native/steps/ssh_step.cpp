@@ -2,6 +2,7 @@
 
 #include "remote/ssh_server.h"
 #include "steps/network_step.h"
+#include "core/step_report_of.h"
 
 namespace stm32mp::steps {
 namespace {
@@ -106,7 +107,7 @@ ports::SshOptions login_options(const core::Settings& settings) {
 core::StepReport check_ssh(const core::Settings& settings, std::shared_ptr<ports::TcpStream> connection,
                            ports::Network& network, ports::SshConnector& connector, core::StepControl& control,
                            std::shared_ptr<ports::BoardSession>& session) {
-  core::StepReport r{"ssh", "SSH login"};
+  auto r = core::report_of(core::StepId::Ssh);
   if (settings.host.empty()) {
     r.skip("no board address (--host)");
     return r;

@@ -3,6 +3,7 @@
 #include "image/carve_outs.h"
 #include "remote/remote_error_text.h"
 #include "remote/target_probe.h"
+#include "core/step_report_of.h"
 
 namespace stm32mp::steps {
 namespace {
@@ -81,7 +82,7 @@ void predict_image(core::StepReport& r, const TargetInputs& in, const remote::Ta
 
 core::StepReport check_target(const TargetInputs& in, ports::BoardSession& session, core::StepControl& control,
                               std::optional<remote::TargetFacts>& facts) {
-  core::StepReport r("target", "Board state");
+  auto r = core::report_of(core::StepId::Target);
   auto reply = session.exec(remote::target_probe_script(), control.deadline, control.cancel);
   if (!reply && reply.error().kind == ports::RemoteError::Kind::cancelled) {
     r.observed.set("probe", "not read: the run was cancelled");  // the runner reports the cancel (RUN003)

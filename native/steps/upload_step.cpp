@@ -7,6 +7,7 @@
 #include "remote/remote_error_text.h"
 #include "remote/ssh_server.h"
 #include "remote/upload_commands.h"
+#include "core/step_report_of.h"
 
 namespace stm32mp::steps {
 namespace {
@@ -152,7 +153,7 @@ std::string firmware_name_problem(const std::string& name) {
 
 core::StepReport upload_image(const UploadInputs& in, ports::BoardSession& session, core::StepControl& control,
                               std::optional<remote::UploadOutcome>& out) {
-  core::StepReport r("upload", "Upload");
+  auto r = core::report_of(core::StepId::Upload);
   if (!in.image) {
     r.add(Code::UploadImageUnreadable, {{"image", in.image_path}, {"reason", in.image_problem}});
     return r;
@@ -220,7 +221,7 @@ core::StepReport upload_image(const UploadInputs& in, ports::BoardSession& sessi
     const Facts why{{"ssh_server", server.label()},
                     {"message", err->message},
                     {"sftp_server", tried.empty() ? std::string("(the server did not say)") : tried},
-                    {"fix", remote::sftp_fix(server, tried)}};
+                    {"sftp_setup", remote::sftp_setup(server, tried)}};  // picks the fix (upload.def)
     if (!in.exec_upload) {
       r.observed.set("transfer", "none (no SFTP; exec-channel upload turned off)");
       r.add(Code::UploadNoSftp, with(why));

@@ -8,6 +8,7 @@
 #include "remote/kernel_log_classifier.h"
 #include "remote/remote_error_text.h"
 #include "remote/rproc_commands.h"
+#include "core/step_report_of.h"
 
 namespace stm32mp::steps {
 namespace {
@@ -52,7 +53,7 @@ void compare_with_upload(const VerifyInputs& in, const std::vector<std::string>&
 }  // namespace
 
 core::StepReport verify_running(const VerifyInputs& in, ports::BoardSession& session, core::StepControl& control) {
-  core::StepReport r("verify", "Firmware running");
+  auto r = core::report_of(core::StepId::Verify);
   const auto& load = in.load;
   r.observed.set("instance", "remoteproc" + std::to_string(load.index) + " (" + load.instance + ")");
   std::string state;

@@ -211,6 +211,24 @@ TEST(SerialPortStep, PortOfAnotherProbeThanRequested) {
   ASSERT_NE(d, nullptr) << codes(r);
   EXPECT_EQ(d->observed.get("suggested_port"), "/dev/ttyACM1");
   EXPECT_NE(d->fix.find("/dev/ttyACM1 (STLINK-V3, serial 0021003A3133510D37363734)"), std::string::npos) << d->fix;
+  EXPECT_EQ(d->fix.rfind("In the Debugger tab of the debug configuration, set the preferred serial device to ", 0), 0U)
+      << d->fix;
+  EXPECT_EQ(d->observed.get("probe_connected"), "yes");
+}
+
+// SER005's fix variant (serial.def): the requested probe is not connected at all, so no port of it can be offered.
+TEST(SerialPortStep, RequestedProbeNotConnectedSaysConnectItOrCorrectTheSerial) {
+  Bench b;
+  auto in = b.inputs("/dev/ttyACM0");
+  in.probe_serial = "0021003A3133510D37363734";
+  const auto r = b.run(in);
+  const auto* d = find(r, core::Code::SerialOtherProbe);
+  ASSERT_NE(d, nullptr) << codes(r);
+  EXPECT_EQ(d->observed.get("probe_connected"), "no");
+  EXPECT_EQ(d->observed.get("suggested_port"), "");
+  EXPECT_EQ(d->fix, "No ST-LINK with serial 0021003A3133510D37363734 is connected (found: /dev/ttyACM0 (STLINK-V3, serial " +
+                        kSerialA + ")); connect that board or correct --probe-serial.")
+      << d->fix;
 }
 
 TEST(SerialPortStep, LoginPrompt) {

@@ -13,90 +13,13 @@
 #include "pipeline/session_pool.h"
 #include "pipeline/state_after_cancel.h"
 #include "support/temp_dir.h"
+#include "pipeline/fake_pipeline_ports.h"
 
 namespace stm32mp::testing {
 namespace {
 
 using core::Code;
 using Kind = ports::RemoteError::Kind;
-
-class FakeStream final : public ports::TcpStream {
- public:
-  [[nodiscard]] std::intptr_t native_handle() const override { return -1; }
-  bool wait(bool, bool, core::Millis) override { return false; }
-  void shutdown() override {}
-};
-
-class FakeNetwork final : public ports::Network {
- public:
-  int connects = 0;
-  core::expected<ports::TcpConnection, ports::NetError> connect(const std::string&, int, const core::Deadline&,
-                                                                const core::CancelToken&) override {
-    ++connects;
-    ports::TcpConnection c;
-    c.stream = std::make_shared<FakeStream>();
-    c.address = "10.0.0.7";
-    return c;
-  }
-};
-
-// A board session whose answers the test sets: `stat_error` fails the liveness check, `exec_error` fails a command.
-class FakeSession final : public ports::BoardSession {
- public:
-  std::optional<ports::RemoteError> stat_error;
-  std::optional<ports::RemoteError> exec_error;
-  std::string reply;  // what every command prints
-  int stats = 0;
-  int execs = 0;
-  core::expected<ports::ExecResult, ports::RemoteError> exec(const std::string&, const core::Deadline&,
-                                                             const core::CancelToken&) override {
-    ++execs;
-    if (exec_error) return core::unexpected{*exec_error};
-    return ports::ExecResult{0, reply, ""};
-  }
-  std::optional<ports::RemoteError> upload(const std::string&, const std::string&, const ports::UploadProgress&,
-                                           const core::Deadline&, const core::CancelToken&) override {
-    return std::nullopt;
-  }
-  core::expected<ports::ExecResult, ports::RemoteError> exec_with_input(const std::string&, const std::string&,
-                                                                        const std::string&, const ports::UploadProgress&,
-                                                                        const core::Deadline&,
-                                                                        const core::CancelToken&) override {
-    return ports::ExecResult{0, "", ""};
-  }
-  core::expected<ports::RemoteFileInfo, ports::RemoteError> stat(const std::string&, const core::Deadline&,
-                                                                 const core::CancelToken&) override {
-    ++stats;
-    if (stat_error) return core::unexpected{*stat_error};
-    return ports::RemoteFileInfo{4096, 0755};
-  }
-  std::optional<ports::RemoteError> remove(const std::string&, const core::Deadline&, const core::CancelToken&) override {
-    return std::nullopt;
-  }
-  std::optional<ports::RemoteError> rename(const std::string&, const std::string&, const core::Deadline&,
-                                           const core::CancelToken&) override {
-    return std::nullopt;
-  }
-};
-
-class FakeConnector final : public ports::SshConnector {
- public:
-  std::vector<std::shared_ptr<FakeSession>> opened;
-  std::string reply;  // what the sessions it opens print
-  core::expected<ports::SshConnection, ports::SshFailure> open(std::shared_ptr<ports::TcpStream>,
-                                                               const ports::SshOptions&, const core::Deadline&,
-                                                               const core::CancelToken&) override {
-    opened.push_back(std::make_shared<FakeSession>());
-    opened.back()->reply = reply;
-    ports::SshFacts f;
-    f.server_banner = "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3";
-    f.host_key_type = "ssh-ed25519";
-    f.host_key_fingerprint = "SHA256:board";
-    f.host_key_status = "known";
-    f.auth_method = "publickey (file)";
-    return ports::SshConnection{opened.back(), f};
-  }
-};
 
 const char* const kSecret = "pw-Never-In-A-Report-9";
 

@@ -4,36 +4,13 @@
 
 #include "core/progress.h"
 #include "steps/network_step.h"
+#include "pipeline/fake_network.h"
 
 namespace stm32mp::testing {
 namespace {
 
 using core::Code;
 using Kind = ports::NetError::Kind;
-
-class FakeStream final : public ports::TcpStream {
- public:
-  [[nodiscard]] std::intptr_t native_handle() const override { return -1; }
-  bool wait(bool, bool, core::Millis) override { return false; }
-  void shutdown() override {}
-};
-
-class FakeNetwork final : public ports::Network {
- public:
-  std::optional<ports::NetError> error;
-  std::string asked_host;
-  core::expected<ports::TcpConnection, ports::NetError> connect(const std::string& host, int, const core::Deadline&,
-                                                                const core::CancelToken&) override {
-    asked_host = host;
-    if (error) return core::unexpected{*error};
-    ports::TcpConnection c;
-    c.stream = std::make_shared<FakeStream>();
-    c.addresses = {"10.0.0.7"};
-    c.address = "10.0.0.7";
-    c.connect_ms = 3;
-    return c;
-  }
-};
 
 struct Run {
   core::StepReport report;

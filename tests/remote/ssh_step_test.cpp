@@ -6,6 +6,8 @@
 #include "core/render/json_renderer.h"
 #include "core/render/text_renderer.h"
 #include "steps/ssh_step.h"
+#include "pipeline/fake_board_session_basic.h"
+#include "pipeline/fake_network.h"
 
 namespace stm32mp::testing {
 namespace {
@@ -14,55 +16,6 @@ using core::Code;
 using Kind = ports::SshFailure::Kind;
 
 const char* const kSecret = "pw-Do-Not-Leak-7";
-
-class FakeStream final : public ports::TcpStream {
- public:
-  [[nodiscard]] std::intptr_t native_handle() const override { return -1; }
-  bool wait(bool, bool, core::Millis) override { return false; }
-  void shutdown() override {}
-};
-
-class FakeNetwork final : public ports::Network {
- public:
-  int calls = 0;
-  core::expected<ports::TcpConnection, ports::NetError> connect(const std::string&, int, const core::Deadline&,
-                                                                const core::CancelToken&) override {
-    ++calls;
-    ports::TcpConnection c;
-    c.stream = std::make_shared<FakeStream>();
-    c.address = "10.0.0.7";
-    return c;
-  }
-};
-
-class NoSession final : public ports::BoardSession {
- public:
-  core::expected<ports::ExecResult, ports::RemoteError> exec(const std::string&, const core::Deadline&,
-                                                             const core::CancelToken&) override {
-    return ports::ExecResult{};
-  }
-  std::optional<ports::RemoteError> upload(const std::string&, const std::string&, const ports::UploadProgress&,
-                                           const core::Deadline&, const core::CancelToken&) override {
-    return std::nullopt;
-  }
-  core::expected<ports::ExecResult, ports::RemoteError> exec_with_input(const std::string&, const std::string&,
-                                                                        const std::string&, const ports::UploadProgress&,
-                                                                        const core::Deadline&,
-                                                                        const core::CancelToken&) override {
-    return ports::ExecResult{};
-  }
-  core::expected<ports::RemoteFileInfo, ports::RemoteError> stat(const std::string&, const core::Deadline&,
-                                                                 const core::CancelToken&) override {
-    return ports::RemoteFileInfo{};
-  }
-  std::optional<ports::RemoteError> remove(const std::string&, const core::Deadline&, const core::CancelToken&) override {
-    return std::nullopt;
-  }
-  std::optional<ports::RemoteError> rename(const std::string&, const std::string&, const core::Deadline&,
-                                           const core::CancelToken&) override {
-    return std::nullopt;
-  }
-};
 
 ports::SshFacts some_facts() {
   ports::SshFacts f;
@@ -88,7 +41,7 @@ class FakeConnector final : public ports::SshConnector {
     got_stream = stream != nullptr;
     seen = options;
     if (failure) return core::unexpected{*failure};
-    return ports::SshConnection{std::make_shared<NoSession>(), facts};
+    return ports::SshConnection{std::make_shared<FakeSession>(), facts};
   }
 };
 
@@ -116,7 +69,7 @@ TEST(SshStep, UsesTheNetworkStepsConnectionAndSharesTheSession) {
   connector.facts.auth_method = "publickey (/keys/id_ed25519)";
   const auto r = run(connector, net, settings(), std::make_shared<FakeStream>(), session);
   EXPECT_EQ(r.status, core::StepStatus::ok);
-  EXPECT_EQ(net.calls, 0);
+  EXPECT_EQ(net.connects, 0);
   EXPECT_TRUE(connector.got_stream);
   EXPECT_NE(session, nullptr);
   EXPECT_EQ(r.observed.get("server_banner"), "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3");
@@ -130,7 +83,7 @@ TEST(SshStep, ConnectsItselfWhenTheNetworkStepDidNotRun) {
   FakeNetwork net;
   std::shared_ptr<ports::BoardSession> session;
   const auto r = run(connector, net, settings(), nullptr, session);
-  EXPECT_EQ(net.calls, 1);
+  EXPECT_EQ(net.connects, 1);
   EXPECT_TRUE(connector.got_stream);
   EXPECT_EQ(r.status, core::StepStatus::ok);
 }

@@ -332,6 +332,36 @@ TEST(UploadStep, WithoutSftpAndExecUploadOffItFailsAtOnceNamingTheServersFix) {
   EXPECT_FALSE(f.out);
 }
 
+// UPL011's fix variants (upload.def) are picked by the server and what it said, never written by the step.
+TEST(UploadStep, WithoutSftpTheFixIsTheVariantOfTheServerAndWhatItRan) {
+  struct Case {
+    std::string banner, said, fix_start;
+  };
+  for (const auto& c : std::vector<Case>{
+           {"SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3", "exit status 127: sh: 1: /usr/lib/openssh/sftp-server: not found",
+            "sshd's Subsystem line names /usr/lib/openssh/sftp-server, which does not run: install it"},
+           {"SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3", "the server refused to start its 'sftp' subsystem",
+            "Add 'Subsystem sftp internal-sftp'"},
+           {"SSH-2.0-dropbear_2022.83", "exit status 127: sh: 1: /opt/bin/sftp-server: not found",
+            "Dropbear has no SFTP server of its own: it runs /opt/bin/sftp-server for the sftp subsystem."},
+           {"SSH-2.0-libssh_0.10.4", "exit status 127: sh: 1: /opt/sftp-server: not found",
+            "Enable the SFTP subsystem of the board's SSH server (the program it tried to run: /opt/sftp-server)"}}) {
+    Fixture f;
+    f.banner = c.banner;
+    f.exec_upload = false;
+    f.session.sftp_error = ports::RemoteError{Kind::no_sftp, c.said};
+    f.session.expect("sha256sum", checksum_reply(false));
+    auto r = f.run();
+    ASSERT_EQ(r.diagnostics.size(), 1u) << c.banner;
+    const auto& d = r.diagnostics[0];
+    EXPECT_EQ(d.code, Code::UploadNoSftp);
+    EXPECT_EQ(d.fix.rfind(c.fix_start, 0), 0U) << d.fix;
+    EXPECT_NE(d.fix.find("; or keep the upload over an exec channel (do not pass --no-exec-upload)."), std::string::npos)
+        << d.fix;
+    EXPECT_EQ(d.fix.find('{'), std::string::npos) << d.fix;
+  }
+}
+
 TEST(UploadStep, ExecChannelUploadThatCannotCreateTheFileHasTheFileSystemsCode) {
   Fixture f;
   f.session.sftp_error = no_sftp_error();
@@ -368,7 +398,10 @@ TEST(SshServer, BannerGivesTheServerAndItsVersion) {
   EXPECT_EQ(remote::parse_server_banner("").label(), "unknown");
   const auto other = remote::parse_server_banner("SSH-2.0-libssh_0.10.4");
   EXPECT_EQ(remote::sftp_server_tried(other, ""), "");
-  EXPECT_NE(remote::sftp_fix(other, "/opt/sftp").find("/opt/sftp"), std::string::npos);
+  EXPECT_EQ(remote::sftp_setup(other, "/opt/sftp"), "other server");
+  const auto openssh = remote::parse_server_banner("SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3");
+  EXPECT_EQ(remote::sftp_setup(openssh, ""), "openssh, no subsystem");
+  EXPECT_EQ(remote::sftp_setup(openssh, "/usr/lib/openssh/sftp-server"), "openssh, subsystem program missing");
   // What a shell said when the program is missing names the path; Dropbear's default otherwise.
   const auto dropbear = remote::parse_server_banner("SSH-2.0-dropbear_2022.83");
   EXPECT_EQ(remote::sftp_server_tried(dropbear, "exit status 127: sh: 1: /opt/bin/sftp-server: not found"), "/opt/bin/sftp-server");
