@@ -10,6 +10,8 @@
 #include "e2e/e2e_support.h"
 #include "support/run_process.h"
 
+#include <nlohmann/json.hpp>
+
 namespace stm32mp::e2e {
 namespace {
 
@@ -74,6 +76,38 @@ TEST_F(HostileBoard, EndlessAttributeEndsWithinTheDeadline) {
   EXPECT_LT(ms, 60000);
   EXPECT_LT(r.out.size(), 256u * 1024) << r.out.substr(0, 2000);
   EXPECT_EQ(first_raw_control(r.out), "");
+}
+
+// 1 MiB values (name, state and firmware of the M0+, firmware of the M33): once a 44 MB JSON report and a target
+// probe past its deadline. Every value is capped where the reply is read: the run ends well within its deadline,
+// the report stays small and the CLI's peak memory under the 32 MB (measured by /usr/bin/time, package
+// time; the sanitizer build's own overhead gets the bound tests/cli/hostile_input_cli_test.cpp explains).
+TEST_F(HostileBoard, MegabyteValuesStayBoundedInTimeReportAndMemory) {
+#if defined(__SANITIZE_ADDRESS__)
+  constexpr long kMaxRssKib = 192 * 1024;
+#else
+  constexpr long kMaxRssKib = 32 * 1024;
+#endif
+  board().set({"hostile=megabyte"});
+  const auto t0 = std::chrono::steady_clock::now();
+  auto r = testing::run_process({"/usr/bin/time", "-f", "max_rss_kib=%M", PRELAUNCH_CLI, "check", "--json", "--host",
+                                 board().host(), "--identity", board().identity(), "--known-hosts", board().known_hosts(),
+                                 "--skip", "devices,serial-port", "--elf", firmware("m33_ns.elf")},
+                                {}, 120000);
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
+  board().set({"hostile=controls"});
+  ASSERT_NE(r.exit_code, -1) << "killed at the test's deadline";
+  const auto at = r.err.rfind("max_rss_kib=");
+  ASSERT_NE(at, std::string::npos) << r.err;
+  const long rss = std::stol(r.err.substr(at + 12));
+  EXPECT_LT(rss, kMaxRssKib) << "peak memory " << rss << " KiB";
+  EXPECT_LT(r.out.size(), 512u * 1024) << r.out.substr(0, 2000);
+  EXPECT_EQ(first_raw_control(r.out), "") << "JSON escapes every control";
+  EXPECT_LT(ms, 60000) << r.out.substr(0, 2000);
+  const auto report = nlohmann::json::parse(r.out);  // a local: steps are read from it below
+  EXPECT_TRUE(report.contains("steps"));
+  std::printf("[measure] 1 MiB hostile values: %lld ms, JSON %zu bytes, peak %ld KiB\n", static_cast<long long>(ms),
+              r.out.size(), rss);
 }
 
 }  // namespace

@@ -124,7 +124,7 @@ KNOBS = [
          "instances)", "RPC023", _in_rprocfs("stop_fault"), rprocfs=True),
     Knob("rproc_fault", ["none", "memory-region", "subdevices", "deleted"], "the m33's start fails in the driver "
          "(see above)", "RPC020, RPC021", _in_rprocfs("rproc_fault"), rprocfs=True),
-    Knob("hostile", ["off", "controls", "endless"], "hostile sysfs values and kernel-log lines (see above)",
+    Knob("hostile", ["off", "controls", "endless", "megabyte"], "hostile sysfs values and kernel-log lines (see above)",
          "issue 15", _in_rprocfs("hostile"), rprocfs=True),
     Knob("start_ms", None, "a start write blocks that long before the boot (a large image, a slow TEE check), as "
          "`echo start` blocks in rproc_boot(); readers meanwhile see `offline`; rprocfs logs the request",

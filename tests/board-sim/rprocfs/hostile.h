@@ -5,13 +5,15 @@
 //             the firmware attribute of every instance and the name of every instance but the M33 (so the
 //             run still finds its core) are 64 KiB with controls; each state write logs such a line too
 //   endless   the firmware attribute never reaches end of file (every offset has data)
+//   megabyte  as controls, with 1 MiB values, and the state of every instance but the M33 too (the size that once
+//             made a 44 MB report and a probe past its deadline)
 #pragma once
 
 #include <string>
 
 namespace boardsim {
 
-enum class Hostile { off, controls, endless };
+enum class Hostile { off, controls, endless, megabyte };
 
 [[nodiscard]] bool parse_hostile(const std::string& value, Hostile& out);
 

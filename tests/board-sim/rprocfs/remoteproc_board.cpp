@@ -162,7 +162,7 @@ int RemoteprocBoard::write_locked(std::size_t index, const std::string& attr, co
         return count;
     }
     if (attr == "state") {
-        if (settings_.hostile == Hostile::controls) log_.line(dev(index), hostile_log_line());
+        if (settings_.hostile == Hostile::controls || settings_.hostile == Hostile::megabyte) log_.line(dev(index), hostile_log_line());
         int ret = 0;
         if (streq(data, "start")) {
             if (!settings_.refcounted && r.state == RprocState::Running) return -EBUSY;
