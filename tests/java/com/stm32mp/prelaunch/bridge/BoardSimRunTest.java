@@ -146,6 +146,52 @@ class BoardSimRunTest {
         }
     }
 
+    /**
+     * Issue 11 from the IDE: with an SSH configuration that says StrictHostKeyChecking accept-new and no policy
+     * chosen in the plug-in, the board's unknown key is accepted and recorded, as from the CLI; the policy
+     * "strict" chosen explicitly still wins over the configuration (SSH001). The configuration is this test's
+     * own file (ssh -G -F reads nothing of the user's); it relies only on the board's SSH server.
+     */
+    @Test
+    void anSshConfigurationsAcceptNewAppliesWhenThePluginChoseNoPolicy() throws Exception {
+        JsonObject sim = boardRequest();
+        Path dir = Files.createTempDirectory("prelaunch-ssh-config");
+        try {
+            Path knownHosts = Files.createFile(dir.resolve("known_hosts"));
+            Path config = dir.resolve("ssh_config");
+            Files.writeString(config, "Host sim-board\n"
+                    + "  HostName " + sim.get("host").getAsString() + "\n"
+                    + "  Port " + sim.get("port").getAsInt() + "\n"
+                    + "  User " + sim.get("user").getAsString() + "\n"
+                    + "  IdentityFile " + sim.get("identity").getAsString() + "\n"
+                    + "  IdentitiesOnly yes\n"
+                    + "  StrictHostKeyChecking accept-new\n");
+            MapAttributes a = new MapAttributes();
+            a.set(Setting.HOST.key, "sim-board");
+            a.set(Setting.SSH_CONFIG.key, config.toString());
+            a.set(Setting.KNOWN_HOSTS.key, knownHosts.toString());
+            a.set(Setting.SKIP.key, "devices,serial-port,target,upload,remoteproc,verify");
+
+            a.set(Setting.HOST_KEY_POLICY.key, "strict");
+            StepResult strict = sshStep(CheckRequest.toJson(a, v -> v, null, null));
+            assertEquals("error", strict.status, "ssh step with strict chosen explicitly");
+            assertEquals(List.of(CodeIds.SSH001), strict.diagnostics.stream().map(d -> d.code).toList(), "ssh codes");
+            assertEquals(0, Files.size(knownHosts), "strict records nothing");
+
+            a.set(Setting.HOST_KEY_POLICY.key, null);  // the forms' default choice
+            String request = CheckRequest.toJson(a, v -> v, null, null);
+            assertTrue(!JsonParser.parseString(request).getAsJsonObject().has(Setting.HOST_KEY_POLICY.requestKey), request);
+            StepResult accepted = sshStep(request);
+            assertTrue(!accepted.failed(), "ssh step with the configuration's accept-new: " + accepted.status + " "
+                    + accepted.diagnostics.stream().map(d -> d.code + ": " + d.message).toList());
+            assertTrue(Files.size(knownHosts) > 0, "accept-new from the SSH configuration records the board's key");
+        } finally {
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
     private static StepResult sshStep(String request) throws Exception {
         try (CheckRun run = PreLaunch.start(request)) {
             return Report.parse(run.reportJson()).step("ssh").orElseThrow();
