@@ -98,6 +98,19 @@ TEST(SettingsTable, ThePluginsSettingEnumIsGeneratedFromIt) {
   }
 }
 
+// A plain Makefile build does not create the generated file's folder as Ninja does: the generator makes it, and fails
+// loudly when it cannot write (it used to write nothing and succeed, and Make then stopped at "No rule to make target").
+TEST(SettingsTable, TheGeneratorMakesTheFolderAndSaysWhenItCannotWrite) {
+  testing::TempDir dir;
+  const auto nested = dir.file("generated-java/com/stm32mp/prelaunch/model/Setting.java");
+  const auto r = testing::run_process({PRELAUNCH_CODEGEN, "java-settings", nested});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(testing::read_file(nested).find("public enum Setting"), std::string::npos);
+  const auto blocked = testing::run_process({PRELAUNCH_CODEGEN, "java-settings", nested + "/not-a-folder/Setting.java"});
+  EXPECT_NE(blocked.exit_code, 0);
+  EXPECT_NE(blocked.err.find("cannot write"), std::string::npos) << blocked.err;
+}
+
 // What is still written by hand on the Java side names no setting: LaunchKeys declares no setting's key and
 // CheckRequest spells no request key (both come from the generated Setting).
 TEST(SettingsTable, ThePluginsHandWrittenJavaRepeatsNoSetting) {

@@ -233,6 +233,17 @@ int main(int argc, char** argv) {
     std::cerr << "prelaunch-codegen: unknown output '" << what << "'\n";
     return 2;
   }
-  std::ofstream(argv[2]) << content;
+  // Make, unlike Ninja, does not create an output's folder: without this the packager's plain build wrote nothing
+  // (ofstream fails silently) and then stopped at "No rule to make target …/CodeIds.java".
+  const std::filesystem::path out = argv[2];
+  std::error_code ec;
+  if (out.has_parent_path()) std::filesystem::create_directories(out.parent_path(), ec);
+  std::ofstream file(out);
+  file << content;
+  file.close();
+  if (!file) {
+    std::cerr << "prelaunch-codegen: cannot write " << out.string() << "\n";
+    return 1;
+  }
   return 0;
 }
