@@ -52,6 +52,18 @@ TEST(Request, CarriesTheUploadPathAndTheSshConfiguration) {
   EXPECT_THROW((void)parse_request(R"({"exec_upload":0})"), RequestError);
 }
 
+TEST(Request, AMissingHostKeyPolicyIsStrictAndNotGiven) {
+  // The plug-in leaves host_key_policy out unless the user chose one (issue 11): the engine's default is strict, and
+  // "not given" lets an SSH configuration's StrictHostKeyChecking accept-new apply, as from the CLI.
+  const auto plain = parse_request(R"({"host":"board"})");
+  EXPECT_EQ(plain.host_key_policy, "strict");
+  EXPECT_FALSE(plain.host_key_policy_given);
+  const auto given = parse_request(R"({"host":"board","host_key_policy":"accept-new"})");
+  EXPECT_EQ(given.host_key_policy, "accept-new");
+  EXPECT_TRUE(given.host_key_policy_given);
+  EXPECT_TRUE(parse_request(R"({"host_key_policy":"strict"})").host_key_policy_given);
+}
+
 TEST(Request, RefusesMalformedInputWithACode) {
   const auto code_of = [](const char* json) {
     try {

@@ -2,6 +2,7 @@ package com.stm32mp.prelaunch.core;
 
 import com.stm32mp.prelaunch.model.Attributes;
 import com.stm32mp.prelaunch.model.LaunchKeys;
+import com.stm32mp.prelaunch.model.Setting;
 import java.io.File;
 import org.eclipse.core.runtime.IPath;
 import org.eclipse.debug.core.ILaunchConfiguration;
@@ -29,14 +30,14 @@ public final class StAttributes implements Attributes {
             return mine;
         }
         String st;
-        if (LaunchKeys.SERIAL.equals(key)) {
+        if (Setting.SERIAL.key.equals(key)) {
             st = own.get(LaunchKeys.ST_SERIAL_DEVICE, "");
-        } else if (LaunchKeys.HOST.equals(key)) {
+        } else if (Setting.HOST.key.equals(key)) {
             st = own.get(LaunchKeys.ST_INET_ADDR, "");
-        } else if (LaunchKeys.IMAGE.equals(key) || LaunchKeys.ELF.equals(key)) {
+        } else if (Setting.SIGNED_IMAGE.key.equals(key) || Setting.ELF.key.equals(key)) {
             String program = program();
             boolean signed = program.endsWith(".bin");
-            st = signed == LaunchKeys.IMAGE.equals(key) ? program : "";
+            st = signed == Setting.SIGNED_IMAGE.key.equals(key) ? program : "";
         } else {
             st = "";
         }
@@ -50,9 +51,9 @@ public final class StAttributes implements Attributes {
 
     @Override
     public void set(String key, String value) {
-        if (LaunchKeys.SERIAL.equals(key)) {
+        if (Setting.SERIAL.key.equals(key)) {
             own.set(LaunchKeys.ST_SERIAL_DEVICE, value);
-            own.set(LaunchKeys.SERIAL, null);  // one place for the port: ST's own setting
+            own.set(Setting.SERIAL.key, null);  // one place for the port: ST's own setting
         } else {
             own.set(key, value);
         }

@@ -2,6 +2,7 @@ package com.stm32mp.prelaunch.core;
 
 import com.stm32mp.prelaunch.model.CheckRequest;
 import com.stm32mp.prelaunch.model.LaunchKeys;
+import com.stm32mp.prelaunch.model.Setting;
 import java.util.List;
 import org.eclipse.core.runtime.CoreException;
 import org.eclipse.debug.core.ILaunchConfiguration;
@@ -67,7 +68,7 @@ public final class StConfigs {
     /** The quick fix: the port the serial-port step found becomes the configuration's serialDeviceLoader. */
     public static ILaunchConfiguration applySerialPort(ILaunchConfiguration st, String port) throws CoreException {
         ILaunchConfigurationWorkingCopy wc = st.getWorkingCopy();
-        new StAttributes(wc).set(LaunchKeys.SERIAL, port);
+        new StAttributes(wc).set(Setting.SERIAL.key, port);
         return wc.doSave();
     }
 }

@@ -1,6 +1,7 @@
 package com.stm32mp.prelaunch.core;
 
 import com.stm32mp.prelaunch.model.LaunchKeys;
+import com.stm32mp.prelaunch.model.Setting;
 import org.eclipse.core.runtime.CoreException;
 import org.eclipse.core.runtime.IStatus;
 import org.eclipse.core.runtime.Status;
@@ -96,7 +97,7 @@ public final class StLaunches {
      */
     public static ILaunchConfiguration applySerialPort(ILaunchConfiguration ours, String port) throws CoreException {
         ILaunchConfigurationWorkingCopy wc = ours.getWorkingCopy();
-        wc.setAttribute(LaunchKeys.SERIAL, port);
+        wc.setAttribute(Setting.SERIAL.key, port);
         wc.doSave();
         ILaunchConfiguration st = find(ours.getAttribute(LaunchKeys.ST_CONFIG, ""));
         if (st == null) {

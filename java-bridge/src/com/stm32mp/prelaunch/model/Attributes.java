@@ -3,7 +3,7 @@ package com.stm32mp.prelaunch.model;
 /**
  * The small attribute interface the SWT forms and the request builder work on. Eclipse launch
  * configurations implement it through an adapter; tests use {@link MapAttributes}. Keys are
- * {@link LaunchKeys} constants.
+ * {@link Setting} keys (the settings) and {@link LaunchKeys} constants (the rest).
  */
 public interface Attributes {
     String get(String key, String defaultValue);

@@ -21,7 +21,12 @@ public final class MapAttributes implements Attributes {
 
     @Override
     public void set(String key, String value) {
-        values.put(key, value);
+        // null unsets, as in a launch configuration (a form's "default" choice writes null).
+        if (value == null) {
+            values.remove(key);
+        } else {
+            values.put(key, value);
+        }
     }
 
     @Override

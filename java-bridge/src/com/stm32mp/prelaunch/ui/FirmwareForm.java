@@ -1,7 +1,7 @@
 package com.stm32mp.prelaunch.ui;
 
 import com.stm32mp.prelaunch.model.Attributes;
-import com.stm32mp.prelaunch.model.LaunchKeys;
+import com.stm32mp.prelaunch.model.Setting;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.widgets.Button;
 import org.eclipse.swt.widgets.Composite;
@@ -38,18 +38,18 @@ public final class FirmwareForm extends AttributeForm {
 
     @Override
     protected void doLoad(Attributes a) {
-        image.setText(a.get(LaunchKeys.IMAGE, ""));
-        elf.setText(a.get(LaunchKeys.ELF, ""));
-        key.setText(a.get(LaunchKeys.IMAGE_KEY, ""));
-        remoteproc.setText(a.get(LaunchKeys.REMOTEPROC, LaunchKeys.DEFAULT_REMOTEPROC));
+        image.setText(a.get(Setting.SIGNED_IMAGE.key, ""));
+        elf.setText(a.get(Setting.ELF.key, ""));
+        key.setText(a.get(Setting.IMAGE_KEY.key, ""));
+        remoteproc.setText(a.get(Setting.REMOTEPROC.key, Setting.REMOTEPROC.defaultValue));
     }
 
     @Override
     public void save(Attributes a) {
-        a.set(LaunchKeys.IMAGE, image.getText().trim());
-        a.set(LaunchKeys.ELF, elf.getText().trim());
-        a.set(LaunchKeys.IMAGE_KEY, key.getText().trim());
-        a.set(LaunchKeys.REMOTEPROC, remoteproc.getText().trim());
+        a.set(Setting.SIGNED_IMAGE.key, image.getText().trim());
+        a.set(Setting.ELF.key, elf.getText().trim());
+        a.set(Setting.IMAGE_KEY.key, key.getText().trim());
+        a.set(Setting.REMOTEPROC.key, remoteproc.getText().trim());
     }
 
     @Override

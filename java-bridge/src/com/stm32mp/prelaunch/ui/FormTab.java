@@ -32,7 +32,7 @@ public class FormTab extends AbstractLaunchConfigurationTab {
 
     @Override
     public void setDefaults(ILaunchConfigurationWorkingCopy configuration) {
-        // Defaults live in LaunchKeys and are applied when a form loads an empty configuration.
+        // Defaults live in the settings table (Setting) and are applied when a form loads an empty configuration.
     }
 
     @Override

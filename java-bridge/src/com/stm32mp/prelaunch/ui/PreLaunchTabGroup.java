@@ -4,6 +4,7 @@ import com.stm32mp.prelaunch.bridge.PreLaunch;
 import com.stm32mp.prelaunch.core.PreLaunchDelegate;
 import com.stm32mp.prelaunch.core.StLaunches;
 import com.stm32mp.prelaunch.model.LaunchKeys;
+import com.stm32mp.prelaunch.model.Setting;
 import org.eclipse.core.runtime.CoreException;
 import org.eclipse.core.runtime.NullProgressMonitor;
 import org.eclipse.debug.core.ILaunchConfiguration;
@@ -33,7 +34,7 @@ public final class PreLaunchTabGroup extends AbstractLaunchConfigurationTabGroup
         if (tab.current == null) {
             return;
         }
-        tab.current.setAttribute(LaunchKeys.SERIAL, port);
+        tab.current.setAttribute(Setting.SERIAL.key, port);
         try {
             ILaunchConfiguration st = StLaunches.find(tab.current.getAttribute(LaunchKeys.ST_CONFIG, ""));
             if (st != null) {

@@ -1,7 +1,7 @@
 package com.stm32mp.prelaunch.ui;
 
 import com.stm32mp.prelaunch.model.Attributes;
-import com.stm32mp.prelaunch.model.LaunchKeys;
+import com.stm32mp.prelaunch.model.Setting;
 import java.util.List;
 import java.util.function.Function;
 import org.eclipse.swt.SWT;
@@ -98,17 +98,17 @@ public final class SerialForm extends AttributeForm {
 
     @Override
     protected void doLoad(Attributes a) {
-        devRoot = a.get(LaunchKeys.DEV_ROOT, "");
-        sysfsRoot = a.get(LaunchKeys.SYSFS_ROOT, "");
-        port.setText(a.get(LaunchKeys.SERIAL, ""));
-        probeSerial.setText(a.get(LaunchKeys.PROBE_SERIAL, ""));
+        devRoot = a.get(Setting.DEV_ROOT.key, "");
+        sysfsRoot = a.get(Setting.SYSFS_ROOT.key, "");
+        port.setText(a.get(Setting.SERIAL.key, ""));
+        probeSerial.setText(a.get(Setting.PROBE_SERIAL.key, ""));
         refresh();
     }
 
     @Override
     public void save(Attributes a) {
-        a.set(LaunchKeys.SERIAL, selectedNode());
-        a.set(LaunchKeys.PROBE_SERIAL, probeSerial.getText().trim());
+        a.set(Setting.SERIAL.key, selectedNode());
+        a.set(Setting.PROBE_SERIAL.key, probeSerial.getText().trim());
     }
 
     @Override

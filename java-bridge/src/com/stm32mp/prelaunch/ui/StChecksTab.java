@@ -8,6 +8,7 @@ import com.stm32mp.prelaunch.core.StConfigs;
 import com.stm32mp.prelaunch.core.StDelegates;
 import com.stm32mp.prelaunch.model.Attributes;
 import com.stm32mp.prelaunch.model.LaunchKeys;
+import com.stm32mp.prelaunch.model.Setting;
 import java.util.Map;
 import org.eclipse.core.runtime.NullProgressMonitor;
 import org.eclipse.debug.core.ILaunchConfiguration;
@@ -30,9 +31,9 @@ import org.eclipse.swt.widgets.Label;
  */
 public final class StChecksTab extends AbstractLaunchConfigurationTab {
     public static final String OPT_IN_TEXT = "Check before STM32CubeIDE loads the firmware (stm32mp-prelaunch)";
+    /** Written only when they differ (the host-key policy's default choice is already "unset"). */
     private static final Map<String, String> DEFAULTS = Map.of(LaunchKeys.AUTH, LaunchKeys.DEFAULT_AUTH,
-            LaunchKeys.HOST_KEY_POLICY, LaunchKeys.DEFAULT_HOST_KEY_POLICY, LaunchKeys.REMOTEPROC,
-            LaunchKeys.DEFAULT_REMOTEPROC);
+            Setting.REMOTEPROC.key, Setting.REMOTEPROC.defaultValue);
 
     private Button optIn;
     private Label applies;
@@ -69,7 +70,7 @@ public final class StChecksTab extends AbstractLaunchConfigurationTab {
 
     private void applyPort(String port) {
         if (current != null) {
-            new StAttributes(current).set(LaunchKeys.SERIAL, port);
+            new StAttributes(current).set(Setting.SERIAL.key, port);
             showStSettings(current);
             updateLaunchConfigurationDialog();
         }
@@ -106,7 +107,7 @@ public final class StChecksTab extends AbstractLaunchConfigurationTab {
 
     private void showStSettings(ILaunchConfiguration configuration) {
         StAttributes st = new StAttributes(configuration);
-        settings.showStSettings(st.get(LaunchKeys.SERIAL, ""), st.get(LaunchKeys.HOST, ""), st.program());
+        settings.showStSettings(st.get(Setting.SERIAL.key, ""), st.get(Setting.HOST.key, ""), st.program());
     }
 
     private static void setEnabledTree(org.eclipse.swt.widgets.Control c, boolean enabled) {

@@ -2,6 +2,7 @@ package com.stm32mp.prelaunch.ui;
 
 import com.stm32mp.prelaunch.model.Attributes;
 import com.stm32mp.prelaunch.model.LaunchKeys;
+import com.stm32mp.prelaunch.model.Setting;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.widgets.Button;
 import org.eclipse.swt.widgets.Combo;
@@ -47,6 +48,7 @@ public final class StSettingsForm extends AttributeForm {
         password = password("Password:", "Kept in Eclipse secure storage, never in the launch file");
         knownHosts = text("known_hosts:", "OpenSSH known_hosts file used to verify the board's host key");
         policy = combo("Host key policy:", true, TargetForm.POLICIES);
+        note(TargetForm.POLICY_NOTE);
         probeSerial = text("ST-LINK serial:", "Serial number of the board's ST-LINK (empty: any)");
         imageKey = text("Image public key:", "Public key to check the signed image's signature (optional)");
         remoteproc = text("remoteproc name:", "Name in /sys/class/remoteproc/*/name of the Cortex-M33 (usually m33)");
@@ -73,24 +75,24 @@ public final class StSettingsForm extends AttributeForm {
     @Override
     protected void doLoad(Attributes a) {
         select(auth, a.get(LaunchKeys.AUTH, LaunchKeys.DEFAULT_AUTH));
-        identity.setText(a.get(LaunchKeys.IDENTITY, ""));
-        knownHosts.setText(a.get(LaunchKeys.KNOWN_HOSTS, ""));
-        select(policy, a.get(LaunchKeys.HOST_KEY_POLICY, LaunchKeys.DEFAULT_HOST_KEY_POLICY));
-        probeSerial.setText(a.get(LaunchKeys.PROBE_SERIAL, ""));
-        imageKey.setText(a.get(LaunchKeys.IMAGE_KEY, ""));
-        remoteproc.setText(a.get(LaunchKeys.REMOTEPROC, LaunchKeys.DEFAULT_REMOTEPROC));
+        identity.setText(a.get(Setting.IDENTITY.key, ""));
+        knownHosts.setText(a.get(Setting.KNOWN_HOSTS.key, ""));
+        select(policy, a.get(Setting.HOST_KEY_POLICY.key, TargetForm.POLICY_DEFAULT));
+        probeSerial.setText(a.get(Setting.PROBE_SERIAL.key, ""));
+        imageKey.setText(a.get(Setting.IMAGE_KEY.key, ""));
+        remoteproc.setText(a.get(Setting.REMOTEPROC.key, Setting.REMOTEPROC.defaultValue));
         updateEnablement();
     }
 
     @Override
     public void save(Attributes a) {
         a.set(LaunchKeys.AUTH, auth.getText());
-        a.set(LaunchKeys.IDENTITY, identity.getText().trim());
-        a.set(LaunchKeys.KNOWN_HOSTS, knownHosts.getText().trim());
-        a.set(LaunchKeys.HOST_KEY_POLICY, policy.getText());
-        a.set(LaunchKeys.PROBE_SERIAL, probeSerial.getText().trim());
-        a.set(LaunchKeys.IMAGE_KEY, imageKey.getText().trim());
-        a.set(LaunchKeys.REMOTEPROC, remoteproc.getText().trim());
+        a.set(Setting.IDENTITY.key, identity.getText().trim());
+        a.set(Setting.KNOWN_HOSTS.key, knownHosts.getText().trim());
+        a.set(Setting.HOST_KEY_POLICY.key, TargetForm.policyAttribute(policy));
+        a.set(Setting.PROBE_SERIAL.key, probeSerial.getText().trim());
+        a.set(Setting.IMAGE_KEY.key, imageKey.getText().trim());
+        a.set(Setting.REMOTEPROC.key, remoteproc.getText().trim());
     }
 
     public String password() {

@@ -2,6 +2,7 @@ package com.stm32mp.prelaunch.ui;
 
 import com.stm32mp.prelaunch.model.Attributes;
 import com.stm32mp.prelaunch.model.LaunchKeys;
+import com.stm32mp.prelaunch.model.Setting;
 import org.eclipse.swt.widgets.Button;
 import org.eclipse.swt.widgets.Combo;
 import org.eclipse.swt.widgets.Composite;
@@ -11,7 +12,15 @@ import org.eclipse.swt.widgets.Text;
 /** Target tab: how to reach Linux on the board (host, port, user, authentication, host-key policy). */
 public final class TargetForm extends AttributeForm {
     static final String[] AUTH = {"key", "agent", "password"};
-    static final String[] POLICIES = {"strict", "accept-new"};
+    /**
+     * The host-key policy's first choice leaves the attribute unset, so the engine's default applies: strict, or
+     * with an SSH configuration its StrictHostKeyChecking (accept-new), as from the CLI. "strict" chosen
+     * explicitly is written and wins over the SSH configuration.
+     */
+    static final String POLICY_DEFAULT = "default (strict, or the SSH configuration's StrictHostKeyChecking)";
+    static final String[] POLICIES = {POLICY_DEFAULT, "strict", "accept-new"};
+    static final String POLICY_NOTE = "'strict' refuses unknown host keys; 'accept-new' records the key of a board seen "
+            + "for the first time. By default: strict, unless the SSH configuration says StrictHostKeyChecking accept-new.";
 
     private final Text host;
     private final Text port;
@@ -39,7 +48,7 @@ public final class TargetForm extends AttributeForm {
         password = password("Password:", "Kept in Eclipse secure storage, never in the launch file");
         knownHosts = text("known_hosts:", "OpenSSH known_hosts file used to verify the board's host key");
         policy = combo("Host key policy:", true, POLICIES);
-        note("'strict' refuses unknown host keys; 'accept-new' records the key of a board seen for the first time.");
+        note(POLICY_NOTE);
         auth.addModifyListener(e -> updateEnablement());
     }
 
@@ -50,25 +59,30 @@ public final class TargetForm extends AttributeForm {
 
     @Override
     protected void doLoad(Attributes a) {
-        host.setText(a.get(LaunchKeys.HOST, ""));
-        port.setText(Integer.toString(a.getInt(LaunchKeys.PORT, LaunchKeys.DEFAULT_PORT)));
-        user.setText(a.get(LaunchKeys.USER, LaunchKeys.DEFAULT_USER));
+        host.setText(a.get(Setting.HOST.key, ""));
+        port.setText(Integer.toString(a.getInt(Setting.PORT.key, Setting.PORT.defaultInt())));
+        user.setText(a.get(Setting.USER.key, Setting.USER.defaultValue));
         select(auth, a.get(LaunchKeys.AUTH, LaunchKeys.DEFAULT_AUTH));
-        identity.setText(a.get(LaunchKeys.IDENTITY, ""));
-        knownHosts.setText(a.get(LaunchKeys.KNOWN_HOSTS, ""));
-        select(policy, a.get(LaunchKeys.HOST_KEY_POLICY, LaunchKeys.DEFAULT_HOST_KEY_POLICY));
+        identity.setText(a.get(Setting.IDENTITY.key, ""));
+        knownHosts.setText(a.get(Setting.KNOWN_HOSTS.key, ""));
+        select(policy, a.get(Setting.HOST_KEY_POLICY.key, POLICY_DEFAULT));
         updateEnablement();
     }
 
     @Override
     public void save(Attributes a) {
-        a.set(LaunchKeys.HOST, host.getText().trim());
-        a.setInt(LaunchKeys.PORT, parsePort());
-        a.set(LaunchKeys.USER, user.getText().trim());
+        a.set(Setting.HOST.key, host.getText().trim());
+        a.setInt(Setting.PORT.key, parsePort());
+        a.set(Setting.USER.key, user.getText().trim());
         a.set(LaunchKeys.AUTH, auth.getText());
-        a.set(LaunchKeys.IDENTITY, identity.getText().trim());
-        a.set(LaunchKeys.KNOWN_HOSTS, knownHosts.getText().trim());
-        a.set(LaunchKeys.HOST_KEY_POLICY, policy.getText());
+        a.set(Setting.IDENTITY.key, identity.getText().trim());
+        a.set(Setting.KNOWN_HOSTS.key, knownHosts.getText().trim());
+        a.set(Setting.HOST_KEY_POLICY.key, policyAttribute(policy));
+    }
+
+    /** The policy's attribute value: null (unset) for the default choice. */
+    static String policyAttribute(Combo policy) {
+        return policy.getSelectionIndex() <= 0 ? null : policy.getText();
     }
 
     /** The password typed in this form (stored by the tab in secure storage, never in attributes). */

@@ -49,12 +49,12 @@ class ReportAndRequestTest {
     @Test
     void requestCarriesTheCliSettingsAndHidesThePassword() {
         MapAttributes a = new MapAttributes();
-        a.set(LaunchKeys.HOST, " 192.168.7.1 ");
-        a.setInt(LaunchKeys.PORT, 2222);
+        a.set(Setting.HOST.key, " 192.168.7.1 ");
+        a.setInt(Setting.PORT.key, 2222);
         a.set(LaunchKeys.AUTH, "password");
-        a.set(LaunchKeys.IDENTITY, "/home/u/.ssh/id_ed25519");
-        a.set(LaunchKeys.IMAGE, "${workspace_loc:/P/fw_sign.bin}");
-        a.set(LaunchKeys.ONLY, "devices, serial-port,");
+        a.set(Setting.IDENTITY.key, "/home/u/.ssh/id_ed25519");
+        a.set(Setting.SIGNED_IMAGE.key, "${workspace_loc:/P/fw_sign.bin}");
+        a.set(Setting.ONLY.key, "devices, serial-port,");
         String json = CheckRequest.toJson(a, v -> v.replace("${workspace_loc:/P/fw_sign.bin}", "/ws/P/fw_sign.bin"),
                 "/ws/.launches/P Debug.launch", "pw\"with quote");
         JsonObject o = JsonParser.parseString(json).getAsJsonObject();
@@ -74,24 +74,24 @@ class ReportAndRequestTest {
     @Test
     void requestCarriesNoExecUploadAndTheSshConfiguration() {
         MapAttributes plain = new MapAttributes();
-        plain.set(LaunchKeys.HOST, "board");
+        plain.set(Setting.HOST.key, "board");
         JsonObject p = JsonParser.parseString(CheckRequest.toJson(plain, v -> v, null, null)).getAsJsonObject();
         assertFalse(p.has("exec_upload"), "the fallback is on unless turned off");
         assertFalse(p.has("ssh_config"));
         assertEquals(22, p.get("port").getAsInt());
 
         MapAttributes a = new MapAttributes();
-        a.set(LaunchKeys.HOST, "lab-board");
-        a.set(LaunchKeys.EXEC_UPLOAD, "false");
-        a.set(LaunchKeys.SSH_CONFIG, "${workspace_loc}/ssh_config");
+        a.set(Setting.HOST.key, "lab-board");
+        a.set(Setting.EXEC_UPLOAD.key, "false");
+        a.set(Setting.SSH_CONFIG.key, "${workspace_loc}/ssh_config");
         JsonObject o = JsonParser.parseString(CheckRequest.toJson(a, v -> v.replace("${workspace_loc}", "/ws"), null, null))
                 .getAsJsonObject();
         assertFalse(o.get("exec_upload").getAsBoolean());
         assertEquals("/ws/ssh_config", o.get("ssh_config").getAsString());
         assertFalse(o.has("port"), "with an SSH configuration its Port applies unless one was set");
         assertFalse(o.has("user"), "with an SSH configuration its User applies unless one was set");
-        a.setInt(LaunchKeys.PORT, 2222);
-        a.set(LaunchKeys.USER, "dev");
+        a.setInt(Setting.PORT.key, 2222);
+        a.set(Setting.USER.key, "dev");
         JsonObject given = JsonParser.parseString(CheckRequest.toJson(a, v -> v, null, null)).getAsJsonObject();
         assertEquals(2222, given.get("port").getAsInt());
         assertEquals("dev", given.get("user").getAsString());

@@ -4,6 +4,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.stm32mp.prelaunch.core.PluginIds;
 import com.stm32mp.prelaunch.model.LaunchKeys;
+import com.stm32mp.prelaunch.model.Setting;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -36,25 +37,25 @@ final class Fixtures {
     ILaunchConfigurationWorkingCopy ours(String name, String stConfig) throws CoreException {
         ILaunchConfigurationWorkingCopy wc = manager().getLaunchConfigurationType(PluginIds.LAUNCH_TYPE_ID)
                 .newInstance(null, name);
-        wc.setAttribute(LaunchKeys.HOST, b("host"));
-        wc.setAttribute(LaunchKeys.PORT, board.has("port") ? board.get("port").getAsInt() : 22);
-        wc.setAttribute(LaunchKeys.USER, b("user"));
+        wc.setAttribute(Setting.HOST.key, b("host"));
+        wc.setAttribute(Setting.PORT.key, board.has("port") ? board.get("port").getAsInt() : 22);
+        wc.setAttribute(Setting.USER.key, b("user"));
         wc.setAttribute(LaunchKeys.AUTH, "key");
-        wc.setAttribute(LaunchKeys.IDENTITY, b("identity"));
-        wc.setAttribute(LaunchKeys.KNOWN_HOSTS, b("known_hosts"));
-        wc.setAttribute(LaunchKeys.SERIAL, b("serial"));
-        wc.setAttribute(LaunchKeys.SYSFS_ROOT, b("sysfs_root"));
-        wc.setAttribute(LaunchKeys.DEV_ROOT, b("dev_root"));
+        wc.setAttribute(Setting.IDENTITY.key, b("identity"));
+        wc.setAttribute(Setting.KNOWN_HOSTS.key, b("known_hosts"));
+        wc.setAttribute(Setting.SERIAL.key, b("serial"));
+        wc.setAttribute(Setting.SYSFS_ROOT.key, b("sysfs_root"));
+        wc.setAttribute(Setting.DEV_ROOT.key, b("dev_root"));
         wc.setAttribute(LaunchKeys.ST_CONFIG, stConfig);
         String elf = System.getProperty("stm32mp.test.elf", "");
         if (!elf.isEmpty()) {
-            wc.setAttribute(LaunchKeys.ELF, elf);
+            wc.setAttribute(Setting.ELF.key, elf);
         }
         String signed = System.getProperty("stm32mp.test.signed", "");
         if (!signed.isEmpty()) {
-            wc.setAttribute(LaunchKeys.IMAGE, signed);
+            wc.setAttribute(Setting.SIGNED_IMAGE.key, signed);
         }
-        wc.setAttribute(LaunchKeys.TIMEOUT_MS, 15000);
+        wc.setAttribute(Setting.TIMEOUT_MS.key, 15000);
         return wc;
     }
 

@@ -15,6 +15,7 @@ import com.stm32mp.prelaunch.model.CheckRequest;
 import com.stm32mp.prelaunch.model.LaunchKeys;
 import com.stm32mp.prelaunch.model.MapAttributes;
 import com.stm32mp.prelaunch.model.Report;
+import com.stm32mp.prelaunch.model.Setting;
 import java.io.File;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -105,7 +106,7 @@ public final class HeadlessTestApp implements IApplication {
             FakeStDelegate.LAUNCHES.clear();
             Fixtures.st(ST_NAME, Map.of(LaunchKeys.ST_SERIAL_DEVICE, f.b("serial")));
             ILaunchConfigurationWorkingCopy wc = f.ours("failing", ST_NAME);
-            wc.setAttribute(LaunchKeys.SERIAL, badPort);
+            wc.setAttribute(Setting.SERIAL.key, badPort);
             RecordingMonitor monitor = new RecordingMonitor();
             CoreException e = expectCoreException(() -> wc.launch("debug", monitor));
             check(e.getStatus() instanceof ReportStatus, "status is " + e.getStatus().getClass());
@@ -144,7 +145,7 @@ public final class HeadlessTestApp implements IApplication {
             FakeStDelegate.LAUNCHES.clear();
             ILaunchConfiguration st = Fixtures.st("Seed case Debug", Map.of(LaunchKeys.ST_SERIAL_DEVICE, badPort));
             ILaunchConfigurationWorkingCopy wc = f.ours("seed", st.getName());
-            wc.removeAttribute(LaunchKeys.SERIAL);  // as in the seed: only ST's serialDeviceLoader names a port
+            wc.removeAttribute(Setting.SERIAL.key);  // as in the seed: only ST's serialDeviceLoader names a port
             ILaunchConfiguration ours = wc.doSave();
             CoreException e = expectCoreException(() -> ours.launch("debug", new NullProgressMonitor()));
             check(e.getStatus() instanceof ReportStatus, "status is " + e.getStatus());
@@ -154,10 +155,10 @@ public final class HeadlessTestApp implements IApplication {
             ILaunchConfiguration updated = StLaunches.applySerialPort(ours, port);
             check(updated != null, "ST configuration not found");
             equal(port, StLaunches.find(st.getName()).getAttribute(LaunchKeys.ST_SERIAL_DEVICE, ""), "ST serialDeviceLoader");
-            equal(port, ours.getAttribute(LaunchKeys.SERIAL, ""), "our serial");
+            equal(port, ours.getAttribute(Setting.SERIAL.key, ""), "our serial");
             // After the fix the serial-port step passes (our copy reads the port; ST's file carries it too).
             ILaunchConfigurationWorkingCopy recheck = ours.getWorkingCopy();
-            recheck.setAttribute(LaunchKeys.ONLY, "config,devices,serial-port");
+            recheck.setAttribute(Setting.ONLY.key, "config,devices,serial-port");
             Report after = PreLaunchDelegate.runChecks(recheck, new NullProgressMonitor());
             equal("ok", after.step("serial-port").orElseThrow().status, "serial-port after the quick fix");
         });
@@ -174,18 +175,18 @@ public final class HeadlessTestApp implements IApplication {
             equal("COM40", port, "suggested_port of the Windows report");
             ILaunchConfiguration st = Fixtures.st("Seed case Windows Debug", Map.of(LaunchKeys.ST_SERIAL_DEVICE, "COM41"));
             ILaunchConfigurationWorkingCopy wc = f.ours("seed-windows", st.getName());
-            wc.removeAttribute(LaunchKeys.SERIAL);
+            wc.removeAttribute(Setting.SERIAL.key);
             ILaunchConfiguration ours = wc.doSave();
             ILaunchConfiguration updated = StLaunches.applySerialPort(ours, port);
             check(updated != null, "ST configuration not found");
             equal("COM40", StLaunches.find(st.getName()).getAttribute(LaunchKeys.ST_SERIAL_DEVICE, ""), "ST serialDeviceLoader");
-            equal("COM40", ours.getAttribute(LaunchKeys.SERIAL, ""), "our serial");
+            equal("COM40", ours.getAttribute(Setting.SERIAL.key, ""), "our serial");
         });
 
         t.test("a path that cannot be resolved is a settings error with a fix, before any step runs", () -> {
             FakeStDelegate.LAUNCHES.clear();
             ILaunchConfigurationWorkingCopy wc = f.ours("bad-variable", ST_NAME);
-            wc.setAttribute(LaunchKeys.IMAGE, "${workspace_loc:/NoSuchProject/fw_sign.bin}");
+            wc.setAttribute(Setting.SIGNED_IMAGE.key, "${workspace_loc:/NoSuchProject/fw_sign.bin}");
             CoreException e = expectCoreException(() -> wc.launch("debug", new NullProgressMonitor()));
             equal(PluginIds.STATUS_BAD_SETTINGS, e.getStatus().getCode(), "status code (" + e.getStatus().getMessage() + ")");
             check(e.getStatus().getMessage().contains("Fix:"), "no fix in: " + e.getStatus().getMessage());
@@ -195,7 +196,7 @@ public final class HeadlessTestApp implements IApplication {
         t.test("launch group child: a failing child stops the group before the ST configuration", () -> {
             FakeStDelegate.LAUNCHES.clear();
             ILaunchConfigurationWorkingCopy child = f.ours("group-child-failing", ST_NAME);
-            child.setAttribute(LaunchKeys.SERIAL, badPort);
+            child.setAttribute(Setting.SERIAL.key, badPort);
             child.doSave();
             ILaunchConfiguration group = group("group-failing", "group-child-failing", ST_NAME);
             expectCoreException(() -> group.launch("debug", new NullProgressMonitor()));
@@ -218,9 +219,9 @@ public final class HeadlessTestApp implements IApplication {
                 acceptor.setDaemon(true);
                 acceptor.start();
                 ILaunchConfigurationWorkingCopy wc = f.ours("cancelled", ST_NAME);
-                wc.setAttribute(LaunchKeys.HOST, "127.0.0.1");
-                wc.setAttribute(LaunchKeys.PORT, silent.getLocalPort());
-                wc.setAttribute(LaunchKeys.TIMEOUT_MS, 30000);
+                wc.setAttribute(Setting.HOST.key, "127.0.0.1");
+                wc.setAttribute(Setting.PORT.key, silent.getLocalPort());
+                wc.setAttribute(Setting.TIMEOUT_MS.key, 30000);
                 RecordingMonitor monitor = new RecordingMonitor();
                 AtomicReference<Object> outcome = new AtomicReference<>();
                 Thread launcher = new Thread(() -> {
@@ -268,7 +269,7 @@ public final class HeadlessTestApp implements IApplication {
             equal("s3cret-pw", secrets.password("cfg/with/slash"), "round trip");
             check(!Files.readString(store.toPath()).contains("s3cret-pw"), "password stored in clear text");
             MapAttributes a = new MapAttributes();
-            a.set(LaunchKeys.HOST, "192.168.7.1");
+            a.set(Setting.HOST.key, "192.168.7.1");
             a.set(LaunchKeys.AUTH, "password");
             String request = CheckRequest.toJson(a, s -> s, null, "s3cret-pw");
             check(request.contains("s3cret-pw"), "the engine gets the password");

@@ -4,13 +4,14 @@ import static com.stm32mp.prelaunch.tests.TestRunner.check;
 import static com.stm32mp.prelaunch.tests.TestRunner.equal;
 
 import com.stm32mp.prelaunch.bridge.CodeIds;
-import com.stm32mp.prelaunch.core.FailedLaunchWatcher;
 import com.stm32mp.prelaunch.core.FailedLaunchWatcher.FailedLaunch;
+import com.stm32mp.prelaunch.core.FailedLaunchWatcher;
 import com.stm32mp.prelaunch.core.ReportStatus;
 import com.stm32mp.prelaunch.core.StConfigs;
 import com.stm32mp.prelaunch.core.StDelegates;
 import com.stm32mp.prelaunch.core.StepStatuses.StepStatus;
 import com.stm32mp.prelaunch.model.LaunchKeys;
+import com.stm32mp.prelaunch.model.Setting;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -53,11 +54,11 @@ final class StTypeTests {
         wc.setAttribute(LaunchKeys.ST_PROGRAM, System.getProperty("stm32mp.test.elf", ""));
         wc.setAttribute(FakeStDelegate.LOAD, true);
         // What our tab stores in ST's configuration: the board's key and known_hosts, never the host user's.
-        wc.setAttribute(LaunchKeys.IDENTITY, f.b("identity"));
-        wc.setAttribute(LaunchKeys.KNOWN_HOSTS, f.b("known_hosts"));
-        wc.setAttribute(LaunchKeys.SYSFS_ROOT, f.b("sysfs_root"));
-        wc.setAttribute(LaunchKeys.DEV_ROOT, f.b("dev_root"));
-        wc.setAttribute(LaunchKeys.TIMEOUT_MS, 30000);  // the board-sim shares 2 cores with every other build
+        wc.setAttribute(Setting.IDENTITY.key, f.b("identity"));
+        wc.setAttribute(Setting.KNOWN_HOSTS.key, f.b("known_hosts"));
+        wc.setAttribute(Setting.SYSFS_ROOT.key, f.b("sysfs_root"));
+        wc.setAttribute(Setting.DEV_ROOT.key, f.b("dev_root"));
+        wc.setAttribute(Setting.TIMEOUT_MS.key, 30000);  // the board-sim shares 2 cores with every other build
         return wc;
     }
 
@@ -193,9 +194,9 @@ final class StTypeTests {
                 acceptor.start();
                 FakeStDelegate.CALLS.clear();
                 ILaunchConfigurationWorkingCopy wc = mp2(f, "Cancelled CM33 Debug", "/dev/ttyACM0");
-                wc.setAttribute(LaunchKeys.HOST, "127.0.0.1");
-                wc.setAttribute(LaunchKeys.PORT, silent.getLocalPort());
-                wc.setAttribute(LaunchKeys.TIMEOUT_MS, 30000);
+                wc.setAttribute(Setting.HOST.key, "127.0.0.1");
+                wc.setAttribute(Setting.PORT.key, silent.getLocalPort());
+                wc.setAttribute(Setting.TIMEOUT_MS.key, 30000);
                 StDelegates.setOptedIn(wc, true);
                 ILaunchConfiguration c = wc.doSave();
                 HeadlessTestApp.RecordingMonitor monitor = new HeadlessTestApp.RecordingMonitor();

@@ -8,13 +8,16 @@ import com.stm32mp.prelaunch.core.LaunchConfigAttributes;
 import com.stm32mp.prelaunch.core.PreLaunchDelegate;
 import com.stm32mp.prelaunch.core.StLaunches;
 import com.stm32mp.prelaunch.model.LaunchKeys;
+import com.stm32mp.prelaunch.model.MapAttributes;
 import com.stm32mp.prelaunch.model.Report;
+import com.stm32mp.prelaunch.model.Setting;
 import com.stm32mp.prelaunch.ui.AttributeForm;
 import com.stm32mp.prelaunch.ui.ChecksForm;
 import com.stm32mp.prelaunch.ui.DebugForm;
 import com.stm32mp.prelaunch.ui.FirmwareForm;
 import com.stm32mp.prelaunch.ui.ReportDialog;
 import com.stm32mp.prelaunch.ui.SerialForm;
+import com.stm32mp.prelaunch.ui.StSettingsForm;
 import com.stm32mp.prelaunch.ui.TargetForm;
 import java.io.File;
 import java.nio.file.Files;
@@ -61,9 +64,9 @@ public final class UiTestApp implements IApplication {
         Fixtures.st("Board CM33 Debug", Map.of(LaunchKeys.ST_SERIAL_DEVICE, "/dev/ttyACM1",
                 LaunchKeys.ST_INET_ADDR, f.b("host"), LaunchKeys.ST_PROGRAM, "Debug/OpenAMP_TTY_echo_CM33_NonSecure.elf"));
         ILaunchConfigurationWorkingCopy wc = f.ours("Board CM33 (pre-launch checked)", "Board CM33 Debug");
-        wc.setAttribute(LaunchKeys.IMAGE, "${workspace_loc:/OpenAMP_TTY_echo/CA35TDCID_m33_sign/OpenAMP_TTY_echo_sign.bin}");
-        wc.setAttribute(LaunchKeys.ELF, "${workspace_loc:/OpenAMP_TTY_echo/Debug/OpenAMP_TTY_echo_CM33_NonSecure.elf}");
-        wc.setAttribute(LaunchKeys.REMOTEPROC, "m33");
+        wc.setAttribute(Setting.SIGNED_IMAGE.key, "${workspace_loc:/OpenAMP_TTY_echo/CA35TDCID_m33_sign/OpenAMP_TTY_echo_sign.bin}");
+        wc.setAttribute(Setting.ELF.key, "${workspace_loc:/OpenAMP_TTY_echo/Debug/OpenAMP_TTY_echo_CM33_NonSecure.elf}");
+        wc.setAttribute(Setting.REMOTEPROC.key, "m33");
         ILaunchConfiguration config = wc.doSave();
         LaunchConfigAttributes attrs = new LaunchConfigAttributes(config);
 
@@ -78,9 +81,9 @@ public final class UiTestApp implements IApplication {
                 List.of("Board CM33 Debug", "/dev/ttyACM1", "Debug/OpenAMP_TTY_echo_CM33_NonSecure.elf")));
 
         ILaunchConfigurationWorkingCopy failing = config.getWorkingCopy();
-        failing.setAttribute(LaunchKeys.SERIAL, "/dev/ttyACM1");
-        failing.removeAttribute(LaunchKeys.IMAGE);  // the workspace of this test has no such project
-        failing.setAttribute(LaunchKeys.ELF, System.getProperty("stm32mp.test.elf", ""));
+        failing.setAttribute(Setting.SERIAL.key, "/dev/ttyACM1");
+        failing.removeAttribute(Setting.SIGNED_IMAGE.key);  // the workspace of this test has no such project
+        failing.setAttribute(Setting.ELF.key, System.getProperty("stm32mp.test.elf", ""));
         Report report = PreLaunchDelegate.runChecks(failing, new NullProgressMonitor());
 
         t.test("validation: empty host and a missing key file are reported", () -> {
@@ -88,16 +91,43 @@ public final class UiTestApp implements IApplication {
             shell.setLayout(new FillLayout());
             TargetForm form = new TargetForm(shell);
             ILaunchConfigurationWorkingCopy bad = config.getWorkingCopy();
-            bad.setAttribute(LaunchKeys.HOST, "");
+            bad.setAttribute(Setting.HOST.key, "");
             form.load(new LaunchConfigAttributes(bad));
             String error = form.validate();
             check(error != null && error.contains("Board address"), "empty host: " + error);
-            bad.setAttribute(LaunchKeys.HOST, "192.168.7.1");
-            bad.setAttribute(LaunchKeys.IDENTITY, "/nonexistent/id_ed25519");
+            bad.setAttribute(Setting.HOST.key, "192.168.7.1");
+            bad.setAttribute(Setting.IDENTITY.key, "/nonexistent/id_ed25519");
             form.load(new LaunchConfigAttributes(bad));
             error = form.validate();
             check(error != null && error.contains("/nonexistent/id_ed25519"), "missing key: " + error);
             shell.dispose();
+        });
+
+        t.test("host-key policy: the default choice writes nothing (an SSH configuration's StrictHostKeyChecking applies), "
+                + "strict and accept-new are written", () -> {
+            for (Function<Composite, AttributeForm> make : List.<Function<Composite, AttributeForm>>of(TargetForm::new,
+                    StSettingsForm::new)) {
+                Shell shell = new Shell(display);
+                shell.setLayout(new FillLayout());
+                AttributeForm form = make.apply(shell);
+                Combo policy = policyCombo(form);
+                MapAttributes a = new MapAttributes();
+                form.load(a);
+                equal(0, policy.getSelectionIndex(), form.getClass().getSimpleName() + ": unset policy shows the default choice");
+                form.save(a);
+                check(!a.asMap().containsKey(Setting.HOST_KEY_POLICY.key), form.getClass().getSimpleName() + ": default choice written: " + a.asMap());
+                for (String explicit : List.of("strict", "accept-new")) {
+                    policy.select(policy.indexOf(explicit));
+                    form.save(a);
+                    equal(explicit, a.get(Setting.HOST_KEY_POLICY.key, ""), form.getClass().getSimpleName() + ": chosen policy");
+                    form.load(a);
+                    equal(explicit, policy.getText(), form.getClass().getSimpleName() + ": policy shown again");
+                }
+                policy.select(0);
+                form.save(a);
+                equal("", a.get(Setting.HOST_KEY_POLICY.key, ""), form.getClass().getSimpleName() + ": back to the default");
+                shell.dispose();
+            }
         });
 
         t.test("Checks tab: 'Run checks now' runs off the UI thread and shows the report with the quick fix", () -> {
@@ -196,6 +226,16 @@ public final class UiTestApp implements IApplication {
 
     private void snapshot(Shell shell, String name) {
         Screenshots.save(shell, new File(outDir, name + ".png"));
+    }
+
+    /** The form's host-key policy combo (the one offering accept-new). */
+    private static Combo policyCombo(Composite form) {
+        for (Control c : form.getChildren()) {
+            if (c instanceof Combo && ((Combo) c).indexOf("accept-new") >= 0) {
+                return (Combo) c;
+            }
+        }
+        throw new AssertionError("no host-key policy combo in " + form.getClass().getSimpleName());
     }
 
     static List<String> texts(Control c) {

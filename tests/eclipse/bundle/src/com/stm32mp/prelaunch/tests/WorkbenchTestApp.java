@@ -8,6 +8,7 @@ import com.stm32mp.prelaunch.core.ReportSink;
 import com.stm32mp.prelaunch.core.StepStatuses;
 import com.stm32mp.prelaunch.model.LaunchKeys;
 import com.stm32mp.prelaunch.model.Report;
+import com.stm32mp.prelaunch.model.Setting;
 import com.stm32mp.prelaunch.ui.ReportStatusHandler;
 import java.io.File;
 import java.lang.reflect.Proxy;
@@ -89,7 +90,7 @@ public final class WorkbenchTestApp implements IApplication {
         Fixtures.st(ST_NAME, Map.of(LaunchKeys.ST_SERIAL_DEVICE, "/dev/ttyACM1",
                 LaunchKeys.ST_INET_ADDR, f.b("host"), LaunchKeys.ST_PROGRAM, "Debug/OpenAMP_TTY_echo_CM33_NonSecure.elf"));
         ILaunchConfigurationWorkingCopy wc = f.ours("Board CM33 (pre-launch checked)", ST_NAME);
-        wc.setAttribute(LaunchKeys.ELF, System.getProperty("stm32mp.test.elf", "/nonexistent.elf"));
+        wc.setAttribute(Setting.ELF.key, System.getProperty("stm32mp.test.elf", "/nonexistent.elf"));
         ILaunchConfiguration config = wc.doSave();
 
         List<ILaunchConfigurationTab> tabs = new ArrayList<>();
@@ -135,17 +136,19 @@ public final class WorkbenchTestApp implements IApplication {
                 tab.performApply(applied);
                 Screenshots.save(shell, new File(out, "dialog-" + tab.getName().toLowerCase() + ".png"));
             }
-            for (String key : List.of(LaunchKeys.HOST, LaunchKeys.USER, LaunchKeys.IDENTITY, LaunchKeys.KNOWN_HOSTS,
-                    LaunchKeys.SERIAL, LaunchKeys.ELF, LaunchKeys.ST_CONFIG)) {
+            for (String key : List.of(Setting.HOST.key, Setting.USER.key, Setting.IDENTITY.key, Setting.KNOWN_HOSTS.key,
+                    Setting.SERIAL.key, Setting.ELF.key, LaunchKeys.ST_CONFIG)) {
                 equal(config.getAttribute(key, ""), applied.getAttribute(key, ""), "after apply: " + key);
             }
             // Unset keys come back as the form's defaults.
-            equal(LaunchKeys.DEFAULT_REMOTEPROC, applied.getAttribute(LaunchKeys.REMOTEPROC, ""), "after apply: remoteproc");
-            equal(LaunchKeys.DEFAULT_HOST_KEY_POLICY, applied.getAttribute(LaunchKeys.HOST_KEY_POLICY, ""), "after apply: policy");
-            equal(config.getAttribute(LaunchKeys.PORT, 0), applied.getAttribute(LaunchKeys.PORT, -1), "after apply: port");
+            equal(Setting.REMOTEPROC.defaultValue, applied.getAttribute(Setting.REMOTEPROC.key, ""), "after apply: remoteproc");
+            // The host-key policy left at its default choice stays unset, so that an SSH configuration's
+            // StrictHostKeyChecking applies (and without one, the engine's strict default).
+            check(!applied.hasAttribute(Setting.HOST_KEY_POLICY.key), "after apply: policy written although left at the default");
+            equal(config.getAttribute(Setting.PORT.key, 0), applied.getAttribute(Setting.PORT.key, -1), "after apply: port");
 
             ILaunchConfigurationWorkingCopy bad = config.getWorkingCopy();
-            bad.setAttribute(LaunchKeys.HOST, "");
+            bad.setAttribute(Setting.HOST.key, "");
             ours.get(0).initializeFrom(bad);
             check(!ours.get(0).isValid(bad), "empty host accepted");
             check(String.valueOf(ours.get(0).getErrorMessage()).contains("Board address"), "message: " + ours.get(0).getErrorMessage());
@@ -153,7 +156,7 @@ public final class WorkbenchTestApp implements IApplication {
         });
 
         ILaunchConfigurationWorkingCopy failing = config.getWorkingCopy();
-        failing.setAttribute(LaunchKeys.SERIAL, "/dev/ttyACM1");
+        failing.setAttribute(Setting.SERIAL.key, "/dev/ttyACM1");
         Report report = com.stm32mp.prelaunch.core.PreLaunchDelegate.runChecks(failing, new NullProgressMonitor());
 
         t.test("the status handler registered for our code opens the report dialog; its quick fix rewrites both configurations", () -> {
@@ -182,7 +185,7 @@ public final class WorkbenchTestApp implements IApplication {
             String port = report.suggestedSerialPort().orElseThrow();
             equal(port, com.stm32mp.prelaunch.core.StLaunches.find(ST_NAME).getAttribute(LaunchKeys.ST_SERIAL_DEVICE, ""),
                     "ST serialDeviceLoader after the dialog's quick fix");
-            equal(port, config.getAttribute(LaunchKeys.SERIAL, ""), "our serial after the dialog's quick fix");
+            equal(port, config.getAttribute(Setting.SERIAL.key, ""), "our serial after the dialog's quick fix");
             check(DebugPlugin.getDefault().getStatusHandler(new Status(IStatus.ERROR, PluginIds.PLUGIN_ID,
                     PluginIds.STATUS_ENGINE_UNAVAILABLE, "x", null)) == null, "handler must only claim code 1001");
         });
