@@ -1,5 +1,9 @@
 #include "hostile.h"
 
+#include <map>
+#include <mutex>
+#include <utility>
+
 namespace boardsim {
 namespace {
 
@@ -11,12 +15,21 @@ constexpr char kControls[] = "\x1b]0;board-sim owns this terminal\x07\x1b[2J\x1b
 constexpr std::size_t kHugeBytes = 64 << 10;
 constexpr std::size_t kMegabyte = 1 << 20;
 
-std::string huge_value(const std::string& start, std::size_t bytes) {
-    std::string v = start + kControls;
-    v += std::string("\x00\x01\xfe\xff\r\b", 6);
-    while (v.size() < bytes) v += kControls;
-    v.resize(bytes);
-    return v + "\n";
+// Built once per value: a shell reads an attribute in small pieces, and each piece is a FUSE read of its own (a
+// 1 MiB value rebuilt for every 128-byte read cost the board 25 s, a time no real sysfs takes).
+const std::string& huge_value(const std::string& start, std::size_t bytes) {
+    static std::mutex mutex;
+    static std::map<std::pair<std::string, std::size_t>, std::string> built;
+    std::lock_guard lock(mutex);
+    auto& v = built[{start, bytes}];
+    if (v.empty()) {
+        v = start + kControls;
+        v += std::string("\x00\x01\xfe\xff\r\b", 6);
+        while (v.size() < bytes) v += kControls;
+        v.resize(bytes);
+        v += "\n";
+    }
+    return v;
 }
 
 }  // namespace
