@@ -45,14 +45,15 @@ nlohmann::json step_of(const std::string& out, const std::string& id) {
   return nullptr;
 }
 
-class CancelOnTheBoard : public testing::CleanLoginSuite {
+// Parameter: the signal, SIGINT (Ctrl-C) or SIGTERM (an IDE or a CI runner stopping the process): the same cancel.
+class CancelOnTheBoard : public testing::CleanLoginSuite, public ::testing::WithParamInterface<int> {
  protected:
   static void SetUpTestSuite() { StartBoard({"mode=ELF", "order=m0,m33"}); }
 };
 
-// The start write blocks in a long load (start_ms): SIGINT then. The CLI does not wait for the board's load to
+// The start write blocks in a long load (start_ms): the signal then. The CLI does not wait for the board's load to
 // end; the state it read after the cancel is the load's "offline", and the board finishes the start by itself.
-TEST_F(CancelOnTheBoard, SigintDuringALongLoadInTheRemoteprocStep) {
+TEST_P(CancelOnTheBoard, DuringALongLoadInTheRemoteprocStep) {
   board().set({"start_ms=4000"});
   const auto rprocfs_log = run_file(board(), "rprocfs.log");
   const auto before = count(testing::read_file(rprocfs_log), "start of remoteproc1 requested");
@@ -60,7 +61,7 @@ TEST_F(CancelOnTheBoard, SigintDuringALongLoadInTheRemoteprocStep) {
   const bool loading = testing::wait_until(
       [&] { return count(testing::read_file(rprocfs_log), "start of remoteproc1 requested") > before; }, std::chrono::seconds(30));
   ASSERT_TRUE(loading) << "the remoteproc step never wrote start";
-  cli.signal(SIGINT);
+  cli.signal(GetParam());
   const auto ended = cli.finish(std::chrono::seconds(10));
   board().set({"start_ms=0"});
   testing::expect_cancelled_report(ended, "remoteproc", 3000);
@@ -72,12 +73,12 @@ TEST_F(CancelOnTheBoard, SigintDuringALongLoadInTheRemoteprocStep) {
   EXPECT_TRUE(testing::wait_until(
       [&] { return board_shell(board(), "cat /sys/class/remoteproc/remoteproc1/state") == "running\n"; },
       std::chrono::seconds(10)));
-  std::printf("[measure] SIGINT during a 4 s load: the CLI ended %lld ms after the signal\n", ended.ms);
+  std::printf("[measure] signal %d during a 4 s load: the CLI ended %lld ms after the signal\n", GetParam(), ended.ms);
 }
 
-// Every round trip to the board takes 2 x 300 ms (latency): SIGINT as soon as the target step's first command
+// Every round trip to the board takes 2 x 300 ms (latency): the signal as soon as the target step's first command
 // started on the board (the ssh step runs none), while its answer is still on the way.
-TEST_F(CancelOnTheBoard, SigintDuringTheTargetStepsCommands) {
+TEST_P(CancelOnTheBoard, DuringTheTargetStepsCommands) {
   board().set({"latency=300"});
   const auto sshd_log = run_file(board(), "sshd.log");
   const auto before = count(testing::read_file(sshd_log), "Starting session: command");
@@ -85,13 +86,16 @@ TEST_F(CancelOnTheBoard, SigintDuringTheTargetStepsCommands) {
   const bool started = testing::wait_until(
       [&] { return count(testing::read_file(sshd_log), "Starting session: command") > before; }, std::chrono::seconds(30));
   ASSERT_TRUE(started) << "no command reached the board";
-  cli.signal(SIGINT);
+  cli.signal(GetParam());
   const auto ended = cli.finish(std::chrono::seconds(10));
   board().set({"latency=off"});
   testing::expect_cancelled_report(ended, "target", 3000);
-  std::printf("[measure] SIGINT in the target step over a 300 ms link: the CLI ended %lld ms after the signal\n",
-              ended.ms);
+  std::printf("[measure] signal %d in the target step over a 300 ms link: the CLI ended %lld ms after the signal\n",
+              GetParam(), ended.ms);
 }
+
+INSTANTIATE_TEST_SUITE_P(Signals, CancelOnTheBoard, ::testing::Values(SIGINT, SIGTERM),
+                         [](const auto& info) { return std::string(info.param == SIGINT ? "Sigint" : "Sigterm"); });
 
 }  // namespace
 }  // namespace stm32mp::e2e
