@@ -37,14 +37,7 @@ class KeptFactsTest : public ::testing::Test {
     // fingerprint command prints, so it answers both.
     ssh.reply = board.reply();
   }
-  core::Report check(pipeline::SessionPool& pool) {
-    pipeline::Ports ports;
-    ports.network = std::shared_ptr<ports::Network>(&net, [](auto*) {});
-    ports.ssh = std::shared_ptr<ports::SshConnector>(&ssh, [](auto*) {});
-    core::CancelToken cancel;
-    core::NullProgress progress;
-    return pipeline::run_check(settings, ports, cancel, progress, &pool);
-  }
+  core::Report check(pipeline::SessionPool& pool) { return check_with_fakes(settings, net, ssh, pool); }
   static std::string facts_of(const core::Report& r) {
     return r.find("target")->observed.get("facts").value_or("(none)");
   }
