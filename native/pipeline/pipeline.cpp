@@ -9,6 +9,7 @@
 #include "files/utf8_path.h"
 #include "image/inspection.h"
 #include "image/memory_map.h"
+#include "pipeline/kept_facts.h"
 #include "pipeline/session_reuse.h"
 #include "pipeline/state_after_cancel.h"
 #include "steps/config_step.h"
@@ -159,8 +160,9 @@ std::vector<StepDefinition> build_steps(const core::Settings& given, RunState& s
     if (!state.session) return core::StepReport{}.skip(kNoSession);
     const auto& s = state.settings;
     const auto* img = image_facts(state);
+    const auto kept = kept_target(state);  // the facts an earlier check on this session left
     return steps::check_target({s.remoteproc, s.user, s.host, img ? std::optional{*img} : std::nullopt}, *state.session,
-                               control, state.target);
+                               control, state.target, state.fingerprint, kept ? &*kept : nullptr);
   };
   run_of(StepId::Upload) = [&state, &ports, diagnosing, kDiagnosing, kNoSession](StepControl& control) {
     if (diagnosing) return core::StepReport{}.skip(kDiagnosing);
@@ -177,6 +179,7 @@ std::vector<StepDefinition> build_steps(const core::Settings& given, RunState& s
                                            ports.child_processes.get(), d, c);
   };
                    }
+                   state.upload_tried = true;
                    return steps::upload_image(in, *state.session, control, state.upload);
                  };
   // A diagnosis needs only the session (steps.def): a target prediction that failed is no reason not to read what
@@ -210,6 +213,7 @@ std::vector<StepDefinition> build_steps(const core::Settings& given, RunState& s
       return steps::diagnose_failed_load(in, state.settings.diagnose_since_ms + run_so_far.count(),
                                          *state.session, control);
     }
+    state.load_tried = in.firmware_name;
     auto report = steps::load_firmware(in, *state.session, control, state.load);
     // A cancel in the middle of the stop/load/start command: say which state it left the core in.
     if (control.cancel.cancelled()) {

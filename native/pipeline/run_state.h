@@ -9,6 +9,7 @@
 #include "ports/network.h"
 #include "core/settings.h"
 #include "remote/remote_outcomes.h"
+#include "remote/board_fingerprint.h"
 #include "remote/target_facts.h"
 #include "image/image_facts.h"
 #include "devices/console_addresses.h"
@@ -30,10 +31,14 @@ struct RunState {
   std::shared_ptr<ports::BoardSession> session;   // the one SSH/SFTP session of the run, opened by `ssh`
   std::string server_banner;                      // the board's SSH server, as `ssh` read it (fix texts)
   std::optional<remote::TargetFacts> target;      // the board's state, written by `target`
+  std::optional<remote::BoardFingerprint> fingerprint;  // what `target` read of the board's fingerprint
   std::optional<remote::UploadOutcome> upload;    // what is in /lib/firmware, written by `upload`
   std::optional<devices::Enumeration> devices;  // serial devices and ST-LINK probes, written by `devices`
   std::vector<devices::ConsoleAddress> console_addresses;  // the board's IPv4 addresses from its console, by `serial-port`
   std::optional<remote::LoadOutcome> load;        // the started instance and its log position, by `remoteproc`
+  // What the run changed on the board, for the facts kept with the session (pipeline/kept_facts.h).
+  bool upload_tried = false;                      // `upload` began (a cut one may leave a leftover)
+  std::string load_tried;                         // the firmware name `remoteproc` began to load, "" if none
   // Sessions kept across runs (pipeline/session_reuse.h): the pool of the process (null: the CLI's one run),
   // the session this run holds from it, and why a kept one could not be used.
   SessionPool* pool = nullptr;

@@ -25,6 +25,7 @@
 #include "core/facts.h"
 #include "core/settings.h"
 #include "ports/board_session.h"
+#include "remote/board_fingerprint.h"
 
 namespace stm32mp::pipeline {
 
@@ -90,6 +91,9 @@ struct SessionLease {
   core::SteadyClock::time_point opened;
   int checks = 1;                                 // runs that used it, this one included
   bool reused = false;
+  // The board facts its last run left, as the board was at that run's end (pipeline/kept_facts.h); they
+  // live and die with this session: never seen by a run holding another one.
+  std::optional<remote::KeptBoardFacts> board;
 };
 
 class SessionPool {

@@ -1,4 +1,5 @@
 #include "pipeline/session_reuse.h"
+#include "pipeline/kept_facts.h"
 #include "core/step_report_of.h"
 
 #include <chrono>
@@ -68,6 +69,7 @@ void lend_new_session(RunState& state, core::StepReport& ssh_report) {
 
 void give_back_session(RunState& state) {
   if (!state.pool || !state.lease) return;
+  state.lease->board = facts_after_run(state);
   state.session.reset();
   state.pool->give_back(std::move(*state.lease));
   state.lease.reset();

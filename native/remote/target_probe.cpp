@@ -1,5 +1,6 @@
 #include "remote/target_probe.h"
 
+#include "remote/board_fingerprint.h"
 #include "remote/board_value.h"
 #include "remote/kernel_log_classifier.h"
 
@@ -117,8 +118,10 @@ int cells_or(const ProbeOutput& out, std::string_view key, int fallback) {
 }  // namespace
 
 const std::string& target_probe_script() {
+  // The probe's reply carries the board's fingerprint too (remote/board_fingerprint.h): its facts can be kept.
   static const std::string script = std::string(probe_shell_prelude()) + std::string(kProbeBody) +
-                                    std::string(probe_shell_instance_listing()) + std::string(kProbeTail);
+                                    std::string(fingerprint_probe_lines()) + std::string(probe_shell_instance_listing()) +
+                                    std::string(kProbeTail);
   return script;
 }
 

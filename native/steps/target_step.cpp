@@ -1,6 +1,7 @@
 #include "steps/target_step.h"
 
 #include "image/carve_outs.h"
+#include "remote/board_fingerprint.h"
 #include "remote/remote_error_text.h"
 #include "remote/target_probe.h"
 #include "core/step_report_of.h"
@@ -78,37 +79,8 @@ void predict_image(core::StepReport& r, const TargetInputs& in, const remote::Ta
   }
 }
 
-}  // namespace
-
-core::StepReport check_target(const TargetInputs& in, ports::BoardSession& session, core::StepControl& control,
-                              std::optional<remote::TargetFacts>& facts) {
-  auto r = core::report_of(core::StepId::Target);
-  auto reply = session.exec(remote::target_probe_script(), control.deadline, control.cancel);
-  if (!reply && reply.error().kind == ports::RemoteError::Kind::cancelled) {
-    r.observed.set("probe", "not read: the run was cancelled");  // the runner reports the cancel (RUN003)
-    return r;
-  }
-  if (!reply) {
-    r.add(Code::TargetProbeFailed, {{"reason", remote::describe(reply.error())},
-                                    {"user", in.user},
-                                    {"host", in.host},
-                                    {"error_kind", remote::kind_name(reply.error().kind)}});
-    return r;
-  }
-  auto parsed = remote::ProbeOutput::parse(reply->out);
-  core::expected<remote::TargetFacts, std::string> f =
-      parsed ? remote::parse_target_facts(*parsed) : core::expected<remote::TargetFacts, std::string>(core::unexpected{parsed.error()});
-  if (!f) {
-    r.add(Code::TargetProbeFailed, {{"reason", f.error()},
-                                    {"user", in.user},
-                                    {"host", in.host},
-                                    {"exit_status", std::to_string(reply->exit_status)},
-                                    {"stderr", reply->err.substr(0, 400)}});
-    return r;
-  }
-  facts = *f;
-  const auto& t = *facts;
-  observe(r, t);
+// Every diagnosis the facts allow before an upload: the same for probed and for kept facts.
+void judge(core::StepReport& r, const TargetInputs& in, const remote::TargetFacts& t) {
 
   const remote::RprocInstance* inst = t.find(in.remoteproc);
   if (t.m33_td() && in.remoteproc == "m33") {
@@ -151,6 +123,85 @@ core::StepReport check_target(const TargetInputs& in, ports::BoardSession& sessi
     r.add(Code::FirmwareDirNotWritable, {{"user", in.user.empty() ? "the SSH user" : in.user}});
   }
   if (t.demo_service_enabled) r.add(Code::DemoServiceEnabled, {{"service", "st-m33firmware-load.service"}});
+}
+
+// The full probe: one exec round trip of the fixed script; its reply also carries the board's fingerprint.
+core::StepReport probe_in_full(const TargetInputs& in, ports::BoardSession& session, core::StepControl& control,
+                               std::optional<remote::TargetFacts>& facts,
+                               std::optional<remote::BoardFingerprint>& fingerprint) {
+  auto r = core::report_of(core::StepId::Target);
+  auto reply = session.exec(remote::target_probe_script(), control.deadline, control.cancel);
+  if (!reply && reply.error().kind == ports::RemoteError::Kind::cancelled) {
+    r.observed.set("probe", "not read: the run was cancelled");  // the runner reports the cancel (RUN003)
+    return r;
+  }
+  if (!reply) {
+    r.add(Code::TargetProbeFailed, {{"reason", remote::describe(reply.error())},
+                                    {"user", in.user},
+                                    {"host", in.host},
+                                    {"error_kind", remote::kind_name(reply.error().kind)}});
+    return r;
+  }
+  auto parsed = remote::ProbeOutput::parse(reply->out);
+  core::expected<remote::TargetFacts, std::string> f =
+      parsed ? remote::parse_target_facts(*parsed) : core::expected<remote::TargetFacts, std::string>(core::unexpected{parsed.error()});
+  if (!f) {
+    r.add(Code::TargetProbeFailed, {{"reason", f.error()},
+                                    {"user", in.user},
+                                    {"host", in.host},
+                                    {"exit_status", std::to_string(reply->exit_status)},
+                                    {"stderr", reply->err.substr(0, 400)}});
+    return r;
+  }
+  facts = *f;
+  if (auto fp = remote::parse_fingerprint(*parsed)) fingerprint = std::move(*fp);  // else: nothing can be kept
+  observe(r, *facts);
+  judge(r, in, *facts);
+  return r;
+}
+
+}  // namespace
+
+core::StepReport check_target(const TargetInputs& in, ports::BoardSession& session, core::StepControl& control,
+                              std::optional<remote::TargetFacts>& facts) {
+  std::optional<remote::BoardFingerprint> fingerprint;
+  return probe_in_full(in, session, control, facts, fingerprint);
+}
+
+core::StepReport check_target(const TargetInputs& in, ports::BoardSession& session, core::StepControl& control,
+                              std::optional<remote::TargetFacts>& facts,
+                              std::optional<remote::BoardFingerprint>& fingerprint, const KeptTarget* kept) {
+  if (kept == nullptr) return probe_in_full(in, session, control, facts, fingerprint);
+  auto reply = session.exec(remote::fingerprint_command(), control.deadline, control.cancel);
+  if (!reply && reply.error().kind == ports::RemoteError::Kind::cancelled) {
+    auto r = core::report_of(core::StepId::Target);
+    r.observed.set("probe", "not read: the run was cancelled");  // the runner reports the cancel (RUN003)
+    return r;
+  }
+  std::string why;
+  std::optional<remote::BoardFingerprint> now;
+  if (!reply) {
+    why = "the fingerprint read failed: " + remote::describe(reply.error());
+  } else if (auto parsed = remote::ProbeOutput::parse(reply->out); !parsed) {
+    why = "the fingerprint read failed: " + parsed.error();
+  } else if (auto fp = remote::parse_fingerprint(*parsed); !fp) {
+    why = "the fingerprint read failed: " + fp.error();
+  } else {
+    now = std::move(*fp);
+    why = remote::fingerprint_change(kept->fingerprint, *now);
+  }
+  if (!why.empty()) {
+    auto r = probe_in_full(in, session, control, facts, fingerprint);
+    r.observed.set("facts", "probed in full: " + why + " since the check " + kept->age + " ago");
+    return r;
+  }
+  facts = kept->facts;
+  facts->fw_free_bytes = now->fw_free_bytes;  // read again just now: not part of the comparison
+  fingerprint = std::move(now);
+  auto r = core::report_of(core::StepId::Target);
+  observe(r, *facts);
+  r.observed.set("facts", "kept from the check " + kept->age + " ago, boot id and fingerprint unchanged");
+  judge(r, in, *facts);
   return r;
 }
 

@@ -650,6 +650,22 @@ class ElfKnobsTest(BoardCase):
             self.board.set("demo=off")
             self.reset(1)
 
+    def test_reboot_gives_the_board_a_new_boot_id(self):  # issue 12: board facts are kept per boot
+        def boot_id():
+            r = self.board.ssh("cat /proc/sys/kernel/random/boot_id")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            return r.stdout.strip()
+        with open("/proc/sys/kernel/random/boot_id") as f:
+            host = f.read().strip()
+        before = boot_id()
+        self.assertEqual(len(before), 36, before)
+        self.assertNotEqual(before, host, "the board's own, not the host kernel's")
+        self.assertEqual(boot_id(), before, "stable while the board runs")
+        self.board.set("reboot=1")
+        after = boot_id()
+        self.assertEqual(len(after), 36, after)
+        self.assertNotEqual(after, before)
+
     def test_reboot_reruns_demo_service(self):  # F19
         self.reset(1)
         self.board.set("demo=on")

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <iostream>
 
 #include "api/check_run.h"
 #include "core/code_registry.h"
@@ -29,6 +30,9 @@ using core::Code;
 // spawns more fails here); the figures against the goal are bench/run.sh --json's board_processes_*.
 constexpr long kColdCheckBudget = 90;
 constexpr long kLoginProcesses = 2;  // sshd's per-connection process and its privilege-separated child
+// The target step on a kept session with kept facts: one exec (OpenSSH's session process, the user's shell) and
+// df for the free space, nothing per value read: 5 measured on the simulated board (37 with login and full probe).
+constexpr long kKeptFactsRead = 5;
 
 class SessionReuse : public testing::CleanLoginSuite {
  protected:
@@ -183,6 +187,64 @@ TEST_F(SessionReuse, TheBridgesSecondRunShowsTheReusedSession) {
     EXPECT_EQ(step.at("observed").value("session", "").rfind("reused (opened ", 0), 0U) << step.dump();
   }
   EXPECT_TRUE(reused) << two.dump();
+}
+
+// Board facts kept with the session (remote/board_fingerprint.h): a relaunch that loads and starts the M33 leaves
+// facts the next check uses after one short read, and they are what a full probe of the board gives now.
+TEST_F(SessionReuse, ARelaunchUsesTheFactsTheLastCheckLeftAndTheyAreWhatAFullProbeSays) {
+  const auto image = padded_copy(firmware("m33_ns.elf"), dir.path().string(), "kept.elf", 64 << 10);
+  pipeline::SessionPool pool;
+  const auto s = settings(image);
+  const auto cold = check(s, pool);
+  ASSERT_TRUE(cold.report.ok()) << codes(cold.report);
+  EXPECT_FALSE(step(cold.report, "target").observed.get("facts")) << "a new session has none kept";
+  const auto warm = check(s, pool);  // the first check started the M33: its own start must not count as a change
+  ASSERT_TRUE(warm.report.ok()) << codes(warm.report);
+  const auto facts = step(warm.report, "target").observed.get("facts").value_or("(none)");
+  EXPECT_EQ(facts.rfind("kept from the check ", 0), 0U) << facts;
+  EXPECT_NE(facts.find("boot id and fingerprint unchanged"), std::string::npos) << facts;
+  EXPECT_EQ(step(warm.report, "remoteproc").status, core::StepStatus::ok) << codes(warm.report);
+
+  pipeline::SessionPool fresh;  // a full probe of the board as it is now
+  auto probe = s;
+  probe.only = {"network", "ssh", "target"};
+  const auto full = check(probe, fresh);
+  EXPECT_FALSE(step(full.report, "target").observed.get("facts"));
+  const auto target_codes = [](const core::StepReport& r) {
+    std::string out;
+    for (const auto& d : r.diagnostics) out += std::string(core::info(d.code).id) + " ";
+    return out;
+  };
+  EXPECT_EQ(target_codes(step(warm.report, "target")), target_codes(step(full.report, "target")));
+  EXPECT_EQ(step(warm.report, "target").observed.get("remoteproc1"), step(full.report, "target").observed.get("remoteproc1"));
+  EXPECT_EQ(step(warm.report, "target").observed.get("instance"), step(full.report, "target").observed.get("instance"));
+}
+
+// The kept facts' read is one short command (few board processes), and a reboot between two checks (a new boot
+// id, every instance offline) makes the next one probe in full, with the reason.
+TEST_F(SessionReuse, AfterARebootTheKeptFactsAreNotUsed) {
+  pipeline::SessionPool pool;
+  const auto s = login_only();
+  const auto cold = check(s, pool);
+  ASSERT_TRUE(cold.report.ok()) << codes(cold.report);
+  const auto warm = check(s, pool);
+  ASSERT_TRUE(warm.report.ok()) << codes(warm.report);
+  EXPECT_EQ(step(warm.report, "target").observed.get("facts").value_or("").rfind("kept from the check ", 0), 0U);
+  EXPECT_LE(warm.processes, kKeptFactsRead) << "cold " << cold.processes << ", warm " << warm.processes;
+  std::cout << "[measure] board processes, network+ssh+target: new session " << cold.processes
+            << ", kept session and facts " << warm.processes << "\n";
+
+  board().set({"reboot=1"});
+  const auto rebooted = check(s, pool);
+  ASSERT_TRUE(step(rebooted.report, "ssh").has(Code::SessionReused)) << codes(rebooted.report);
+  EXPECT_EQ(step(rebooted.report, "target").observed.get("facts").value_or("(none)").rfind(
+                "probed in full: the boot id changed (the board rebooted) since the check ", 0),
+            0U)
+      << step(rebooted.report, "target").observed.get("facts").value_or("(none)");
+  EXPECT_GT(rebooted.processes, warm.processes + 10) << "the full probe ran";
+  const auto after = check(s, pool);
+  EXPECT_EQ(step(after.report, "target").observed.get("facts").value_or("").rfind("kept from the check ", 0), 0U)
+      << "the new boot's facts are kept in turn";
 }
 
 }  // namespace

@@ -1,11 +1,15 @@
 #pragma once
 // Fakes of the pipeline's SSH port (native/ports/ssh_connector.h) for tests that run the whole pipeline without a
-// board: a login that opens a FakeSession whose every command prints `reply` (the network: fake_network.h). The real ones against the simulated board: tests/e2e.
+// board: a login that opens a FakeSession whose every command prints `reply` (the network: fake_network.h), and one whole
+// check over them (check_with_fakes). The real ones against the simulated board: tests/e2e.
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "core/progress.h"
+#include "pipeline/pipeline.h"
+#include "pipeline/session_pool.h"
 #include "ports/board_session.h"
 #include "pipeline/fake_board_session_basic.h"
 #include "pipeline/fake_network.h"
@@ -31,5 +35,16 @@ class FakeConnector final : public ports::SshConnector {
     return ports::SshConnection{opened.back(), f};
   }
 };
+
+// One whole check over the fakes, with the process's session pool.
+inline core::Report check_with_fakes(const core::Settings& settings, FakeNetwork& net, FakeConnector& ssh,
+                                     pipeline::SessionPool& pool) {
+  pipeline::Ports ports;
+  ports.network = std::shared_ptr<ports::Network>(&net, [](auto*) {});
+  ports.ssh = std::shared_ptr<ports::SshConnector>(&ssh, [](auto*) {});
+  core::CancelToken cancel;
+  core::NullProgress progress;
+  return pipeline::run_check(settings, ports, cancel, progress, &pool);
+}
 
 }  // namespace stm32mp::testing

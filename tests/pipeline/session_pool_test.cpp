@@ -41,14 +41,7 @@ class SessionPoolTest : public ::testing::Test {
   }
   void write(const std::string& name, const std::string& content) { std::ofstream(dir.file(name)) << content; }
 
-  core::Report check(pipeline::SessionPool& pool) {
-    pipeline::Ports ports;
-    ports.network = std::shared_ptr<ports::Network>(&net, [](auto*) {});
-    ports.ssh = std::shared_ptr<ports::SshConnector>(&ssh, [](auto*) {});
-    core::CancelToken cancel;
-    core::NullProgress progress;
-    return pipeline::run_check(settings, ports, cancel, progress, &pool);
-  }
+  core::Report check(pipeline::SessionPool& pool) { return check_with_fakes(settings, net, ssh, pool); }
   static const core::StepReport& ssh_step(const core::Report& r) { return *r.find("ssh"); }
   static std::string reason_not_reused(const core::Report& r) {
     for (const auto& d : ssh_step(r).diagnostics) {

@@ -2,6 +2,7 @@
 uname, rprocfs.conf, the firmware tmpfs, the demo unit, and the host-side sysfs and /dev fixtures."""
 import os
 import shutil
+import uuid
 
 from .common import (BOARD_HOME, DEMO_ELF, DEMO_SERVICE, DEMO_SIGNED, HOSTNAME, KERNEL_RELEASE, KERNEL_VERSION,
                      KEYGEN_TIMEOUT, TEE_TA_UUID, run, write)
@@ -118,6 +119,7 @@ class FilesMixin:
         self.write_sshd_config()
         self.write_shadow()
         self.write_dt()
+        self.new_boot_id()
         write(os.path.join(d, "dmesg"), """#!/bin/sh
 # board-sim: prints the simulated kernel log (bind-mounted over /usr/bin/dmesg inside the board).
 LOG=%s
@@ -162,6 +164,8 @@ mount -t tmpfs -o size=1m,mode=755 boardsystemd /etc/systemd/system
 mkdir -p /etc/systemd/system/multi-user.target.wants
 mount --bind $D/board/dmesg /usr/bin/dmesg
 mount --bind $D/board/uname /usr/bin/uname
+# The board's own boot id (a new one at each `reboot`), not the host kernel's: the tool keeps board facts per boot.
+mount --bind $D/board/boot_id /proc/sys/kernel/random/boot_id
 mount --bind $D/board/shadow /etc/shadow
 mount --bind $D/board/etc/passwd /etc/passwd
 mount --bind $D/board/etc/profile /etc/profile
@@ -185,6 +189,10 @@ exec sleep infinity
        "home": BOARD_HOME}, 0o755)
         write(os.path.join(d, "console.sh"), CONSOLE_SH % {"run": r, "host": HOSTNAME, "home": BOARD_HOME}, 0o755)
         self.write_login_files()
+
+    def new_boot_id(self):
+        """A fresh /proc/sys/kernel/random/boot_id for the board, written in place: the bind mount follows the file."""
+        write(os.path.join(self.bdir, "boot_id"), str(uuid.uuid4()) + "\n", 0o444)
 
     def write_login_files(self):
         """The board's own passwd entry, home and shell start-up files, bind-mounted inside its mount namespace:

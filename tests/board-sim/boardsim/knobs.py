@@ -62,9 +62,9 @@ KNOBS = [
          lambda b, old, new: b.rprocfs_cmd("crash " + new), values_doc="instance name, e.g. `m33`", action=True),
     Knob("detached", ["none", "m33", "m0"], "instance started by the bootloader: `detached`; `start` attaches",
          "F07 (attached)", lambda b, old, new: new == "none" or b.apply_rprocfs_knob("detached", new), rprocfs=True),
-    Knob("reboot", None, "board reset: kernel log restarts with boot lines, every instance offline (re-registered), "
+    Knob("reboot", None, "board reset: a new boot id (`/proc/sys/kernel/random/boot_id`), kernel log restarts with boot lines, every instance offline (re-registered), "
          "the TA forgets its image, `detached` applied again, the demo service (if `demo=on`) loads and starts its "
-         "firmware again", "F19", lambda b, old, new: b.reboot(), values_doc="any", action=True),
+         "firmware again", "F19, issue 12 (kept board facts)", lambda b, old, new: b.reboot(), values_doc="any", action=True),
     Knob("demo", ["off", "on"], "`st-m33firmware-load.service` enabled and the demo firmware "
          "(`OpenAMP_TTY_echo_CM33_NonSecure.elf`, or `…_sign.bin` signed with the board key in TEE mode) copied and "
          "started on m33", "F07, F19", lambda b, old, new: b.apply_demo(old, new)),

@@ -64,7 +64,8 @@ class RemoteprocMixin:
         return None
 
     def reboot(self):
-        """Board reset: fresh kernel log, every remote processor offline, boot services run again."""
+        """Board reset: a new boot id, fresh kernel log, every remote processor offline, boot services run again."""
+        self.new_boot_id()
         with open(self.kmsg, "w"):
             pass
         self.klog("Booting Linux on physical CPU 0x0000000000 [0x411fd040]")
