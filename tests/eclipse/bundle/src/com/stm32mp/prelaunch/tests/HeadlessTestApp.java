@@ -8,6 +8,7 @@ import com.stm32mp.prelaunch.bridge.PreLaunch;
 import com.stm32mp.prelaunch.core.PluginIds;
 import com.stm32mp.prelaunch.core.PreLaunchDelegate;
 import com.stm32mp.prelaunch.core.ReportStatus;
+import com.stm32mp.prelaunch.core.ReportText;
 import com.stm32mp.prelaunch.core.SecretStore;
 import com.stm32mp.prelaunch.core.StLaunches;
 import com.stm32mp.prelaunch.core.StepStatuses.StepStatus;
@@ -308,6 +309,15 @@ public final class HeadlessTestApp implements IApplication {
             }
             check(Arrays.stream(Fixtures.manager().getLaunches()).noneMatch(l -> l.getLaunchConfiguration() != null
                     && "happy".equals(l.getLaunchConfiguration().getName())), "our empty launch left registered");
+            // Issue 12, the IDE's relaunch: the library stays loaded, so this second check of the same configuration
+            // takes the session the launch left (SSH030, shown in the console's report) and the board facts kept
+            // with it (one short read instead of the full probe).
+            var ssh = again.step("ssh").orElseThrow();
+            check(ssh.diagnostics.stream().anyMatch(d -> d.code.equals("SSH030")),
+                    "the second check did not reuse the launch's session: " + ssh.observed);
+            check(ReportText.render("happy", again).contains("SSH030"), "the console's report does not show the reuse");
+            String facts = again.step("target").orElseThrow().observed.getOrDefault("facts", "");
+            check(facts.startsWith("kept from the check"), "the target step probed again: '" + facts + "'");
         });
 
         t.test("happy path as a launch group child (checks only), followed by the ST configuration", () -> {
