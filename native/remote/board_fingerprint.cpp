@@ -1,7 +1,6 @@
 #include "remote/board_fingerprint.h"
 
 #include <algorithm>
-#include <charconv>
 
 #include "remote/board_value.h"
 #include "remote/rproc_commands.h"
@@ -9,30 +8,27 @@
 namespace stm32mp::remote {
 namespace {
 
-// Both lines are builtins only (`rd` is `read`, `[` is a builtin in dash and busybox ash).
+// Printed by the fingerprint command and by the full probe alike, so that a kept fingerprint (from a probe) and a
+// new one (from the short command) are read by the same lines: two copies that drifted apart would make every
+// relaunch probe in full. Builtins only (`v` reads with `read`, `[` is a builtin in dash and busybox ash).
 constexpr std::string_view kProbeLines = R"SH(v fp.boot_id /proc/sys/kernel/random/boot_id
 if [ -w /lib/firmware ]; then echo fp.fw_w=yes; else echo fp.fw_w=no; fi
+if [ -d /lib/firmware ]; then echo fw.dir=yes; else echo fw.dir=no; fi
+v fw.class_path /sys/module/firmware_class/parameters/path
+if [ -e /sys/bus/tee/devices/optee-ta-80a4c275-0a47-4905-8285-1486a9771a08 ]; then echo tee.ta=yes; else echo tee.ta=no; fi
+if [ -e /etc/systemd/system/multi-user.target.wants/st-m33firmware-load.service ]; then echo demo.enabled=yes; else echo demo.enabled=no; fi
 )SH";
 
 // The rest of the fingerprint with the full probe's keys. Leftover names cost a process (h) only when a cut
 // upload left one. df's output is split by the shell: 7 header words, then the 6 fields of the one line.
 constexpr std::string_view kCommandTail = R"SH(f=/lib/firmware
-if [ -d "$f" ]; then echo fw.dir=yes; else echo fw.dir=no; fi
 for t in "$f"/.*.prelaunch-tmp; do
   if [ -e "$t" ]; then printf 'fw.leftover#='; printf '%s' "${t##*/}" | h; echo; fi
 done
-v fw.class_path /sys/module/firmware_class/parameters/path
-if [ -e /sys/bus/tee/devices/optee-ta-80a4c275-0a47-4905-8285-1486a9771a08 ]; then echo tee.ta=yes; else echo tee.ta=no; fi
-if [ -e /etc/systemd/system/multi-user.target.wants/st-m33firmware-load.service ]; then echo demo.enabled=yes; else echo demo.enabled=no; fi
 set -- $(df -Pk "$f" 2>/dev/null)
 if [ $# -ge 13 ]; then echo "fw.avail_kb=${11}"; fi
 echo probe.end=1
 )SH";
-
-std::string trim(std::string s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == '\0' || s.back() == ' ')) s.pop_back();
-  return s;
-}
 
 std::string yes_no(bool b) { return b ? "yes" : "no"; }
 
@@ -92,21 +88,16 @@ core::expected<BoardFingerprint, std::string> parse_fingerprint(const ProbeOutpu
     return core::unexpected{std::string("the reply of the fingerprint read was cut short")};
   }
   BoardFingerprint f;
-  f.boot_id = capped(trim(out.value_or("fp.boot_id", "")), caps::kFileName);
+  f.boot_id = capped(trim_end(out.value_or("fp.boot_id", "")), caps::kFileName);
   if (f.boot_id.empty()) return core::unexpected{std::string("the board showed no boot id")};
   f.instances = parse_instances(out);
-  f.firmware_class_path = capped(trim(out.value_or("fw.class_path", "")), caps::kFileName);
+  f.firmware_class_path = capped(trim_end(out.value_or("fw.class_path", "")), caps::kFileName);
   f.fw_dir = out.get("fw.dir") == "yes";
   f.fw_access_w = out.get("fp.fw_w") == "yes";
-  for (const auto& [key, value] : out.entries()) {
-    if (key == "fw.leftover" && f.fw_leftovers.size() < caps::kListEntries) f.fw_leftovers.push_back(capped(value, caps::kFileName));
-  }
+  f.fw_leftovers = capped(out.get_all("fw.leftover"), caps::kFileName, caps::kListEntries);
   f.tee_ta = out.get("tee.ta") == "yes";
   f.demo = out.get("demo.enabled") == "yes";
-  const auto kb = out.value_or("fw.avail_kb", "");
-  std::uint64_t v = 0;
-  auto [p, ec] = std::from_chars(kb.data(), kb.data() + kb.size(), v);
-  if (!kb.empty() && ec == std::errc() && p == kb.data() + kb.size()) f.fw_free_bytes = v * 1024;
+  if (auto kb = whole_number<std::uint64_t>(out.value_or("fw.avail_kb", ""))) f.fw_free_bytes = *kb * 1024;
   return f;
 }
 

@@ -12,6 +12,11 @@ std::string capped(std::string value, std::size_t max) {
   return value;
 }
 
+std::string trim_end(std::string value) {
+  while (!value.empty() && (value.back() == '\n' || value.back() == '\0' || value.back() == ' ')) value.pop_back();
+  return value;
+}
+
 std::vector<std::string> capped(std::vector<std::string> values, std::size_t max, std::size_t count) {
   if (values.size() > count) values.resize(count);
   for (auto& v : values) v = capped(std::move(v), max);

@@ -3,8 +3,11 @@
 // machine in the middle of a broken image) that answers a 1 MiB "state" or floods the kernel log costs neither
 // memory nor a report the user cannot read. Each cap is far above what a real board prints; a value cut
 // short says so ("… (N more bytes not shown)").
+#include <charconv>
 #include <cstddef>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace stm32mp::remote::caps {
@@ -28,5 +31,18 @@ namespace stm32mp::remote {
 [[nodiscard]] std::string capped(std::string value, std::size_t max);
 // At most `count` entries (the first ones), each capped to `max` bytes.
 [[nodiscard]] std::vector<std::string> capped(std::vector<std::string> values, std::size_t max, std::size_t count);
+
+// `value` without the newlines, NULs and spaces a sysfs or procfs read leaves at its end.
+[[nodiscard]] std::string trim_end(std::string value);
+
+// The number `text` is, when it is one and nothing else (no sign, no space, no trailing text).
+template <class T>
+[[nodiscard]] std::optional<T> whole_number(std::string_view text) {
+  T v{};
+  const auto* end = text.data() + text.size();
+  auto [p, ec] = std::from_chars(text.data(), end, v);
+  if (ec != std::errc() || p != end) return std::nullopt;
+  return v;
+}
 
 }  // namespace stm32mp::remote

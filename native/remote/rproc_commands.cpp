@@ -15,11 +15,6 @@ constexpr std::string_view kListEnd = R"SH(echo "kmsg.lines=$(($(dmesg 2>/dev/nu
 echo probe.end=1
 )SH";
 
-std::string trim(std::string s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == '\0' || s.back() == ' ')) s.pop_back();
-  return s;
-}
-
 std::string instance_dump(int index, const std::string& root = kRemoteprocClass) {
   const std::string i = std::to_string(index);
   return "d=" + root + "/remoteproc" + i + "\n" +
@@ -75,7 +70,7 @@ WriteOutcome parse_write(const ProbeOutput& out, int index, const std::string& p
   w.skipped = out.has("write.skipped");
   if (!w.skipped) {
     w.rc = std::atoi(out.value_or(p + "write.rc", "1").c_str());
-    w.error_text = capped(trim(out.value_or(p + "write.err", "")), caps::kErrorText);
+    w.error_text = capped(trim_end(out.value_or(p + "write.err", "")), caps::kErrorText);
     w.errno_name = w.rc == 0 ? "" : errno_from_text(w.error_text);
     w.log = capped(split_lines(out.value_or(p + "log", "")), caps::kKernelLine, caps::kKernelLines);
     w.log_position = to_u64(out.value_or(p + "kmsg.before", "0"));
@@ -114,11 +109,11 @@ std::vector<RprocInstance> parse_instances(const ProbeOutput& out) {
     const std::string pre = key + ".";
     RprocInstance r;
     r.index = index;
-    r.name = capped(trim(out.value_or(pre + "name", "")), caps::kInstanceName);
-    r.state = capped(trim(out.value_or(pre + "state", "")), caps::kStateWord);
-    r.firmware = capped(trim(out.value_or(pre + "firmware", "")), caps::kFileName);
-    r.fw_format = capped(trim(out.value_or(pre + "fw_format", "")), caps::kStateWord);
-    r.recovery = capped(trim(out.value_or(pre + "recovery", "")), caps::kStateWord);
+    r.name = capped(trim_end(out.value_or(pre + "name", "")), caps::kInstanceName);
+    r.state = capped(trim_end(out.value_or(pre + "state", "")), caps::kStateWord);
+    r.firmware = capped(trim_end(out.value_or(pre + "firmware", "")), caps::kFileName);
+    r.fw_format = capped(trim_end(out.value_or(pre + "fw_format", "")), caps::kStateWord);
+    r.recovery = capped(trim_end(out.value_or(pre + "recovery", "")), caps::kStateWord);
     list.push_back(std::move(r));
   }
   std::sort(list.begin(), list.end(), [](const auto& a, const auto& b) { return a.index < b.index; });
@@ -184,7 +179,7 @@ core::expected<LoadStartOutcome, std::string> parse_load_start_outcome(const Pro
   o.firmware = parse_write(out, index, "");
   if (o.stop_ineffective) {
     o.firmware.rc = -1;  // never written
-    o.stop_error_text = capped(trim(out.value_or("stop.err", "")), caps::kErrorText);
+    o.stop_error_text = capped(trim_end(out.value_or("stop.err", "")), caps::kErrorText);
     o.stop_log = capped(split_lines(out.value_or("stop.log", "")), caps::kKernelLine, caps::kKernelLines);
     return o;
   }

@@ -7,7 +7,6 @@
 #include "remote/rproc_commands.h"
 
 #include <algorithm>
-#include <charconv>
 
 namespace stm32mp::remote {
 namespace {
@@ -22,9 +21,9 @@ dt=/proc/device-tree
 echo "dt.base=$dt"
 )SH";
 
-// (the instance listing is shared with the remoteproc step: probe_shell_instance_listing())
+// (the instance listing is shared with the remoteproc step: probe_shell_instance_listing(); fw.dir, the
+// firmware_class path, the TA device and the demo service are the fingerprint's lines: fingerprint_probe_lines())
 constexpr std::string_view kProbeTail = R"SH(f=/lib/firmware
-if [ -d "$f" ]; then echo fw.dir=yes; else echo fw.dir=no; fi
 mp=
 set -- $(df -Pk "$f" 2>/dev/null | tail -n 1)
 if [ $# -ge 6 ]; then echo "fw.avail_kb=$4"; mp=$6; printf 'fw.mount#='; printf '%s' "$mp" | h; echo; fi
@@ -40,9 +39,6 @@ for t in "$f"/.*.prelaunch-tmp; do
   fi
 done
 echo "fw.leftover_bytes=$lb"
-v fw.class_path /sys/module/firmware_class/parameters/path
-if [ -e /sys/bus/tee/devices/optee-ta-80a4c275-0a47-4905-8285-1486a9771a08 ]; then echo tee.ta=yes; else echo tee.ta=no; fi
-if [ -e /etc/systemd/system/multi-user.target.wants/st-m33firmware-load.service ]; then echo demo.enabled=yes; else echo demo.enabled=no; fi
 r="$dt/reserved-memory"
 # The device tree is read in ONE od (plus one wc for the sizes), not one od|tr per property: each property
 # joins the list "$@" and its key is written as KEY@=<its place in the list> (parse_target_facts resolves it
@@ -88,20 +84,6 @@ printf 'kmsg.ta_start#='; dmesg 2>/dev/null | grep -e 'TA_RPROC_[A-Z_]*START[A-Z
 echo "kmsg.lines=$(($(dmesg 2>/dev/null | wc -l) + 0))"
 echo probe.end=1
 )SH";
-
-std::string trim(std::string s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == '\0' || s.back() == ' ')) s.pop_back();
-  return s;
-}
-
-template <class T>
-std::optional<T> number(std::string_view text) {
-  T v{};
-  const auto* end = text.data() + text.size();
-  auto [p, ec] = std::from_chars(text.data(), end, v);
-  if (ec != std::errc() || p != end) return std::nullopt;
-  return v;
-}
 
 std::uint32_t be32(std::string_view bytes, std::size_t off) {
   std::uint32_t v = 0;
@@ -209,7 +191,7 @@ ProbeOutput with_batch(const ProbeOutput& given) {
   for (std::size_t pos = 0; pos < sizes.size();) {
     const auto comma = sizes.find(',', pos);
     const auto end = comma == std::string::npos ? sizes.size() : comma;
-    const auto size = number<std::size_t>(std::string_view(sizes).substr(pos, end - pos));
+    const auto size = whole_number<std::size_t>(std::string_view(sizes).substr(pos, end - pos));
     if (!size) return out;
     offsets.push_back(offsets.back() + *size);
     pos = end + 1;
@@ -217,7 +199,7 @@ ProbeOutput with_batch(const ProbeOutput& given) {
   if (offsets.back() != bytes.size()) return out;
   for (const auto& [key, value] : given.entries()) {
     if (key.empty() || key.back() != '@') continue;
-    const auto k = number<std::size_t>(value);
+    const auto k = whole_number<std::size_t>(value);
     if (!k || *k < 1 || *k >= offsets.size()) continue;
     const auto from = offsets[*k - 1];
     out.add(key.substr(0, key.size() - 1), bytes.substr(from, std::min(offsets[*k] - from, caps::kBinaryProperty)));
@@ -232,7 +214,7 @@ core::expected<TargetFacts, std::string> parse_target_facts(const ProbeOutput& r
   if (out.get("probe.version") != "1") return core::unexpected{std::string("the reply is not from the target probe (no probe.version=1)")};
   if (!out.has("probe.end")) return core::unexpected{std::string("the reply was cut short (no probe.end line)")};
   TargetFacts f;
-  f.kernel_release = capped(trim(out.value_or("kernel.release", "")), caps::kShortText);
+  f.kernel_release = capped(trim_end(out.value_or("kernel.release", "")), caps::kShortText);
   f.dt_base = out.value_or("dt.base", "");
   {
     const auto compat = out.value_or("dt.compatible", "");
@@ -246,18 +228,18 @@ core::expected<TargetFacts, std::string> parse_target_facts(const ProbeOutput& r
       pos = end + 1;
     }
   }
-  f.dt_model = capped(trim(out.value_or("dt.model", "")), caps::kShortText);
+  f.dt_model = capped(trim_end(out.value_or("dt.model", "")), caps::kShortText);
   f.instances = parse_instances(out);
   f.fw_dir_exists = out.get("fw.dir") == "yes";
   if (auto kb = out.get("fw.avail_kb")) {
-    if (auto v = number<std::uint64_t>(*kb)) f.fw_free_bytes = *v * 1024;
+    if (auto v = whole_number<std::uint64_t>(*kb)) f.fw_free_bytes = *v * 1024;
   }
   f.fw_mount = capped(out.value_or("fw.mount", ""), caps::kPath);
   f.fw_read_only = out.get("fw.ro") == "yes";
   f.fw_writable = out.get("fw.writable") == "yes";
   f.fw_leftovers = capped(out.get_all("fw.leftover"), caps::kFileName, caps::kListEntries);
-  if (auto b = out.get("fw.leftover_bytes")) f.fw_leftover_bytes = number<std::uint64_t>(*b).value_or(0);
-  f.firmware_class_path = capped(trim(out.value_or("fw.class_path", "")), caps::kPath);
+  if (auto b = out.get("fw.leftover_bytes")) f.fw_leftover_bytes = whole_number<std::uint64_t>(*b).value_or(0);
+  f.firmware_class_path = capped(trim_end(out.value_or("fw.class_path", "")), caps::kPath);
   f.tee_ta_present = out.get("tee.ta") == "yes";
   f.demo_service_enabled = out.get("demo.enabled") == "yes";
   const int ac = cells_or(out, "resmem.address_cells", 2);
@@ -284,7 +266,7 @@ core::expected<TargetFacts, std::string> parse_target_facts(const ProbeOutput& r
       f.ta_failed_start = capped(last.back(), caps::kKernelLine);
     }
   }
-  if (auto lines = out.get("kmsg.lines")) f.kernel_log_lines = number<std::uint64_t>(*lines).value_or(0);
+  if (auto lines = out.get("kmsg.lines")) f.kernel_log_lines = whole_number<std::uint64_t>(*lines).value_or(0);
   return f;
 }
 
