@@ -25,6 +25,8 @@ std::string kind_of(fs::file_type t) {
 
 InputFileError unreadable(std::string reason) { return {InputFileError::Kind::unreadable, std::move(reason), {}, 0}; }
 
+InputFileError cancelled_read() { return {InputFileError::Kind::cancelled, "cancelled", {}, 0}; }
+
 InputFileError too_large(std::uintmax_t limit, std::string reason) {
   return {InputFileError::Kind::too_large, std::move(reason), {}, limit};
 }
@@ -54,7 +56,7 @@ std::optional<InputFileError> check_input_file(const std::string& utf8, std::uin
 core::expected<std::string, InputFileError> read_input_file(const std::string& utf8, std::uintmax_t max_bytes,
                                                             const core::CancelToken* cancel) {
   const auto cancelled = [cancel] { return cancel != nullptr && cancel->cancelled(); };
-  if (cancelled()) return core::unexpected{InputFileError{InputFileError::Kind::cancelled, "cancelled", {}, 0}};
+  if (cancelled()) return core::unexpected{cancelled_read()};
   const auto path = utf8_path(utf8);
   std::error_code ec;
   // status() does not open the file: a FIFO is recognised without blocking. Path errors (ENAMETOOLONG, ELOOP,
@@ -77,14 +79,14 @@ core::expected<std::string, InputFileError> read_input_file(const std::string& u
   std::string content(static_cast<std::size_t>(size) + 1, '\0');
   std::size_t got = 0;
   while (got < content.size()) {
-    if (cancelled()) return core::unexpected{InputFileError{InputFileError::Kind::cancelled, "cancelled", {}, 0}};
+    if (cancelled()) return core::unexpected{cancelled_read()};
     const auto want = std::min(kReadChunkBytes, content.size() - got);
     in.read(content.data() + got, static_cast<std::streamsize>(want));
     if (in.bad()) return core::unexpected{unreadable("read error")};
     got += static_cast<std::size_t>(in.gcount());
     if (static_cast<std::size_t>(in.gcount()) < want) break;  // end of file
   }
-  if (cancelled()) return core::unexpected{InputFileError{InputFileError::Kind::cancelled, "cancelled", {}, 0}};
+  if (cancelled()) return core::unexpected{cancelled_read()};
   content.resize(got);
   if (content.size() > max_bytes) {
     return core::unexpected{too_large(max_bytes, "it grew past " + describe_size(max_bytes) + " while being read")};

@@ -125,16 +125,21 @@ void judge(core::StepReport& r, const TargetInputs& in, const remote::TargetFact
   if (t.demo_service_enabled) r.add(Code::DemoServiceEnabled, {{"service", "st-m33firmware-load.service"}});
 }
 
+// A round trip the cancel cut is no failure of the board: the report says so as a fact and the runner reports the
+// cancel (RUN003). True when it was cut.
+bool cut_by_cancel(const core::expected<ports::ExecResult, ports::RemoteError>& reply, core::StepReport& r) {
+  if (reply || reply.error().kind != ports::RemoteError::Kind::cancelled) return false;
+  r.observed.set("probe", "not read: the run was cancelled");
+  return true;
+}
+
 // The full probe: one exec round trip of the fixed script; its reply also carries the board's fingerprint.
 core::StepReport probe_in_full(const TargetInputs& in, ports::BoardSession& session, core::StepControl& control,
                                std::optional<remote::TargetFacts>& facts,
                                std::optional<remote::BoardFingerprint>& fingerprint) {
   auto r = core::report_of(core::StepId::Target);
   auto reply = session.exec(remote::target_probe_script(), control.deadline, control.cancel);
-  if (!reply && reply.error().kind == ports::RemoteError::Kind::cancelled) {
-    r.observed.set("probe", "not read: the run was cancelled");  // the runner reports the cancel (RUN003)
-    return r;
-  }
+  if (cut_by_cancel(reply, r)) return r;
   if (!reply) {
     r.add(Code::TargetProbeFailed, {{"reason", remote::describe(reply.error())},
                                     {"user", in.user},
@@ -173,11 +178,7 @@ core::StepReport check_target(const TargetInputs& in, ports::BoardSession& sessi
                               std::optional<remote::BoardFingerprint>& fingerprint, const KeptTarget* kept) {
   if (kept == nullptr) return probe_in_full(in, session, control, facts, fingerprint);
   auto reply = session.exec(remote::fingerprint_command(), control.deadline, control.cancel);
-  if (!reply && reply.error().kind == ports::RemoteError::Kind::cancelled) {
-    auto r = core::report_of(core::StepId::Target);
-    r.observed.set("probe", "not read: the run was cancelled");  // the runner reports the cancel (RUN003)
-    return r;
-  }
+  if (auto r = core::report_of(core::StepId::Target); cut_by_cancel(reply, r)) return r;
   std::string why;
   std::optional<remote::BoardFingerprint> now;
   if (!reply) {
