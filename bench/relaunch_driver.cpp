@@ -47,6 +47,7 @@ struct Sample {
   bool ok = false;
   bool reused = false;
   bool unchanged = false;
+  std::string steps;  // "id=ms ..." of the run, to see where a relaunch spends its time
 };
 
 Sample relaunch(const core::Settings& s, pipeline::SessionPool& pool, const std::string& pid_cmd) {
@@ -63,6 +64,9 @@ Sample relaunch(const core::Settings& s, pipeline::SessionPool& pool, const std:
   out.processes = after - before - 1;  // the reader of the second read is one of them
   out.ok = report.ok();
   if (const auto* ssh = report.find("ssh")) out.reused = ssh->has(core::Code::SessionReused);
+  for (const auto& step : report.steps) {
+    out.steps += (out.steps.empty() ? "" : " ") + step.id + "=" + std::to_string(step.duration_ms);
+  }
   if (const auto* up = report.find("upload")) {
     out.unchanged = up->observed.get("upload") == "unchanged";
   }
@@ -96,6 +100,8 @@ int main(int argc, char** argv) {
       stamp(settings.elf, 1000 + i);
       const auto fresh = relaunch(settings, pool, pid_cmd);
       const auto same = relaunch(settings, pool, pid_cmd);
+      std::cerr << "relaunch " << i + 1 << ", new image (" << fresh.ms << " ms): " << fresh.steps << "\n"
+                << "relaunch " << i + 1 << ", unchanged (" << same.ms << " ms): " << same.steps << "\n";
       new_ms.push_back(fresh.ms);
       new_proc.push_back(fresh.processes);
       same_ms.push_back(same.ms);
