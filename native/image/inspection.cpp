@@ -160,10 +160,8 @@ Inspection inspect_file(const std::string& path, const std::string& role, core::
     return in;
   }
   in.readable = true;
-  in.bytes.assign(content->begin(), content->end());
-  content->clear();
-  content->shrink_to_fit();
-  const Bytes file(in.bytes);
+  in.content = std::move(*content);
+  const Bytes file = in.bytes();
   in.sha256 = adapters::openssl::to_hex(adapters::openssl::sha256(file));
   r.observed.set(prefix + "size", std::to_string(file.size()));
   r.observed.set(prefix + "sha256", in.sha256);
@@ -233,7 +231,7 @@ ImageFacts facts_of(const Inspection& upload, const std::string& elf_path) {
   ImageFacts f;
   f.kind = upload.kind;
   f.upload_path = upload.path;
-  f.upload_size = upload.bytes.size();
+  f.upload_size = upload.content.size();
   f.upload_sha256 = upload.sha256;
   f.elf_path = elf_path;
   if (upload.signed_image) f.boot_addr = upload.signed_image->boot_addr;

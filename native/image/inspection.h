@@ -26,23 +26,26 @@ inline constexpr std::uint64_t kMaxImageSize = 64ULL << 20;  // larger than any 
 // One ELF inside a signed image (NUM_IMG of them), decoded.
 struct EmbeddedElf {
   ElfInfo elf;
-  std::uint64_t offset = 0;  // in Inspection::bytes
+  std::uint64_t offset = 0;  // in Inspection::bytes()
   std::uint64_t size = 0;    // IMGSIZE (padded)
 };
 
 struct Inspection {
   std::string path;
-  std::vector<std::uint8_t> bytes;
+  std::string content;  // the file as read (kept as read_input_file returns it: a copy would double the peak)
   ImageKind kind = ImageKind::other;
   std::optional<SignedImage> signed_image;
   std::optional<ElfInfo> elf;  // the plain ELF, or the first image embedded in a signed one
-  std::uint64_t elf_offset = 0;  // where `elf` lies in `bytes` (offset and size, not a span:
+  std::uint64_t elf_offset = 0;  // where `elf` lies in `bytes()` (offset and size, not a span:
   std::uint64_t elf_size = 0;    // an Inspection may be copied, which would leave a span dangling)
   std::vector<EmbeddedElf> images;  // signed: every embedded ELF, in file order (images[0] is `elf`)
   std::string sha256;          // of the whole file
   bool readable = false;
 
-  [[nodiscard]] Bytes elf_bytes() const { return Bytes(bytes).subspan(elf_offset, elf_size); }
+  [[nodiscard]] Bytes bytes() const {
+    return {reinterpret_cast<const std::uint8_t*>(content.data()), content.size()};
+  }
+  [[nodiscard]] Bytes elf_bytes() const { return bytes().subspan(elf_offset, elf_size); }
 };
 
 // Reads and decodes `path`; adds facts (prefixed "<role>.") and format diagnostics to `report`. A cancel during the

@@ -26,7 +26,7 @@ std::string range_of(const image::Segment& s) {
 bool check_segment_hashes(const image::Inspection& in, core::StepReport& r) {
   bool all = true;
   const auto& table = in.signed_image->hash_table;
-  const Bytes file(in.bytes);
+  const Bytes file = in.bytes();
   for (std::size_t n = 0; n < in.images.size(); ++n) {
     const auto& img = in.images[n];
     const auto bytes = image::slice(file, img.offset, img.size).value_or(Bytes{});
@@ -60,7 +60,7 @@ void check_signature(const image::Inspection& in, const std::string& key_path, c
     return;
   }
   const auto& s = *in.signed_image;
-  const Bytes file(in.bytes);
+  const Bytes file = in.bytes();
   const auto signed_part = *image::slice(file, 0, s.sign_offset);
   const auto signature = *image::slice(file, s.sign_offset, s.sign_len);
   const bool type_fits = (s.sign_type == image::SignType::rsa_pkcs1_sha256) == (key->kind() == ossl::KeyKind::rsa);
