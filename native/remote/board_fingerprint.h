@@ -54,9 +54,16 @@ struct BoardFingerprint {
 [[nodiscard]] std::string fingerprint_change(const BoardFingerprint& kept, const BoardFingerprint& now);
 
 // The target step's facts kept with a pooled session.
+// The file the last check on a session left in /lib/firmware: its path and the SHA-256 it verified there.
+struct LeftCopy {
+  std::string path;
+  std::string sha256;
+};
+
 struct KeptBoardFacts {
   TargetFacts facts;
   BoardFingerprint fingerprint;
+  std::optional<LeftCopy> left_copy;  // the run's verified upload (or the unchanged copy it found)
   std::chrono::steady_clock::time_point kept_at;  // when the check that left them ended
 };
 

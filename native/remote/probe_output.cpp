@@ -48,7 +48,16 @@ core::expected<ProbeOutput, std::string> ProbeOutput::parse(std::string_view tex
     }
     std::string_view key = line.substr(0, eq);
     std::string_view value = line.substr(eq + 1);
-    if (key.back() == '#') {
+    if (key.back() == '+') {
+      // KEY+=LINE: one more line of KEY's multi-line value (appended to the last KEY, or a new one).
+      key.remove_suffix(1);
+      auto it = std::find_if(out.entries_.rbegin(), out.entries_.rend(), [&](const auto& e) { return e.first == key; });
+      if (it == out.entries_.rend()) {
+        out.entries_.emplace_back(std::string(key), std::string());
+        it = out.entries_.rbegin();
+      }
+      it->second.append(value).push_back('\n');
+    } else if (key.back() == '#') {
       key.remove_suffix(1);
       auto decoded = hex_decode(value);
       if (!decoded) {
@@ -92,7 +101,11 @@ std::string_view probe_shell_prelude() {
          "h() { od -An -v -tx1 | tr -d ' \\n'; }\n"
          "x() { printf '%s#=' \"$1\"; if [ -r \"$2\" ]; then h < \"$2\" 2>/dev/null; fi; echo; }\n"
          "rd() { _v=; { IFS= read -r _v < \"$1\"; } 2>/dev/null; }\n"
-         "v() { _v=; [ -r \"$2\" ] && rd \"$2\"; printf '%s=%s\\n' \"$1\" \"$_v\"; }\n";
+         "v() { _v=; [ -r \"$2\" ] && rd \"$2\"; printf '%s=%s\\n' \"$1\" \"$_v\"; }\n"
+         // kn: the kernel log's line count in $_n. lg N P: its lines after line N, one `Plog+=LINE` each (dmesg
+         // ends every line, so a line can never hold a newline; awk prints it whole: two processes for the lot).
+         "kn() { _n=$(dmesg 2>/dev/null | wc -l); _n=$((_n + 0)); }\n"
+         "lg() { dmesg 2>/dev/null | awk -v k=\"$1\" -v p=\"$2\" 'NR > k { print p \"log+=\" $0 }'; }\n";
 }
 
 std::string_view probe_shell_instance_listing() {

@@ -6,6 +6,10 @@
 // plain as `key=value`; anything read from a board file or name (sysfs attributes, device-tree
 // properties, file names, kernel log lines) is sent as `key#=<lowercase hex of the raw bytes>`, so
 // newlines, NULs, quotes or `$()` in a value can never break a line or be mistaken for a key.
+// Text that comes in lines (the kernel log: dmesg ends every record with a newline) is sent one
+// `key+=<line>` per line, printed by one awk for all of them instead of od and tr per value; the
+// parser joins them into one value, each line ending in "\n". One-line values read by the shell's
+// own `read` (sysfs attributes) are sent plain: `read` stops at the first newline.
 // Keys may repeat (e.g. one `fw.leftover#=` per leftover file).
 #include <optional>
 #include <string>

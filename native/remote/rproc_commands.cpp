@@ -11,7 +11,7 @@
 namespace stm32mp::remote {
 namespace {
 
-constexpr std::string_view kListEnd = R"SH(echo "kmsg.lines=$(($(dmesg 2>/dev/null | wc -l) + 0))"
+constexpr std::string_view kListEnd = R"SH(kn; echo "kmsg.lines=$_n"
 echo probe.end=1
 )SH";
 
@@ -43,26 +43,37 @@ std::string name_guard(int index, const std::string& name, const std::string& ro
          " ]; then\n";
 }
 
-// One sysfs write with its outcome under `prefix`: <p>kmsg.before, <p>write.rc, <p>write.err#=,
-// <p>log#= (kernel lines since just before the write); leaves the status in $r. `timed` brackets the
-// write with date +%s%N (<p>t0, <p>t1; digits only, else empty).
+// One sysfs write with its outcome under `prefix`: <p>write.rc and <p>write.err= (the shell's own message, on the
+// line the script opened for it: no subshell to capture it); leaves the status in $r. `timed` brackets the write
+// with the board's clock (<p>t0, <p>t1: bash's $EPOCHREALTIME, else date +%s%N). The kernel's lines are read
+// once per command, after its last write (lg), from the position counted once before its first (kn).
 std::string write_block(const std::string& p, const std::string& path, const std::string& value, bool timed) {
   std::string s;
-  s += "n=$(($(dmesg 2>/dev/null | wc -l) + 0))\n";
-  s += "echo \"" + p + "kmsg.before=$n\"\n";
-  if (timed) s += "t0=$(date +%s%N 2>/dev/null)\n";
+  if (timed) s += "t0=${EPOCHREALTIME:-$(date +%s%N 2>/dev/null)}\n";
   // printf '%s': the value reaches the attribute byte for byte, without a trailing newline (echo -n
-  // is not portable to every /bin/sh); the redirection's own error is captured too.
-  s += "e=$( { printf '%s' " + ports::shell_quote(value) + " > " + path + "; } 2>&1 ); r=$?\n";
+  // is not portable to every /bin/sh); the redirection's own error is printed too.
+  s += "printf '" + p + "write.err='; { printf '%s' " + ports::shell_quote(value) + " > " + path + "; } 2>&1; r=$?; echo\n";
   if (timed) {
-    s += "t1=$(date +%s%N 2>/dev/null)\n";
-    s += "case \"$t0$t1\" in *[!0-9]*) t0=; t1= ;; esac\n";
+    s += "t1=${EPOCHREALTIME:-$(date +%s%N 2>/dev/null)}\n";
     s += "echo \"" + p + "t0=$t0\"; echo \"" + p + "t1=$t1\"\n";
   }
   s += "echo \"" + p + "write.rc=$r\"\n";
-  s += "printf '" + p + "write.err#='; printf '%s' \"$e\" | h; echo\n";
-  s += "printf '" + p + "log#='; dmesg 2>/dev/null | tail -n +$((n+1)) | h; echo\n";
   return s;
+}
+
+// The board's clock as printed around a write: nanoseconds (date +%s%N) or seconds.microseconds
+// ($EPOCHREALTIME); nothing for a date without %N (seconds only, or a literal N).
+std::optional<std::uint64_t> board_clock_ns(const std::string& text) {
+  const auto dot = text.find('.');
+  if (dot == std::string::npos) {
+    if (text.size() <= 12) return std::nullopt;
+    return digits(text);
+  }
+  const auto sec = digits(text.substr(0, dot));
+  const auto frac = text.substr(dot + 1);
+  const auto us = digits(frac);
+  if (!sec || !us || frac.size() != 6) return std::nullopt;
+  return *sec * 1000000000u + *us * 1000u;
 }
 
 WriteOutcome parse_write(const ProbeOutput& out, int index, const std::string& p) {
@@ -73,7 +84,7 @@ WriteOutcome parse_write(const ProbeOutput& out, int index, const std::string& p
     w.error_text = capped(trim_end(out.value_or(p + "write.err", "")), caps::kErrorText);
     w.errno_name = w.rc == 0 ? "" : errno_from_text(w.error_text);
     w.log = capped(split_lines(out.value_or(p + "log", "")), caps::kKernelLine, caps::kKernelLines);
-    w.log_position = to_u64(out.value_or(p + "kmsg.before", "0"));
+    w.log_position = to_u64(out.value_or("kmsg.before", "0"));
   }
   for (auto& r : parse_instances(out)) {
     if (r.index == index) w.after = r;
@@ -124,7 +135,9 @@ std::string write_attr_command(int index, RprocAttr attr, const std::string& val
   std::string s(probe_shell_prelude());
   s += "echo probe.version=1\n";
   s += name_guard(index, name);
+  s += "kn; echo \"kmsg.before=$_n\"\n";
   s += write_block("", attr_path(index, attr, kRemoteprocClass), value, false);
+  s += "lg \"$_n\" ''\n";
   s += "else echo write.skipped=name; fi\n";
   s += instance_dump(index);
   s += "echo probe.end=1\n";
@@ -148,21 +161,24 @@ std::string load_and_start_command(int index, const std::string& name, const std
   // several, F09), at most max_stops times; what the stops print is not needed, only the state.
   // A stop that leaves it running/attached reports the last stop's error text and the kernel lines
   // since the first stop, so the refusal can be explained (EPERM, the TA's STOP error).
-  s += "k=0; se=; rd " + state + "; s=$_v; sn=$(($(dmesg 2>/dev/null | wc -l) + 0))\n";
+  // The kernel log is counted once, before the first write, and read once, after the last: the lines
+  // of a refused write, or of the start, are those since then (a stop's own lines included).
+  s += "kn; echo \"kmsg.before=$_n\"\n";
+  s += "k=0; rd " + state + "; s=$_v\n";
   s += "while [ \"$k\" -lt " + std::to_string(std::max(max_stops, 0)) +
        " ] && { [ \"$s\" = running ] || [ \"$s\" = attached ]; }; do\n";
-  s += "se=$( { printf '%s' stop > " + state + "; } 2>&1 ); k=$((k+1)); rd " + state + "; s=$_v\n";
+  s += "printf 'stop.err='; { printf '%s' stop > " + state + "; } 2>&1; echo; k=$((k+1)); rd " + state + "; s=$_v\n";
   s += "done\n";
   s += "echo \"stop.count=$k\"\n";
-  s += "case \"$s\" in running|attached) echo stop.ineffective=1; printf 'stop.err#='; printf '%s' \"$se\" | h; echo; "
-       "printf 'stop.log#='; dmesg 2>/dev/null | tail -n +$((sn+1)) | h; echo ;; *)\n";
+  s += "case \"$s\" in running|attached) echo stop.ineffective=1; lg \"$_n\" stop. ;; *)\n";
   s += write_block("", attr_path(index, RprocAttr::firmware, root), firmware, false);
   // start only after the kernel took the name: a refused name must never start the previous image.
   s += "if [ \"$r\" -eq 0 ]; then\n";
   s += write_block("start.", attr_path(index, RprocAttr::state, root), "start", true);
+  s += "lg \"$_n\" start.\n";
   s += "if [ \"$r\" -eq 0 ]; then c=0; for t in /dev/ttyRPMSG*; do [ -e \"$t\" ] && c=$((c+1)); done; "
        "echo \"rpmsg.ttys=$c\"; fi\n";
-  s += "fi ;;\nesac\n";
+  s += "else lg \"$_n\" ''; fi ;;\nesac\n";
   s += "else echo write.skipped=name; fi\n";
   s += instance_dump(index, root);
   s += "echo probe.end=1\n";
@@ -188,10 +204,9 @@ core::expected<LoadStartOutcome, std::string> parse_load_start_outcome(const Pro
       return core::unexpected{std::string("the firmware write was accepted but the reply says nothing about start")};
     }
     o.start = parse_write(out, index, "start.");
-    const auto t0 = digits(out.value_or("start.t0", ""));
-    const auto t1 = digits(out.value_or("start.t1", ""));
-    // date without %N support prints the seconds only (or a literal N): then there is no board timing.
-    if (t0 && t1 && out.value_or("start.t0", "").size() > 12 && *t1 >= *t0) {
+    const auto t0 = board_clock_ns(out.value_or("start.t0", ""));
+    const auto t1 = board_clock_ns(out.value_or("start.t1", ""));
+    if (t0 && t1 && *t1 >= *t0) {
       o.start_board_ms = static_cast<std::int64_t>((*t1 - *t0) / 1000000u);
     }
     if (auto ttys = out.get("rpmsg.ttys")) o.rpmsg_ttys = std::atoi(ttys->c_str());
@@ -203,7 +218,7 @@ std::string verify_command(int index, std::uint64_t log_position) {
   std::string s(probe_shell_prelude());
   s += "echo probe.version=1\n";
   s += instance_dump(index);
-  s += "printf 'log#='; dmesg 2>/dev/null | tail -n +" + std::to_string(log_position + 1) + " | h; echo\n";
+  s += "lg " + std::to_string(log_position) + " ''\n";
   s += "c=0; for t in /dev/ttyRPMSG*; do [ -e \"$t\" ] && c=$((c+1)); done; echo \"rpmsg.ttys=$c\"\n";
   s += "echo probe.end=1\n";
   return s;
@@ -213,7 +228,7 @@ std::string kernel_log_window_command() {
   std::string s(probe_shell_prelude());
   s += "echo probe.version=1\n";
   s += "echo \"uptime=$(cut -d' ' -f1 /proc/uptime 2>/dev/null)\"\n";
-  s += "printf 'log#='; dmesg 2>/dev/null | tail -n " + std::to_string(kKernelLogTail) + " | h; echo\n";
+  s += "dmesg 2>/dev/null | tail -n " + std::to_string(kKernelLogTail) + " | awk '{ print \"log+=\" $0 }'\n";
   s += "echo probe.end=1\n";
   return s;
 }

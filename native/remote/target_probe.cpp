@@ -15,7 +15,7 @@ namespace {
 // by the shell (v), the device tree's properties in one batch (below). Plain values are produced by the script
 // itself: numbers and yes/no.
 constexpr std::string_view kProbeBody = R"SH(echo probe.version=1
-printf 'kernel.release#='; uname -r | h; echo
+uname -r 2>/dev/null | { IFS= read -r u; printf 'kernel.release=%s\n' "$u"; }
 dt=/proc/device-tree
 [ -d "$dt" ] || dt=/sys/firmware/devicetree/base
 echo "dt.base=$dt"
@@ -25,8 +25,9 @@ echo "dt.base=$dt"
 // firmware_class path, the TA device and the demo service are the fingerprint's lines: fingerprint_probe_lines())
 constexpr std::string_view kProbeTail = R"SH(f=/lib/firmware
 mp=
-set -- $(df -Pk "$f" 2>/dev/null | tail -n 1)
-if [ $# -ge 6 ]; then echo "fw.avail_kb=$4"; mp=$6; printf 'fw.mount#='; printf '%s' "$mp" | h; echo; fi
+# df's output split by the shell: 7 header words, then the 6 fields of the one line (as the fingerprint reads it).
+set -- $(df -Pk "$f" 2>/dev/null)
+if [ $# -ge 13 ]; then echo "fw.avail_kb=${11}"; mp=${13}; printf 'fw.mount=%s\n' "$mp"; fi
 o=$(awk -v m="$mp" '$2 == m { o = $4 } END { print o }' /proc/mounts 2>/dev/null)
 case ",$o," in *,ro,*) echo fw.ro=yes ;; *) echo fw.ro=no ;; esac
 t="$f/.prelaunch-probe"
@@ -79,9 +80,12 @@ if [ $# -gt 0 ]; then
   printf 'batch.sizes='; wc -c -- "$@" 2>/dev/null | { k=0; while read -r c f; do k=$((k+1)); [ "$k" -le $# ] && printf '%s,' "$c"; done; }; echo
   printf 'batch.bytes#='; od -An -v -tx1 -- "$@" 2>/dev/null | tr -d ' \n'; echo
 fi
-printf 'kmsg.tee#='; dmesg 2>/dev/null | grep -e 'signed firmware not supported by TEE' -e 'tee_client_open_session failed' 2>/dev/null | tail -n 4 | h; echo
-printf 'kmsg.ta_start#='; dmesg 2>/dev/null | grep -e 'TA_RPROC_[A-Z_]*START[A-Z_]* invoke failed' -e 'remote processor .* is now up' -e 'stopped remote processor' 2>/dev/null | tail -n 1 | h; echo
-echo "kmsg.lines=$(($(dmesg 2>/dev/null | wc -l) + 0))"
+# The kernel log in one pass: the TEE's boot-time refusals (the last 4), the last TA start/stop outcome, the count.
+dmesg 2>/dev/null | awk '
+/signed firmware not supported by TEE|tee_client_open_session failed/ { t[nt++ % 4] = $0 }
+/TA_RPROC_[A-Z_]*START[A-Z_]* invoke failed|remote processor .* is now up|stopped remote processor/ { s = $0; hs = 1 }
+END { for (i = (nt > 4 ? nt - 4 : 0); i < nt; i++) print "kmsg.tee+=" t[i % 4]; if (hs) print "kmsg.ta_start+=" s
+      print "kmsg.lines=" NR + 0 }'
 echo probe.end=1
 )SH";
 

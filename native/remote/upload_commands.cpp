@@ -13,14 +13,15 @@ std::string trim(std::string s) {
   return s;
 }
 
-// Emits size= and sha= of "$t" (set by the caller); the values are numbers and hex the tools print.
+// Emits size= and sha= of "$t" (set by the caller); the values are numbers and hex the tools print. One process
+// each: the shell trims wc's padding and sha256sum's trailing " -" itself.
 constexpr std::string_view kMeasure =
-    "s=$(wc -c < \"$t\" | tr -d ' '); c=$(sha256sum < \"$t\" | cut -d' ' -f1)\n"
+    "s=$(wc -c < \"$t\"); s=$((s + 0)); c=$(sha256sum < \"$t\"); c=${c%% *}\n"
     "echo exists=yes; echo \"size=$s\"; echo \"sha=$c\"\n";
 
 // Removes "$t" and reports rm.rc / rm.err#= (hex: the text may quote the file name).
 constexpr std::string_view kRemove =
-    "e=$(rm -f -- \"$t\" 2>&1); r=$?; echo \"rm.rc=$r\"; printf 'rm.err#='; printf '%s' \"$e\" | h; echo\n";
+    "e=$(rm -f -- \"$t\" 2>&1); r=$?; echo \"rm.rc=$r\"; [ -z \"$e\" ] || { printf 'rm.err#='; printf '%s' \"$e\" | h; echo; }\n";
 
 // What kMeasure printed (exists=, size=, sha=): shared by both replies.
 RemoteCopy read_copy(const ProbeOutput& parsed) {
@@ -75,7 +76,7 @@ std::string commit_upload_command(const std::string& tmp, const std::string& rea
   s += "if [ \"$s\" = " + ports::shell_quote(std::to_string(size)) + " ] && [ \"$c\" = " + ports::shell_quote(sha256) +
        " ]; then\n";
   s += "echo match=yes\n";
-  s += "e=$(mv -f -- \"$t\" \"$f\" 2>&1); r=$?; echo \"mv.rc=$r\"; printf 'mv.err#='; printf '%s' \"$e\" | h; echo\n";
+  s += "e=$(mv -f -- \"$t\" \"$f\" 2>&1); r=$?; echo \"mv.rc=$r\"; [ -z \"$e\" ] || { printf 'mv.err#='; printf '%s' \"$e\" | h; echo; }\n";
   s += "if [ \"$r\" -ne 0 ]; then\n";
   s += kRemove;
   s += "fi\n";

@@ -180,7 +180,8 @@ class LoadMachine {
     r_.observed.set("start_ms", std::to_string(ms));
     r_.observed.set("start_ms_measured",
                     ls.start_board_ms ? "on the board, around the start write"
-                                      : "round trip of the stop, firmware and start command (the board's date has no %N)");
+                                      : "round trip of the stop, firmware and start command (the board's shell has no $EPOCHREALTIME and its date "
+                                      "no %N)");
     r_.observed.set("kernel_log_position", std::to_string(start.log_position));
     if (start.rc != 0) {
       explain_refusal(r_, in_, *inst_, start, RprocAttr::state);

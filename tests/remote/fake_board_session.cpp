@@ -69,6 +69,17 @@ std::string hex_of(const std::string& bytes) {
 
 std::string kv_hex(const std::string& key, const std::string& bytes) { return key + "#=" + hex_of(bytes) + "\n"; }
 
+std::string kv_lines(const std::string& key, const std::vector<std::string>& lines) {
+  std::string s;
+  for (const auto& l : lines) s += key + "+=" + l + "\n";
+  return s;
+}
+
+// A write's error as the script prints it: the shell's message on the line opened for it, then echo's newline.
+std::string write_error(const std::string& key, const std::string& text) {
+  return key + "=" + text + (text.empty() ? "\n" : "\n\n");
+}
+
 std::string instance_lines(const FakeInstance& i) {
   const std::string p = "rproc." + std::to_string(i.index);
   return p + "=present\n" + kv_hex(p + ".name", i.name + "\n") + kv_hex(p + ".state", i.state + "\n") +
@@ -84,10 +95,8 @@ std::string list_reply(const std::vector<FakeInstance>& instances) {
 
 std::string write_reply(int rc, const std::string& error_text, const std::vector<std::string>& log,
                         const std::optional<FakeInstance>& after, std::uint64_t log_before) {
-  std::string joined;
-  for (const auto& l : log) joined += l + "\n";
-  std::string s = "probe.version=1\nkmsg.before=" + std::to_string(log_before) + "\nwrite.rc=" + std::to_string(rc) + "\n" +
-                  kv_hex("write.err", error_text) + kv_hex("log", joined);
+  std::string s = "probe.version=1\nkmsg.before=" + std::to_string(log_before) + "\n" + write_error("write.err", error_text) +
+                  "write.rc=" + std::to_string(rc) + "\n" + kv_lines("log", log);
   if (after) s += instance_lines(*after);
   return s + "probe.end=1\n";
 }
@@ -98,25 +107,18 @@ std::string skipped_reply(const std::optional<FakeInstance>& after) {
 
 std::string stop_ineffective_reply(int stops, const FakeInstance& after, const std::string& stop_error,
                                    const std::vector<std::string>& stop_log) {
-  std::string log;
-  for (const auto& l : stop_log) log += l + "\n";
-  return "probe.version=1\nstop.count=" + std::to_string(stops) + "\nstop.ineffective=1\n" + kv_hex("stop.err", stop_error) +
-         kv_hex("stop.log", log) + instance_lines(after) + "probe.end=1\n";
+  return "probe.version=1\nkmsg.before=100\n" + write_error("stop.err", stop_error) + "stop.count=" + std::to_string(stops) +
+         "\nstop.ineffective=1\n" + kv_lines("stop.log", stop_log) + instance_lines(after) + "probe.end=1\n";
 }
 
 std::string load_start_reply(int fw_rc, const std::string& fw_error, const std::vector<std::string>& fw_log,
                              const std::optional<StartReply>& start, const std::optional<FakeInstance>& after, int stops) {
-  auto joined = [](const std::vector<std::string>& log) {
-    std::string j;
-    for (const auto& l : log) j += l + "\n";
-    return j;
-  };
-  std::string s = "probe.version=1\nstop.count=" + std::to_string(stops) + "\nkmsg.before=100\nwrite.rc=" + std::to_string(fw_rc) + "\n" + kv_hex("write.err", fw_error) +
-                  kv_hex("log", joined(fw_log));
+  std::string s = "probe.version=1\nkmsg.before=100\nstop.count=" + std::to_string(stops) + "\n" +
+                  write_error("write.err", fw_error) + "write.rc=" + std::to_string(fw_rc) + "\n";
+  if (!start) s += kv_lines("log", fw_log);
   if (start) {
-    s += "start.kmsg.before=" + std::to_string(start->log_before) + "\nstart.t0=" + start->t0 + "\nstart.t1=" + start->t1 +
-         "\nstart.write.rc=" + std::to_string(start->rc) + "\n" + kv_hex("start.write.err", start->error_text) +
-         kv_hex("start.log", joined(start->log));
+    s += write_error("start.write.err", start->error_text) + "start.t0=" + start->t0 + "\nstart.t1=" + start->t1 +
+         "\nstart.write.rc=" + std::to_string(start->rc) + "\n" + kv_lines("start.log", start->log);
     if (start->rc == 0) s += "rpmsg.ttys=" + std::to_string(start->ttys) + "\n";
   }
   if (after) s += instance_lines(*after);
@@ -124,9 +126,7 @@ std::string load_start_reply(int fw_rc, const std::string& fw_error, const std::
 }
 
 std::string verify_reply(const FakeInstance& i, const std::vector<std::string>& log, int ttys) {
-  std::string joined;
-  for (const auto& l : log) joined += l + "\n";
-  return "probe.version=1\n" + instance_lines(i) + kv_hex("log", joined) + "rpmsg.ttys=" + std::to_string(ttys) +
+  return "probe.version=1\n" + instance_lines(i) + kv_lines("log", log) + "rpmsg.ttys=" + std::to_string(ttys) +
          "\nprobe.end=1\n";
 }
 
@@ -144,12 +144,12 @@ std::string measured(std::uint64_t size, const std::string& sha) {
   return "exists=yes\nsize=" + std::to_string(size) + "\nsha=" + sha + "\n";
 }
 std::string removal(const std::string& rm_error) {
-  return "rm.rc=" + std::string(rm_error.empty() ? "0" : "1") + "\n" + kv_hex("rm.err", rm_error);
+  return "rm.rc=" + std::string(rm_error.empty() ? "0" : "1") + "\n" + (rm_error.empty() ? "" : kv_hex("rm.err", rm_error));
 }
 }  // namespace
 
 std::string commit_renamed_reply(std::uint64_t size, const std::string& sha) {
-  return measured(size, sha) + "match=yes\nmv.rc=0\n" + kv_hex("mv.err", "") + "end=1\n";
+  return measured(size, sha) + "match=yes\nmv.rc=0\nend=1\n";
 }
 
 std::string commit_mismatch_reply(std::uint64_t size, const std::string& sha, const std::string& rm_error) {

@@ -98,9 +98,11 @@ class FakeBoardSession final : public ports::BoardSession {
   }
 };
 
-// Builds the replies of the fixed scripts (the `key#=hex` format of remote/probe_output.h).
+// Builds the replies of the fixed scripts (the formats of remote/probe_output.h: `key#=hex`, and one `key+=line`
+// per kernel log line).
 std::string hex_of(const std::string& bytes);
 std::string kv_hex(const std::string& key, const std::string& bytes);
+std::string kv_lines(const std::string& key, const std::vector<std::string>& lines);
 
 struct FakeInstance {
   int index;
@@ -123,7 +125,6 @@ struct StartReply {
   int rc = 0;
   std::string error_text;
   std::vector<std::string> log;
-  std::uint64_t log_before = 105;
   std::string t0 = "1700000000100000000";  // date +%s%N around the write; "" = the board's date has no %N
   std::string t1 = "1700000000135000000";
   int ttys = 1;

@@ -140,8 +140,11 @@ struct FakeSysfs {
     write(inst + "/firmware", "rproc-m33-fw\n");
     write(inst + "/recovery", "enabled\n");
   }
-  core::expected<LoadStartOutcome, std::string> run(const std::string& name, const std::string& firmware, int max_stops = 8) {
-    auto ran = sh(load_and_start_command(1, name, firmware, max_stops, dir.path().string()));
+  // `before` runs first in the same shell (a stand-in for dmesg, say).
+  core::expected<LoadStartOutcome, std::string> run(const std::string& name, const std::string& firmware, int max_stops = 8,
+                                                    const std::string& shell = "/bin/sh", const std::string& before = "") {
+    auto ran = testing::run_process(
+        {shell, "-c", before + load_and_start_command(1, name, firmware, max_stops, dir.path().string())}, {}, 20000);
     auto parsed = ProbeOutput::parse(ran.out);
     if (!parsed) return core::unexpected{parsed.error() + " in: " + ran.out + ran.err};
     return parse_load_start_outcome(*parsed, 1);
@@ -231,6 +234,44 @@ TEST(LoadAndStartCommand, AnIndexThatNamesAnotherProcessorIsNotWritten) {
   EXPECT_EQ(o->firmware.after->name, "m0");
   EXPECT_EQ(read(s.inst + "/firmware"), "rproc-m33-fw\n");
   EXPECT_EQ(read(s.inst + "/state"), "offline\n");
+}
+
+// The kernel log is counted once before the first write and read once after the last (two dmesg for the whole
+// command): the lines since then come with the refused write or with the start, byte for byte (an '=' and a
+// terminal control in the line), in dash (Debian's /bin/sh) and in bash (the board's login shell), whose
+// $EPOCHREALTIME times the start without a process.
+TEST(LoadAndStartCommand, TheKernelLinesSinceTheFirstWriteComeWithTheOutcomeInEveryShell) {
+  const std::string line = "[    9.500000] remoteproc remoteproc1: a=b \x1b[2J after";
+  for (const std::string shell : {"/bin/sh", "/bin/bash"}) {
+    for (const bool refused : {false, true}) {
+      FakeSysfs s;
+      write(s.inst + "/state", "running\n");
+      if (refused) {
+        fs::remove(s.inst + "/firmware");
+        fs::create_directory(s.inst + "/firmware");
+      }
+      const std::string log = s.dir.file("kmsg");
+      write(log, "[    1.000000] one\n[    2.000000] two\n");
+      // Each dmesg prints the log, then the kernel "prints" one more line: the first call is the count before.
+      const std::string dmesg = "dmesg() { cat '" + log + "'; printf '%s\\n' '" + line + "' >> '" + log + "'; }\n";
+      auto o = s.run("m33", "fw.elf", 8, shell, dmesg);
+      ASSERT_TRUE(o) << shell << ": " << o.error();
+      EXPECT_EQ(o->stops, 1) << shell;
+      EXPECT_EQ(o->firmware.log_position, 2u) << shell;
+      if (refused) {
+        EXPECT_EQ(o->firmware.errno_name, "EISDIR") << shell << ": " << o->firmware.error_text;
+        EXPECT_EQ(o->firmware.log, std::vector<std::string>{line}) << shell;
+        EXPECT_FALSE(o->start) << shell;
+      } else {
+        ASSERT_TRUE(o->start) << shell;
+        EXPECT_EQ(o->start->rc, 0) << shell << ": " << o->start->error_text;
+        EXPECT_EQ(o->start->error_text, "") << shell;
+        EXPECT_EQ(o->start->log_position, 2u) << shell;
+        EXPECT_EQ(o->start->log, std::vector<std::string>{line}) << shell;
+        EXPECT_TRUE(o->start_board_ms) << shell;
+      }
+    }
+  }
 }
 
 }  // namespace

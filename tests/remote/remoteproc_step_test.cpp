@@ -1,5 +1,6 @@
 // Unit tests of the remoteproc step with a scripted session: the stop loop, recovery, and the
 // kernel-log classification of every refused write (log lines as the kernel prints them, facts §b.3).
+#include <tuple>
 #include <gtest/gtest.h>
 
 #include "remote/fake_board_session.h"
@@ -61,13 +62,13 @@ TEST(RemoteprocStep, OfflineInstanceIsLoadedAndStarted) {
   f.session.expect("echo probe.version=1", list_reply({kM0, m33()}));
   const std::vector<std::string> start_log{"[  101.000000] remoteproc remoteproc1: powering up m33", kUp};
   f.session.expect("printf '%s' 'start' > /sys/class/remoteproc/remoteproc1/state",
-                   load_start_reply(0, "", {}, StartReply{0, "", start_log, 105}, m33("running")));
+                   load_start_reply(0, "", {}, StartReply{0, "", start_log}, m33("running")));
   auto r = f.run();
   EXPECT_EQ(r.status, core::StepStatus::ok) << (r.diagnostics.empty() ? "" : r.diagnostics[0].message);
   ASSERT_TRUE(f.out);
   EXPECT_EQ(f.out->index, 1);
-  // The log position is the one taken just before start, not before the firmware write (100).
-  EXPECT_EQ(f.out->log_position, 105u);
+  // The log position is the one the load command counted once, before its first write.
+  EXPECT_EQ(f.out->log_position, 100u);
   EXPECT_EQ(f.out->start_log, start_log);
   EXPECT_EQ(f.out->state_after, "running");
   EXPECT_EQ(f.out->rpmsg_ttys, 1);
@@ -93,7 +94,7 @@ TEST(RemoteprocStep, StartThatOnlyCountsAReferenceIsNamed_F08) {
   Fixture f;
   f.session.expect("echo probe.version=1", list_reply({kM0, m33()}));
   f.session.expect("printf '%s' 'start' > /sys/class/remoteproc/remoteproc1/state",
-                   load_start_reply(0, "", {}, StartReply{0, "", {}, 105}, m33("offline", f.in.firmware_name)));
+                   load_start_reply(0, "", {}, StartReply{0, "", {}}, m33("offline", f.in.firmware_name)));
   auto r = f.run();
   ASSERT_EQ(r.diagnostics.size(), 1u);
   EXPECT_TRUE(r.has(Code::RprocStartOnlyCounted)) << r.diagnostics[0].message;
@@ -106,7 +107,7 @@ TEST(RemoteprocStep, OfflineAfterAStartWithKernelLinesIsNotACountedReference) {
   Fixture f;
   f.session.expect("echo probe.version=1", list_reply({kM0, m33()}));
   f.session.expect("printf '%s' 'start' > /sys/class/remoteproc/remoteproc1/state",
-                   load_start_reply(0, "", {}, StartReply{0, "", {"[ 1.0] remoteproc remoteproc1: powering up m33"}, 105},
+                   load_start_reply(0, "", {}, StartReply{0, "", {"[ 1.0] remoteproc remoteproc1: powering up m33"}},
                                     m33("offline", f.in.firmware_name)));
   auto r = f.run();
   EXPECT_FALSE(r.has(Code::RprocStartOnlyCounted));
@@ -295,8 +296,31 @@ TEST(RemoteprocStep, StartTimeIsTheRoundTripWhenTheBoardHasNoNanoseconds) {
   f.session.expect("remoteproc1/firmware", load_start_reply(0, "", {}, start, m33("running")));
   auto r = f.run();
   ASSERT_TRUE(f.out);
-  EXPECT_EQ(r.observed.get("start_ms_measured"), "round trip of the stop, firmware and start command (the board's date has no %N)");
+  EXPECT_EQ(r.observed.get("start_ms_measured"),
+            "round trip of the stop, firmware and start command (the board's shell has no $EPOCHREALTIME and its date no %N)");
   EXPECT_TRUE(r.observed.get("start_ms"));
+}
+
+// bash's $EPOCHREALTIME (seconds.microseconds, no process) is the board's clock when the shell has it.
+TEST(RemoteprocStep, StartTimeFromTheShellsEpochRealtime) {
+  for (const auto& [t0, t1, measured] : {std::tuple{"1700000000.100000", "1700000000.135000", true},
+                                         std::tuple{"1700000000.1", "1700000000.135", false},
+                                         std::tuple{"1700000000.1x0000", "1700000000.135000", false}}) {
+    Fixture f;
+    f.session.expect("", list_reply({m33()}));
+    StartReply start{0, "", {kUp}};
+    start.t0 = t0;
+    start.t1 = t1;
+    f.session.expect("remoteproc1/firmware", load_start_reply(0, "", {}, start, m33("running")));
+    auto r = f.run();
+    ASSERT_TRUE(f.out) << t0;
+    if (measured) {
+      EXPECT_EQ(r.observed.get("start_ms"), "35");
+      EXPECT_EQ(r.observed.get("start_ms_measured"), "on the board, around the start write");
+    } else {
+      EXPECT_NE(r.observed.get("start_ms_measured"), "on the board, around the start write") << t0;
+    }
+  }
 }
 
 // With the target step's listing (same run) an offline instance costs ONE round trip.

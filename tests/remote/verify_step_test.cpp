@@ -31,7 +31,7 @@ struct Fixture {
 
 TEST(VerifyStep, RunningAndUpWithTiming) {
   Fixture f;
-  f.session.expect("tail -n +101", verify_reply({1, "m33", "running"}, kStartLog, 1));
+  f.session.expect("lg 100 ", verify_reply({1, "m33", "running"}, kStartLog, 1));
   auto r = f.run();
   EXPECT_EQ(r.status, core::StepStatus::ok);
   EXPECT_EQ(r.observed.get("kernel_start_to_up_ms"), "36");
@@ -64,7 +64,7 @@ TEST(VerifyStep, MisalignedBootAddressIsNotReadyToDebug) {
   const std::vector<std::string> log{kStartLog[0], kStartLog[1],
                                      "[  200.103000] remoteproc remoteproc1: Boot address is 0x80100040 no aligned on mask 0xffffff80",
                                      kStartLog[2]};
-  f.session.expect("tail -n +101", verify_reply({1, "m33", "running"}, log, 1));
+  f.session.expect("lg 100 ", verify_reply({1, "m33", "running"}, log, 1));
   auto r = f.run();
   ASSERT_TRUE(r.has(Code::VerifyBootAddressMisaligned));
   EXPECT_EQ(r.status, core::StepStatus::error);
@@ -90,7 +90,7 @@ TEST(VerifyStep, StartReplyWithoutTheUpLineIsReadAgain) {
   f.in.load.state_after = "running";
   f.in.load.rpmsg_ttys = 0;
   f.in.load.start_log = {kStartLog[0]};
-  f.session.expect("tail -n +101", verify_reply({1, "m33", "running"}, kStartLog, 1));
+  f.session.expect("lg 100 ", verify_reply({1, "m33", "running"}, kStartLog, 1));
   auto r = f.run();
   EXPECT_EQ(r.status, core::StepStatus::ok);
   EXPECT_EQ(f.session.execs(), 1u);
@@ -150,7 +150,7 @@ TEST(VerifyStep, BoardNotAnswering) {
 // its own -- "the check failed" would blame a board that was only not waited for.
 TEST(VerifyStep, ACancelWhileReadingTheBoardIsNoFinding) {
   Fixture f;
-  f.session.expect_error("tail -n +101", ports::RemoteError::Kind::cancelled, "cancelled");
+  f.session.expect_error("lg 100 ", ports::RemoteError::Kind::cancelled, "cancelled");
   f.cancel.cancel();
   auto r = f.run();
   EXPECT_TRUE(r.diagnostics.empty()) << r.diagnostics.front().message;
