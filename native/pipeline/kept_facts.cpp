@@ -13,11 +13,17 @@ std::optional<steps::KeptTarget> kept_target(const RunState& state) {
   return steps::KeptTarget{kept.facts, kept.fingerprint, age_text(age.count())};
 }
 
+std::optional<remote::LeftCopy> left_copy(const RunState& state) {
+  if (!state.lease || !state.lease->reused || !state.lease->board) return std::nullopt;
+  return state.lease->board->left_copy;
+}
+
 std::optional<remote::KeptBoardFacts> facts_after_run(const RunState& state) {
   if (!state.target || !state.fingerprint) return std::nullopt;
   if (state.upload_tried && (!state.upload || !state.target->fw_leftovers.empty())) return std::nullopt;
   if (!state.load_tried.empty() && !state.load) return std::nullopt;
-  remote::KeptBoardFacts kept{*state.target, *state.fingerprint, core::SteadyClock::now()};
+  remote::KeptBoardFacts kept{*state.target, *state.fingerprint, std::nullopt, core::SteadyClock::now()};
+  if (state.upload && state.image) kept.left_copy = remote::LeftCopy{state.upload->remote_path, state.image->upload_sha256};
   if (state.load) {
     const auto started = [&](std::vector<remote::RprocInstance>& instances) {
       for (auto& i : instances) {

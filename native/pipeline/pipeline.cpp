@@ -171,7 +171,7 @@ std::vector<StepDefinition> build_steps(const core::Settings& given, RunState& s
     const auto path = image_path(state);
     if (path.empty()) return core::StepReport{}.skip("no image given (--elf or --signed)");
     steps::UploadInputs in{img ? std::optional{*img} : std::nullopt, path, state.image_problem, {},
-                           state.server_banner, state.settings.exec_upload, {}};
+                           state.server_banner, state.settings.exec_upload, {}, left_copy(state)};
     if (state.target) in.leftovers = state.target->fw_leftovers;
     if (ports.network && ports.ssh) {
       in.reopen = [&state, &ports](const core::Deadline& d, const core::CancelToken& c) {

@@ -191,17 +191,24 @@ core::StepReport upload_image(const UploadInputs& in, ports::BoardSession& sessi
     return f;
   };
 
-  auto existing = remote_copy(session, real, control);
-  if (!existing) {
-    const Code code = code_for(existing.error().kind);
-    r.add(code, with({{"message", message_for(code, existing.error())}}));
-    return r;
-  }
-  if (existing->exists && existing->size == img.upload_size && existing->sha256 == img.upload_sha256) {
-    r.observed.set("upload", "unchanged");
-    control.progress.step_progress(100);
-    out = remote::UploadOutcome{name, real, true};
-    return r;
+  bool replaces = true;  // a file is there under the real name (the left copy, or as read)
+  if (in.left_copy && in.left_copy->path == real && in.left_copy->sha256 != img.upload_sha256) {
+    r.observed.set("board_copy", "not read: the last check on this session left another image there (sha256 " +
+                                     in.left_copy->sha256.substr(0, 12) + "…)");
+  } else {
+    auto existing = remote_copy(session, real, control);
+    if (!existing) {
+      const Code code = code_for(existing.error().kind);
+      r.add(code, with({{"message", message_for(code, existing.error())}}));
+      return r;
+    }
+    replaces = existing->exists;
+    if (existing->exists && existing->size == img.upload_size && existing->sha256 == img.upload_sha256) {
+      r.observed.set("upload", "unchanged");
+      control.progress.step_progress(100);
+      out = remote::UploadOutcome{name, real, true};
+      return r;
+    }
   }
 
   const auto t0 = std::chrono::steady_clock::now();
@@ -257,7 +264,7 @@ core::StepReport upload_image(const UploadInputs& in, ports::BoardSession& sessi
     const bool cancelled = control.cancel.cancelled();
     const auto now = recovery.reread(real);
     if (now && now->exists && now->size == img.upload_size && now->sha256 == img.upload_sha256) {
-      r.observed.set("upload", existing->exists ? "replaced" : "new");
+      r.observed.set("upload", replaces ? "replaced" : "new");
       r.observed.set("verified_on_board", "size and sha256 match (read again after the reply was lost)");
       r.observed.set("temporary_file", "none (renamed over the real name by the board)");
       if (cancelled) r.add(Code::UploadDoneBeforeCancel, with({{"message", remote::describe(reply.error())}}));
@@ -294,7 +301,7 @@ core::StepReport upload_image(const UploadInputs& in, ports::BoardSession& sessi
     r.add(code_for(err.kind), with({{"message", message_for(code_for(err.kind), err)}}));
     return r;
   }
-  r.observed.set("upload", existing->exists ? "replaced" : "new");
+  r.observed.set("upload", replaces ? "replaced" : "new");
   r.observed.set("verified_on_board", "size and sha256 match");
   out = remote::UploadOutcome{name, real, false};
   return r;

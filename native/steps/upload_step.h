@@ -9,6 +9,7 @@
 #include "ports/board_session.h"
 #include "image/image_facts.h"
 #include "remote/remote_outcomes.h"
+#include "remote/board_fingerprint.h"
 #include "remote/target_facts.h"
 
 namespace stm32mp::steps {
@@ -23,6 +24,10 @@ struct UploadInputs {
   // A second, short login to the same board (the way the ssh step logged in), for the work after an
   // interruption when the run's session broke with it (libssh2 stops mid-packet). Empty: none.
   std::function<std::shared_ptr<ports::BoardSession>(const core::Deadline&, const core::CancelToken&)> reopen;
+  // What the last check on this session left in /lib/firmware (pipeline/kept_facts.h). When it is the same
+  // path with another SHA-256 (the edit-Debug loop), the board's copy is not read back before the upload:
+  // at worst someone else put identical content there since, and it is sent again.
+  std::optional<remote::LeftCopy> left_copy;
 };
 
 // Atomic upload to /lib/firmware: SFTP to .<name>.prelaunch-tmp (fsynced by the session), then one
@@ -31,7 +36,7 @@ struct UploadInputs {
 // cancel the temporary file is removed within a short budget of its own, over the run's session or,
 // when that one broke, over a new one (`reopen`); when the check-and-rename's reply was lost, the board
 // is re-read before the report says anything: a verified rename is reported as done.
-// Exec round trips: 2 (1 when unchanged).
+// Exec round trips: 2 (1 when unchanged, 1 when the last check on the session left another image there).
 // A board whose SSH server has no SFTP subsystem gets the image over an exec channel instead (a fixed
 // command reading stdin into the same temporary file; remote/upload_commands.h), then the same check
 // and rename: UPL012 says so; with exec_upload off it ends in UPL011, nothing written.

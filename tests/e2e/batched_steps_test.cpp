@@ -118,7 +118,7 @@ TEST_F(BatchedSteps, OfflineM33TakesFourRoundTripsFromProbeToRunning) {
 
   std::optional<remote::UploadOutcome> up;
   auto c2 = control();
-  auto u = steps::upload_image({*image, image->upload_path, "", {}, "", true, {}}, *session, c2, up);
+  auto u = steps::upload_image({*image, image->upload_path, "", {}, "", true, {}, {}}, *session, c2, up);
   ASSERT_TRUE(up) << testing::messages(u);
   ASSERT_FALSE(up->unchanged);
   EXPECT_EQ(u.observed.get("verified_on_board"), "size and sha256 match");
@@ -153,7 +153,7 @@ TEST_F(BatchedSteps, StartedBetweenTargetAndRemoteprocIsStoppedByTheLoadCommand)
 
   std::optional<remote::UploadOutcome> up;
   auto c2 = control();
-  auto u = steps::upload_image({*image, image->upload_path, "", {}, "", true, {}}, *session, c2, up);
+  auto u = steps::upload_image({*image, image->upload_path, "", {}, "", true, {}, {}}, *session, c2, up);
   ASSERT_TRUE(up) << testing::messages(u);
 
   // Meanwhile someone starts the M33 (the boot service, another user): the target listing is stale.

@@ -137,7 +137,7 @@ TEST_F(SshConfigBoard, ACancelMidUploadRemovesTheTemporaryFileOverANewSession) {
   board().set({"rate=2mbit"});
   auto steps = testing::run_steps(testing::login_settings(board()));
   ASSERT_NE(steps.session, nullptr) << testing::messages(steps.ssh);
-  steps::UploadInputs in{image::read_image_facts(elf, "").value(), elf, "", {}, "", true, {}};
+  steps::UploadInputs in{image::read_image_facts(elf, "").value(), elf, "", {}, "", true, {}, {}};
   int reopened = 0;
   in.reopen = [&](const core::Deadline&, const core::CancelToken&) -> std::shared_ptr<ports::BoardSession> {
     ++reopened;

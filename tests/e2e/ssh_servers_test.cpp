@@ -46,7 +46,7 @@ StepUpload upload_with(const boardsim::SimulatedBoard& b, const std::string& pat
   StepUpload out;
   if (!steps.session) return out;
   steps::UploadInputs in{image::read_image_facts(path, "").value(), path, "", {},
-                         steps.ssh.observed.get("server_banner").value_or(""), true, {}};
+                         steps.ssh.observed.get("server_banner").value_or(""), true, {}, {}};
   core::NullProgress progress;
   core::StepControl control{cancel, core::Deadline(core::Millis{timeout_ms}), progress};
   std::optional<remote::UploadOutcome> outcome;

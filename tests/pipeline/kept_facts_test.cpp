@@ -123,6 +123,26 @@ TEST(FactsAfterRun, TheRunsOwnStartIsAppliedToFactsAndFingerprint) {
   EXPECT_EQ(remote::fingerprint_change(kept->fingerprint, *now), "");
 }
 
+// The verified upload is kept as the file this check left, with the SHA-256 checked on the board; a run that
+// uploaded nothing leaves none.
+TEST(FactsAfterRun, TheUploadedFileIsKeptWithItsSha256) {
+  Board board;
+  auto state = state_after_probe(board);
+  state.image = image::ImageFacts{};
+  state.image->upload_sha256 = std::string(64, 'b');
+  state.upload_tried = true;
+  state.upload = remote::UploadOutcome{"fw.elf", "/lib/firmware/fw.elf", false};
+  const auto kept = pipeline::facts_after_run(state);
+  ASSERT_TRUE(kept);
+  ASSERT_TRUE(kept->left_copy);
+  EXPECT_EQ(kept->left_copy->path, "/lib/firmware/fw.elf");
+  EXPECT_EQ(kept->left_copy->sha256, std::string(64, 'b'));
+
+  const auto nothing = pipeline::facts_after_run(state_after_probe(board));
+  ASSERT_TRUE(nothing);
+  EXPECT_FALSE(nothing->left_copy);
+}
+
 TEST(FactsAfterRun, NothingIsKeptWhenTheRunLeftTheBoardInAStateItDoesNotKnow) {
   Board board;
   auto cut = state_after_probe(board);

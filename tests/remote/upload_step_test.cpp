@@ -49,9 +49,10 @@ struct Fixture {
   }
   std::string banner;
   bool exec_upload = true;
+  std::optional<remote::LeftCopy> left_copy;
   core::StepReport run(std::vector<std::string> leftovers = {}) {
     core::StepControl control{cancel, core::Deadline(core::Millis{5000}), progress};
-    UploadInputs in{image, image.upload_path, "", std::move(leftovers), banner, exec_upload, {}};
+    UploadInputs in{image, image.upload_path, "", std::move(leftovers), banner, exec_upload, {}, left_copy};
     return upload_image(in, session, control, out);
   }
 };
@@ -87,6 +88,36 @@ TEST(UploadStep, IdenticalContentIsNotTransferredAgain) {
   EXPECT_EQ(f.session.execs(), 1u);
   ASSERT_TRUE(f.out);
   EXPECT_TRUE(f.out->unchanged);
+}
+
+// The edit-Debug loop: the last check on this session left another image under the same name, so the board's
+// copy is not read back (one round trip and its processes fewer): the upload and its check-and-rename follow.
+TEST(UploadStep, AnotherImageLeftByTheLastCheckIsReplacedWithoutReadingItBack) {
+  Fixture f;
+  f.left_copy = remote::LeftCopy{f.real, std::string(64, 'a')};
+  f.session.expect("mv -f -- \"$t\" \"$f\"", commit_renamed_reply(f.image.upload_size, f.image.upload_sha256));
+  auto r = f.run();
+  EXPECT_EQ(r.status, core::StepStatus::ok) << (r.diagnostics.empty() ? "" : r.diagnostics[0].message);
+  EXPECT_EQ(f.session.execs(), 1u) << "the check-and-rename only";
+  EXPECT_EQ(f.session.operations, (std::vector<std::string>{"upload " + f.tmp}));
+  EXPECT_EQ(r.observed.get("board_copy").value_or("").rfind("not read: the last check on this session left another image", 0),
+            0U);
+  ASSERT_TRUE(f.out);
+  EXPECT_FALSE(f.out->unchanged);
+}
+
+// The same image as the last check left (or another path): the board's copy is read, someone may have changed it.
+TEST(UploadStep, TheSameImageOrAnotherPathLeftByTheLastCheckIsReadBack) {
+  for (const bool same_image : {true, false}) {
+    Fixture f;
+    f.left_copy = same_image ? remote::LeftCopy{f.real, f.image.upload_sha256}
+                             : remote::LeftCopy{"/lib/firmware/other.elf", std::string(64, 'a')};
+    f.session.expect("t='" + f.real + "'", checksum_reply(true, f.image.upload_size, f.image.upload_sha256));
+    auto r = f.run();
+    EXPECT_EQ(r.observed.get("upload"), "unchanged") << same_image;
+    EXPECT_EQ(f.session.execs(), 1u) << same_image;
+    EXPECT_FALSE(r.observed.get("board_copy")) << same_image;
+  }
 }
 
 struct ErrorCase {
@@ -276,7 +307,7 @@ TEST(UploadStep, UnreadableImage) {
   core::NullProgress progress;
   core::StepControl control{cancel, core::Deadline(core::Millis{1000}), progress};
   std::optional<remote::UploadOutcome> out;
-  auto r = upload_image({std::nullopt, "/nope.elf", "cannot open /nope.elf: No such file or directory", {}, "", true, {}}, s, control, out);
+  auto r = upload_image({std::nullopt, "/nope.elf", "cannot open /nope.elf: No such file or directory", {}, "", true, {}, {}}, s, control, out);
   EXPECT_TRUE(r.has(Code::UploadImageUnreadable));
 }
 
@@ -464,7 +495,7 @@ TEST(UploadStepRecovery, ABrokenSessionGetsTheTemporaryFileRemovedOverANewOne) {
   second->files[f.tmp] = "half an image";
   int reopened = 0;
   core::StepControl control{f.cancel, core::Deadline(core::Millis{5000}), f.progress};
-  UploadInputs in{f.image, f.image.upload_path, "", {}, "", true, {}};
+  UploadInputs in{f.image, f.image.upload_path, "", {}, "", true, {}, {}};
   in.reopen = [&](const core::Deadline& d, const core::CancelToken& c) -> std::shared_ptr<ports::BoardSession> {
     ++reopened;
     EXPECT_FALSE(c.cancelled());  // the recovery's own token, not the run's
@@ -493,7 +524,7 @@ TEST(UploadStepRecovery, ACancelThatCutTheRenamesReplyIsNotAnInterruptedUpload) 
   f.session.expect_error("mv -f --", Kind::cancelled, "running the remote command: cancelled");
   f.session.expect("t='" + f.real + "'", checksum_reply(true, f.image.upload_size, f.image.upload_sha256));  // read again
   core::StepControl control{f.cancel, core::Deadline(core::Millis{5000}), cancel_at_end};
-  UploadInputs in{f.image, f.image.upload_path, "", {}, "", true, {}};
+  UploadInputs in{f.image, f.image.upload_path, "", {}, "", true, {}, {}};
   auto r = upload_image(in, f.session, control, f.out);
   ASSERT_TRUE(r.has(Code::UploadDoneBeforeCancel)) << (r.diagnostics.empty() ? "" : r.diagnostics[0].message);
   EXPECT_FALSE(r.has(Code::UploadCancelled));
