@@ -110,29 +110,36 @@ std::vector<StepDefinition> build_steps(const core::Settings& given, RunState& s
 
   run_of(StepId::Network) = [&state, &ports](StepControl& control) {
     if (!ports.network) return core::StepReport{}.skip("no network access on this platform");
-    take_kept_session(state, control);
-    if (auto reused = reused_network_report(state)) return std::move(*reused);
     auto& s = state.settings;  // the SSH configuration's route fills in host, port, user
     if (!s.ssh_config.empty()) {
       return steps::check_network_with_config(s, *ports.network, ports.child_processes.get(),
-                                              state.console_addresses, control, state.tcp, state.route);
+                                              state.console_addresses, control, state.tcp, state.route,
+                                              kept_connection(state, control));
     }
+    take_kept_session(state, control);
+    if (auto reused = reused_network_report(state)) return std::move(*reused);
     return steps::check_network({s.host, s.port, state.console_addresses}, *ports.network, control,
                                 state.tcp);
   };
   // ssh takes the connection `network` opened; with --only ssh it connects by itself.
   run_of(StepId::Ssh) = [&state, &ports](StepControl& control) {
     if (!ports.network || !ports.ssh) return core::StepReport{}.skip("no SSH support on this platform");
-    take_kept_session(state, control);  // --only ssh: the network step did not take it
-    if (auto reused = reused_ssh_report(state)) {
-      if (auto banner = reused->observed.get("server_banner")) state.server_banner = *banner;
-      return std::move(*reused);
-    }
+    const auto reused_ssh = [&state]() -> std::optional<core::StepReport> {
+      auto reused = reused_ssh_report(state);
+      if (reused) {
+        if (auto banner = reused->observed.get("server_banner")) state.server_banner = *banner;
+      }
+      return reused;
+    };
+    // --only ssh: the network step did not take it (with --ssh-config: once the route is resolved, below)
+    if (state.settings.ssh_config.empty()) take_kept_session(state, control);
+    if (auto reused = reused_ssh()) return std::move(*reused);
     if (!state.tcp && !state.settings.ssh_config.empty() && !state.route) {
       // --only ssh: the configuration is read and the proxy started here, as `network` would.
       auto reached = steps::check_network_with_config(state.settings, *ports.network,
                                                       ports.child_processes.get(), state.console_addresses,
-                                                      control, state.tcp, state.route);
+                                                      control, state.tcp, state.route, kept_connection(state, control));
+      if (auto reused = reused_ssh()) return std::move(*reused);
       if (!state.tcp) {
         return reached;  // the runner names it "ssh"
       }

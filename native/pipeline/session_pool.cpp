@@ -34,7 +34,7 @@ bool leaves_doubt(RemoteError::Kind kind) {
 
 std::string SessionKey::endpoint() const { return user + "@" + host + ":" + std::to_string(port); }
 
-SessionKey session_key(const core::Settings& s) {
+SessionKey session_key(const core::Settings& s, const std::string& route) {
   SessionKey k;
   k.host = s.host;
   k.port = s.port;
@@ -51,7 +51,12 @@ SessionKey session_key(const core::Settings& s) {
       bytes_of(s.known_hosts.empty() ? home_file("known_hosts") : s.known_hosts, files::kMaxKnownHostsBytes);
   k.host_key_policy = s.host_key_policy;
   const char* agent = std::getenv("SSH_AUTH_SOCK");
-  k.agent_socket = agent != nullptr ? agent : "";
+  k.agent_socket = !s.agent_socket.empty() ? s.agent_socket : agent != nullptr ? agent : "";
+  k.use_agent = s.use_agent;
+  for (const auto& path : s.global_known_hosts) {
+    k.global_known_hosts_bytes += path + '\0' + bytes_of(path, files::kMaxKnownHostsBytes) + '\0';
+  }
+  k.route = route;
   return k;
 }
 
@@ -61,7 +66,9 @@ std::string changed_setting(const SessionKey& a, const SessionKey& b) {
   if (a.password != b.password) return "password";
   if (a.known_hosts != b.known_hosts || a.known_hosts_bytes != b.known_hosts_bytes) return "known_hosts";
   if (a.host_key_policy != b.host_key_policy) return "host key policy";
-  if (a.agent_socket != b.agent_socket) return "ssh-agent (SSH_AUTH_SOCK)";
+  if (a.agent_socket != b.agent_socket || a.use_agent != b.use_agent) return "ssh-agent (SSH_AUTH_SOCK, IdentityAgent)";
+  if (a.global_known_hosts_bytes != b.global_known_hosts_bytes) return "GlobalKnownHostsFile";
+  if (a.route != b.route) return "the route the SSH configuration gives (ProxyJump, ProxyCommand, HostKeyAlias)";
   return {};
 }
 

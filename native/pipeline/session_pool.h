@@ -40,14 +40,18 @@ struct SessionKey {
   std::string known_hosts;       // the path as given
   std::string known_hosts_bytes; // the file the host key was verified against, as it was then
   std::string host_key_policy;
-  std::string agent_socket;      // $SSH_AUTH_SOCK: another agent holds other keys
+  std::string agent_socket;      // IdentityAgent, else $SSH_AUTH_SOCK: another agent holds other keys
+  bool use_agent = true;         // IdentitiesOnly / IdentityAgent none turn the agent off
+  std::string global_known_hosts_bytes;  // GlobalKnownHostsFile (from the SSH configuration), as it was then
+  std::string route;             // what the SSH configuration resolved the host to (proxy, HostKeyAlias); "" direct
 
   [[nodiscard]] bool operator==(const SessionKey&) const = default;
   [[nodiscard]] std::string endpoint() const;  // user@host:port, the pool's slot
 };
 
-// The key of a run's settings, reading the credential files now (each capped; unreadable = empty).
-[[nodiscard]] SessionKey session_key(const core::Settings& settings);
+// The key of a run's settings, reading the credential files now (each capped; unreadable = empty). `route` is
+// steps::route_identity of the route the SSH configuration gave (the settings then hold what it resolved).
+[[nodiscard]] SessionKey session_key(const core::Settings& settings, const std::string& route = "");
 // The first setting that differs ("identity", "password", "known_hosts", …), never a value; empty if equal.
 [[nodiscard]] std::string changed_setting(const SessionKey& kept, const SessionKey& now);
 

@@ -17,10 +17,10 @@ void take_kept_session(RunState& state, core::StepControl& control) {
   if (!state.pool || state.reuse_tried) return;
   state.reuse_tried = true;
   if (state.settings.host.empty()) return;
-  // A route read from the user's SSH configuration (alias, ProxyJump, ProxyCommand) is resolved anew each
-  // run: its session is not kept, since the key below would not cover what the configuration resolved to.
-  if (!state.settings.ssh_config.empty()) return;
-  auto taken = state.pool->take(session_key(state.settings), control.deadline, control.cancel);
+  // With --ssh-config this runs once the route is resolved (the network step's hook): the settings then hold
+  // what the configuration resolved, and the key the route itself, so an edited configuration is another key.
+  auto taken = state.pool->take(session_key(state.settings, steps::route_identity(state.route)), control.deadline,
+                                control.cancel);
   if (!taken) {
     state.reuse_note = taken.error();
     return;
@@ -29,13 +29,26 @@ void take_kept_session(RunState& state, core::StepControl& control) {
   state.session = state.lease->session;
 }
 
-std::optional<core::StepReport> reused_network_report(const RunState& state) {
+steps::KeptConnection kept_connection(RunState& state, core::StepControl& control) {
+  return [&state, &control]() -> std::optional<std::string> {
+    take_kept_session(state, control);
+    return reused_connection(state);
+  };
+}
+
+std::optional<std::string> reused_connection(const RunState& state) {
   if (!state.lease || !state.lease->reused) return std::nullopt;
+  return "the SSH session of an earlier check (" + age_text(age_ms(*state.lease)) +
+         " old) answered just now: no new connection";
+}
+
+std::optional<core::StepReport> reused_network_report(const RunState& state) {
+  auto connection = reused_connection(state);
+  if (!connection) return std::nullopt;
   auto r = core::report_of(core::StepId::Network);
   r.observed.set("host", state.settings.host);
   r.observed.set("port", std::to_string(state.settings.port));
-  r.observed.set("connection", "the SSH session of an earlier check (" + age_text(age_ms(*state.lease)) +
-                                   " old) answered just now: no new connection");
+  r.observed.set("connection", *connection);
   return r;
 }
 
@@ -56,8 +69,9 @@ std::optional<core::StepReport> reused_ssh_report(const RunState& state) {
 }
 
 void lend_new_session(RunState& state, core::StepReport& ssh_report) {
-  if (!state.pool || !state.session || !state.settings.ssh_config.empty()) return;
-  auto key = session_key(state.settings);  // after the login: accept-new may have stored the host key
+  if (!state.pool || !state.session) return;
+  // After the login: accept-new may have stored the host key.
+  auto key = session_key(state.settings, steps::route_identity(state.route));
   const auto endpoint = key.endpoint();
   state.lease = SessionPool::lease_new(std::move(key), state.session, ssh_report.observed);
   state.session = state.lease->session;

@@ -180,10 +180,17 @@ std::shared_ptr<ports::BoardSession> open_another_session(const core::Settings& 
   return opened ? opened.value().session : nullptr;
 }
 
+std::string route_identity(const std::optional<BoardRoute>& route) {
+  if (!route) return {};
+  std::string id = "proxy:";
+  for (const auto& a : route->proxy_argv) id += a + '\0';
+  return id + "\nalias:" + route->route.host_key_alias;
+}
+
 core::StepReport check_network_with_config(core::Settings& s, ports::Network& network, ports::ChildProcesses* processes,
                                            const std::vector<devices::ConsoleAddress>& console_addresses,
                                            core::StepControl& control, std::shared_ptr<ports::TcpStream>& connection,
-                                           std::optional<BoardRoute>& route) {
+                                           std::optional<BoardRoute>& route, const KeptConnection& kept) {
   const std::string config_label = s.ssh_config == "default" ? "OpenSSH's own files (~/.ssh/config)" : s.ssh_config;
   const std::string config_file = s.ssh_config == "default" ? "" : s.ssh_config;
   auto r = core::report_of(core::StepId::Network);
@@ -242,6 +249,15 @@ core::StepReport check_network_with_config(core::Settings& s, ports::Network& ne
     route = std::move(found);
   }
 
+  if (kept) {
+    if (auto reused = kept()) {
+      r.observed.set("hostname", s.host);
+      r.observed.set("port", std::to_string(s.port));
+      if (route && !route->proxy_argv.empty()) r.observed.set("proxy", remote::describe_proxy(route->route));
+      r.observed.set("connection", *reused);
+      return r;
+    }
+  }
   if (route && !route->proxy_argv.empty()) {
     r.observed.set("hostname", s.host);
     r.observed.set("port", std::to_string(s.port));

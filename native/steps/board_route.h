@@ -3,6 +3,7 @@
 // resolution of the host (`ssh -G`: Host alias, HostName, Port, User, IdentityFile, UserKnownHostsFile,
 // HostKeyAlias, ProxyJump/ProxyCommand), applied under the options given to us (those win), and the
 // proxy program that then carries the SSH connection instead of a TCP connect of ours.
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -29,13 +30,20 @@ struct BoardRoute {
 // Step `network` with --ssh-config: resolves `effective.host` through `processes` (null: this platform
 // cannot run the OpenSSH client; a warning, and the given settings are used as they are), rewrites
 // `effective` (host, port, user, identity, known_hosts) with what the configuration says and was not
-// given explicitly, then connects directly or through the proxy.
+// given explicitly, then connects directly or through the proxy — unless `kept` (called once the route is
+// resolved) returns a text: a session kept from an earlier check along the same route is used, and the text
+// says so in the report instead of a connection of its own.
+using KeptConnection = std::function<std::optional<std::string>()>;
 [[nodiscard]] core::StepReport check_network_with_config(core::Settings& effective, ports::Network& network,
                                                          ports::ChildProcesses* processes,
                                                          const std::vector<devices::ConsoleAddress>& console_addresses,
                                                          core::StepControl& control,
                                                          std::shared_ptr<ports::TcpStream>& connection,
-                                                         std::optional<BoardRoute>& route);
+                                                         std::optional<BoardRoute>& route,
+                                                         const KeptConnection& kept = {});
+
+// What identifies a route for the session pool: the proxy program's argv and the HostKeyAlias ("" for none).
+[[nodiscard]] std::string route_identity(const std::optional<BoardRoute>& route);
 
 // The name known_hosts is searched for (HostKeyAlias when the configuration sets one).
 [[nodiscard]] std::string known_hosts_name(const core::Settings& effective, const std::optional<BoardRoute>& route);

@@ -8,11 +8,16 @@
 #include <signal.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <atomic>
 #include <fstream>
 #include <thread>
 
+#include "core/progress.h"
+#include "core/render/text_renderer.h"
 #include "e2e/e2e_support.h"
+#include "pipeline/pipeline.h"
+#include "pipeline/session_pool.h"
 #include "remote/board_login.h"
 #include "image/inspection.h"
 #include "remote/ssh_test_support.h"
@@ -129,6 +134,48 @@ TEST_F(SshConfigBoard, AProxyCommandThatDiesMidUploadLeavesNoFileAndSaysTheProxy
   EXPECT_EQ(on_board(board(), "proxied.elf"), "") << "nothing under the real name, no temporary file";
   EXPECT_EQ(observed(run, "upload", "temporary_file"),
             "removed (over a new SSH session: the first one broke with the upload)") << summary(run);
+}
+
+// The IDE's relaunch along a route from the SSH configuration: the route is resolved anew (ssh -G) each check and
+// the session kept by the first is used by the second when the route is the same; a configuration edited in
+// between (the ProxyJump removed) is another route, whose check connects anew and says why.
+TEST_F(SshConfigBoard, ARelaunchThroughTheSameProxyJumpReusesTheSessionAndAnEditedRouteDoesNot) {
+  const auto cfg = write_config(host_block("gw") + host_block("lab-board", "  ProxyJump gw\n"));
+  core::Settings s;
+  s.host = "lab-board";
+  s.ssh_config = cfg;
+  s.only = {"network", "ssh", "target"};
+  pipeline::SessionPool pool;
+  const auto run = [&] {
+    auto ports = pipeline::make_system_ports();
+    core::CancelToken cancel;
+    core::NullProgress progress;
+    return pipeline::run_check(s, ports, cancel, progress, &pool);
+  };
+  const auto first = run();
+  ASSERT_TRUE(first.ok()) << core::render::render_text(first);
+  EXPECT_FALSE(first.find("ssh")->has(Code::SessionReused));
+  EXPECT_EQ(first.find("network")->observed.get("connection"), "through the proxy");
+
+  const auto second = run();
+  ASSERT_TRUE(second.ok()) << core::render::render_text(second);
+  EXPECT_TRUE(second.find("ssh")->has(Code::SessionReused)) << core::render::render_text(second);
+  const auto& network = *second.find("network");
+  EXPECT_EQ(network.observed.get("proxy"), "ProxyJump gw");
+  EXPECT_NE(network.observed.get("from_ssh_config").value_or("").find("hostname " + board().host()), std::string::npos)
+      << "the route is resolved anew";
+  EXPECT_EQ(network.observed.get("connection").value_or("").rfind("the SSH session of an earlier check", 0), 0U);
+
+  write_config(host_block("lab-board"));  // the same board, now reached directly
+  const auto edited = run();
+  ASSERT_TRUE(edited.ok()) << core::render::render_text(edited);
+  EXPECT_FALSE(edited.find("ssh")->has(Code::SessionReused));
+  const auto& diagnostics = edited.find("ssh")->diagnostics;
+  const auto why = std::find_if(diagnostics.begin(), diagnostics.end(),
+                                [](const core::Diagnostic& d) { return d.code == Code::SessionNotReused; });
+  ASSERT_NE(why, diagnostics.end()) << core::render::render_text(edited);
+  EXPECT_NE(why->message.find("the route the SSH configuration gives"), std::string::npos) << why->message;
+  EXPECT_FALSE(edited.find("network")->observed.get("proxy"));
 }
 
 TEST_F(SshConfigBoard, ACancelMidUploadRemovesTheTemporaryFileOverANewSession) {

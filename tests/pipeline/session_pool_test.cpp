@@ -169,6 +169,26 @@ TEST_F(SessionPoolTest, AnAnswerOfTheServerDoesNotDropIt) {
   EXPECT_EQ(pool.size(), 1U);
 }
 
+// What the SSH configuration resolved is part of the key: the route (proxy, HostKeyAlias), the agent it allows,
+// and the bytes of its GlobalKnownHostsFile; each change is named, never its value.
+TEST_F(SessionPoolTest, TheRouteTheAgentAndTheGlobalKnownHostsAreInTheKey) {
+  const auto base = pipeline::session_key(settings, "proxy:ssh\0-W\0\nalias:");
+  EXPECT_EQ(pipeline::changed_setting(base, pipeline::session_key(settings, "proxy:ssh\0-W\0\nalias:")), "");
+  EXPECT_EQ(pipeline::changed_setting(base, pipeline::session_key(settings, "")),
+            "the route the SSH configuration gives (ProxyJump, ProxyCommand, HostKeyAlias)");
+  auto no_agent = settings;
+  no_agent.use_agent = false;
+  EXPECT_EQ(pipeline::changed_setting(pipeline::session_key(settings), pipeline::session_key(no_agent)),
+            "ssh-agent (SSH_AUTH_SOCK, IdentityAgent)");
+  const auto global = dir.file("ssh_known_hosts");
+  std::ofstream(global) << "board ssh-ed25519 AAAA1\n";
+  auto with_global = settings;
+  with_global.global_known_hosts = {global};
+  const auto before = pipeline::session_key(with_global);
+  std::ofstream(global) << "board ssh-ed25519 AAAA2\n";
+  EXPECT_EQ(pipeline::changed_setting(before, pipeline::session_key(with_global)), "GlobalKnownHostsFile");
+}
+
 TEST_F(SessionPoolTest, TwoRunsNeverHoldTheSameSession) {
   pipeline::SessionPool pool;
   ASSERT_TRUE(check(pool).ok());
