@@ -209,7 +209,21 @@ core::expected<std::vector<std::string>, std::string> proxy_argv(const SshRoute&
       return core::unexpected{std::string("ProxyCommand token %") + t + " is not supported (only %h %p %r %n %%)"};
     }
   }
-  return std::vector<std::string>{"/bin/sh", "-c", "exec " + expanded};
+  return std::vector<std::string>{"/bin/sh", "-c", "exec " + expanded};  // proxy_command_line reads it back
+}
+
+std::string proxy_command_line(const std::vector<std::string>& argv) {
+  constexpr std::string_view kExec = "exec ";
+  if (argv.size() != 3 || argv[0] != "/bin/sh" || argv[1] != "-c" || argv[2].rfind(kExec, 0) != 0) return "";
+  return argv[2].substr(kExec.size());
+}
+
+std::string describe_proxy_end(const std::string& program, int status, std::string stderr_text) {
+  while (!stderr_text.empty() && (stderr_text.back() == '\n' || stderr_text.back() == '\r')) stderr_text.pop_back();
+  const auto last = stderr_text.find_last_of('\n');
+  if (last != std::string::npos) stderr_text = stderr_text.substr(last + 1);
+  return "the proxy " + program + " exited with status " + std::to_string(status) +
+         (stderr_text.empty() ? "" : ": " + stderr_text);
 }
 
 std::string describe_proxy(const SshRoute& route) {

@@ -102,5 +102,23 @@ TEST(SshRoute, ProxyCommandExpandsTokensAndNeverQuotesAHostileName) {
   EXPECT_NE(proxy_argv(r, "lab-board", 22, "root", "").error().find("%C"), std::string::npos);
 }
 
+TEST(SshRoute, AProxyCommandLineIsReadBackFromItsShellArgv) {
+  SshRoute r;
+  r.hostname = "10.1.2.3";
+  r.proxy_command = "C:\\tools\\nc.exe %h %p";
+  EXPECT_EQ(proxy_command_line(*proxy_argv(r, "lab-board", 22, "root", "")), "C:\\tools\\nc.exe 10.1.2.3 22");
+  r.proxy_command.clear();
+  r.proxy_jump = "gw";
+  EXPECT_EQ(proxy_command_line(*proxy_argv(r, "lab-board", 22, "root", "")), "");  // ssh -W: an argv of its own
+  EXPECT_EQ(proxy_command_line({"/bin/sh", "-c", "nc x 22"}), "");
+  EXPECT_EQ(proxy_command_line({"/bin/sh", "-c"}), "");
+}
+
+TEST(SshRoute, AProxysEndNamesItsStatusAndItsLastComplaint) {
+  EXPECT_EQ(describe_proxy_end("ssh", 255, "Warning: x\r\nchannel 0: open failed: connect failed\r\n\n"),
+            "the proxy ssh exited with status 255: channel 0: open failed: connect failed");
+  EXPECT_EQ(describe_proxy_end("/bin/sh", 0, ""), "the proxy /bin/sh exited with status 0");
+}
+
 }  // namespace
 }  // namespace stm32mp::remote

@@ -22,6 +22,8 @@
 #include <cstring>
 #include <thread>
 
+#include "remote/ssh_route.h"
+
 namespace stm32mp::adapters::posix {
 namespace {
 
@@ -195,11 +197,7 @@ class BoostProxyStream final : public ports::ProxyStream {
     for (int i = 0; i < 20 && !exit_status(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
     const auto status = exit_status();
     if (!status) return "";
-    std::string text = stderr_text();
-    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
-    const auto last = text.find_last_of('\n');
-    if (last != std::string::npos) text = text.substr(last + 1);
-    return "the proxy " + program_ + " exited with status " + std::to_string(*status) + (text.empty() ? "" : ": " + text);
+    return remote::describe_proxy_end(program_, *status, stderr_text());
   }
 
  private:
