@@ -120,6 +120,51 @@ set -e
 expect "$out" "error[SER002]" "seed case: SER002"
 expect "$out" "set the preferred serial device to COM40 (STLINK-V3, serial $stlink_serial" "seed case: the fix names COM40"
 
+# 2b. --ssh-config on Windows (issue 11): the process adapter runs `ssh -G` and a ProxyCommand. ssh.exe is the
+# cross-built stand-in (child_helper.cpp, found through PATH as Windows' own OpenSSH client would be): its `-G`
+# prints the test's configuration, written in ssh -G's resolved form (resolving it is real OpenSSH's part,
+# tested by the Linux build), and its `relay HOST PORT` is the ProxyCommand, a netcat carrying the whole SSH
+# connection through the adapter's loopback bridge. Then a proxy that exits at once (NET008, its status and
+# words), and no ssh.exe in PATH (CFG008, the check goes on with the address as given).
+helper_dir=$(cd "$(dirname "$exe")/.." && pwd)/tests/windows/child_helper
+if [ -f "$helper_dir/ssh.exe" ]; then
+  printf 'hostname %s\nport 22\nuser root\nproxycommand ssh relay %%h %%p\n' "$host" >"$work/ssh_config_relay"
+  printf 'hostname %s\nport 22\nuser root\nproxycommand ssh exit 5\n' "$host" >"$work/ssh_config_dead"
+  config_run() {  # json file, then arguments
+    local json=$1; shift
+    set +e
+    timeout 180 wine "$exe" check "$@" --identity "Z:$dir/keys/id_ed25519" --known-hosts "Z:$dir/keys/known_hosts" \
+      --skip devices,serial-port --elf "Z:$elf" --json >"$json" 2>"$json.err"
+    rc=$?
+    set -e
+  }
+  WINEPATH="Z:$helper_dir" config_run "$work/relay.json" --host wineboard --ssh-config "Z:$work/ssh_config_relay"
+  [ "$rc" = 0 ] && pass "ProxyCommand check exits 0" || { fail "ProxyCommand check exit code $rc"; cat "$work/relay.json.err"; }
+  report "$work/relay.json" \
+    "ProxyCommand: no CFG008, the ssh -G answer used" "codes('network') + ' ' + observed('network', 'from_ssh_config')" "proxycommand ssh relay %h %p" \
+    "ProxyCommand: the connection is the proxy's" "observed('network', 'connection')" "through the proxy" \
+    "ProxyCommand: the proxy named" "observed('network', 'proxy')" "ProxyCommand ssh relay %h %p" \
+    "ProxyCommand: logged in with the ed25519 key" "observed('ssh', 'identity_type')" "ssh-ed25519" \
+    "ProxyCommand: the upload is verified on the board" "observed('upload', 'verified_on_board')" "size and sha256 match" \
+    "ProxyCommand: the M33 runs the firmware" "observed('verify', 'state')" "running"
+  report "$work/relay.json" "ProxyCommand: no CFG008" "'CFG008' not in codes('network')" "True"
+  WINEPATH="Z:$helper_dir" config_run "$work/dead.json" --host wineboard --ssh-config "Z:$work/ssh_config_dead"
+  [ "$rc" = 1 ] && pass "dead proxy exits 1" || fail "dead proxy exit code $rc"
+  report "$work/dead.json" \
+    "dead proxy: NET008" "codes('network')" "NET008" \
+    "dead proxy: its status" "[d.get('message', '') for d in step('network').get('diagnostics', [])]" "exited with status 5" \
+    "dead proxy: what it said" "[d.get('message', '') for d in step('network').get('diagnostics', [])]" "failing with 5" \
+    "dead proxy: no ssh" "step('ssh').get('status')" "skipped"
+  WINEPATH= config_run "$work/noclient.json" --host "$host" --ssh-config "Z:$work/ssh_config_relay"
+  [ "$rc" = 0 ] && pass "no ssh.exe: the check goes on and passes" || { fail "no ssh.exe: exit code $rc"; cat "$work/noclient.json.err"; }
+  report "$work/noclient.json" \
+    "no ssh.exe: CFG008" "codes('network')" "CFG008" \
+    "no ssh.exe: the reason" "[d.get('message', '') for d in step('network').get('diagnostics', [])]" "not found in PATH" \
+    "no ssh.exe: connected directly" "observed('upload', 'verified_on_board')" "size and sha256 match"
+else
+  fail "no $helper_dir/ssh.exe (the Windows build makes it with windows_tests)"
+fi
+
 # 3. The board re-flashed (new host key): strict known_hosts refuses it, SSH002, nothing uploaded.
 timeout 60 "$board_sim" set --dir "$board" hostkey=1 >/dev/null
 set +e

@@ -1,6 +1,9 @@
 // A stand-in for ssh.exe and for proxy programs in the Windows child process tests (built as ssh.exe in a
 // folder of its own, which the tests put in PATH). What it does is chosen by its first argument:
-//   -G … HOST        prints an `ssh -G` answer for HOST (hostname, port, user), exit 0
+//   -G [-F FILE] -- HOST  an `ssh -G` answer for HOST: "host HOST", FILE's lines (the tests write the
+//                    configuration already in ssh -G's resolved `key value` form: this stand-in resolves
+//                    nothing, real OpenSSH does that in the Linux tests), then hostname HOST, port 22 and
+//                    user root unless FILE set them. FILE /dev/null (OpenSSH's defaults) adds nothing.
 //   args A B …        prints each argument on a line of its own (UTF-8): the command line's round trip
 //   exit N           says so on stderr and exits with N
 //   sleep            sleeps a minute (the deadline and cancel cases)
@@ -13,6 +16,9 @@
 #include <shellapi.h>
 #include <ws2tcpip.h>
 
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <thread>
 #include <vector>
@@ -76,7 +82,20 @@ int main() {
   const std::string mode = argc > 1 ? argv[1] : "";
   if (mode == "-G") {
     const std::string host = argv.back();
-    put(STD_OUTPUT_HANDLE, "host " + host + "\nhostname 192.0.2.7\nport 2222\nuser root\nbatchmode no\n");
+    std::string answer = "host " + host + "\n";
+    if (argc > 3 && argv[2] == "-F" && argv[3] != "/dev/null") {
+      std::ifstream file{std::filesystem::path(wargv[3])};
+      if (!file) {
+        put(STD_ERROR_HANDLE, "Can't open user config file " + argv[3] + ": No such file or directory\n");
+        return 255;
+      }
+      answer += std::string(std::istreambuf_iterator<char>(file), {});
+    }
+    for (const char* key : {"hostname ", "port ", "user "}) {
+      if (answer.find(std::string("\n") + key) != std::string::npos) continue;
+      answer += key + (std::string(key) == "hostname " ? host : std::string(key) == "port " ? "22" : "root") + "\n";
+    }
+    put(STD_OUTPUT_HANDLE, answer);
     return 0;
   }
   if (mode == "args") {

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -16,6 +17,7 @@
 #include "adapters/windows/loopback_proxy_stream.h"
 #include "adapters/windows/win_child_processes.h"
 #include "adapters/windows/winsock_tcp_stream.h"
+#include "files/utf8_path.h"
 #include "support/temp_dir.h"
 
 namespace stm32mp::adapters::windows {
@@ -95,10 +97,16 @@ TEST(WindowsCommandLine, TheProgramIsTheFirstWordOrTheQuotedPart) {
 }
 
 TEST_F(WinChildProcessesTest, RunsSshFromPathAndReadsItsAnswer) {
-  auto r = run({"ssh", "-G", "--", "board"});
+  // A configuration in a folder whose name has a space and a non-ASCII letter: the path arrives intact.
+  stm32mp::testing::TempDir dir;
+  const auto folder = dir.path() / files::utf8_path("my conf\xC3\xA9");
+  std::filesystem::create_directory(folder);
+  std::ofstream(folder / "config") << "hostname 192.0.2.7\nport 2222\n";
+  auto r = run({"ssh", "-G", "-F", files::utf8_string(folder / "config"), "--", "board"});
   ASSERT_TRUE(r.has_value()) << r.error().message;
   EXPECT_EQ(r->exit_status, 0);
-  EXPECT_NE(r->out.find("host board\nhostname 192.0.2.7\nport 2222\n"), std::string::npos) << r->out;
+  EXPECT_EQ(r->out, "host board\nhostname 192.0.2.7\nport 2222\nuser root\n");
+  EXPECT_EQ(r->err, "");
 }
 
 TEST_F(WinChildProcessesTest, EveryArgumentArrivesAsGiven) {
