@@ -130,37 +130,45 @@ helper_dir=$(cd "$(dirname "$exe")/.." && pwd)/tests/windows/child_helper
 if [ -f "$helper_dir/ssh.exe" ]; then
   printf 'hostname %s\nport 22\nuser root\nproxycommand ssh relay %%h %%p\n' "$host" >"$work/ssh_config_relay"
   printf 'hostname %s\nport 22\nuser root\nproxycommand ssh exit 5\n' "$host" >"$work/ssh_config_dead"
-  config_run() {  # json file, then arguments
-    local json=$1; shift
+  # Images of their own (the first check left m33_ns.elf on the board, which would be "unchanged"): 2 MiB
+  # through the proxy's bridge, 1 MiB direct. Zeros after an ELF's end change nothing it loads.
+  cp "$elf" "$work/proxied.elf" && truncate -s 2M "$work/proxied.elf"
+  cp "$elf" "$work/direct.elf" && truncate -s 1M "$work/direct.elf"
+  config_run() {  # json file, image, then arguments
+    local json=$1 image=$2; shift 2
     set +e
     timeout 180 wine "$exe" check "$@" --identity "Z:$dir/keys/id_ed25519" --known-hosts "Z:$dir/keys/known_hosts" \
-      --skip devices,serial-port --elf "Z:$elf" --json >"$json" 2>"$json.err"
+      --skip devices,serial-port --elf "Z:$image" --json >"$json" 2>"$json.err"
     rc=$?
     set -e
   }
-  WINEPATH="Z:$helper_dir" config_run "$work/relay.json" --host wineboard --ssh-config "Z:$work/ssh_config_relay"
+  WINEPATH="Z:$helper_dir" config_run "$work/relay.json" "$work/proxied.elf" --host wineboard --ssh-config "Z:$work/ssh_config_relay"
   [ "$rc" = 0 ] && pass "ProxyCommand check exits 0" || { fail "ProxyCommand check exit code $rc"; cat "$work/relay.json.err"; }
   report "$work/relay.json" \
     "ProxyCommand: no CFG008, the ssh -G answer used" "codes('network') + ' ' + observed('network', 'from_ssh_config')" "proxycommand ssh relay %h %p" \
     "ProxyCommand: the connection is the proxy's" "observed('network', 'connection')" "through the proxy" \
     "ProxyCommand: the proxy named" "observed('network', 'proxy')" "ProxyCommand ssh relay %h %p" \
     "ProxyCommand: logged in with the ed25519 key" "observed('ssh', 'identity_type')" "ssh-ed25519" \
+    "ProxyCommand: 2 MiB uploaded through the bridge" "observed('upload', 'upload') + ' ' + observed('upload', 'size')" "new 2097152" \
     "ProxyCommand: the upload is verified on the board" "observed('upload', 'verified_on_board')" "size and sha256 match" \
+    "ProxyCommand: the upload's time (measure)" "observed('upload', 'transfer') + ' ' + observed('upload', 'transfer_ms') + ' ms ' + observed('upload', 'throughput_MBps') + ' MB/s'" "sftp" \
+    "ProxyCommand: remoteproc loaded it" "observed('remoteproc', 'firmware')" "proxied.elf" \
     "ProxyCommand: the M33 runs the firmware" "observed('verify', 'state')" "running"
   report "$work/relay.json" "ProxyCommand: no CFG008" "'CFG008' not in codes('network')" "True"
-  WINEPATH="Z:$helper_dir" config_run "$work/dead.json" --host wineboard --ssh-config "Z:$work/ssh_config_dead"
+  WINEPATH="Z:$helper_dir" config_run "$work/dead.json" "$elf" --host wineboard --ssh-config "Z:$work/ssh_config_dead"
   [ "$rc" = 1 ] && pass "dead proxy exits 1" || fail "dead proxy exit code $rc"
   report "$work/dead.json" \
     "dead proxy: NET008" "codes('network')" "NET008" \
     "dead proxy: its status" "[d.get('message', '') for d in step('network').get('diagnostics', [])]" "exited with status 5" \
     "dead proxy: what it said" "[d.get('message', '') for d in step('network').get('diagnostics', [])]" "failing with 5" \
     "dead proxy: no ssh" "step('ssh').get('status')" "skipped"
-  WINEPATH= config_run "$work/noclient.json" --host "$host" --ssh-config "Z:$work/ssh_config_relay"
+  WINEPATH= config_run "$work/noclient.json" "$work/direct.elf" --host "$host" --ssh-config "Z:$work/ssh_config_relay"
   [ "$rc" = 0 ] && pass "no ssh.exe: the check goes on and passes" || { fail "no ssh.exe: exit code $rc"; cat "$work/noclient.json.err"; }
   report "$work/noclient.json" \
     "no ssh.exe: CFG008" "codes('network')" "CFG008" \
     "no ssh.exe: the reason" "[d.get('message', '') for d in step('network').get('diagnostics', [])]" "not found in PATH" \
-    "no ssh.exe: connected directly" "observed('upload', 'verified_on_board')" "size and sha256 match"
+    "no ssh.exe: connected directly" "observed('upload', 'verified_on_board')" "size and sha256 match" \
+    "no ssh.exe: the upload's time (measure)" "observed('upload', 'transfer') + ' ' + observed('upload', 'transfer_ms') + ' ms ' + observed('upload', 'throughput_MBps') + ' MB/s'" "sftp"
 else
   fail "no $helper_dir/ssh.exe (the Windows build makes it with windows_tests)"
 fi
