@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <mutex>
+#include <system_error>
 #include <thread>
 
 #include "adapters/windows/win_process.h"
@@ -122,7 +123,13 @@ class LoopbackProxyStream final : public ports::ProxyStream {
   LoopbackProxyStream(SOCKET ours, WinProcess child, Handle err, std::shared_ptr<Bridge> bridge, std::string name)
       : tcp_(ours), child_(std::move(child)), err_(std::move(err)), bridge_(std::move(bridge)), name_(std::move(name)) {
     to_child_ = std::thread(pump_to_child, bridge_);
-    from_child_ = std::thread(pump_from_child, bridge_);
+    try {
+      from_child_ = std::thread(pump_from_child, bridge_);
+    } catch (...) {
+      (void)::shutdown(bridge_->socket.get(), SD_BOTH);  // the first pump's recv ends
+      to_child_.join();
+      throw;  // the members end the child; start_loopback_proxy says why
+    }
   }
   ~LoopbackProxyStream() override {
     tcp_.shutdown();  // the pump's recv ends, then the program's stdin: ssh -W, nc and socat exit by themselves
@@ -261,8 +268,12 @@ core::expected<std::shared_ptr<ports::ProxyStream>, ProcessError> start_loopback
   bridge->from_child = std::move(out->ours);
   u_long non_blocking = 1;  // libssh2 runs the socket non-blocking and waits with wait()
   (void)::ioctlsocket(ours.get(), FIONBIO, &non_blocking);
-  return std::shared_ptr<ports::ProxyStream>(std::make_shared<LoopbackProxyStream>(
-      ours.release(), std::move(*child), std::move(err->ours), std::move(bridge), name));
+  try {
+    return std::shared_ptr<ports::ProxyStream>(std::make_shared<LoopbackProxyStream>(
+        ours.release(), std::move(*child), std::move(err->ours), std::move(bridge), name));
+  } catch (const std::system_error& e) {  // no thread for a pump: nothing may escape to a JNI caller
+    return core::unexpected{ProcessError{EKind::start_failed, std::string("proxy pump thread: ") + e.what()}};
+  }
 }
 
 }  // namespace stm32mp::adapters::windows
