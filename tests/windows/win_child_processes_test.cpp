@@ -18,6 +18,7 @@
 #include "adapters/windows/win_child_processes.h"
 #include "adapters/windows/winsock_tcp_stream.h"
 #include "files/utf8_path.h"
+#include "loopback_listener.h"
 #include "support/temp_dir.h"
 
 namespace stm32mp::adapters::windows {
@@ -225,17 +226,9 @@ TEST_F(WinChildProcessesTest, ClosingTheStreamEndsTheProxyAndWhatItStarted) {
 
 TEST_F(WinChildProcessesTest, AProxyCommandLineRelaysToTheBoardAddress) {
   // The "board": a TCP server that answers what it got, prefixed, then closes.
-  ensure_winsock();
-  SOCKET server = ::socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(::bind(server, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
-  ASSERT_EQ(::listen(server, 1), 0);
-  int len = sizeof a;
-  ::getsockname(server, reinterpret_cast<sockaddr*>(&a), &len);
-  std::thread board([server] {
-    SOCKET c = ::accept(server, nullptr, nullptr);
+  Listener server;
+  std::thread board([&server] {
+    SOCKET c = ::accept(server.s, nullptr, nullptr);
     char buf[64];
     const int n = ::recv(c, buf, sizeof buf, 0);
     const std::string answer = "board got " + std::string(buf, static_cast<std::size_t>(n > 0 ? n : 0));
@@ -243,7 +236,7 @@ TEST_F(WinChildProcessesTest, AProxyCommandLineRelaysToTheBoardAddress) {
     ::closesocket(c);
   });
   // As remote::proxy_argv gives a ProxyCommand "ssh relay %h %p" with %h and %p expanded.
-  auto proxy = processes_.start_proxy({"/bin/sh", "-c", "exec ssh relay 127.0.0.1 " + std::to_string(ntohs(a.sin_port))});
+  auto proxy = processes_.start_proxy({"/bin/sh", "-c", "exec ssh relay 127.0.0.1 " + std::to_string(server.port)});
   ASSERT_TRUE(proxy.has_value()) << proxy.error().message;
   auto& stream = **proxy;
   std::string echoed;
@@ -252,7 +245,6 @@ TEST_F(WinChildProcessesTest, AProxyCommandLineRelaysToTheBoardAddress) {
   EXPECT_EQ(echoed, "board got SSH-2.0-test");
   EXPECT_EQ(stream.peek(10000ms), ports::ProxyStream::Incoming::end_of_file);  // the board closed
   board.join();
-  ::closesocket(server);
   const auto until = Clock::now() + 10s;
   while (!stream.exit_status() && Clock::now() < until) std::this_thread::sleep_for(20ms);
   EXPECT_EQ(stream.exit_status(), std::optional<int>(0));
