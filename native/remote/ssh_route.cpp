@@ -218,14 +218,6 @@ std::string proxy_command_line(const std::vector<std::string>& argv) {
   return argv[2].substr(kExec.size());
 }
 
-std::string describe_proxy_end(const std::string& program, int status, std::string stderr_text) {
-  while (!stderr_text.empty() && (stderr_text.back() == '\n' || stderr_text.back() == '\r')) stderr_text.pop_back();
-  const auto last = stderr_text.find_last_of('\n');
-  if (last != std::string::npos) stderr_text = stderr_text.substr(last + 1);
-  return "the proxy " + program + " exited with status " + std::to_string(status) +
-         (stderr_text.empty() ? "" : ": " + stderr_text);
-}
-
 std::string describe_proxy(const SshRoute& route) {
   if (!route.proxy_jump.empty()) return "ProxyJump " + route.proxy_jump;
   if (!route.proxy_command.empty()) return "ProxyCommand " + route.proxy_command;

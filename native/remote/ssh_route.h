@@ -58,10 +58,6 @@ inline constexpr std::size_t kMaxSshGOutput = 256u << 10;
 // PowerShell/Win32-OpenSSH#1185), so its Windows adapter does the same. "" for any other argv.
 [[nodiscard]] std::string proxy_command_line(const std::vector<std::string>& argv);
 
-// What the report says when a proxy's connection broke: "the proxy PROGRAM exited with status N: LAST
-// STDERR LINE" (the stderr's last non-empty line, if any).
-[[nodiscard]] std::string describe_proxy_end(const std::string& program, int status, std::string stderr_text);
-
 // "ProxyJump gw" / "ProxyCommand socat - TCP:%h:%p" for reports; "" without a proxy.
 [[nodiscard]] std::string describe_proxy(const SshRoute& route);
 

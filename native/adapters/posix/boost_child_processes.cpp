@@ -22,8 +22,6 @@
 #include <cstring>
 #include <thread>
 
-#include "remote/ssh_route.h"
-
 namespace stm32mp::adapters::posix {
 namespace {
 
@@ -192,13 +190,9 @@ class BoostProxyStream final : public ports::ProxyStream {
     if (err_open_) err_open_ = drain(err_.get(), stderr_, kStderrKept, true);
     return stderr_;
   }
-  std::string end_reason() override {
-    // Asked when the connection broke: a program that closed its end is about to be reapable.
-    for (int i = 0; i < 20 && !exit_status(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    const auto status = exit_status();
-    if (!status) return "";
-    return remote::describe_proxy_end(program_, *status, stderr_text());
-  }
+
+ protected:
+  [[nodiscard]] std::string program() const override { return program_; }
 
  private:
   bp::child child_;

@@ -11,7 +11,6 @@
 #include "adapters/windows/win_process.h"
 #include "adapters/windows/win_text.h"
 #include "adapters/windows/winsock_tcp_stream.h"
-#include "remote/ssh_route.h"
 
 namespace stm32mp::adapters::windows {
 
@@ -179,13 +178,9 @@ class LoopbackProxyStream final : public ports::ProxyStream {
     if (err_open_) err_open_ = drain_pipe(err_.get(), stderr_, kStderrKept, true, got);
     return stderr_;
   }
-  std::string end_reason() override {
-    // Asked when the connection broke: a program that closed its end is about to end.
-    for (int i = 0; i < 20 && !exit_status(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    const auto status = exit_status();
-    if (!status) return "";
-    return remote::describe_proxy_end(name_, *status, stderr_text());
-  }
+
+ protected:
+  [[nodiscard]] std::string program() const override { return name_; }
 
  private:
   WinsockTcpStream tcp_;
