@@ -68,9 +68,10 @@ PY
 }
 
 # The knobs this test relies on, named (the simulator's defaults may change): an ELF-mode DK with both
-# cores, a shell on the console, OpenSSH with SFTP, its first host key, the STLINK-V3E (PID 374E).
+# cores, a shell on the console, OpenSSH with SFTP, its first host key, the STLINK-V3E (PID 374E), a
+# /lib/firmware of 16 MiB (the --ssh-config cases leave images of 2, 1.5 and 1 MiB there).
 knobs=(--mode ELF --order m0,m33 --board dk --demo off --console shell --ssh openssh --sftp on --hostkey 0
-       --stlink-pid 374e --link up --sshd on --fw-ro off)
+       --stlink-pid 374e --link up --sshd on --fw-ro off --fw-size 16M)
 wine "$exe" --version >/dev/null 2>&1 || true  # makes the prefix on first use, before the timed runs
 echo "board start at ${SECONDS}s"
 timeout 120 "$board_sim" start --dir "$board" --rprocfs "$rprocfs" "${knobs[@]}" >"$work/board.json" || {
@@ -124,7 +125,7 @@ expect "$out" "set the preferred serial device to COM40 (STLINK-V3, serial $stli
 # cross-built stand-in (child_helper.cpp, found through PATH as Windows' own OpenSSH client would be): its `-G`
 # prints the test's configuration, written in ssh -G's resolved form (resolving it is real OpenSSH's part,
 # tested by the Linux build), and its `relay HOST PORT` is the ProxyCommand, a netcat carrying the whole SSH
-# connection through the adapter's loopback bridge. Then a proxy that exits at once (NET008, its status and
+# connection through the adapter's loopback bridge; its `-W HOST:PORT` does the same for a ProxyJump. Then a proxy that exits at once (NET008, its status and
 # words), and no ssh.exe in PATH (CFG008, the check goes on with the address as given).
 helper_dir=$(cd "$(dirname "$exe")/.." && pwd)/tests/windows/child_helper
 if [ -f "$helper_dir/ssh.exe" ]; then
@@ -141,6 +142,9 @@ if [ -f "$helper_dir/ssh.exe" ]; then
       --skip devices,serial-port --elf "Z:$image" --json >"$json" 2>"$json.err"
     rc=$?
     set -e
+    [ "$rc" = 0 ] || python3 -c 'import json,sys
+for s in json.load(open(sys.argv[1])).get("steps", []):
+    print("  ", s.get("id"), s.get("status"), [d.get("code", "") + " " + d.get("message", "") for d in s.get("diagnostics", [])])' "$json" || true
   }
   WINEPATH="Z:$helper_dir" config_run "$work/relay.json" "$work/proxied.elf" --host wineboard --ssh-config "Z:$work/ssh_config_relay"
   [ "$rc" = 0 ] && pass "ProxyCommand check exits 0" || { fail "ProxyCommand check exit code $rc"; cat "$work/relay.json.err"; }
@@ -155,6 +159,17 @@ if [ -f "$helper_dir/ssh.exe" ]; then
     "ProxyCommand: remoteproc loaded it" "observed('remoteproc', 'firmware')" "proxied.elf" \
     "ProxyCommand: the M33 runs the firmware" "observed('verify', 'state')" "running"
   report "$work/relay.json" "ProxyCommand: no CFG008" "'CFG008' not in codes('network')" "True"
+  # ProxyJump: the adapter runs `ssh -o BatchMode=yes -o ClearAllForwardings=yes -W 10.77.N.2:22 -- gw` (the
+  # stand-in's -W relays straight to the board; a real jump host is the Linux build's SshConfigJumpBoard).
+  printf 'hostname %s\nport 22\nuser root\nproxyjump gw\n' "$host" >"$work/ssh_config_jump"
+  cp "$elf" "$work/jumped.elf" && truncate -s 1536K "$work/jumped.elf"
+  WINEPATH="Z:$helper_dir" config_run "$work/jump.json" "$work/jumped.elf" --host wineboard --ssh-config "Z:$work/ssh_config_jump"
+  [ "$rc" = 0 ] && pass "ProxyJump check exits 0" || { fail "ProxyJump check exit code $rc"; cat "$work/jump.json.err"; }
+  report "$work/jump.json" \
+    "ProxyJump: the proxy named" "observed('network', 'proxy')" "ProxyJump gw" \
+    "ProxyJump: the connection is the proxy's" "observed('network', 'connection')" "through the proxy" \
+    "ProxyJump: the upload is verified on the board" "observed('upload', 'upload') + ' ' + observed('upload', 'verified_on_board')" "new size and sha256 match" \
+    "ProxyJump: the M33 runs the firmware" "observed('verify', 'state')" "running"
   WINEPATH="Z:$helper_dir" config_run "$work/dead.json" "$elf" --host wineboard --ssh-config "Z:$work/ssh_config_dead"
   [ "$rc" = 1 ] && pass "dead proxy exits 1" || fail "dead proxy exit code $rc"
   report "$work/dead.json" \

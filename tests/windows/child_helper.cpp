@@ -10,6 +10,8 @@
 //   flood N          writes N bytes on stdout
 //   echo             copies stdin to stdout until end-of-file, then "echo done" on stderr and exit 3
 //   relay HOST PORT  connects to HOST:PORT and relays stdin/stdout both ways (a ProxyCommand like nc)
+//   … -W HOST:PORT … ProxyJump's `ssh -W` (any other options ignored; the jump host is not visited): relays
+//                    to HOST:PORT directly, so the argv the adapter builds for a ProxyJump is what is run
 //   spawn-sleep      starts `ssh.exe sleep`, prints that child's process id, then sleeps a minute
 #include <winsock2.h>
 #include <windows.h>
@@ -80,6 +82,15 @@ int main() {
   std::vector<std::string> argv;
   for (int i = 0; i < argc; ++i) argv.push_back(utf8(wargv[i]));
   const std::string mode = argc > 1 ? argv[1] : "";
+  for (std::size_t i = 1; i + 1 < argv.size(); ++i) {
+    if (argv[i] != "-W") continue;
+    const std::string& target = argv[i + 1];
+    const auto colon = target.rfind(':');
+    if (colon == std::string::npos) return 64;
+    std::string host = target.substr(0, colon);
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    return relay(host, target.substr(colon + 1));
+  }
   if (mode == "-G") {
     const std::string host = argv.back();
     std::string answer = "host " + host + "\n";
