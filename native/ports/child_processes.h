@@ -41,6 +41,14 @@ class ProxyStream : public TcpStream {
   enum class Incoming { nothing_yet, data, end_of_file };
   // Waits at most `timeout` for the far end's first bytes without consuming them.
   [[nodiscard]] virtual Incoming peek(core::Millis timeout) = 0;
+  // Once the program ended, "the proxy PROGRAM exited with status N: LAST STDERR LINE"; "" while it runs.
+  // Asked when the connection broke: a program that closed its end is about to end, so it waits up to
+  // 100 ms for that.
+  [[nodiscard]] std::string end_reason() final;
+
+ protected:
+  // The program as reports name it.
+  [[nodiscard]] virtual std::string program() const = 0;
 };
 
 class ChildProcesses {

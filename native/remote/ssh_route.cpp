@@ -209,7 +209,13 @@ core::expected<std::vector<std::string>, std::string> proxy_argv(const SshRoute&
       return core::unexpected{std::string("ProxyCommand token %") + t + " is not supported (only %h %p %r %n %%)"};
     }
   }
-  return std::vector<std::string>{"/bin/sh", "-c", "exec " + expanded};
+  return std::vector<std::string>{"/bin/sh", "-c", "exec " + expanded};  // proxy_command_line reads it back
+}
+
+std::string proxy_command_line(const std::vector<std::string>& argv) {
+  constexpr std::string_view kExec = "exec ";
+  if (argv.size() != 3 || argv[0] != "/bin/sh" || argv[1] != "-c" || argv[2].rfind(kExec, 0) != 0) return "";
+  return argv[2].substr(kExec.size());
 }
 
 std::string describe_proxy(const SshRoute& route) {

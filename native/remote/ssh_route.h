@@ -53,6 +53,11 @@ inline constexpr std::size_t kMaxSshGOutput = 256u << 10;
                                                                               const std::string& user,
                                                                               const std::string& config_file);
 
+// The expanded ProxyCommand inside an argv made by proxy_argv ({"/bin/sh", "-c", "exec COMMAND"}), for a
+// platform without /bin/sh: Windows OpenSSH starts a ProxyCommand as a command line of its own (no shell,
+// PowerShell/Win32-OpenSSH#1185), so its Windows adapter does the same. "" for any other argv.
+[[nodiscard]] std::string proxy_command_line(const std::vector<std::string>& argv);
+
 // "ProxyJump gw" / "ProxyCommand socat - TCP:%h:%p" for reports; "" without a proxy.
 [[nodiscard]] std::string describe_proxy(const SshRoute& route);
 

@@ -2,6 +2,8 @@
 // functions of the texts, with outputs recorded from OpenSSH 9.2p1 (Debian 12).
 #include "remote/ssh_route.h"
 
+#include "ports/child_processes.h"
+
 #include <gtest/gtest.h>
 
 namespace stm32mp::remote {
@@ -100,6 +102,44 @@ TEST(SshRoute, ProxyCommandExpandsTokensAndNeverQuotesAHostileName) {
   EXPECT_FALSE(proxy_argv(r, "lab-board", 22, "r;oot", ""));
   r.proxy_command = "connect %C";
   EXPECT_NE(proxy_argv(r, "lab-board", 22, "root", "").error().find("%C"), std::string::npos);
+}
+
+TEST(SshRoute, AProxyCommandLineIsReadBackFromItsShellArgv) {
+  SshRoute r;
+  r.hostname = "10.1.2.3";
+  r.proxy_command = "C:\\tools\\nc.exe %h %p";
+  EXPECT_EQ(proxy_command_line(*proxy_argv(r, "lab-board", 22, "root", "")), "C:\\tools\\nc.exe 10.1.2.3 22");
+  r.proxy_command.clear();
+  r.proxy_jump = "gw";
+  EXPECT_EQ(proxy_command_line(*proxy_argv(r, "lab-board", 22, "root", "")), "");  // ssh -W: an argv of its own
+  EXPECT_EQ(proxy_command_line({"/bin/sh", "-c", "nc x 22"}), "");
+  EXPECT_EQ(proxy_command_line({"/bin/sh", "-c"}), "");
+}
+
+// A proxy stream as the adapters' are, with what the program did set by the test.
+class EndedProxy final : public ports::ProxyStream {
+ public:
+  EndedProxy(std::optional<int> status, std::string err) : status_(status), err_(std::move(err)) {}
+  [[nodiscard]] std::intptr_t native_handle() const override { return -1; }
+  bool wait(bool, bool, core::Millis) override { return false; }
+  void shutdown() override {}
+  std::optional<int> exit_status() override { return status_; }
+  std::string stderr_text() override { return err_; }
+  Incoming peek(core::Millis) override { return Incoming::end_of_file; }
+
+ protected:
+  [[nodiscard]] std::string program() const override { return "ssh"; }
+
+ private:
+  std::optional<int> status_;
+  std::string err_;
+};
+
+TEST(ProxyStream, TheEndReasonNamesTheStatusAndTheLastComplaint) {
+  EXPECT_EQ(EndedProxy(255, "Warning: x\r\nchannel 0: open failed: connect failed\r\n\n").end_reason(),
+            "the proxy ssh exited with status 255: channel 0: open failed: connect failed");
+  EXPECT_EQ(EndedProxy(0, "").end_reason(), "the proxy ssh exited with status 0");
+  EXPECT_EQ(EndedProxy(std::nullopt, "still talking\n").end_reason(), "");  // running: no end to tell
 }
 
 }  // namespace

@@ -68,9 +68,10 @@ PY
 }
 
 # The knobs this test relies on, named (the simulator's defaults may change): an ELF-mode DK with both
-# cores, a shell on the console, OpenSSH with SFTP, its first host key, the STLINK-V3E (PID 374E).
+# cores, a shell on the console, OpenSSH with SFTP, its first host key, the STLINK-V3E (PID 374E), a
+# /lib/firmware of 16 MiB (the --ssh-config cases leave images of 2, 1.5 and 1 MiB there).
 knobs=(--mode ELF --order m0,m33 --board dk --demo off --console shell --ssh openssh --sftp on --hostkey 0
-       --stlink-pid 374e --link up --sshd on --fw-ro off)
+       --stlink-pid 374e --link up --sshd on --fw-ro off --fw-size 16M)
 wine "$exe" --version >/dev/null 2>&1 || true  # makes the prefix on first use, before the timed runs
 echo "board start at ${SECONDS}s"
 timeout 120 "$board_sim" start --dir "$board" --rprocfs "$rprocfs" "${knobs[@]}" >"$work/board.json" || {
@@ -119,6 +120,73 @@ set -e
 [ "$rc" = 1 ] && pass "seed case exits 1" || fail "seed case exit code $rc"
 expect "$out" "error[SER002]" "seed case: SER002"
 expect "$out" "set the preferred serial device to COM40 (STLINK-V3, serial $stlink_serial" "seed case: the fix names COM40"
+
+# 2b. --ssh-config on Windows (issue 11): the process adapter runs `ssh -G` and a ProxyCommand. ssh.exe is the
+# cross-built stand-in (child_helper.cpp, found through PATH as Windows' own OpenSSH client would be): its `-G`
+# prints the test's configuration, written in ssh -G's resolved form (resolving it is real OpenSSH's part,
+# tested by the Linux build), and its `relay HOST PORT` is the ProxyCommand, a netcat carrying the whole SSH
+# connection through the adapter's loopback bridge; its `-W HOST:PORT` does the same for a ProxyJump. Then a proxy that exits at once (NET008, its status and
+# words), and no ssh.exe in PATH (CFG008, the check goes on with the address as given).
+helper_dir=$(cd "$(dirname "$exe")/.." && pwd)/tests/windows/child_helper
+if [ -f "$helper_dir/ssh.exe" ]; then
+  printf 'hostname %s\nport 22\nuser root\nproxycommand ssh relay %%h %%p\n' "$host" >"$work/ssh_config_relay"
+  printf 'hostname %s\nport 22\nuser root\nproxycommand ssh exit 5\n' "$host" >"$work/ssh_config_dead"
+  # Images of their own (the first check left m33_ns.elf on the board, which would be "unchanged"): 2 MiB
+  # through the proxy's bridge, 1 MiB direct. Zeros after an ELF's end change nothing it loads.
+  cp "$elf" "$work/proxied.elf" && truncate -s 2M "$work/proxied.elf"
+  cp "$elf" "$work/direct.elf" && truncate -s 1M "$work/direct.elf"
+  config_run() {  # json file, image, then arguments
+    local json=$1 image=$2; shift 2
+    set +e
+    timeout 180 wine "$exe" check "$@" --identity "Z:$dir/keys/id_ed25519" --known-hosts "Z:$dir/keys/known_hosts" \
+      --skip devices,serial-port --elf "Z:$image" --json >"$json" 2>"$json.err"
+    rc=$?
+    set -e
+    [ "$rc" = 0 ] || python3 -c 'import json,sys
+for s in json.load(open(sys.argv[1])).get("steps", []):
+    print("  ", s.get("id"), s.get("status"), [d.get("code", "") + " " + d.get("message", "") for d in s.get("diagnostics", [])])' "$json" || true
+  }
+  WINEPATH="Z:$helper_dir" config_run "$work/relay.json" "$work/proxied.elf" --host wineboard --ssh-config "Z:$work/ssh_config_relay"
+  [ "$rc" = 0 ] && pass "ProxyCommand check exits 0" || { fail "ProxyCommand check exit code $rc"; cat "$work/relay.json.err"; }
+  report "$work/relay.json" \
+    "ProxyCommand: no CFG008, the ssh -G answer used" "codes('network') + ' ' + observed('network', 'from_ssh_config')" "proxycommand ssh relay %h %p" \
+    "ProxyCommand: the connection is the proxy's" "observed('network', 'connection')" "through the proxy" \
+    "ProxyCommand: the proxy named" "observed('network', 'proxy')" "ProxyCommand ssh relay %h %p" \
+    "ProxyCommand: logged in with the ed25519 key" "observed('ssh', 'identity_type')" "ssh-ed25519" \
+    "ProxyCommand: 2 MiB uploaded through the bridge" "observed('upload', 'upload') + ' ' + observed('upload', 'size')" "new 2097152" \
+    "ProxyCommand: the upload is verified on the board" "observed('upload', 'verified_on_board')" "size and sha256 match" \
+    "ProxyCommand: the upload's time (measure)" "observed('upload', 'transfer') + ' ' + observed('upload', 'transfer_ms') + ' ms ' + observed('upload', 'throughput_MBps') + ' MB/s'" "sftp" \
+    "ProxyCommand: remoteproc loaded it" "observed('remoteproc', 'firmware')" "proxied.elf" \
+    "ProxyCommand: the M33 runs the firmware" "observed('verify', 'state')" "running"
+  report "$work/relay.json" "ProxyCommand: no CFG008" "'CFG008' not in codes('network')" "True"
+  # ProxyJump: the adapter runs `ssh -o BatchMode=yes -o ClearAllForwardings=yes -W 10.77.N.2:22 -- gw` (the
+  # stand-in's -W relays straight to the board; a real jump host is the Linux build's SshConfigJumpBoard).
+  printf 'hostname %s\nport 22\nuser root\nproxyjump gw\n' "$host" >"$work/ssh_config_jump"
+  cp "$elf" "$work/jumped.elf" && truncate -s 1536K "$work/jumped.elf"
+  WINEPATH="Z:$helper_dir" config_run "$work/jump.json" "$work/jumped.elf" --host wineboard --ssh-config "Z:$work/ssh_config_jump"
+  [ "$rc" = 0 ] && pass "ProxyJump check exits 0" || { fail "ProxyJump check exit code $rc"; cat "$work/jump.json.err"; }
+  report "$work/jump.json" \
+    "ProxyJump: the proxy named" "observed('network', 'proxy')" "ProxyJump gw" \
+    "ProxyJump: the connection is the proxy's" "observed('network', 'connection')" "through the proxy" \
+    "ProxyJump: the upload is verified on the board" "observed('upload', 'upload') + ' ' + observed('upload', 'verified_on_board')" "new size and sha256 match" \
+    "ProxyJump: the M33 runs the firmware" "observed('verify', 'state')" "running"
+  WINEPATH="Z:$helper_dir" config_run "$work/dead.json" "$elf" --host wineboard --ssh-config "Z:$work/ssh_config_dead"
+  [ "$rc" = 1 ] && pass "dead proxy exits 1" || fail "dead proxy exit code $rc"
+  report "$work/dead.json" \
+    "dead proxy: NET008" "codes('network')" "NET008" \
+    "dead proxy: its status" "[d.get('message', '') for d in step('network').get('diagnostics', [])]" "exited with status 5" \
+    "dead proxy: what it said" "[d.get('message', '') for d in step('network').get('diagnostics', [])]" "failing with 5" \
+    "dead proxy: no ssh" "step('ssh').get('status')" "skipped"
+  WINEPATH= config_run "$work/noclient.json" "$work/direct.elf" --host "$host" --ssh-config "Z:$work/ssh_config_relay"
+  [ "$rc" = 0 ] && pass "no ssh.exe: the check goes on and passes" || { fail "no ssh.exe: exit code $rc"; cat "$work/noclient.json.err"; }
+  report "$work/noclient.json" \
+    "no ssh.exe: CFG008" "codes('network')" "CFG008" \
+    "no ssh.exe: the reason" "[d.get('message', '') for d in step('network').get('diagnostics', [])]" "not found in PATH" \
+    "no ssh.exe: connected directly" "observed('upload', 'verified_on_board')" "size and sha256 match" \
+    "no ssh.exe: the upload's time (measure)" "observed('upload', 'transfer') + ' ' + observed('upload', 'transfer_ms') + ' ms ' + observed('upload', 'throughput_MBps') + ' MB/s'" "sftp"
+else
+  fail "no $helper_dir/ssh.exe (the Windows build makes it with windows_tests)"
+fi
 
 # 3. The board re-flashed (new host key): strict known_hosts refuses it, SSH002, nothing uploaded.
 timeout 60 "$board_sim" set --dir "$board" hostkey=1 >/dev/null

@@ -190,17 +190,9 @@ class BoostProxyStream final : public ports::ProxyStream {
     if (err_open_) err_open_ = drain(err_.get(), stderr_, kStderrKept, true);
     return stderr_;
   }
-  std::string end_reason() override {
-    // Asked when the connection broke: a program that closed its end is about to be reapable.
-    for (int i = 0; i < 20 && !exit_status(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    const auto status = exit_status();
-    if (!status) return "";
-    std::string text = stderr_text();
-    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
-    const auto last = text.find_last_of('\n');
-    if (last != std::string::npos) text = text.substr(last + 1);
-    return "the proxy " + program_ + " exited with status " + std::to_string(*status) + (text.empty() ? "" : ": " + text);
-  }
+
+ protected:
+  [[nodiscard]] std::string program() const override { return program_; }
 
  private:
   bp::child child_;
