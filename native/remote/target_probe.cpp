@@ -2,6 +2,7 @@
 
 #include "remote/board_fingerprint.h"
 #include "remote/board_value.h"
+#include "remote/booted_image.h"
 #include "remote/kernel_log_classifier.h"
 
 #include "remote/rproc_commands.h"
@@ -81,6 +82,7 @@ if [ $# -gt 0 ]; then
 fi
 printf 'kmsg.tee#='; dmesg 2>/dev/null | grep -e 'signed firmware not supported by TEE' -e 'tee_client_open_session failed' 2>/dev/null | tail -n 4 | h; echo
 printf 'kmsg.ta_start#='; dmesg 2>/dev/null | grep -e 'TA_RPROC_[A-Z_]*START[A-Z_]* invoke failed' -e 'remote processor .* is now up' -e 'stopped remote processor' 2>/dev/null | tail -n 1 | h; echo
+printf 'kmsg.ta_held#='; dmesg 2>/dev/null | grep -e 'TA_RPROC_[A-Z_]*START[A-Z_]* invoke failed' -e 'Booting fw image' 2>/dev/null | grep -B 1 -e 'TA_RPROC_[A-Z_]*START[A-Z_]* invoke failed' 2>/dev/null | tail -n 2 | h; echo
 echo "kmsg.lines=$(($(dmesg 2>/dev/null | wc -l) + 0))"
 echo probe.end=1
 )SH";
@@ -264,6 +266,10 @@ core::expected<TargetFacts, std::string> parse_target_facts(const ProbeOutput& r
     const auto last = split_lines(out.value_or("kmsg.ta_start", ""));
     if (!last.empty() && classify_kernel_log(last, "").cause == LogCause::tee_start_failed) {
       f.ta_failed_start = capped(last.back(), caps::kKernelLine);
+      // The image the TA holds: the kernel's "Booting fw image" line just before that failed start.
+      if (const auto held = booted_image(split_lines(out.value_or("kmsg.ta_held", "")))) {
+        f.ta_held_image = capped(held->line, caps::kKernelLine);
+      }
     }
   }
   if (auto lines = out.get("kmsg.lines")) f.kernel_log_lines = whole_number<std::uint64_t>(*lines).value_or(0);

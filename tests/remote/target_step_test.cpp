@@ -108,6 +108,34 @@ TEST(TargetStep, AFailedTaStartStillHeldIsAWarning) {
   EXPECT_NE(remote::target_probe_script().find("TA_RPROC_[A-Z_]*START[A-Z_]* invoke failed"), std::string::npos);
 }
 
+// remoteproc_core.c rproc_fw_boot prints "Booting fw image %s, size %zu" before ST's tee_rproc_start fails: that
+// image is the one the TA holds, named in the warning and kept for the verify step (RPC038).
+TEST(TargetStep, TheImageTheTaHoldsIsTheBootingLineBeforeTheFailedStart) {
+  const std::string start_failed = "[  300.000000] tee_remoteproc optee-ta-80a4c275-0a47-4905-8285-1486a9771a08: "
+                                   "TA_RPROC_FW_CMD_START_FW invoke failed TEE err: ffff0000, ret:0";
+  const std::string booting = "[  299.900000] remoteproc remoteproc0: Booting fw image Old_sign.bin, size 70112";
+  Board b;
+  b.ta_start_log = start_failed + "\n";
+  b.ta_held_log = booting + "\n" + start_failed + "\n";
+  auto r = run(b);
+  ASSERT_TRUE(r->facts);
+  EXPECT_EQ(r->facts->ta_held_image, booting);
+  ASSERT_TRUE(r->report.has(Code::TaHoldsFailedImage));
+  for (const auto& d : r->report.diagnostics) {
+    if (d.code == Code::TaHoldsFailedImage) {
+      EXPECT_EQ(d.observed.get("held_image"), booting);
+    }
+  }
+  // The same Booting line with a later start that worked: nothing is held, nothing named.
+  Board after_up = b;
+  after_up.ta_start_log = "[  301.000000] remoteproc remoteproc0: remote processor m33 is now up\n";
+  auto up = run(after_up);
+  ASSERT_TRUE(up->facts);
+  EXPECT_TRUE(up->facts->ta_held_image.empty());
+  // The script pairs the two lines itself: the last start failure with the line just before it.
+  EXPECT_NE(remote::target_probe_script().find("grep -B 1 -e 'TA_RPROC_[A-Z_]*START[A-Z_]* invoke failed'"), std::string::npos);
+}
+
 TEST(TargetStep, M33TdBoardIsNamed_F12) {
   Board b;
   b.compatible = {"st,stm32mp257f-dk-cm33tdcid", "st,stm32mp257f-dk"};
