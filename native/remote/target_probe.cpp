@@ -81,8 +81,7 @@ if [ $# -gt 0 ]; then
   printf 'batch.bytes#='; od -An -v -tx1 -- "$@" 2>/dev/null | tr -d ' \n'; echo
 fi
 printf 'kmsg.tee#='; dmesg 2>/dev/null | grep -e 'signed firmware not supported by TEE' -e 'tee_client_open_session failed' 2>/dev/null | tail -n 4 | h; echo
-printf 'kmsg.ta_start#='; dmesg 2>/dev/null | grep -e 'TA_RPROC_[A-Z_]*START[A-Z_]* invoke failed' -e 'remote processor .* is now up' -e 'stopped remote processor' 2>/dev/null | tail -n 1 | h; echo
-printf 'kmsg.ta_held#='; dmesg 2>/dev/null | grep -e 'TA_RPROC_[A-Z_]*START[A-Z_]* invoke failed' -e 'Booting fw image' 2>/dev/null | grep -B 1 -e 'TA_RPROC_[A-Z_]*START[A-Z_]* invoke failed' 2>/dev/null | tail -n 2 | h; echo
+printf 'kmsg.ta_start#='; dmesg 2>/dev/null | awk '/Booting fw image/ { b = $0 } /TA_RPROC_[A-Z_]*START[A-Z_]* invoke failed/ { f = $0; h = b } /remote processor .* is now up|stopped remote processor/ { f = ""; h = "" } END { if (f != "") { print h; print f } }' 2>/dev/null | h; echo
 echo "kmsg.lines=$(($(dmesg 2>/dev/null | wc -l) + 0))"
 echo probe.end=1
 )SH";
@@ -260,16 +259,14 @@ core::expected<TargetFacts, std::string> parse_target_facts(const ProbeOutput& r
   }
   assign_owners(out, f.reserved_memory);
   f.tee_boot_errors = capped(split_lines(out.value_or("kmsg.tee", "")), caps::kKernelLine, caps::kKernelLines);
-  // The last of: a TA start failure, an "is now up", a "stopped": a failure last means the TA still
-  // holds that image (remote/kernel_log_classifier.h: tee_start_failed).
+  // A TA start failure with no "is now up" or "stopped" after it (the TA still holds that image,
+  // remote/kernel_log_classifier.h: tee_start_failed), after the last "Booting fw image" line before it: the image
+  // held. One awk pass over the log prints both, nothing when the last of those lines is not a failure.
   {
     const auto last = split_lines(out.value_or("kmsg.ta_start", ""));
-    if (!last.empty() && classify_kernel_log(last, "").cause == LogCause::tee_start_failed) {
+    if (!last.empty() && classify_kernel_log({last.back()}, "").cause == LogCause::tee_start_failed) {
       f.ta_failed_start = capped(last.back(), caps::kKernelLine);
-      // The image the TA holds: the kernel's "Booting fw image" line just before that failed start.
-      if (const auto held = booted_image(split_lines(out.value_or("kmsg.ta_held", "")))) {
-        f.ta_held_image = capped(held->line, caps::kKernelLine);
-      }
+      if (const auto held = booted_image(last)) f.ta_held_image = capped(held->line, caps::kKernelLine);
     }
   }
   if (auto lines = out.get("kmsg.lines")) f.kernel_log_lines = whole_number<std::uint64_t>(*lines).value_or(0);

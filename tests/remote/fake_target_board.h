@@ -30,8 +30,9 @@ struct Board {
   // The device tree's own link from a core to its carve-outs (phandles of memory-region), when shown.
   bool dt_links = false;
   std::string tee_boot_log;  // the probe's kmsg.tee: boot-log lines of a failed TA session
-  std::string ta_start_log;  // the probe's kmsg.ta_start: the last start failure / up / stopped line
-  std::string ta_held_log;   // the probe's kmsg.ta_held: the "Booting fw image" line and the start failure after it
+  // The probe's kmsg.ta_start: a start failure not followed by an up or stopped line, after the "Booting fw image"
+  // line before it when there is one.
+  std::string ta_start_log;
   std::string boot_id = "5f0c2d7e-1b9a-4c39-8e57-2a6d1f3b9c40";  // fp.boot_id (remote/board_fingerprint.h)
 
   // The lines the full probe and the fingerprint command share (remote::fingerprint_probe_lines()).
@@ -83,7 +84,6 @@ struct Board {
     }
     if (!tee_boot_log.empty()) s += kv_hex("kmsg.tee", tee_boot_log);
     if (!ta_start_log.empty()) s += kv_hex("kmsg.ta_start", ta_start_log);
-    if (!ta_held_log.empty()) s += kv_hex("kmsg.ta_held", ta_held_log);
     return s + "kmsg.lines=42\nprobe.end=1\n";
   }
 };
