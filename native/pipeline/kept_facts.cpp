@@ -35,6 +35,7 @@ std::optional<remote::KeptBoardFacts> facts_after_run(const RunState& state) {
     started(kept.facts.instances);
     started(kept.fingerprint.instances);
     kept.facts.ta_failed_start.clear();
+    kept.facts.ta_held_image.clear();
   }
   return kept;
 }

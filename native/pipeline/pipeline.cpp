@@ -240,6 +240,7 @@ std::vector<StepDefinition> build_steps(const core::Settings& given, RunState& s
     if (state.target) {
       in.firmware_class_path = state.target->firmware_class_path;
       in.ta_failed_start = state.target->ta_failed_start;
+      in.ta_held_image = state.target->ta_held_image;
     }
     return steps::verify_running(in, *state.session, control);
   };

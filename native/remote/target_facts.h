@@ -44,6 +44,9 @@ struct TargetFacts {
   // The kernel line of a TA start that failed and was not followed by a start or stop since: the
   // remoteproc TA stays LOADED with that image (ST: next load BAD_STATE; upstream: may start it).
   std::string ta_failed_start;
+  // The kernel's "Booting fw image <name>, size <n>" line printed just before that failed start: the image
+  // the TA holds; "" when none or not shown.
+  std::string ta_held_image;
 
   [[nodiscard]] const RprocInstance* find(const std::string& name) const;
   [[nodiscard]] std::string instance_names() const;  // "remoteproc0=m0, remoteproc1=m33" or "none"

@@ -2,6 +2,7 @@
 
 #include "remote/board_fingerprint.h"
 #include "remote/board_value.h"
+#include "remote/booted_image.h"
 #include "remote/kernel_log_classifier.h"
 
 #include "remote/rproc_commands.h"
@@ -80,11 +81,15 @@ if [ $# -gt 0 ]; then
   printf 'batch.sizes='; wc -c -- "$@" 2>/dev/null | { k=0; while read -r c f; do k=$((k+1)); [ "$k" -le $# ] && printf '%s,' "$c"; done; }; echo
   printf 'batch.bytes#='; od -An -v -tx1 -- "$@" 2>/dev/null | tr -d ' \n'; echo
 fi
-# The kernel log in one pass: the TEE's boot-time refusals (the last 4), the last TA start/stop outcome, the count.
+# The kernel log in one pass: the TEE's boot-time refusals (the last 4); a TA start failure with no "is now up" or
+# "stopped" after it, with the last "Booting fw image" line before it (the image the TA holds); the count.
 dmesg 2>/dev/null | awk '
 /signed firmware not supported by TEE|tee_client_open_session failed/ { t[nt++ % 4] = $0 }
-/TA_RPROC_[A-Z_]*START[A-Z_]* invoke failed|remote processor .* is now up|stopped remote processor/ { s = $0; hs = 1 }
-END { for (i = (nt > 4 ? nt - 4 : 0); i < nt; i++) print "kmsg.tee+=" t[i % 4]; if (hs) print "kmsg.ta_start+=" s
+/Booting fw image/ { b = $0 }
+/TA_RPROC_[A-Z_]*START[A-Z_]* invoke failed/ { f = $0; h = b }
+/remote processor .* is now up|stopped remote processor/ { f = ""; h = "" }
+END { for (i = (nt > 4 ? nt - 4 : 0); i < nt; i++) print "kmsg.tee+=" t[i % 4]
+      if (f != "") { if (h != "") print "kmsg.ta_start+=" h; print "kmsg.ta_start+=" f }
       print "kmsg.lines=" NR + 0 }'
 echo probe.end=1
 )SH";
@@ -262,12 +267,14 @@ core::expected<TargetFacts, std::string> parse_target_facts(const ProbeOutput& r
   }
   assign_owners(out, f.reserved_memory);
   f.tee_boot_errors = capped(split_lines(out.value_or("kmsg.tee", "")), caps::kKernelLine, caps::kKernelLines);
-  // The last of: a TA start failure, an "is now up", a "stopped": a failure last means the TA still
-  // holds that image (remote/kernel_log_classifier.h: tee_start_failed).
+  // A TA start failure with no "is now up" or "stopped" after it (the TA still holds that image,
+  // remote/kernel_log_classifier.h: tee_start_failed), after the last "Booting fw image" line before it: the image
+  // held. One awk pass over the log prints both, nothing when the last of those lines is not a failure.
   {
     const auto last = split_lines(out.value_or("kmsg.ta_start", ""));
-    if (!last.empty() && classify_kernel_log(last, "").cause == LogCause::tee_start_failed) {
+    if (!last.empty() && classify_kernel_log({last.back()}, "").cause == LogCause::tee_start_failed) {
       f.ta_failed_start = capped(last.back(), caps::kKernelLine);
+      if (const auto held = booted_image(last)) f.ta_held_image = capped(held->line, caps::kKernelLine);
     }
   }
   if (auto lines = out.get("kmsg.lines")) f.kernel_log_lines = whole_number<std::uint64_t>(*lines).value_or(0);

@@ -11,6 +11,9 @@ struct TeeErrorInfo {
   const char* meaning;  // what it means for a remoteproc firmware load
 };
 
+// The one result a step tests by value: the PTA refusing the signature's algorithm (RPC037).
+inline constexpr std::uint32_t kTeeErrorNotSupported = 0xFFFF000A;
+
 // Unknown codes get name "TEE_ERROR_UNKNOWN" and a generic meaning.
 [[nodiscard]] TeeErrorInfo decode_tee_error(std::uint32_t code);
 

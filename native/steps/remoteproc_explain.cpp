@@ -46,7 +46,10 @@ bool report_cause(core::StepReport& r, const RemoteprocInputs& in, const RprocIn
       f.set("tee_name", info.name);
       f.set("tee_meaning", info.meaning);
       f.set("image_kind", in.image_kind ? std::string(image::to_string(*in.image_kind)) : "unknown");
-      add(in.image_kind == image::ImageKind::elf ? Code::RprocTeeRejectedUnsigned : Code::RprocTeeRejectedSigned);
+      // NOT_SUPPORTED at LOAD_FW: the PTA refused the signature's algorithm (crosscheck §2), not the key or the file.
+      if (in.image_kind == image::ImageKind::elf) add(Code::RprocTeeRejectedUnsigned);
+      else if (v.tee_error == remote::kTeeErrorNotSupported) add(Code::RprocTeeKeyTypeRefused);
+      else add(Code::RprocTeeRejectedSigned);
       return true;
     }
     case remote::LogCause::tee_unavailable:

@@ -95,7 +95,9 @@ void judge(core::StepReport& r, const TargetInputs& in, const remote::TargetFact
                                      {"optee_remoteproc_ta", t.tee_ta_present ? "present" : "absent"}});
   }
   if (!t.ta_failed_start.empty()) {
-    r.add(Code::TaHoldsFailedImage, {{"instance", in.remoteproc}, {"evidence", t.ta_failed_start}});
+    r.add(Code::TaHoldsFailedImage, {{"instance", in.remoteproc},
+                                     {"evidence", t.ta_failed_start},
+                                     {"held_image", t.ta_held_image.empty() ? "not shown by the kernel log" : t.ta_held_image}});
   }
   if (inst != nullptr) {
     r.observed.set("instance", "remoteproc" + std::to_string(inst->index) + " (" + inst->name + ")");

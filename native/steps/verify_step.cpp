@@ -45,9 +45,23 @@ void compare_with_upload(const VerifyInputs& in, const std::vector<std::string>&
       return;
     }
   }
-  if (!in.ta_failed_start.empty()) {
-    r.add(Code::RprocOldImageMayRun, {{"instance", where}, {"held_since", in.ta_failed_start}});
+  if (in.ta_failed_start.empty()) return;
+  // The TA still held an image whose start failed, and the load nevertheless went through: ST's TA would have
+  // refused it (BAD_STATE), upstream OP-TEE's accepts it without loading and starts the image it held
+  // (crosscheck §1). When the kernel showed which image that was, and it is not the upload, the old one runs.
+  const auto held = in.ta_held_image.empty() ? std::nullopt : remote::booted_image({in.ta_held_image});
+  if (held && ((!in.image_name.empty() && held->name != in.image_name) || (in.uploaded_size && held->size != *in.uploaded_size))) {
+    r.add(Code::RprocHeldImageRuns, {{"instance", where},
+                                     {"held", held->name},
+                                     {"held_size", std::to_string(held->size)},
+                                     {"image", in.image_name},
+                                     {"expected_size", in.uploaded_size ? std::to_string(*in.uploaded_size) : "?"},
+                                     {"held_since", in.ta_failed_start},
+                                     {"evidence", held->line}});
+    return;
   }
+  r.add(Code::RprocOldImageMayRun, {{"instance", where}, {"held_since", in.ta_failed_start},
+                                    {"held_image", held ? held->name + ", " + std::to_string(held->size) + " bytes" : "not shown by the kernel log"}});
 }
 
 }  // namespace

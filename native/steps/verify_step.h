@@ -18,6 +18,7 @@ struct VerifyInputs {
   std::optional<std::uint64_t> uploaded_size{};  // bytes of the uploaded image; nullopt when unknown
   std::string firmware_class_path{};           // from the target step, for the fix
   std::string ta_failed_start{};               // the target step's held failed TA start line, "" when none
+  std::string ta_held_image{};                 // its "Booting fw image" line (the image the TA holds), "" when not shown
 };
 
 // Confirms the firmware runs: state running and "remote processor <name> is now up" in the kernel

@@ -773,9 +773,15 @@ class TeeModeTest(BoardCase):
         self.board.put("ec_sign.bin", rproc_sign.sign(self.elf, priv, key_type="ECC"))
         self.board.set("trust_key=" + pub)
         try:
+            # pta_ecdsa=off (ST's stock CFG_REMOTEPROC_PUB_KEY_VERIFY=n): the PTA refuses the key type, trusted or not.
+            self.board.set("pta_ecdsa=off")
+            self.assertIn("Input/output error", self.start_fw(1, "ec_sign.bin").stderr)
+            self.assert_log("TA_RPROC_FW_CMD_LOAD_FW invoke failed TEE err: ffff000a, ret:0")
+            self.board.set("pta_ecdsa=on")
             self.assertEqual(self.start_fw(1, "ec_sign.bin").returncode, 0)
             self.assertIn("Input/output error", self.start_fw(1, "fw_sign.bin").stderr)
         finally:
+            self.board.set("pta_ecdsa=off")
             self.board.set("trust_key=" + self.board.info["signing_key_public"])
             self.reset(1)
 
@@ -838,6 +844,7 @@ class RealFirmwareTest(BoardCase):
             self.skipTest("no m33_ns_sign*.bin (built by stm32mp-prelaunch sign)")
         self.reset(1)
         self.board.set("mode=TEE")
+        self.board.set("pta_ecdsa=on")  # the ECDSA image is checked against its key (ST's PTA built for ECDSA)
         try:
             for name, key in signed:
                 with self.subTest(name=name):
@@ -850,6 +857,7 @@ class RealFirmwareTest(BoardCase):
                     self.assertIn("Input/output error", self.start_fw(1, name).stderr)
                     self.assert_log("TEE err: ffff3072")
         finally:
+            self.board.set("pta_ecdsa=off")
             self.board.set("trust_key=" + self.board.info["signing_key_public"])
             self.elf_mode()
 

@@ -15,9 +15,9 @@ CheckRun run_check(const boardsim::SimulatedBoard& board, const std::vector<std:
   return run_cli_check(args, timeout_ms);
 }
 
-CheckRun run_cli_check(const std::vector<std::string>& args, int timeout_ms) {
-  std::vector<std::string> argv{PRELAUNCH_CLI, "check", "--skip", "devices,serial-port", "--json"};
-  argv.insert(argv.end(), args.begin(), args.end());
+namespace {
+
+CheckRun run_cli(const std::vector<std::string>& argv, int timeout_ms) {
   const auto t0 = std::chrono::steady_clock::now();
   auto r = testing::run_process(argv, {}, timeout_ms);
   CheckRun run;
@@ -31,6 +31,16 @@ CheckRun run_cli_check(const std::vector<std::string>& args, int timeout_ms) {
   }
   return run;
 }
+
+}  // namespace
+
+CheckRun run_cli_check(const std::vector<std::string>& args, int timeout_ms) {
+  std::vector<std::string> argv{PRELAUNCH_CLI, "check", "--skip", "devices,serial-port", "--json"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_cli(argv, timeout_ms);
+}
+
+CheckRun run_log(const std::string& path, int timeout_ms) { return run_cli({PRELAUNCH_CLI, "log", path, "--json"}, timeout_ms); }
 
 const nlohmann::json& step(const CheckRun& run, const std::string& id) {
   static const nlohmann::json none = nlohmann::json::object();

@@ -22,6 +22,8 @@ struct CheckRun {
 CheckRun run_check(const boardsim::SimulatedBoard& board, const std::vector<std::string>& extra, int timeout_ms = 90000);
 // check --skip devices,serial-port --json plus `args` only (no login options of a board).
 CheckRun run_cli_check(const std::vector<std::string>& args, int timeout_ms = 90000);
+// `log <path> --json`: a saved kernel log (e.g. the board's, SimulatedBoard::kernel_log()); its step id is "log".
+CheckRun run_log(const std::string& path, int timeout_ms = 90000);
 
 const nlohmann::json& step(const CheckRun& run, const std::string& id);
 std::string status(const CheckRun& run, const std::string& id);

@@ -26,6 +26,7 @@ prelaunch_e2e_test(remote_e2e_tests
 # Issue 10's kernel-log classifications produced by the board's fault knobs, and issue 15's hostile board.
 prelaunch_e2e_test(kernel_e2e_tests
   e2e/catalogue_kernel_test.cpp
+  e2e/tee_ta_board_test.cpp
   e2e/hostile_board_test.cpp)
 # SSH servers other than a full OpenSSH (issue 11): Dropbear with/without sftp-server, OpenSSH without sftp.
 prelaunch_e2e_test(ssh_servers_e2e_tests

@@ -1,6 +1,7 @@
 #pragma once
 // A scripted STM32MP257F-DK as the target step's probe and the fingerprint command see it (fake replies in
 // the format of remote/probe_output.h), shared by the target step and kept-facts tests.
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <tuple>
@@ -30,7 +31,9 @@ struct Board {
   // The device tree's own link from a core to its carve-outs (phandles of memory-region), when shown.
   bool dt_links = false;
   std::string tee_boot_log;  // the probe's kmsg.tee: boot-log lines of a failed TA session
-  std::string ta_start_log;  // the probe's kmsg.ta_start: the last start failure / up / stopped line
+  // The probe's kmsg.ta_start: a start failure not followed by an up or stopped line, after the "Booting fw image"
+  // line before it when there is one.
+  std::string ta_start_log;
   std::string boot_id = "5f0c2d7e-1b9a-4c39-8e57-2a6d1f3b9c40";  // fp.boot_id (remote/board_fingerprint.h)
 
   // The lines the full probe and the fingerprint command share (remote::fingerprint_probe_lines()).
@@ -80,8 +83,17 @@ struct Board {
       s += kv_hex("rprocdt.1.node", "cpu-m0plus") + kv_hex("rprocdt.1.compatible", std::string("st,stm32mp2-m0") + '\0') +
            kv_hex("rprocdt.1.regions", be(0x42, 4));
     }
-    if (!tee_boot_log.empty()) s += kv_hex("kmsg.tee", tee_boot_log);
-    if (!ta_start_log.empty()) s += kv_hex("kmsg.ta_start", ta_start_log);
+    // The kernel log's lines as the probe's awk prints them: one KEY+=LINE each.
+    const auto lines = [](const std::string& key, const std::string& text) {
+      std::string out;
+      for (std::size_t at = 0; at < text.size();) {
+        const auto end = std::min(text.find('\n', at), text.size());
+        out += key + "+=" + text.substr(at, end - at) + "\n";
+        at = end + 1;
+      }
+      return out;
+    };
+    s += lines("kmsg.tee", tee_boot_log) + lines("kmsg.ta_start", ta_start_log);
     return s + "kmsg.lines=42\nprobe.end=1\n";
   }
 };

@@ -70,6 +70,19 @@ TEST(KernelLogClassifier, BadStateOnLoadIsTheTaStillHoldingAnImage) {
   EXPECT_EQ(v.tee_error, 0xFFFF0007u);
 }
 
+TEST(KernelLogClassifier, EcdsaOnAnRsaOnlyPtaIsALoadRefusedAsNotSupported) {
+  // ST tee_remoteproc.c tee_rproc_load_fw ("…TEE err: %x, ret:%x") with the PTA's TEE_ERROR_NOT_SUPPORTED for an
+  // ECDSA signature (upstream core/pta/stm32mp/remoteproc_pta.c: RSA only; ST 4.x without
+  // CFG_REMOTEPROC_PUB_KEY_VERIFY), then remoteproc_core.c's "Boot failed: %d".
+  auto v = classify_kernel_log({kCore + "powering up m33", kStTee + "TA_RPROC_FW_CMD_LOAD_FW invoke failed TEE err: ffff000a, ret:0",
+                                kCore + "Boot failed: -5"},
+                               "m33");
+  EXPECT_EQ(v.cause, LogCause::tee_rejected);
+  EXPECT_EQ(v.tee_error, kTeeErrorNotSupported);
+  EXPECT_EQ(v.tee_command, "LOAD_FW");
+  EXPECT_STREQ(decode_tee_error(*v.tee_error).name, "TEE_ERROR_NOT_SUPPORTED");
+}
+
 TEST(KernelLogClassifier, TheFirstTaFailureIsTheCause) {
   // upstream 2025 rproc_tee_parse_fw → release_fw after a failed load: the RELEASE line is a consequence.
   auto v = classify_kernel_log({kUpTee + "TA_RPROC_CMD_LOAD_FW invoke failed TEE err: 0xffff3072, ret:0",

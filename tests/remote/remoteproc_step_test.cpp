@@ -482,6 +482,27 @@ TEST(RemoteprocStep, SignedWithTheWrongKey_F03) {
   EXPECT_EQ(r.diagnostics.back().observed.get("tee_name"), "TEE_ERROR_SIGNATURE_INVALID");
 }
 
+TEST(RemoteprocStep, EcdsaSignatureRefusedByTheBoardsPtaIsItsOwnCode) {
+  // The line ST's tee_remoteproc.c prints when the PTA answers TEE_ERROR_NOT_SUPPORTED (ECDSA on an RSA-only PTA).
+  Fixture f;
+  f.in.image_kind = image::ImageKind::signed_image;
+  f.session.expect("", list_reply({m33()}));
+  f.start_fails({"[ 3.0] tee_remoteproc optee-ta-80a4c275-0a47-4905-8285-1486a9771a08: TA_RPROC_FW_CMD_LOAD_FW invoke failed TEE err: ffff000a, ret:0",
+                 "[ 3.0] remoteproc remoteproc1: Boot failed: -5"});
+  auto r = f.run();
+  ASSERT_TRUE(r.has(Code::RprocTeeKeyTypeRefused));
+  EXPECT_FALSE(r.has(Code::RprocTeeRejectedSigned)) << "one diagnosis, the specific one";
+  const auto& d = r.diagnostics.back();
+  EXPECT_EQ(d.observed.get("tee_err"), "ffff000a");
+  EXPECT_EQ(d.observed.get("tee_name"), "TEE_ERROR_NOT_SUPPORTED");
+  // A plain ELF is refused at the header check, never at the signature: still the unsigned-image code.
+  Fixture elf;
+  elf.in.image_kind = image::ImageKind::elf;
+  elf.session.expect("", list_reply({m33()}));
+  elf.start_fails({"[ 3.0] stm32-rproc m33: TA_RPROC_FW_CMD_LOAD_FW invoke failed TEE err: ffff000a, ret:0"});
+  EXPECT_TRUE(elf.run().has(Code::RprocTeeRejectedUnsigned));
+}
+
 TEST(RemoteprocStep, BadPhdrOnTheRightInstance_F05) {
   Fixture f;
   f.session.expect("", list_reply({m33()}));

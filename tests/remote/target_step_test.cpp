@@ -108,6 +108,32 @@ TEST(TargetStep, AFailedTaStartStillHeldIsAWarning) {
   EXPECT_NE(remote::target_probe_script().find("TA_RPROC_[A-Z_]*START[A-Z_]* invoke failed"), std::string::npos);
 }
 
+// remoteproc_core.c rproc_fw_boot prints "Booting fw image %s, size %zu" before ST's tee_rproc_start fails: that
+// image is the one the TA holds, named in the warning and kept for the verify step (RPC038).
+TEST(TargetStep, TheImageTheTaHoldsIsTheBootingLineBeforeTheFailedStart) {
+  const std::string start_failed = "[  300.000000] tee_remoteproc optee-ta-80a4c275-0a47-4905-8285-1486a9771a08: "
+                                   "TA_RPROC_FW_CMD_START_FW invoke failed TEE err: ffff0000, ret:0";
+  const std::string booting = "[  299.900000] remoteproc remoteproc0: Booting fw image Old_sign.bin, size 70112";
+  Board b;
+  b.ta_start_log = booting + "\n" + start_failed + "\n";
+  auto r = run(b);
+  ASSERT_TRUE(r->facts);
+  EXPECT_EQ(r->facts->ta_held_image, booting);
+  ASSERT_TRUE(r->report.has(Code::TaHoldsFailedImage));
+  for (const auto& d : r->report.diagnostics) {
+    if (d.code == Code::TaHoldsFailedImage) {
+      EXPECT_EQ(d.observed.get("held_image"), booting);
+    }
+  }
+  // A failure without a Booting line before it: held, but not named.
+  Board unnamed;
+  unnamed.ta_start_log = start_failed + "\n";
+  auto r2 = run(unnamed);
+  ASSERT_TRUE(r2->facts);
+  EXPECT_EQ(r2->facts->ta_failed_start, start_failed);
+  EXPECT_TRUE(r2->facts->ta_held_image.empty());
+}
+
 TEST(TargetStep, M33TdBoardIsNamed_F12) {
   Board b;
   b.compatible = {"st,stm32mp257f-dk-cm33tdcid", "st,stm32mp257f-dk"};

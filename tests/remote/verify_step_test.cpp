@@ -193,6 +193,36 @@ TEST(VerifyStep, RunningWhileTheTaHeldAFailedStartIsAWarning) {
   EXPECT_NE(r.diagnostics[0].observed.get("held_since")->find("TA_RPROC_FW_CMD_START_FW"), std::string::npos);
 }
 
+// The load went through although the TA held an image whose start had failed: only a TA that starts the image it
+// holds (upstream OP-TEE, crosscheck §1) does that. The kernel named that image before the failed start.
+TEST(VerifyStep, TheHeldImageNamedByTheKernelIsWhatRunsWhenItIsNotTheUpload) {
+  Fixture f;
+  f.in.load.state_after = "running";
+  f.in.load.rpmsg_ttys = 1;
+  f.in.image_name = "Blink.elf";
+  f.in.uploaded_size = 70000;
+  f.in.ta_failed_start = "[  150.000000] tee_remoteproc optee-ta-80a4c275-0a47-4905-8285-1486a9771a08: "
+                         "TA_RPROC_FW_CMD_START_FW invoke failed TEE err: ffff0000, ret:0";
+  f.in.ta_held_image = "[  149.900000] remoteproc remoteproc0: Booting fw image Old.elf, size 61234";
+  auto r = f.run();
+  ASSERT_TRUE(r.has(Code::RprocHeldImageRuns)) << r.diagnostics.size();
+  EXPECT_FALSE(r.has(Code::RprocOldImageMayRun));
+  EXPECT_EQ(r.status, core::StepStatus::error);
+  const auto& d = r.diagnostics[0];
+  EXPECT_NE(d.message.find("runs Old.elf (61234 bytes), the image whose start failed earlier, not the 70000-byte Blink.elf"),
+            std::string::npos) << d.message;
+  EXPECT_EQ(d.observed.get("evidence"), f.in.ta_held_image);
+  // The same name, another size: another build of it.
+  f.in.ta_held_image = "[  149.900000] remoteproc remoteproc0: Booting fw image Blink.elf, size 61234";
+  EXPECT_TRUE(f.run().has(Code::RprocHeldImageRuns));
+  // The very file uploaded (name and size): it may be that one; a warning naming it.
+  f.in.ta_held_image = "[  149.900000] remoteproc remoteproc0: Booting fw image Blink.elf, size 70000";
+  auto same = f.run();
+  ASSERT_TRUE(same.has(Code::RprocOldImageMayRun));
+  EXPECT_FALSE(same.has(Code::RprocHeldImageRuns));
+  EXPECT_EQ(same.diagnostics[0].observed.get("held_image"), "Blink.elf, 70000 bytes");
+}
+
 TEST(BootedImage, ReadsTheKernelsLineAndIgnoresOthers) {
   EXPECT_FALSE(remote::booted_image({"[ 1.0] remoteproc remoteproc1: powering up m33"}));
   const auto b = remote::booted_image({kStartLog[1], "[ 2.0] remoteproc remoteproc1: Booting fw image a, b.elf, size 12"});

@@ -120,6 +120,14 @@ KNOBS = [
          "TEE-mode m33 fails its probe, see above)", "F11 (TGT015)", _in_rprocfs("tee_ta"), rprocfs=True),
     Knob("ta_start", ["ok", "fail"], "the TA's START command fails after a good load; the TA then holds the image "
          "(BAD_STATE) until `reboot`", "RPC018, RPC019, TGT016", _in_rprocfs("ta_start"), rprocfs=True),
+    Knob("ta_flavour", ["st", "upstream"], "what the TA does with a load while it holds an image whose start "
+         "failed: ST's refuses it (BAD_STATE, `ffff0007`); upstream OP-TEE's answers success without loading, and the "
+         "start runs the image it held (rprocfs `status` shows `runs=`)", "RPC019, RPC036", _in_rprocfs("ta_flavour"),
+         rprocfs=True),
+    Knob("pta_ecdsa", ["off", "on"], "the PTA verifies ECDSA P-256 (ST's `CFG_REMOTEPROC_PUB_KEY_VERIFY=y`, default n); "
+         "off: an ECDSA-signed image is refused with TEE_ERROR_NOT_SUPPORTED (`ffff000a`) whatever `trust_key` is; on: "
+         "verified with `trust_key` (an EC key; PKEYINFO and the OTP hash are not simulated)", "RPC037, IMG028",
+         _in_rprocfs("pta_ecdsa"), rprocfs=True),
     Knob("stop_fault", ["none", "eperm", "ta"], "a stop fails: the driver's EPERM, or the TA's STOP (TEE "
          "instances)", "RPC023", _in_rprocfs("stop_fault"), rprocfs=True),
     Knob("rproc_fault", ["none", "memory-region", "subdevices", "deleted"], "the m33's start fails in the driver "

@@ -1,7 +1,7 @@
 #include "remoteproc_board.h"
 
 #include "elf_loader_check.h"
-#include "tee_image_check.h"
+#include "tee_lines.h"
 
 #include <cerrno>
 #include <chrono>
@@ -11,18 +11,7 @@
 namespace boardsim {
 namespace {
 
-// The TEE client's device: ST's tee_remoteproc driver binds to the TA's device on the TEE bus and prints
-// its TA_RPROC_* errors with that prefix ([inferred] from dev_err() on the tee_client device; no capture).
-constexpr char kTeeDev[] = "tee_remoteproc optee-ta-80a4c275-0a47-4905-8285-1486a9771a08";
-constexpr std::uint32_t kTeeErrorBadState = 0xFFFF0007;  // TEE_ERROR_BAD_STATE
 constexpr std::uint32_t kTeeErrorItemNotFound = 0xFFFF0008;  // TEE_ERROR_ITEM_NOT_FOUND: no such TA
-
-// ST's tee_remoteproc.c format: "%s invoke failed TEE err: %x, ret:%x".
-std::string ta_failed(const char* command, std::uint32_t err) {
-    char line[112];
-    std::snprintf(line, sizeof line, "%s invoke failed TEE err: %x, ret:%x", command, err, 0u);
-    return line;
-}
 
 // sysfs_streq(): equal, ignoring one trailing newline on either side.
 bool streq(std::string a, const char* b) {
@@ -288,31 +277,6 @@ int RemoteprocBoard::fw_boot(std::size_t i, bool recovery) {
     return 0;
 }
 
-int RemoteprocBoard::tee_load_and_start(std::size_t i, const std::vector<std::uint8_t>& data, const std::string& booting) {
-    Rproc& r = rprocs_[i];
-    // ST's TA still LOADED after a failed start refuses any new load until the board reboots.
-    if (r.ta_holds_image) {
-        log_.line(kTeeDev, ta_failed("TA_RPROC_FW_CMD_LOAD_FW", kTeeErrorBadState));
-        return -EIO;
-    }
-    // tee_remoteproc: the TA authenticates and loads during the sanity check, before "Booting fw image".
-    TeeCheckResult tee = check_signed_image(data, settings_.trusted_key, r.carve_outs);
-    if (tee.tee_err != kTeeSuccess) {
-        log_.line(kTeeDev, ta_failed("TA_RPROC_FW_CMD_LOAD_FW", tee.tee_err));
-        secure_log_.raw("E/TA:  " + tee.ta_message);
-        return -EIO;
-    }
-    if (!booting.empty()) log_.line(dev(i), booting);
-    if (settings_.ta_start_fails) {  // ST tee_rproc_start, then remoteproc_core's rproc_start
-        r.ta_holds_image = true;
-        secure_log_.raw("E/TA:  remoteproc start failed (board-sim ta_start=fail)");
-        log_.line(kTeeDev, ta_failed("TA_RPROC_FW_CMD_START_FW", 0xFFFF0000));
-        log_.line(dev(i), "can't start rproc " + r.name + ": -5");
-        return -EIO;
-    }
-    return 0;
-}
-
 int RemoteprocBoard::shutdown(std::size_t i) {  // rproc_shutdown()
     Rproc& r = rprocs_[i];
     if (r.state != RprocState::Running && r.state != RprocState::Attached) return -EINVAL;
@@ -371,7 +335,9 @@ std::string RemoteprocBoard::status() const {
     for (std::size_t i = 0; i < rprocs_.size(); ++i) {
         const Rproc& r = rprocs_[i];
         out += "remoteproc" + std::to_string(i) + " " + r.name + " " + state_name(r.state) + " " + r.firmware +
-               " power=" + std::to_string(r.power) + (i + 1 < rprocs_.size() ? ";" : "");
+               " power=" + std::to_string(r.power) +
+               (r.state == RprocState::Running && !r.running_image.empty() ? " runs=" + r.running_image : "") +
+               (i + 1 < rprocs_.size() ? ";" : "");
     }
     return out;
 }

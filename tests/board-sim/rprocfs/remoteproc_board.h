@@ -29,7 +29,10 @@ struct Rproc {
     bool tee = false;          // fw_format TEE (OP-TEE loads signed images) or ELF
     bool parse_fw = false;     // the driver has a parse_fw op (ST's stm32_rproc; stm32_m0_rproc has none)
     unsigned crash_count = 0;
-    bool ta_holds_image = false;  // OP-TEE's TA stayed LOADED after a failed start (until the board reboots)
+    // "name, size N" of the image OP-TEE's TA stayed LOADED with after a failed start (until the board reboots);
+    // empty when it holds none.
+    std::string ta_held_image;
+    std::string running_image;    // TEE mode: the image the TA started last ("name, size N"), whatever was asked
     std::vector<CarveOut> carve_outs;
 };
 
@@ -48,6 +51,8 @@ struct BoardSettings {
     // Fault knobs (board-sim KNOBS; what each one makes the kernel say is in remoteproc_board.cpp):
     bool tee_ta = true;                           // OP-TEE's remoteproc TA present (false: an 'opteemin' layout)
     bool ta_start_fails = false;                  // the TA loads the image, its START command fails
+    std::string ta_flavour = "st";                // st | upstream: what the TA does with a load while it holds an image
+    bool pta_ecdsa = false;                       // the PTA verifies ECDSA (ST's CFG_REMOTEPROC_PUB_KEY_VERIFY=y)
     std::string stop_fault = "none";              // none | eperm (driver cannot stop) | ta (TA's STOP fails)
     std::string rproc_fault = "none";             // none | memory-region | subdevices | deleted (m33 only)
     Hostile hostile = Hostile::off;

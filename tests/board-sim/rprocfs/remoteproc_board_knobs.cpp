@@ -57,6 +57,12 @@ std::string RemoteprocBoard::apply_fault(const std::string& key, const std::stri
     if (key == "ta_start") {
         if (value != "ok" && value != "fail") return "ta_start must be ok or fail";
         settings_.ta_start_fails = value == "fail";
+    } else if (key == "ta_flavour") {
+        if (value != "st" && value != "upstream") return "ta_flavour must be st or upstream";
+        settings_.ta_flavour = value;
+    } else if (key == "pta_ecdsa") {
+        if (value != "off" && value != "on") return "pta_ecdsa must be off or on";
+        settings_.pta_ecdsa = value == "on";
     } else if (key == "stop_fault") {
         if (value != "none" && value != "eperm" && value != "ta") return "stop_fault must be none, eperm or ta";
         settings_.stop_fault = value;

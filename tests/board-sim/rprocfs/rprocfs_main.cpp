@@ -1,7 +1,7 @@
 // rprocfs: serves /sys/class/remoteproc of the simulated board with libfuse3.
 // Usage: rprocfs MOUNTPOINT CONFIG_FILE
 // CONFIG_FILE holds key=value lines (kmsg, boot_ns, control, order, board, mode, semantics, recovery,
-// trust_key, firmware_dir, fw_path_param, tee_ta, ta_start, stop_fault, rproc_fault, hostile, start_ms, kernel_release). CONTROL is a unix socket on which board-sim sends one command
+// trust_key, firmware_dir, fw_path_param, tee_ta, ta_start, ta_flavour, pta_ecdsa, stop_fault, rproc_fault, hostile, start_ms, kernel_release). CONTROL is a unix socket on which board-sim sends one command
 // per connection: "set KEY=VALUE", "crash NAME", "reboot" or "status"; the answer is "ok[ …]" or "error …".
 #define FUSE_USE_VERSION 31
 #include "remoteproc_board.h"
@@ -192,7 +192,7 @@ int main(int argc, char** argv) {
     }
     g_board = std::make_unique<RemoteprocBoard>(s);
     // Fault knobs and the kernel release go through the same path as `board-sim set` (one parser each).
-    for (const char* key : {"ta_start", "stop_fault", "rproc_fault", "hostile", "start_ms", "kernel_release"}) {
+    for (const char* key : {"ta_start", "ta_flavour", "pta_ecdsa", "stop_fault", "rproc_fault", "hostile", "start_ms", "kernel_release"}) {
         if (!cfg.count(key)) continue;
         std::string e = g_board->apply(key, cfg[key]);
         if (!e.empty()) std::cerr << "rprocfs: " << e << "\n";

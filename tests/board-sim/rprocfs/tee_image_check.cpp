@@ -108,7 +108,7 @@ TeeCheckResult load_elf(std::span<const std::uint8_t> elf, std::span<const std::
 }  // namespace
 
 TeeCheckResult check_signed_image(std::span<const std::uint8_t> img, const std::string& public_key_pem_path,
-                                  const std::vector<CarveOut>& carve_outs) {
+                                  const std::vector<CarveOut>& carve_outs, bool pta_ecdsa) {
     // Header: magic, version, TLV length, signature length, images length (all u32 LE).
     if (img.size() < 20) return fail(kTeeErrorBadParameters, "Can't Authenticate the firmware");
     const std::uint32_t magic = le32(&img[0]), version = le32(&img[4]), tlv_len = le32(&img[8]),
@@ -135,6 +135,10 @@ TeeCheckResult check_signed_image(std::span<const std::uint8_t> img, const std::
     if (sign_type_tlv == nullptr || sign_type_tlv->size() != 1)
         return fail(kTeeErrorBadParameters, "Can't Authenticate the firmware");
     const int sign_type = (*sign_type_tlv)[0];
+    // The TA hands the digest and the algorithm to the PTA, which refuses an algorithm it was not built for
+    // before it looks at any key (crosscheck §2: ECDSA on an RSA-only PTA -> 0xFFFF000A).
+    if (sign_type == 2 && !pta_ecdsa)
+        return fail(kTeeErrorNotSupported, "Failed to verify signature: ECDSA not supported by the PTA");
 
     // Signature over the header and the TLV area (rounded up to 8 bytes), with the key the board's OP-TEE
     // was built with. The signature starts right after the rounded TLV area.

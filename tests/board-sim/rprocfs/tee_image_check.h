@@ -29,7 +29,10 @@ struct TeeCheckResult {
     std::string ta_message;  // what the TA would print on the secure console (E/TA: …)
 };
 
+// pta_ecdsa: the board's OP-TEE verifies ECDSA P-256 signatures (ST's CFG_REMOTEPROC_PUB_KEY_VERIFY=y, default
+// n). Without it the PTA answers an ECDSA image TEE_ERROR_NOT_SUPPORTED whatever the key (upstream's PTA is RSA
+// only; ST's 4.x verifies ECDSA only with that option), so only the key TYPE is refused.
 [[nodiscard]] TeeCheckResult check_signed_image(std::span<const std::uint8_t> image, const std::string& public_key_pem_path,
-                                                const std::vector<CarveOut>& carve_outs);
+                                                const std::vector<CarveOut>& carve_outs, bool pta_ecdsa = false);
 
 }  // namespace boardsim
