@@ -93,6 +93,17 @@ public abstract class AttributeForm extends Composite {
         return t;
     }
 
+    /** A check box spanning the value columns (its text is its label). */
+    protected Button checkbox(String label, String tooltip) {
+        new Label(this, SWT.NONE);
+        Button b = new Button(this, SWT.CHECK);
+        b.setText(label);
+        b.setToolTipText(tooltip);
+        b.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false, 2, 1));
+        b.addListener(SWT.Selection, e -> changed());
+        return b;
+    }
+
     protected Label info(String label) {
         new Label(this, SWT.NONE).setText(label);
         Label value = new Label(this, SWT.NONE);

@@ -29,6 +29,7 @@ public final class StSettingsForm extends AttributeForm {
     private final Text probeSerial;
     private final Text imageKey;
     private final Text remoteproc;
+    private final SshOptionsFields sshOptions;
 
     public StSettingsForm(Composite parent) {
         super(parent);
@@ -49,6 +50,7 @@ public final class StSettingsForm extends AttributeForm {
         knownHosts = text("known_hosts:", "OpenSSH known_hosts file used to verify the board's host key");
         policy = combo("Host key policy:", true, TargetForm.POLICIES);
         note(TargetForm.POLICY_NOTE);
+        sshOptions = new SshOptionsFields(this);
         probeSerial = text("ST-LINK serial:", "Serial number of the board's ST-LINK (empty: any)");
         imageKey = text("Image public key:", "Public key to check the signed image's signature (optional)");
         remoteproc = text("remoteproc name:", "Name in /sys/class/remoteproc/*/name of the Cortex-M33 (usually m33)");
@@ -81,6 +83,7 @@ public final class StSettingsForm extends AttributeForm {
         probeSerial.setText(a.get(Setting.PROBE_SERIAL.key, ""));
         imageKey.setText(a.get(Setting.IMAGE_KEY.key, ""));
         remoteproc.setText(a.get(Setting.REMOTEPROC.key, Setting.REMOTEPROC.defaultValue));
+        sshOptions.load(a);
         updateEnablement();
     }
 
@@ -93,6 +96,7 @@ public final class StSettingsForm extends AttributeForm {
         a.set(Setting.PROBE_SERIAL.key, probeSerial.getText().trim());
         a.set(Setting.IMAGE_KEY.key, imageKey.getText().trim());
         a.set(Setting.REMOTEPROC.key, remoteproc.getText().trim());
+        sshOptions.save(a);
     }
 
     public String password() {
@@ -120,6 +124,6 @@ public final class StSettingsForm extends AttributeForm {
         if (remoteproc.getText().isBlank()) {
             return "remoteproc name is empty (usually m33).";
         }
-        return null;
+        return sshOptions.validate();
     }
 }

@@ -9,7 +9,10 @@ import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.FileDialog;
 import org.eclipse.swt.widgets.Text;
 
-/** Target tab: how to reach Linux on the board (host, port, user, authentication, host-key policy). */
+/**
+ * Target tab: how to reach Linux on the board (host, port, user, authentication, host-key policy, the user's SSH
+ * configuration, the upload without SFTP).
+ */
 public final class TargetForm extends AttributeForm {
     static final String[] AUTH = {"key", "agent", "password"};
     /**
@@ -30,6 +33,7 @@ public final class TargetForm extends AttributeForm {
     private final Text password;
     private final Text knownHosts;
     private final Combo policy;
+    private final SshOptionsFields sshOptions;
 
     public TargetForm(Composite parent) {
         super(parent);
@@ -49,6 +53,7 @@ public final class TargetForm extends AttributeForm {
         knownHosts = text("known_hosts:", "OpenSSH known_hosts file used to verify the board's host key");
         policy = combo("Host key policy:", true, POLICIES);
         note(POLICY_NOTE);
+        sshOptions = new SshOptionsFields(this);
         auth.addModifyListener(e -> updateEnablement());
     }
 
@@ -66,6 +71,7 @@ public final class TargetForm extends AttributeForm {
         identity.setText(a.get(Setting.IDENTITY.key, ""));
         knownHosts.setText(a.get(Setting.KNOWN_HOSTS.key, ""));
         select(policy, a.get(Setting.HOST_KEY_POLICY.key, POLICY_DEFAULT));
+        sshOptions.load(a);
         updateEnablement();
     }
 
@@ -78,6 +84,7 @@ public final class TargetForm extends AttributeForm {
         a.set(Setting.IDENTITY.key, identity.getText().trim());
         a.set(Setting.KNOWN_HOSTS.key, knownHosts.getText().trim());
         a.set(Setting.HOST_KEY_POLICY.key, policyAttribute(policy));
+        sshOptions.save(a);
     }
 
     /** The policy's attribute value: null (unset) for the default choice. */
@@ -123,6 +130,6 @@ public final class TargetForm extends AttributeForm {
         if (missingFile(knownHosts.getText())) {
             return "known_hosts file " + knownHosts.getText().trim() + " does not exist.";
         }
-        return null;
+        return sshOptions.validate();
     }
 }

@@ -8,6 +8,7 @@ import com.stm32mp.prelaunch.core.LaunchConfigAttributes;
 import com.stm32mp.prelaunch.core.PreLaunchDelegate;
 import com.stm32mp.prelaunch.core.StLaunches;
 import com.stm32mp.prelaunch.model.LaunchKeys;
+import com.stm32mp.prelaunch.model.CheckRequest;
 import com.stm32mp.prelaunch.model.MapAttributes;
 import com.stm32mp.prelaunch.model.Report;
 import com.stm32mp.prelaunch.model.Setting;
@@ -35,6 +36,7 @@ import org.eclipse.equinox.app.IApplication;
 import org.eclipse.equinox.app.IApplicationContext;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.layout.FillLayout;
+import org.eclipse.swt.widgets.Button;
 import org.eclipse.swt.widgets.Combo;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Control;
@@ -126,6 +128,42 @@ public final class UiTestApp implements IApplication {
                 policy.select(0);
                 form.save(a);
                 equal("", a.get(Setting.HOST_KEY_POLICY.key, ""), form.getClass().getSimpleName() + ": back to the default");
+                shell.dispose();
+            }
+        });
+
+        t.test("SSH configuration and the upload without SFTP: written, shown again, sent, a missing file reported", () -> {
+            for (Function<Composite, AttributeForm> make : List.<Function<Composite, AttributeForm>>of(TargetForm::new,
+                    StSettingsForm::new)) {
+                Shell shell = new Shell(display);
+                shell.setLayout(new FillLayout());
+                AttributeForm form = make.apply(shell);
+                String name = form.getClass().getSimpleName();
+                Text sshConfig = child(form, Text.class, c -> String.valueOf(c.getToolTipText()).startsWith("OpenSSH client configuration"));
+                Button execUpload = child(form, Button.class, c -> (c.getStyle() & SWT.CHECK) != 0);
+                MapAttributes a = new MapAttributes();
+                a.set(Setting.HOST.key, "lab-board");
+                form.load(a);
+                equal("", sshConfig.getText(), name + ": no SSH configuration by default");
+                check(execUpload.getSelection(), name + ": the upload without SFTP is on by default");
+                form.save(a);
+                check(!a.asMap().containsKey(Setting.EXEC_UPLOAD.key), name + ": the default written: " + a.asMap());
+                check(!CheckRequest.toJson(a, x -> x, null, null).contains("ssh_config"), name + ": nothing sent");
+                sshConfig.setText("default");
+                execUpload.setSelection(false);
+                form.save(a);
+                equal("default", a.get(Setting.SSH_CONFIG.key, ""), name + ": configuration written");
+                equal("false", a.get(Setting.EXEC_UPLOAD.key, ""), name + ": upload without SFTP turned off");
+                String request = CheckRequest.toJson(a, x -> x, null, null);
+                check(request.contains("\"ssh_config\":\"default\"") && request.contains("\"exec_upload\":false"),
+                        name + ": request " + request);
+                form.load(a);
+                equal("default", sshConfig.getText(), name + ": configuration shown again");
+                check(!execUpload.getSelection(), name + ": turned off, shown again");
+                equal(null, form.validate(), name + ": 'default' is valid");
+                sshConfig.setText("/nonexistent/ssh_config");
+                String error = form.validate();
+                check(error != null && error.contains("/nonexistent/ssh_config"), name + ": missing file: " + error);
                 shell.dispose();
             }
         });
@@ -229,6 +267,16 @@ public final class UiTestApp implements IApplication {
     }
 
     /** The form's host-key policy combo (the one offering accept-new). */
+    /** The form's first direct child of that type that matches. */
+    private static <T extends Control> T child(Composite form, Class<T> type, java.util.function.Predicate<T> matches) {
+        for (Control c : form.getChildren()) {
+            if (type.isInstance(c) && matches.test(type.cast(c))) {
+                return type.cast(c);
+            }
+        }
+        throw new AssertionError("no such " + type.getSimpleName() + " in " + form.getClass().getSimpleName());
+    }
+
     private static Combo policyCombo(Composite form) {
         for (Control c : form.getChildren()) {
             if (c instanceof Combo && ((Combo) c).indexOf("accept-new") >= 0) {
