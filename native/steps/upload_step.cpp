@@ -191,7 +191,9 @@ core::StepReport upload_image(const UploadInputs& in, ports::BoardSession& sessi
     return f;
   };
 
-  bool replaces = true;  // a file is there under the real name (the left copy, or as read)
+  // What the upload did to the real name: "new", "replaced", or — when the board's copy was not read — over what
+  // the last check left there (someone may have removed it since: not said as a fact).
+  const char* upload_kind = "replaced the image the last check left (not read back)";
   if (in.left_copy && in.left_copy->path == real && in.left_copy->sha256 != img.upload_sha256) {
     r.observed.set("board_copy", "not read: the last check on this session left another image there (sha256 " +
                                      in.left_copy->sha256.substr(0, 12) + "…)");
@@ -202,7 +204,7 @@ core::StepReport upload_image(const UploadInputs& in, ports::BoardSession& sessi
       r.add(code, with({{"message", message_for(code, existing.error())}}));
       return r;
     }
-    replaces = existing->exists;
+    upload_kind = existing->exists ? "replaced" : "new";
     if (existing->exists && existing->size == img.upload_size && existing->sha256 == img.upload_sha256) {
       r.observed.set("upload", "unchanged");
       control.progress.step_progress(100);
@@ -264,7 +266,7 @@ core::StepReport upload_image(const UploadInputs& in, ports::BoardSession& sessi
     const bool cancelled = control.cancel.cancelled();
     const auto now = recovery.reread(real);
     if (now && now->exists && now->size == img.upload_size && now->sha256 == img.upload_sha256) {
-      r.observed.set("upload", replaces ? "replaced" : "new");
+      r.observed.set("upload", upload_kind);
       r.observed.set("verified_on_board", "size and sha256 match (read again after the reply was lost)");
       r.observed.set("temporary_file", "none (renamed over the real name by the board)");
       if (cancelled) r.add(Code::UploadDoneBeforeCancel, with({{"message", remote::describe(reply.error())}}));
@@ -301,7 +303,7 @@ core::StepReport upload_image(const UploadInputs& in, ports::BoardSession& sessi
     r.add(code_for(err.kind), with({{"message", message_for(code_for(err.kind), err)}}));
     return r;
   }
-  r.observed.set("upload", replaces ? "replaced" : "new");
+  r.observed.set("upload", upload_kind);
   r.observed.set("verified_on_board", "size and sha256 match");
   out = remote::UploadOutcome{name, real, false};
   return r;

@@ -102,6 +102,7 @@ TEST(UploadStep, AnotherImageLeftByTheLastCheckIsReplacedWithoutReadingItBack) {
   EXPECT_EQ(f.session.operations, (std::vector<std::string>{"upload " + f.tmp}));
   EXPECT_EQ(r.observed.get("board_copy").value_or("").rfind("not read: the last check on this session left another image", 0),
             0U);
+  EXPECT_EQ(r.observed.get("upload"), "replaced the image the last check left (not read back)");
   ASSERT_TRUE(f.out);
   EXPECT_FALSE(f.out->unchanged);
 }
