@@ -94,12 +94,11 @@ std::string ProbeOutput::value_or(std::string_view key, std::string fallback) co
 
 std::string_view probe_shell_prelude() {
   // LC_ALL=C: byte-wise tools and untranslated error texts (the write errors are matched by text).
-  // h and x cost two processes per value (od, tr): only for binary or multi-line values (device-tree
-  // properties, kernel log lines, names). One-line text attributes (sysfs) are read by the shell itself
+  // h costs two processes per value (od, tr): only for values that may hold any byte (the names of leftover
+  // files, an mv or rm error quoting one). One-line text attributes (sysfs) are read by the shell itself
   // (rd, v): no process at all, and `read` stops at the first newline, so a value can never add a line.
   return "LC_ALL=C; export LC_ALL\n"
          "h() { od -An -v -tx1 | tr -d ' \\n'; }\n"
-         "x() { printf '%s#=' \"$1\"; if [ -r \"$2\" ]; then h < \"$2\" 2>/dev/null; fi; echo; }\n"
          "rd() { _v=; { IFS= read -r _v < \"$1\"; } 2>/dev/null; }\n"
          "v() { _v=; [ -r \"$2\" ] && rd \"$2\"; printf '%s=%s\\n' \"$1\" \"$_v\"; }\n"
          // kn: the kernel log's line count in $_n. lg N P: its lines after line N, one `Plog+=LINE` each (dmesg

@@ -41,12 +41,13 @@ class ProbeOutput {
 // Lowercase hex ("6d3333") → bytes; nullopt on odd length or a non-hex digit.
 [[nodiscard]] std::optional<std::string> hex_decode(std::string_view hex);
 
-// The shell fragment that defines h (stdin → hex) and x KEY FILE (emits `KEY#=hex-of-file`), shared
-// by every fixed script so that all of them speak the format above.
+// The shell fragment that defines h (stdin → hex), rd/v (one sysfs line by the shell's own read), kn and lg
+// (the kernel log's count, and its lines after a count), shared by every fixed script so that all of them
+// speak the format above.
 [[nodiscard]] std::string_view probe_shell_prelude();
 
-// The fragment that lists every remoteproc instance as rproc.N=present and rproc.N.<attr>#=hex lines
-// (name, state, firmware, fw_format, recovery); needs the prelude's x.
+// The fragment that lists every remoteproc instance as rproc.N=present and rproc.N.<attr>=value lines
+// (name, state, firmware, fw_format, recovery); needs the prelude's v.
 [[nodiscard]] std::string_view probe_shell_instance_listing();
 
 }  // namespace stm32mp::remote

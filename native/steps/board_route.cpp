@@ -249,19 +249,18 @@ core::StepReport check_network_with_config(core::Settings& s, ports::Network& ne
     route = std::move(found);
   }
 
-  if (kept) {
-    if (auto reused = kept()) {
-      r.observed.set("hostname", s.host);
-      r.observed.set("port", std::to_string(s.port));
-      if (route && !route->proxy_argv.empty()) r.observed.set("proxy", remote::describe_proxy(route->route));
-      r.observed.set("connection", *reused);
-      return r;
-    }
-  }
-  if (route && !route->proxy_argv.empty()) {
+  const bool proxied = route && !route->proxy_argv.empty();
+  const auto reused = kept ? kept() : std::nullopt;  // a session kept along this same route
+  if (proxied || reused) {
     r.observed.set("hostname", s.host);
     r.observed.set("port", std::to_string(s.port));
-    r.observed.set("proxy", remote::describe_proxy(route->route));
+    if (proxied) r.observed.set("proxy", remote::describe_proxy(route->route));
+  }
+  if (reused) {
+    r.observed.set("connection", *reused);
+    return r;
+  }
+  if (proxied) {
     connection = open_proxy(*route, s, *processes, control, r);
     if (connection) r.observed.set("connection", "through the proxy");
     return r;

@@ -301,7 +301,7 @@ TEST(ProbeOutput, DecodesHexAndKeepsRepeatedKeys) {
 }
 
 TEST(ProbeOutput, RealShellEscapingRoundTripsHostileBytes) {
-  // The prelude's x/h functions, run by the real /bin/sh with od and tr, on a value holding a newline,
+  // The prelude's h function, run by the real /bin/sh with od and tr, on a value holding a newline,
   // quotes, $() and a NUL.
   const std::string hostile = std::string("a b'c\"$(echo no)\n`x`\\") + '\0' + "end";
   std::string script(remote::probe_shell_prelude());
