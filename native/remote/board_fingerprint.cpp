@@ -25,7 +25,7 @@ constexpr std::string_view kCommandTail = R"SH(f=/lib/firmware
 for t in "$f"/.*.prelaunch-tmp; do
   if [ -e "$t" ]; then printf 'fw.leftover#='; printf '%s' "${t##*/}" | h; echo; fi
 done
-set -- $(df -Pk "$f" 2>/dev/null)
+set -- $(exec df -Pk "$f" 2>/dev/null)
 if [ $# -ge 13 ]; then echo "fw.avail_kb=${11}"; fi
 echo probe.end=1
 )SH";

@@ -101,10 +101,14 @@ std::string_view probe_shell_prelude() {
          "h() { od -An -v -tx1 | tr -d ' \\n'; }\n"
          "rd() { _v=; { IFS= read -r _v < \"$1\"; } 2>/dev/null; }\n"
          "v() { _v=; [ -r \"$2\" ] && rd \"$2\"; printf '%s=%s\\n' \"$1\" \"$_v\"; }\n"
-         // kn: the kernel log's line count in $_n. lg N P: its lines after line N, one `Plog+=LINE` each (dmesg
-         // ends every line, so a line can never hold a newline; awk prints it whole: two processes for the lot).
-         "kn() { _n=$(dmesg 2>/dev/null | wc -l); _n=$((_n + 0)); }\n"
-         "lg() { dmesg 2>/dev/null | awk -v k=\"$1\" -v p=\"$2\" 'NR > k { print p \"log+=\" $0 }'; }\n";
+         // kn: the kernel log's line count in $_n. lg N P: its lines after line N, one `Plog+=LINE` each. One
+         // process each (dmesg; `exec` keeps bash from forking twice for a command with a redirection): the shell
+         // splits the text at newlines itself (set -f: a line is never a glob), and dmesg ends every line, so a
+         // line can never hold a newline. Empty lines are not counted, by either function alike. (The scripts run with
+         // the default IFS: whatever changes it unsets it after, which restores the default.)
+         "kn() { _a=$(exec dmesg 2>/dev/null); IFS='\n'; set -f; set -- $_a; unset IFS; set +f; _n=$#; }\n"
+         "lg() { _k=$1 _p=$2; _a=$(exec dmesg 2>/dev/null); IFS='\n'; set -f; set -- $_a; unset IFS; set +f\n"
+         "  if [ \"$#\" -gt \"$_k\" ]; then shift \"$_k\"; for _l; do printf '%slog+=%s\\n' \"$_p\" \"$_l\"; done; fi; }\n";
 }
 
 std::string_view probe_shell_instance_listing() {

@@ -16,7 +16,7 @@ namespace {
 // by the shell (v), the device tree's properties in one batch (below). Plain values are produced by the script
 // itself: numbers and yes/no.
 constexpr std::string_view kProbeBody = R"SH(echo probe.version=1
-uname -r 2>/dev/null | { IFS= read -r u; printf 'kernel.release=%s\n' "$u"; }
+v kernel.release /proc/sys/kernel/osrelease
 dt=/proc/device-tree
 [ -d "$dt" ] || dt=/sys/firmware/devicetree/base
 echo "dt.base=$dt"
@@ -27,17 +27,18 @@ echo "dt.base=$dt"
 constexpr std::string_view kProbeTail = R"SH(f=/lib/firmware
 mp=
 # df's output split by the shell: 7 header words, then the 6 fields of the one line (as the fingerprint reads it).
-set -- $(df -Pk "$f" 2>/dev/null)
+set -- $(exec df -Pk "$f" 2>/dev/null)
 if [ $# -ge 13 ]; then echo "fw.avail_kb=${11}"; mp=${13}; printf 'fw.mount=%s\n' "$mp"; fi
-o=$(awk -v m="$mp" '$2 == m { o = $4 } END { print o }' /proc/mounts 2>/dev/null)
+o=; while read -r _d _m _t _x _r; do [ "$_m" = "$mp" ] && o=$_x; done < /proc/mounts 2>/dev/null
 case ",$o," in *,ro,*) echo fw.ro=yes ;; *) echo fw.ro=no ;; esac
 t="$f/.prelaunch-probe"
-if ( : > "$t" ) 2>/dev/null; then rm -f "$t"; echo fw.writable=yes; else echo fw.writable=no; fi
+# `true`, not `:`: a failed redirection of a special builtin would end a POSIX shell (dash), of a regular one not.
+if true 2>/dev/null > "$t"; then rm -f "$t"; echo fw.writable=yes; else echo fw.writable=no; fi
 lb=0
 for t in "$f"/.*.prelaunch-tmp; do
   if [ -e "$t" ]; then
     printf 'fw.leftover#='; printf '%s' "${t##*/}" | h; echo
-    s=$(wc -c < "$t" 2>/dev/null) && lb=$((lb + s))
+    s=$(exec wc -c < "$t" 2>/dev/null) && lb=$((lb + s))
   fi
 done
 echo "fw.leftover_bytes=$lb"
@@ -67,7 +68,7 @@ for d in "$dt"/* "$dt"/*/*; do
   [ -r "$d/memory-region" ] && [ -r "$d/compatible" ] || continue
   case "${d##*/}" in *"$nl"*) continue ;; esac
   case "${d##*/}" in m33|m33@*|m0|m0@*|m4|m4@*) ;; *)
-    case "$(tr '\000' ' ' < "$d/compatible" 2>/dev/null)" in
+    case "$(exec tr '\000' ' ' < "$d/compatible" 2>/dev/null)" in
       *stm32mp2-m33*|*stm32mp2-m0*|*stm32mp1-m4*) ;;
       *) continue ;;
     esac ;;
@@ -78,19 +79,24 @@ for d in "$dt"/* "$dt"/*/*; do
   m=$((m+1))
 done
 if [ $# -gt 0 ]; then
-  printf 'batch.sizes='; wc -c -- "$@" 2>/dev/null | { k=0; while read -r c f; do k=$((k+1)); [ "$k" -le $# ] && printf '%s,' "$c"; done; }; echo
-  printf 'batch.bytes#='; od -An -v -tx1 -- "$@" 2>/dev/null | tr -d ' \n'; echo
+  # Two processes for the lot: od's and wc's output are taken apart by the shell (set -f: a word is never a glob).
+  b=$(exec od -An -v -tx1 -- "$@" 2>/dev/null); w=$(exec wc -c -- "$@" 2>/dev/null); k=$#
+  set -f; printf 'batch.bytes#='; printf '%s' $b; echo
+  printf 'batch.sizes='; j=0; IFS=$nl; for l in $w; do IFS=' '; set -- $l; j=$((j+1)); [ "$j" -le "$k" ] && printf '%s,' "$1"; done
+  unset IFS; set +f; echo
 fi
 # The kernel log in one pass: the TEE's boot-time refusals (the last 4); a TA start failure with no "is now up" or
-# "stopped" after it, with the last "Booting fw image" line before it (the image the TA holds); the count.
+# "stopped" after it, with the last "Booting fw image" line before it (the image the TA holds); the count of its
+# non-empty lines (as the prelude's kn counts them: a position the load and verify commands read from).
 dmesg 2>/dev/null | awk '
 /signed firmware not supported by TEE|tee_client_open_session failed/ { t[nt++ % 4] = $0 }
 /Booting fw image/ { b = $0 }
 /TA_RPROC_[A-Z_]*START[A-Z_]* invoke failed/ { f = $0; h = b }
 /remote processor .* is now up|stopped remote processor/ { f = ""; h = "" }
+length($0) { n++ }
 END { for (i = (nt > 4 ? nt - 4 : 0); i < nt; i++) print "kmsg.tee+=" t[i % 4]
       if (f != "") { if (h != "") print "kmsg.ta_start+=" h; print "kmsg.ta_start+=" f }
-      print "kmsg.lines=" NR + 0 }'
+      print "kmsg.lines=" n + 0 }'
 echo probe.end=1
 )SH";
 

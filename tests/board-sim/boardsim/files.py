@@ -131,6 +131,8 @@ esac
 exec cat "$LOG"
 """ % self.kmsg, 0o755)
         write(os.path.join(d, "uname"), BOARD_UNAME % {"release": KERNEL_RELEASE, "version": KERNEL_VERSION}, 0o755)
+        # What `uname -r` prints, where the probe reads it without a process.
+        write(os.path.join(d, "osrelease"), KERNEL_RELEASE + "\n", 0o444)
         write(os.path.join(d, "rprocfs.conf"), "".join("%s=%s\n" % kv for kv in [
             ("kmsg", self.kmsg), ("secure_log", os.path.join(r, "secure_console.log")),
             ("boot_ns", self.state["boot_ns"]), ("control", os.path.join(r, "rprocfs.sock")),
@@ -164,6 +166,7 @@ mount -t tmpfs -o size=1m,mode=755 boardsystemd /etc/systemd/system
 mkdir -p /etc/systemd/system/multi-user.target.wants
 mount --bind $D/board/dmesg /usr/bin/dmesg
 mount --bind $D/board/uname /usr/bin/uname
+mount --bind $D/board/osrelease /proc/sys/kernel/osrelease
 # The board's own boot id (a new one at each `reboot`), not the host kernel's: the tool keeps board facts per boot.
 mount --bind $D/board/boot_id /proc/sys/kernel/random/boot_id
 mount --bind $D/board/shadow /etc/shadow
