@@ -62,6 +62,26 @@ const image::ImageFacts* image_facts(RunState& state) {
   return state.image ? &*state.image : nullptr;
 }
 
+// What the remoteproc step works from, for the step itself and for the upload that may run its load (plan_load).
+steps::RemoteprocInputs remoteproc_inputs(const RunState& state, const image::ImageFacts* img, std::string firmware_name) {
+  steps::RemoteprocInputs in;
+  in.remoteproc = state.settings.remoteproc;
+  in.firmware_name = std::move(firmware_name);
+  if (img) in.image_kind = img->kind;
+  if (state.target) {
+    in.reserved_memory = state.target->reserved_memory;
+    in.firmware_class_path = state.target->firmware_class_path;
+    in.instances = state.target->instances;  // saves the step its own listing round trip
+  } else {
+    // --skip target: the built-in board profiles stand in for the board's device tree
+    // to tell a wrong instance (F04) from a bad memory map (F05).
+    for (const auto& profile : image::builtin_profiles()) {
+      in.reserved_memory.insert(in.reserved_memory.end(), profile.regions.begin(), profile.regions.end());
+    }
+  }
+  return in;
+}
+
 std::string image_path(const RunState& state) {
   const auto& s = state.settings;
   return !s.signed_image.empty() ? s.signed_image : s.elf;
@@ -171,7 +191,8 @@ std::vector<StepDefinition> build_steps(const core::Settings& given, RunState& s
     return steps::check_target({s.remoteproc, s.user, s.host, img ? std::optional{*img} : std::nullopt}, *state.session,
                                control, state.target, state.fingerprint, kept ? &*kept : nullptr);
   };
-  run_of(StepId::Upload) = [&state, &ports, diagnosing, kDiagnosing, kNoSession](StepControl& control) {
+  const bool loads_after_upload = !diagnosing && selected(given, std::string(core::step_id(StepId::Remoteproc)));
+  run_of(StepId::Upload) = [&state, &ports, diagnosing, loads_after_upload, kDiagnosing, kNoSession](StepControl& control) {
     if (diagnosing) return core::StepReport{}.skip(kDiagnosing);
     if (!state.session) return core::StepReport{}.skip(kNoSession);
     const auto* img = image_facts(state);
@@ -184,11 +205,25 @@ std::vector<StepDefinition> build_steps(const core::Settings& given, RunState& s
       in.reopen = [&state, &ports](const core::Deadline& d, const core::CancelToken& c) {
         return steps::open_another_session(state.settings, state.route, *ports.network, *ports.ssh,
                                            ports.child_processes.get(), d, c);
+      };
+    }
+    // The load goes with the upload's last command when the remoteproc step runs next and its first move is known.
+    if (loads_after_upload && img) {
+      state.load_plan = steps::plan_load(remoteproc_inputs(state, img, img->upload_name()));
+      if (state.load_plan) in.then_script = state.load_plan->script;
+    }
+    state.upload_tried = true;
+    auto report = steps::upload_image(in, *state.session, control, state.upload);
+    if (state.load_plan) {
+      // The board may have begun the load: it did, or the upload failed, maybe within its last command.
+      if (!state.upload || state.upload->load_reply) state.load_tried = state.load_plan->firmware;
+      // A cancel while the board may have gone on to stop, load and start: which state that left the core in.
+      if (control.cancel.cancelled()) {
+        report.observed.set("state_after_cancel", state_after_cancel(state, ports, state.settings.remoteproc));
+      }
+    }
+    return report;
   };
-                   }
-                   state.upload_tried = true;
-                   return steps::upload_image(in, *state.session, control, state.upload);
-                 };
   // A diagnosis needs only the session (steps.def): a target prediction that failed is no reason not to read what
   // the failed launch left in the kernel log.
   run_of(StepId::Remoteproc) = [&state, &ports, diagnosing, run_started, kNoSession](StepControl& control) {
@@ -199,20 +234,11 @@ std::vector<StepDefinition> build_steps(const core::Settings& given, RunState& s
     if (!diagnosing && !state.upload && path.empty()) {
       return core::StepReport{}.skip("no image given (--elf or --signed)");
     }
-    steps::RemoteprocInputs in;
-    in.remoteproc = state.settings.remoteproc;
-    in.firmware_name = state.upload ? state.upload->name : files::utf8_string(files::utf8_path(path).filename());
-    if (img) in.image_kind = img->kind;
-    if (state.target) {
-      in.reserved_memory = state.target->reserved_memory;
-      in.firmware_class_path = state.target->firmware_class_path;
-      in.instances = state.target->instances;  // saves the step its own listing round trip
-    } else {
-      // --skip target: the built-in board profiles stand in for the board's device tree
-      // to tell a wrong instance (F04) from a bad memory map (F05).
-      for (const auto& profile : image::builtin_profiles()) {
-        in.reserved_memory.insert(in.reserved_memory.end(), profile.regions.begin(), profile.regions.end());
-      }
+    auto in = remoteproc_inputs(state, img, state.upload ? state.upload->name : files::utf8_string(files::utf8_path(path).filename()));
+    if (state.upload && state.upload->load_reply && state.load_plan) {
+      in.planned = std::make_shared<steps::RemoteprocInputs::Planned>(
+          steps::RemoteprocInputs::Planned{*state.load_plan, std::move(*state.upload->load_reply)});
+      state.upload->load_reply.reset();
     }
     if (diagnosing) {
       const auto run_so_far = std::chrono::duration_cast<std::chrono::milliseconds>(

@@ -15,6 +15,7 @@
 #include "devices/console_addresses.h"
 #include "devices/serial_device.h"
 #include "steps/board_route.h"
+#include "steps/remoteproc_step.h"
 #include "pipeline/session_pool.h"
 
 namespace stm32mp::pipeline {
@@ -33,6 +34,7 @@ struct RunState {
   std::optional<remote::TargetFacts> target;      // the board's state, written by `target`
   std::optional<remote::BoardFingerprint> fingerprint;  // what `target` read of the board's fingerprint
   std::optional<remote::UploadOutcome> upload;    // what is in /lib/firmware, written by `upload`
+  std::optional<steps::LoadPlan> load_plan;       // the load `upload` handed to the board with its last command
   std::optional<devices::Enumeration> devices;  // serial devices and ST-LINK probes, written by `devices`
   std::vector<devices::ConsoleAddress> console_addresses;  // the board's IPv4 addresses from its console, by `serial-port`
   std::optional<remote::LoadOutcome> load;        // the started instance and its log position, by `remoteproc`

@@ -26,6 +26,9 @@ struct RemoteError {
   };
   Kind kind = Kind::failure;
   std::string message;  // what the library / server said, for the observed facts
+  // exec only: what the command had printed on stdout before the failure. A command that goes on after its first
+  // part (the upload's check and rename, then the load) has said how that part ended even when the rest is lost.
+  std::string partial_out = {};
 };
 
 struct ExecResult {

@@ -5,12 +5,18 @@
 #include <string>
 #include <vector>
 
+#include "core/expected.h"
+#include "ports/board_session.h"
+
 namespace stm32mp::remote {
 
 struct UploadOutcome {
   std::string name;         // basename under /lib/firmware (what goes into the firmware attribute)
   std::string remote_path;
   bool unchanged = false;   // the board already had identical content: no transfer
+  // The reply of the load script the upload's last command ran once the image was in place (steps::LoadPlan): the
+  // remoteproc step reads it instead of a round trip of its own. Absent when the script did not start.
+  std::optional<core::expected<ports::ExecResult, ports::RemoteError>> load_reply = {};
 };
 
 struct LoadOutcome {

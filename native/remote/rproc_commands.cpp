@@ -49,12 +49,12 @@ std::string name_guard(int index, const std::string& name, const std::string& ro
 // once per command, after its last write (lg), from the position counted once before its first (kn).
 std::string write_block(const std::string& p, const std::string& path, const std::string& value, bool timed) {
   std::string s;
-  if (timed) s += "t0=${EPOCHREALTIME:-$(date +%s%N 2>/dev/null)}\n";
+  if (timed) s += "t0=${EPOCHREALTIME:-$(exec date +%s%N 2>/dev/null)}\n";
   // printf '%s': the value reaches the attribute byte for byte, without a trailing newline (echo -n
   // is not portable to every /bin/sh); the redirection's own error is printed too.
   s += "printf '" + p + "write.err='; { printf '%s' " + ports::shell_quote(value) + " > " + path + "; } 2>&1; r=$?; echo\n";
   if (timed) {
-    s += "t1=${EPOCHREALTIME:-$(date +%s%N 2>/dev/null)}\n";
+    s += "t1=${EPOCHREALTIME:-$(exec date +%s%N 2>/dev/null)}\n";
     s += "echo \"" + p + "t0=$t0\"; echo \"" + p + "t1=$t1\"\n";
   }
   s += "echo \"" + p + "write.rc=$r\"\n";
@@ -153,9 +153,13 @@ core::expected<WriteOutcome, std::string> parse_write_outcome(const ProbeOutput&
 
 std::string load_and_start_command(int index, const std::string& name, const std::string& firmware, int max_stops,
                                    const std::string& root) {
+  return std::string(probe_shell_prelude()) + load_and_start_body(index, name, firmware, max_stops, root);
+}
+
+std::string load_and_start_body(int index, const std::string& name, const std::string& firmware, int max_stops,
+                                const std::string& root) {
   const std::string state = attr_path(index, RprocAttr::state, root);
-  std::string s(probe_shell_prelude());
-  s += "echo probe.version=1\n";
+  std::string s = "echo probe.version=1\n";
   s += name_guard(index, name, root);
   // Stop while running/attached, re-reading the state after each stop (refcounted starts need
   // several, F09), at most max_stops times; what the stops print is not needed, only the state.
@@ -227,7 +231,7 @@ std::string verify_command(int index, std::uint64_t log_position) {
 std::string kernel_log_window_command() {
   std::string s(probe_shell_prelude());
   s += "echo probe.version=1\n";
-  s += "echo \"uptime=$(cut -d' ' -f1 /proc/uptime 2>/dev/null)\"\n";
+  s += "rd /proc/uptime; echo \"uptime=${_v%% *}\"\n";
   s += "dmesg 2>/dev/null | tail -n " + std::to_string(kKernelLogTail) + " | awk '{ print \"log+=\" $0 }'\n";
   s += "echo probe.end=1\n";
   return s;

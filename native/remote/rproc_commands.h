@@ -45,13 +45,17 @@ struct WriteOutcome {
 // is running or attached (at most `max_stops` times, re-reading the state after each: refcounted
 // starts, F09; stop.count=), then — unless it is still running/attached (stop.ineffective=1) —
 // writes `firmware` to the firmware attribute and, only if the kernel accepted it, remembers the
-// log position and writes start, timing the start write on the board (date +%s%N). Reports both
+// log position and writes start, timing the start write on the board ($EPOCHREALTIME, else date +%s%N). Reports both
 // writes (the start's keys under start.*), the number of /dev/ttyRPMSG* after a successful start,
 // and the instance after the last write.
 // `root` is the remoteproc class directory; only tests point it elsewhere (a plain path, not quoted).
 inline constexpr const char* kRemoteprocClass = "/sys/class/remoteproc";
 [[nodiscard]] std::string load_and_start_command(int index, const std::string& name, const std::string& firmware,
                                                  int max_stops, const std::string& root = kRemoteprocClass);
+// The same without the prelude (remote/probe_output.h): the `then` part of the upload's last command
+// (remote/upload_commands.h), which has the prelude already. Its keys are none of the upload's.
+[[nodiscard]] std::string load_and_start_body(int index, const std::string& name, const std::string& firmware,
+                                              int max_stops, const std::string& root = kRemoteprocClass);
 
 struct LoadStartOutcome {
   int stops = 0;                       // stop writes made before the firmware write

@@ -13,17 +13,25 @@ std::string trim(std::string s) {
   return s;
 }
 
-// Emits size= and sha= of "$t" (set by the caller); the values are numbers and hex the tools print. One process
-// each: the shell trims wc's padding and sha256sum's trailing " -" itself.
-constexpr std::string_view kMeasure =
-    "s=$(wc -c < \"$t\"); s=$((s + 0)); c=$(sha256sum < \"$t\"); c=${c%% *}\n"
-    "echo exists=yes; echo \"size=$s\"; echo \"sha=$c\"\n";
+// Emits exists=, sha= and size= of "$t" (set by the caller) against the expected size and SHA-256 (quoted): the
+// SHA-256 decides, so its one process (sha256sum) is all a match costs; equal content has the expected size, which
+// is printed as such. Another content's size is measured (wc) only when `report_size` (the temporary file's, for
+// UPL005); else it is left out (0). Leaves the digest in $c.
+std::string measure(std::uint64_t size, const std::string& sha256, bool report_size) {
+  return "c=$(exec sha256sum < \"$t\"); c=${c%% *}\n"
+         "echo exists=yes; echo \"sha=$c\"\n"
+         "if [ \"$c\" = " + ports::shell_quote(sha256) + " ]; then echo size=" + std::to_string(size) + "; " +
+         (report_size ? "else s=$(exec wc -c < \"$t\"); echo \"size=$((s + 0))\"; " : "") + "fi\n";
+}
+
+// The part run after the image is in place (then.ran=1 says it started), or nothing.
+std::string then_part(const std::string& then) { return then.empty() ? "" : "echo then.ran=1\n" + then; }
 
 // Removes "$t" and reports rm.rc / rm.err#= (hex: the text may quote the file name).
 constexpr std::string_view kRemove =
-    "e=$(rm -f -- \"$t\" 2>&1); r=$?; echo \"rm.rc=$r\"; [ -z \"$e\" ] || { printf 'rm.err#='; printf '%s' \"$e\" | h; echo; }\n";
+    "e=$(exec rm -f -- \"$t\" 2>&1); r=$?; echo \"rm.rc=$r\"; [ -z \"$e\" ] || { printf 'rm.err#='; printf '%s' \"$e\" | h; echo; }\n";
 
-// What kMeasure printed (exists=, size=, sha=): shared by both replies.
+// What measure() printed (exists=, size=, sha=) and whether `then` started: shared by both replies.
 RemoteCopy read_copy(const ProbeOutput& parsed) {
   RemoteCopy c;
   c.exists = parsed.get("exists") == "yes";
@@ -31,16 +39,19 @@ RemoteCopy read_copy(const ProbeOutput& parsed) {
     c.size = std::strtoull(parsed.value_or("size", "0").c_str(), nullptr, 10);
     c.sha256 = parsed.value_or("sha", "");
   }
+  c.then_ran = parsed.has("then.ran");
   return c;
 }
 
 }  // namespace
 
-std::string checksum_command(const std::string& path) {
+std::string checksum_command(const std::string& path, std::uint64_t size, const std::string& sha256,
+                             const std::string& then) {
   std::string s(probe_shell_prelude());
   s += "t=" + ports::shell_quote(path) + "\n";
   s += "if [ -f \"$t\" ]; then\n";
-  s += kMeasure;
+  s += measure(size, sha256, false);
+  if (!then.empty()) s += "if [ \"$c\" = " + ports::shell_quote(sha256) + " ]; then\n" + then_part(then) + "fi\n";
   s += "else echo exists=no; fi\necho end=1\n";
   return s;
 }
@@ -65,20 +76,20 @@ std::string_view remove_by_input_command() {
 }
 
 std::string commit_upload_command(const std::string& tmp, const std::string& real, std::uint64_t size,
-                                  const std::string& sha256) {
+                                  const std::string& sha256, const std::string& then) {
   std::string s(probe_shell_prelude());
   s += "t=" + ports::shell_quote(tmp) + "\n";
   s += "f=" + ports::shell_quote(real) + "\n";
   s += "if [ -f \"$t\" ]; then\n";
-  s += kMeasure;
-  // The rename runs only after both comparisons held, in the same shell: nothing between the check
+  s += measure(size, sha256, true);
+  // The rename runs only after the comparison held, in the same shell: nothing between the check
   // and rename(2) waits for the network.
-  s += "if [ \"$s\" = " + ports::shell_quote(std::to_string(size)) + " ] && [ \"$c\" = " + ports::shell_quote(sha256) +
-       " ]; then\n";
+  s += "if [ \"$c\" = " + ports::shell_quote(sha256) + " ]; then\n";
   s += "echo match=yes\n";
-  s += "e=$(mv -f -- \"$t\" \"$f\" 2>&1); r=$?; echo \"mv.rc=$r\"; [ -z \"$e\" ] || { printf 'mv.err#='; printf '%s' \"$e\" | h; echo; }\n";
+  s += "e=$(exec mv -f -- \"$t\" \"$f\" 2>&1); r=$?; echo \"mv.rc=$r\"; [ -z \"$e\" ] || { printf 'mv.err#='; printf '%s' \"$e\" | h; echo; }\n";
   s += "if [ \"$r\" -ne 0 ]; then\n";
   s += kRemove;
+  if (!then.empty()) s += "else\n" + then_part(then);
   s += "fi\n";
   s += "else\necho match=no\n";
   s += kRemove;
@@ -94,6 +105,7 @@ core::expected<UploadCommit, std::string> parse_commit_upload(std::string_view o
   }
   UploadCommit c;
   c.temp = read_copy(*parsed);
+  c.then_ran = c.temp.then_ran;
   if (!c.temp.exists) {
     c.temp_removed = true;  // nothing left to remove
     return c;
@@ -114,6 +126,11 @@ core::expected<UploadCommit, std::string> parse_commit_upload(std::string_view o
     if (!c.temp_removed && c.rm_error.empty()) c.rm_error = "rm exited with status " + parsed->value_or("rm.rc", "(none)");
   }
   return c;
+}
+
+bool then_started(std::string_view partial_out) {
+  // Printed only after the comparison held (and, in the commit command, after mv returned 0).
+  return partial_out.rfind("then.ran=1\n", 0) == 0 || partial_out.find("\nthen.ran=1\n") != std::string_view::npos;
 }
 
 }  // namespace stm32mp::remote

@@ -8,7 +8,11 @@ using core::Code;
 
 std::optional<remote::ProbeOutput> BoardCommands::run(const std::string& command, const char* what, bool after_start,
                                                       const std::string& note) {
-  auto reply = board.exec(command, control.deadline, control.cancel);
+  return accept(board.exec(command, control.deadline, control.cancel), what, after_start, note);
+}
+
+std::optional<remote::ProbeOutput> BoardCommands::accept(const core::expected<ports::ExecResult, ports::RemoteError>& reply,
+                                                         const char* what, bool after_start, const std::string& note) {
   if (!reply) {
     const auto kind = reply.error().kind;
     // A cancel is no failure of the board: the runner reports it (RUN003), the state after it is read apart.
@@ -47,14 +51,16 @@ std::optional<remote::WriteOutcome> BoardCommands::write(int index, remote::Rpro
   return std::move(*w);
 }
 
-std::optional<remote::LoadStartOutcome> BoardCommands::load_and_start(int index, const std::string& firmware,
-                                                                      int max_stops, bool may_stop) {
+std::optional<remote::LoadStartOutcome> BoardCommands::load_and_start(
+    int index, const std::string& firmware, int max_stops, bool may_stop,
+    const core::expected<ports::ExecResult, ports::RemoteError>* ran) {
   // The reply is lost with the connection: say so when the same command also stopped the instance.
   const std::string note = may_stop ? "; the same command first stopped the running instance, a drop during that stop "
                                       "cannot be told apart"
                                     : "";
-  auto out = run(remote::load_and_start_command(index, instance, firmware, max_stops), "stop, firmware and start", true,
-                 note);
+  const char* what = "stop, firmware and start";
+  auto out = ran != nullptr ? accept(*ran, what, true, note)
+                            : run(remote::load_and_start_command(index, instance, firmware, max_stops), what, true, note);
   if (!out) return std::nullopt;
   auto o = remote::parse_load_start_outcome(*out, index);
   if (!o) {

@@ -30,12 +30,17 @@ struct BoardCommands {
   // board vanished right after a start) and returns nullopt.
   std::optional<remote::ProbeOutput> run(const std::string& command, const char* what, bool after_start = false,
                                          const std::string& note = "");
+  // The same for a reply already at hand.
+  std::optional<remote::ProbeOutput> accept(const core::expected<ports::ExecResult, ports::RemoteError>& reply,
+                                            const char* what, bool after_start = false, const std::string& note = "");
   std::optional<remote::WriteOutcome> write(int index, remote::RprocAttr attr, const std::string& value);
   // Stops, firmware write and, if accepted, start in one round trip. A connection lost meanwhile
   // counts as lost during the start (F20): stop and the firmware write are what the tool has always
   // done safely before, the start is what touches the firewall configuration.
+  // `ran`: the reply of the same command when the upload's last command ran it (no round trip here).
   std::optional<remote::LoadStartOutcome> load_and_start(int index, const std::string& firmware, int max_stops,
-                                                         bool may_stop);
+                                                         bool may_stop,
+                                                         const core::expected<ports::ExecResult, ports::RemoteError>* ran = nullptr);
 };
 
 // The catalogue entry a kernel-log verdict points to, reported with the facts `f` (instance, image,

@@ -133,7 +133,8 @@ class LoadMachine {
   // True when the step is over; false with restart_ set to go back to settle.
   bool load() {
     const auto t0 = std::chrono::steady_clock::now();
-    auto ls = cmd_.load_and_start(index_, in_.firmware_name, in_.max_stops - stops_, inst_->state != "offline");
+    auto ls = cmd_.load_and_start(index_, in_.firmware_name, in_.max_stops - stops_, inst_->state != "offline",
+                                  take_planned());
     const auto round_trip_ms =
         std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
     if (!ls) return true;
@@ -172,6 +173,16 @@ class LoadMachine {
     r_.observed.set("firmware", in_.firmware_name);
     started(*ls, round_trip_ms);
     return true;
+  }
+
+  // The upload's command ran this very load (plan_load, from the same listing): its reply, once.
+  const core::expected<ports::ExecResult, ports::RemoteError>* take_planned() {
+    if (!in_.planned || planned_taken_) return nullptr;
+    planned_taken_ = true;
+    const auto& p = in_.planned->plan;
+    if (p.index != index_ || p.firmware != in_.firmware_name || p.max_stops != in_.max_stops - stops_) return nullptr;
+    r_.observed.set("load_command", "run by the upload's last command, right after the image was in place");
+    return &in_.planned->reply;
   }
 
   void started(const remote::LoadStartOutcome& ls, std::int64_t round_trip_ms) {
@@ -291,10 +302,24 @@ class LoadMachine {
   bool relisted_ = false;      // the stale-listing transition was taken (once)
   bool recovered_ = false;     // 'recover' was written (once: still crashed after it is final)
   bool retried_busy_ = false;  // the busy transition was taken (once)
+  bool planned_taken_ = false; // the upload's run of the load was looked at (once)
   bool restart_ = false;       // the last phase asks to go back to settle
 };
 
 }  // namespace
+
+std::optional<LoadPlan> plan_load(const RemoteprocInputs& in) {
+  if (!in.instances) return std::nullopt;
+  // As LoadMachine::resolve and settle see the listing: the first instance of that name, in a state the load
+  // command handles from the live state on the board.
+  for (const auto& i : *in.instances) {
+    if (i.name != in.remoteproc) continue;
+    if (!stoppable_or_offline(i.state)) return std::nullopt;
+    return LoadPlan{i.index, in.firmware_name, in.max_stops,
+                    remote::load_and_start_body(i.index, i.name, in.firmware_name, in.max_stops)};
+  }
+  return std::nullopt;
+}
 
 core::StepReport load_firmware(const RemoteprocInputs& in, ports::BoardSession& board, core::StepControl& control,
                                std::optional<remote::LoadOutcome>& out) {

@@ -1,4 +1,5 @@
 #pragma once
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,6 +26,26 @@ struct RemoteprocInputs {
   // remoteproc): the step lists them itself. Used as they are only for an offline, running or
   // attached instance (the load command acts on the live state); otherwise listed again.
   std::optional<std::vector<remote::RprocInstance>> instances;
+  // The load command the upload's last command already ran (plan_load's plan for these inputs) and its reply: the
+  // step's first load reads it instead of making a round trip of its own.
+  struct Planned;
+  std::shared_ptr<const Planned> planned = {};
+};
+
+// The load the step will make first when nothing needs settling (the target step's listing shows the instance
+// offline, running or attached): the board can run it right after the upload has put the image in place, in the
+// same command (UploadInputs::then_script). nullopt: the step has to decide on the board first.
+struct LoadPlan {
+  int index = -1;
+  std::string firmware;
+  int max_stops = 0;
+  std::string script;  // remote::load_and_start_body
+};
+[[nodiscard]] std::optional<LoadPlan> plan_load(const RemoteprocInputs& in);
+
+struct RemoteprocInputs::Planned {
+  LoadPlan plan;
+  core::expected<ports::ExecResult, ports::RemoteError> reply;
 };
 
 // Recovers a crashed / attaches a detached instance (one write each), then in ONE command stops it

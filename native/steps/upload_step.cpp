@@ -17,17 +17,25 @@ using core::Facts;
 using Kind = ports::RemoteError::Kind;
 
 constexpr const char* kFirmwareDir = "/lib/firmware/";
+constexpr const char* kLoadedAfter = "the same command went on to stop, load and start it (see remoteproc)";
 // Cleanup after a failure or a cancel must still run, briefly, with its own token.
 constexpr core::Millis kCleanupBudget{3000};
 
-// One exec: size and SHA-256 of a fixed path (quoted).
-core::expected<remote::RemoteCopy, ports::RemoteError> remote_copy(ports::BoardSession& session, const std::string& path,
-                                                                   core::StepControl& control) {
-  auto reply = session.exec(remote::checksum_command(path), control.deadline, control.cancel);
+using Reply = core::expected<ports::ExecResult, ports::RemoteError>;
+
+// The copy a checksum command's reply describes.
+core::expected<remote::RemoteCopy, ports::RemoteError> copy_of(const Reply& reply) {
   if (!reply) return core::unexpected{reply.error()};
   auto parsed = remote::parse_checksum(reply->out);
   if (!parsed) return core::unexpected{ports::RemoteError{Kind::failure, parsed.error()}};
   return *parsed;
+}
+
+// One exec: the SHA-256 of a fixed path (quoted) against the image's.
+core::expected<remote::RemoteCopy, ports::RemoteError> remote_copy(ports::BoardSession& session, const std::string& path,
+                                                                   const image::ImageFacts& img, core::StepControl& control) {
+  return copy_of(session.exec(remote::checksum_command(path, img.upload_size, img.upload_sha256), control.deadline,
+                              control.cancel));
 }
 
 std::string suggestion(const std::string& name) {
@@ -112,8 +120,8 @@ class Recovery {
   core::expected<remote::RemoteCopy, ports::RemoteError> reread(const std::string& path) {
     core::NullProgress quiet;
     core::StepControl control{token_, budget(), quiet};
-    auto copy = remote_copy(session_, path, control);
-    if (!copy && copy.error().kind == Kind::disconnected && other()) copy = remote_copy(*fresh_, path, control);
+    auto copy = remote_copy(session_, path, *in_.image, control);
+    if (!copy && copy.error().kind == Kind::disconnected && other()) copy = remote_copy(*fresh_, path, *in_.image, control);
     return copy;
   }
 
@@ -198,17 +206,26 @@ core::StepReport upload_image(const UploadInputs& in, ports::BoardSession& sessi
     r.observed.set("board_copy", "not read: the last check on this session left another image there (sha256 " +
                                      in.left_copy->sha256.substr(0, 12) + "…)");
   } else {
-    auto existing = remote_copy(session, real, control);
-    if (!existing) {
+    // The board's copy is read back; when it holds this image, the same command goes on to load it (then_script).
+    auto reply = session.exec(remote::checksum_command(real, img.upload_size, img.upload_sha256, in.then_script),
+                              control.deadline, control.cancel);
+    const bool loaded_after = !in.then_script.empty() && (reply ? remote::then_started(reply->out)
+                                                                : remote::then_started(reply.error().partial_out));
+    auto existing = copy_of(reply);
+    if (!existing && !loaded_after) {
       const Code code = code_for(existing.error().kind);
       r.add(code, with({{"message", message_for(code, existing.error())}}));
       return r;
     }
-    upload_kind = existing->exists ? "replaced" : "new";
-    if (existing->exists && existing->size == img.upload_size && existing->sha256 == img.upload_sha256) {
+    upload_kind = !existing || existing->exists ? "replaced" : "new";
+    if (loaded_after || (existing->exists && existing->sha256 == img.upload_sha256)) {
       r.observed.set("upload", "unchanged");
       control.progress.step_progress(100);
       out = remote::UploadOutcome{name, real, true};
+      if (loaded_after) {
+        r.observed.set("load", kLoadedAfter);
+        out->load_reply = std::move(reply);
+      }
       return r;
     }
   }
@@ -259,7 +276,18 @@ core::StepReport upload_image(const UploadInputs& in, ports::BoardSession& sessi
 
   // Check and rename in one round trip (remote/upload_commands.h): the board compares the temporary
   // file with the size and SHA-256 computed here and renames it only when both match.
-  auto reply = session.exec(remote::commit_upload_command(tmp, real, img.upload_size, img.upload_sha256), control.deadline, control.cancel);
+  auto reply = session.exec(remote::commit_upload_command(tmp, real, img.upload_size, img.upload_sha256, in.then_script),
+                            control.deadline, control.cancel);
+  if (!reply && !in.then_script.empty() && remote::then_started(reply.error().partial_out)) {
+    // The board renamed the verified copy and went on to the load, whose reply is lost: the remoteproc step says
+    // what that means (a board gone right after a start, F20); the upload itself is done, in the board's words.
+    r.observed.set("upload", upload_kind);
+    r.observed.set("verified_on_board", "size and sha256 match (the board said so before the rest of the reply was lost)");
+    r.observed.set("load", kLoadedAfter);
+    if (control.cancel.cancelled()) r.add(Code::UploadDoneBeforeCancel, with({{"message", remote::describe(reply.error())}}));
+    out = remote::UploadOutcome{name, real, false, std::move(reply)};
+    return r;
+  }
   if (!reply) {
     // The reply was lost (cancel, deadline, link): the board may have checked and renamed already.
     // Its own word decides what the report says.
@@ -306,6 +334,10 @@ core::StepReport upload_image(const UploadInputs& in, ports::BoardSession& sessi
   r.observed.set("upload", upload_kind);
   r.observed.set("verified_on_board", "size and sha256 match");
   out = remote::UploadOutcome{name, real, false};
+  if (commit->then_ran) {
+    r.observed.set("load", kLoadedAfter);
+    out->load_reply = std::move(reply);
+  }
   return r;
 }
 

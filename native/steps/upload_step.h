@@ -28,6 +28,10 @@ struct UploadInputs {
   // path with another SHA-256 (the edit-Debug loop), the board's copy is not read back before the upload:
   // at worst someone else put identical content there since, and it is sent again.
   std::optional<remote::LeftCopy> left_copy;
+  // The load the remoteproc step will make (steps::plan_load's script): run by the board in the same command that
+  // finds the image in place — the check of an unchanged copy, or the check and rename of a new one — so that a
+  // relaunch costs one round trip after the transfer. Its reply goes to UploadOutcome::load_reply. Empty: none.
+  std::string then_script = {};
 };
 
 // Atomic upload to /lib/firmware: SFTP to .<name>.prelaunch-tmp (fsynced by the session), then one
@@ -36,7 +40,8 @@ struct UploadInputs {
 // cancel the temporary file is removed within a short budget of its own, over the run's session or,
 // when that one broke, over a new one (`reopen`); when the check-and-rename's reply was lost, the board
 // is re-read before the report says anything: a verified rename is reported as done.
-// Exec round trips: 2 (1 when unchanged, 1 when the last check on the session left another image there).
+// Exec round trips: 2 (1 when unchanged, 1 when the last check on the session left another image there), the load
+// included when then_script is given.
 // A board whose SSH server has no SFTP subsystem gets the image over an exec channel instead (a fixed
 // command reading stdin into the same temporary file; remote/upload_commands.h), then the same check
 // and rename: UPL012 says so; with exec_upload off it ends in UPL011, nothing written.

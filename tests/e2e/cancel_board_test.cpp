@@ -53,7 +53,9 @@ class CancelOnTheBoard : public testing::CleanLoginSuite, public ::testing::With
 
 // The start write blocks in a long load (start_ms): the signal then. The CLI does not wait for the board's load to
 // end; the state it read after the cancel is the load's "offline", and the board finishes the start by itself.
-TEST_P(CancelOnTheBoard, DuringALongLoadInTheRemoteprocStep) {
+// The load runs in the upload's last command (right after the check and rename): the upload step is the one the
+// cancel cut, done in the board's words, and it says that its command went on to the load.
+TEST_P(CancelOnTheBoard, DuringALongLoad) {
   board().set({"start_ms=4000"});
   const auto rprocfs_log = run_file(board(), "rprocfs.log");
   const auto before = count(testing::read_file(rprocfs_log), "start of remoteproc1 requested");
@@ -64,9 +66,12 @@ TEST_P(CancelOnTheBoard, DuringALongLoadInTheRemoteprocStep) {
   cli.signal(GetParam());
   const auto ended = cli.finish(std::chrono::seconds(10));
   board().set({"start_ms=0"});
-  testing::expect_cancelled_report(ended, "remoteproc", 3000);
-  const auto step = step_of(ended.out, "remoteproc");
+  testing::expect_cancelled_report(ended, "upload", 3000);
+  const auto step = step_of(ended.out, "upload");
   ASSERT_FALSE(step.is_null()) << ended.out;
+  EXPECT_EQ(step["observed"].value("load", "").rfind("the same command went on to stop, load and start it", 0), 0u)
+      << step.dump(2);
+  EXPECT_EQ(step["observed"].value("verified_on_board", "").rfind("size and sha256 match", 0), 0u) << step.dump(2);
   const auto after = step["observed"].value("state_after_cancel", "");
   EXPECT_EQ(after.rfind("remoteproc1 (m33): offline, firmware m33_ns.elf", 0), 0u) << step.dump(2);
   // The board's load goes on without us and ends with the core up.

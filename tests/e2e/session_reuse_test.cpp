@@ -272,7 +272,7 @@ TEST_F(SessionReuse, AfterARebootTheKeptFactsAreNotUsed) {
                 "probed in full: the boot id changed (the board rebooted) since the check ", 0),
             0U)
       << step(rebooted.report, "target").observed.get("facts").value_or("(none)");
-  EXPECT_GT(rebooted.processes, warm.processes + 10) << "the full probe ran";
+  EXPECT_GT(rebooted.processes, warm.processes) << "the full probe ran";
   const auto after = check(s, pool);
   EXPECT_EQ(step(after.report, "target").observed.get("facts").value_or("").rfind("kept from the check ", 0), 0U)
       << "the new boot's facts are kept in turn";

@@ -73,12 +73,13 @@ TEST(CommitUploadCommand, WrongChecksumRemovesTheTemporaryFileAndKeepsTheRealOne
   EXPECT_FALSE(fs::exists(d.tmp));
 }
 
-TEST(CommitUploadCommand, WrongSizeIsAMismatchToo) {
+TEST(CommitUploadCommand, AMismatchReportsTheSizeTheBoardMeasured) {
   Dir d;
-  write(d.tmp, kContent);
-  auto c = parse_commit_upload(sh(commit_upload_command(d.tmp, d.real, 13, kSha)).out);
+  write(d.tmp, "image bytes, longer\n");  // the SHA-256 decides; only a mismatch measures the size (wc)
+  auto c = parse_commit_upload(sh(commit_upload_command(d.tmp, d.real, 12, kSha)).out);
   ASSERT_TRUE(c) << c.error();
   EXPECT_FALSE(c->matched);
+  EXPECT_EQ(c->temp.size, 20u);
   EXPECT_TRUE(c->temp_removed);
   EXPECT_FALSE(fs::exists(d.real));
   EXPECT_FALSE(fs::exists(d.tmp));
@@ -110,14 +111,83 @@ TEST(CommitUploadCommand, FailedMvIsReportedWithItsTextAndTheTemporaryFileIsRemo
 TEST(CommitUploadCommand, ChecksumCommandReadsSizeAndSha) {
   Dir d;
   write(d.real, kContent);
-  auto c = parse_checksum(sh(checksum_command(d.real)).out);
+  auto c = parse_checksum(sh(checksum_command(d.real, 12, kSha)).out);
   ASSERT_TRUE(c) << c.error();
   EXPECT_TRUE(c->exists);
   EXPECT_EQ(c->size, 12u);
   EXPECT_EQ(c->sha256, kSha);
-  auto none = parse_checksum(sh(checksum_command(d.tmp)).out);
+  EXPECT_FALSE(c->then_ran);
+  auto none = parse_checksum(sh(checksum_command(d.tmp, 12, kSha)).out);
   ASSERT_TRUE(none);
   EXPECT_FALSE(none->exists);
+  // Another content: its SHA-256, and no process spent on its size.
+  write(d.real, "other\n");
+  auto other = parse_checksum(sh(checksum_command(d.real, 12, kSha)).out);
+  ASSERT_TRUE(other);
+  EXPECT_TRUE(other->exists);
+  EXPECT_EQ(other->size, 0u);
+  EXPECT_NE(other->sha256, kSha);
+}
+
+// The load handed to the upload (`then`) runs in the same shell only once the real name holds the verified image:
+// after the rename, or when the copy on the board already is this image; never after a mismatch or a failed mv.
+TEST(CommitUploadCommand, TheLoadHandedToTheCommandRunsOnlyOnceTheImageIsInPlace) {
+  const std::string then = "echo \"load.saw=$(cat \"$f\" 2>/dev/null || cat \"$t\")\"\n";
+  {
+    Dir d;
+    write(d.tmp, kContent);
+    const auto out = sh(commit_upload_command(d.tmp, d.real, 12, kSha, then)).out;
+    auto c = parse_commit_upload(out);
+    ASSERT_TRUE(c) << c.error();
+    EXPECT_TRUE(c->renamed);
+    EXPECT_TRUE(c->then_ran);
+    EXPECT_TRUE(then_started(out));
+    EXPECT_NE(out.find("load.saw=image bytes\n"), std::string::npos) << "the load ran after the rename: " << out;
+  }
+  {
+    Dir d;
+    write(d.tmp, "image bytez\n");
+    const auto out = sh(commit_upload_command(d.tmp, d.real, 12, kSha, then)).out;
+    auto c = parse_commit_upload(out);
+    ASSERT_TRUE(c) << c.error();
+    EXPECT_FALSE(c->matched);
+    EXPECT_FALSE(c->then_ran);
+    EXPECT_FALSE(then_started(out));
+    EXPECT_EQ(out.find("load.saw"), std::string::npos) << out;
+  }
+  {
+    Dir d;
+    write(d.tmp, kContent);
+    const auto out = sh(commit_upload_command(d.tmp, d.dir.file("no such dir") + "/fw.elf", 12, kSha, then)).out;
+    auto c = parse_commit_upload(out);
+    ASSERT_TRUE(c) << c.error();
+    EXPECT_FALSE(c->renamed);
+    EXPECT_FALSE(c->then_ran);
+    EXPECT_EQ(out.find("load.saw"), std::string::npos) << out;
+  }
+  {
+    Dir d;  // the checksum of an unchanged copy goes on to the load; of another content, not
+    write(d.real, kContent);
+    const std::string t_then = "echo load.saw=unchanged\n";
+    const auto out = sh(checksum_command(d.real, 12, kSha, t_then)).out;
+    auto c = parse_checksum(out);
+    ASSERT_TRUE(c) << c.error();
+    EXPECT_TRUE(c->then_ran);
+    EXPECT_NE(out.find("load.saw=unchanged"), std::string::npos) << out;
+    write(d.real, "other\n");
+    const auto other = sh(checksum_command(d.real, 12, kSha, t_then)).out;
+    EXPECT_EQ(other.find("load.saw"), std::string::npos) << other;
+    EXPECT_FALSE(then_started(other));
+  }
+}
+
+// What a lost reply had printed decides: only a whole then.ran=1 line says the load began.
+TEST(CommitUploadCommand, APartialReplyTellsWhetherTheLoadBegan) {
+  EXPECT_TRUE(then_started("exists=yes\nmatch=yes\nmv.rc=0\nthen.ran=1\nprobe.version=1\n"));
+  EXPECT_TRUE(then_started("then.ran=1\n"));
+  EXPECT_FALSE(then_started("exists=yes\nmatch=yes\nmv.rc=0\nthen.ran=1"));  // cut within the line
+  EXPECT_FALSE(then_started("exists=yes\nmatch=no\n"));
+  EXPECT_FALSE(then_started(""));
 }
 
 TEST(ShellErrorKind, SameMappingAsTheSessionRename) {
@@ -252,9 +322,13 @@ TEST(LoadAndStartCommand, TheKernelLinesSinceTheFirstWriteComeWithTheOutcomeInEv
       }
       const std::string log = s.dir.file("kmsg");
       write(log, "[    1.000000] one\n[    2.000000] two\n");
-      // Each dmesg prints the log, then the kernel "prints" one more line: the first call is the count before.
-      const std::string dmesg = "dmesg() { cat '" + log + "'; printf '%s\\n' '" + line + "' >> '" + log + "'; }\n";
-      auto o = s.run("m33", "fw.elf", 8, shell, dmesg);
+      // Each dmesg prints the log, then the kernel "prints" one more line: the first call is the count before. A
+      // program in PATH (the commands run it with `exec`, which a shell function would not stand in for).
+      const std::string bin = s.dir.file("bin");
+      fs::create_directory(bin);
+      write(bin + "/dmesg", "#!/bin/sh\ncat '" + log + "'; printf '%s\\n' '" + line + "' >> '" + log + "'\n");
+      fs::permissions(bin + "/dmesg", fs::perms::owner_all);
+      auto o = s.run("m33", "fw.elf", 8, shell, "PATH='" + bin + "':$PATH\n");
       ASSERT_TRUE(o) << shell << ": " << o.error();
       EXPECT_EQ(o->stops, 1) << shell;
       EXPECT_EQ(o->firmware.log_position, 2u) << shell;
@@ -271,6 +345,35 @@ TEST(LoadAndStartCommand, TheKernelLinesSinceTheFirstWriteComeWithTheOutcomeInEv
         EXPECT_TRUE(o->start_board_ms) << shell;
       }
     }
+  }
+}
+
+// The relaunch's one command: check and rename the new image, then stop, load and start, in dash and in bash. One
+// reply carries both outcomes, each read by its own parser; the core ends running the new name.
+TEST(CommitUploadCommand, CheckRenameStopLoadAndStartAreOneCommandInEveryShell) {
+  for (const std::string shell : {"/bin/sh", "/bin/bash"}) {
+    FakeSysfs s;
+    write(s.inst + "/state", "running\n");
+    Dir d;
+    write(d.tmp, kContent);
+    const std::string name = fs::path(d.real).filename().string();
+    const auto then = load_and_start_body(1, "m33", name, 8, s.dir.path().string());
+    auto ran = testing::run_process({shell, "-c", commit_upload_command(d.tmp, d.real, 12, kSha, then)}, {}, 20000);
+    auto c = parse_commit_upload(ran.out);
+    ASSERT_TRUE(c) << shell << ": " << c.error();
+    EXPECT_TRUE(c->renamed) << shell;
+    EXPECT_TRUE(c->then_ran) << shell;
+    auto parsed = ProbeOutput::parse(ran.out);
+    ASSERT_TRUE(parsed) << parsed.error();
+    auto o = parse_load_start_outcome(*parsed, 1);
+    ASSERT_TRUE(o) << shell << ": " << o.error() << "\n" << ran.out << ran.err;
+    EXPECT_EQ(o->stops, 1) << shell;
+    EXPECT_EQ(o->firmware.rc, 0) << shell << ": " << o->firmware.error_text;
+    ASSERT_TRUE(o->start) << shell;
+    EXPECT_EQ(o->start->rc, 0) << shell << ": " << o->start->error_text;
+    EXPECT_EQ(read(s.inst + "/firmware"), name) << shell;
+    EXPECT_EQ(read(s.inst + "/state"), "start") << shell;
+    EXPECT_EQ(read(d.real), kContent) << shell;
   }
 }
 

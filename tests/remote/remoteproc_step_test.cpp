@@ -57,6 +57,62 @@ const std::string kUp = "[  101.000100] remoteproc remoteproc1: remote processor
 const std::string kBusyLine = "[ 7.0] stm32-rproc m33: can't change firmware while running";
 const std::string kBusyText = "sh: 1: printf: write error: Device or resource busy";
 
+// The load the upload's command may run for the step: planned only when the listing needs nothing settled first, and
+// the same command the step would run (index by name, the firmware, the stop bound).
+TEST(RemoteprocStep, TheLoadIsPlannedOnlyWhenTheListingNeedsNothingSettled) {
+  Fixture f;
+  EXPECT_FALSE(plan_load(f.in)) << "no listing: the step lists first";
+  for (const char* state : {"offline", "running", "attached"}) {
+    f.in.instances = std::vector<remote::RprocInstance>{{0, "m0", "running", "", "ELF", ""}, {1, "m33", state, "", "ELF", ""}};
+    const auto plan = plan_load(f.in);
+    ASSERT_TRUE(plan) << state;
+    EXPECT_EQ(plan->index, 1);
+    EXPECT_EQ(plan->firmware, f.in.firmware_name);
+    EXPECT_EQ(plan->max_stops, 8);
+    EXPECT_EQ(plan->script, remote::load_and_start_body(1, "m33", f.in.firmware_name, 8));
+  }
+  for (const char* state : {"crashed", "detached", "suspended"}) {
+    f.in.instances = std::vector<remote::RprocInstance>{{1, "m33", state, "", "ELF", ""}};
+    EXPECT_FALSE(plan_load(f.in)) << state << " is settled on the board first";
+  }
+  f.in.instances = std::vector<remote::RprocInstance>{{0, "m0", "offline", "", "ELF", ""}};
+  EXPECT_FALSE(plan_load(f.in)) << "no such instance";
+}
+
+// The upload's command ran the planned load: the step reads its reply and makes no round trip.
+TEST(RemoteprocStep, ALoadTheUploadsCommandRanIsReadWithoutARoundTrip) {
+  Fixture f;
+  f.in.instances = std::vector<remote::RprocInstance>{{1, "m33", "running", "old.elf", "ELF", ""}};
+  const std::vector<std::string> start_log{kUp};
+  auto plan = plan_load(f.in);
+  ASSERT_TRUE(plan);
+  ports::ExecResult ran{0, "exists=yes\nmatch=yes\nmv.rc=0\nthen.ran=1\n" +
+                               load_start_reply(0, "", {}, StartReply{0, "", start_log}, m33("running", f.in.firmware_name), 1) +
+                               "end=1\n", ""};
+  f.in.planned = std::make_shared<RemoteprocInputs::Planned>(RemoteprocInputs::Planned{*plan, ran});
+  auto r = f.run();
+  EXPECT_EQ(r.status, core::StepStatus::ok) << (r.diagnostics.empty() ? "" : r.diagnostics[0].message);
+  EXPECT_EQ(f.session.execs(), 0u);
+  ASSERT_TRUE(f.out);
+  EXPECT_EQ(f.out->start_log, start_log);
+  EXPECT_EQ(r.observed.get("stop_requests"), "1");
+  EXPECT_EQ(r.observed.get("load_command").value_or(""), "run by the upload's last command, right after the image was in place");
+}
+
+// Its reply lost with the connection right after the start: the board vanished with the start (F20), as when the
+// step's own command loses it.
+TEST(RemoteprocStep, ALoadTheUploadsCommandLostIsExplainedAsTheStepsOwn) {
+  Fixture f;
+  f.in.instances = std::vector<remote::RprocInstance>{{1, "m33", "offline", "", "ELF", ""}};
+  auto plan = plan_load(f.in);
+  ASSERT_TRUE(plan);
+  ports::RemoteError lost{ports::RemoteError::Kind::disconnected, "the connection dropped"};
+  f.in.planned = std::make_shared<RemoteprocInputs::Planned>(RemoteprocInputs::Planned{*plan, core::unexpected{lost}});
+  auto r = f.run();
+  EXPECT_TRUE(r.has(core::Code::RprocFirewallPanic)) << (r.diagnostics.empty() ? "" : r.diagnostics[0].message);
+  EXPECT_EQ(f.session.execs(), 0u);
+}
+
 TEST(RemoteprocStep, OfflineInstanceIsLoadedAndStarted) {
   Fixture f;
   f.session.expect("echo probe.version=1", list_reply({kM0, m33()}));

@@ -21,6 +21,7 @@ using testing::commit_mismatch_reply;
 using testing::commit_missing_reply;
 using testing::commit_mv_failed_reply;
 using testing::commit_renamed_reply;
+using testing::load_start_reply;
 
 class RecordingProgress final : public core::ProgressSink {
  public:
@@ -50,9 +51,10 @@ struct Fixture {
   std::string banner;
   bool exec_upload = true;
   std::optional<remote::LeftCopy> left_copy;
+  std::string then_script;
   core::StepReport run(std::vector<std::string> leftovers = {}) {
     core::StepControl control{cancel, core::Deadline(core::Millis{5000}), progress};
-    UploadInputs in{image, image.upload_path, "", std::move(leftovers), banner, exec_upload, {}, left_copy};
+    UploadInputs in{image, image.upload_path, "", std::move(leftovers), banner, exec_upload, {}, left_copy, then_script};
     return upload_image(in, session, control, out);
   }
 };
@@ -69,9 +71,9 @@ TEST(UploadStep, UploadsToATemporaryNameThenVerifiesAndRenamesInOneCommand) {
   const auto& commit = f.session.commands[1];
   EXPECT_NE(commit.find("t='" + f.tmp + "'"), std::string::npos) << commit;
   EXPECT_NE(commit.find("f='" + f.real + "'"), std::string::npos) << commit;
-  // The expected values are the tool's own: the local size and SHA-256, quoted.
-  EXPECT_NE(commit.find("[ \"$s\" = '" + std::to_string(f.image.upload_size) + "' ] && [ \"$c\" = '" + f.image.upload_sha256 + "' ]"),
-            std::string::npos) << commit;
+  // The expected value is the tool's own: the local SHA-256, quoted; the rename depends on it.
+  EXPECT_NE(commit.find("if [ \"$c\" = '" + f.image.upload_sha256 + "' ]; then\necho match=yes"), std::string::npos) << commit;
+  EXPECT_EQ(commit.find("then.ran"), std::string::npos) << "no load was handed to the upload";
   EXPECT_EQ(r.observed.get("upload"), "new");
   EXPECT_EQ(r.observed.get("verified_on_board"), "size and sha256 match");
   ASSERT_TRUE(f.out);
@@ -92,6 +94,67 @@ TEST(UploadStep, IdenticalContentIsNotTransferredAgain) {
 
 // The edit-Debug loop: the last check on this session left another image under the same name, so the board's
 // copy is not read back (one round trip and its processes fewer): the upload and its check-and-rename follow.
+// The load handed to the upload (the relaunch's one command): it goes after the rename in the check-and-rename
+// command, and its reply is kept for the remoteproc step; no round trip more than without it.
+TEST(UploadStep, TheLoadHandedToItRunsInTheCheckAndRenameCommand) {
+  Fixture f;
+  f.then_script = "echo LOAD-SCRIPT\n";
+  const std::string load = load_start_reply(0, "", {}, testing::StartReply{}, testing::FakeInstance{1, "m33", "running"});
+  f.session.expect("sha256sum", checksum_reply(true, 10, std::string(64, '0')));
+  f.session.expect("mv -f -- \"$t\" \"$f\"", commit_renamed_reply(f.image.upload_size, f.image.upload_sha256) + "then.ran=1\n" + load);
+  auto r = f.run();
+  EXPECT_EQ(r.status, core::StepStatus::ok) << (r.diagnostics.empty() ? "" : r.diagnostics[0].message);
+  EXPECT_EQ(f.session.execs(), 2u);
+  const auto& commit = f.session.commands[1];
+  EXPECT_LT(commit.find("mv -f --"), commit.find("echo then.ran=1\necho LOAD-SCRIPT")) << commit;
+  // Offered to the read-back too, for an unchanged copy; the board had another one, so only the commit ran it.
+  EXPECT_NE(f.session.commands[0].find("' ]; then\necho then.ran=1\necho LOAD-SCRIPT"), std::string::npos) << f.session.commands[0];
+  EXPECT_EQ(r.observed.get("load").value_or("").rfind("the same command went on to stop, load and start it", 0), 0u);
+  ASSERT_TRUE(f.out && f.out->load_reply && *f.out->load_reply);
+  EXPECT_NE((*f.out->load_reply)->out.find("probe.version=1"), std::string::npos);
+}
+
+TEST(UploadStep, AnUnchangedCopyIsLoadedByTheSameCommandThatReadItBack) {
+  Fixture f;
+  f.then_script = "echo LOAD-SCRIPT\n";
+  const std::string load = load_start_reply(0, "", {}, testing::StartReply{}, testing::FakeInstance{1, "m33", "running"});
+  f.session.expect("LOAD-SCRIPT", checksum_reply(true, f.image.upload_size, f.image.upload_sha256) + "then.ran=1\n" + load);
+  auto r = f.run();
+  EXPECT_EQ(r.status, core::StepStatus::ok);
+  EXPECT_EQ(f.session.execs(), 1u) << "one round trip: check the copy, then load it";
+  EXPECT_TRUE(f.session.operations.empty());
+  EXPECT_EQ(r.observed.get("upload"), "unchanged");
+  ASSERT_TRUE(f.out && f.out->unchanged && f.out->load_reply);
+}
+
+// The reply of the one command is lost after the board said it renamed and began the load (a board gone with the
+// start, F20): the upload is done in the board's words; what the loss means is the remoteproc step's to say.
+TEST(UploadStep, AReplyLostAfterTheLoadBeganLeavesTheLossToTheRemoteprocStep) {
+  Fixture f;
+  f.then_script = "echo LOAD-SCRIPT\n";
+  f.session.expect("sha256sum", checksum_reply(false));
+  ports::RemoteError lost{ports::RemoteError::Kind::disconnected, "the connection dropped"};
+  lost.partial_out = "exists=yes\nsha=" + f.image.upload_sha256 + "\nmatch=yes\nmv.rc=0\nthen.ran=1\nprobe.version=1\n";
+  f.session.script.push_back({"LOAD-SCRIPT", core::unexpected{lost}});
+  auto r = f.run();
+  EXPECT_EQ(r.status, core::StepStatus::ok) << (r.diagnostics.empty() ? "" : r.diagnostics[0].message);
+  EXPECT_EQ(r.observed.get("upload"), "new");
+  ASSERT_TRUE(f.out && f.out->load_reply);
+  ASSERT_FALSE(*f.out->load_reply);
+  EXPECT_EQ(f.out->load_reply->error().kind, ports::RemoteError::Kind::disconnected);
+  // Lost before then.ran: the upload's own recovery decides, as without a load.
+  Fixture g;
+  g.then_script = "echo LOAD-SCRIPT\n";
+  g.session.expect("sha256sum", checksum_reply(false));
+  ports::RemoteError early{ports::RemoteError::Kind::disconnected, "the connection dropped"};
+  early.partial_out = "exists=yes\n";
+  g.session.script.push_back({"LOAD-SCRIPT", core::unexpected{early}});
+  g.session.expect("sha256sum", checksum_reply(false));  // read again: the real name does not hold it
+  auto r2 = g.run();
+  EXPECT_TRUE(r2.has(core::Code::UploadInterrupted)) << r2.observed.get("board_rechecked").value_or("");
+  EXPECT_FALSE(g.out);
+}
+
 TEST(UploadStep, AnotherImageLeftByTheLastCheckIsReplacedWithoutReadingItBack) {
   Fixture f;
   f.left_copy = remote::LeftCopy{f.real, std::string(64, 'a')};

@@ -186,7 +186,10 @@ core::expected<ports::ExecResult, RemoteError> Libssh2BoardSession::exec(const s
   const auto rc = ssh_->pump([&] { return libssh2_channel_send_eof(*started); }, deadline, cancel);
   if (!rc) return core::unexpected{interrupted(rc.error(), "running the remote command")};
   ports::ExecResult result;
-  if (auto e = finish_command(*started, result, deadline, cancel)) return core::unexpected{*e};
+  if (auto e = finish_command(*started, result, deadline, cancel)) {
+    e->partial_out = std::move(result.out);
+    return core::unexpected{*e};
+  }
   return result;
 }
 
