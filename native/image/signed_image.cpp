@@ -7,9 +7,10 @@ namespace {
 
 constexpr std::uint64_t kHashEntrySize = 64;  // Elf32_Phdr (32) + SHA-256 (32)
 constexpr std::uint64_t kEncEntrySize = 80;   // Elf32_Phdr (32) + SHA-256 (32) + AES IV (16)
-// A TLV value is read into memory: one larger than this is refused rather than allocated. The largest a loadable
-// image needs is a table of 65535 program headers (e_phnum is 16-bit) × 80 bytes, 5.2 MiB.
-constexpr std::uint64_t kMaxTlvValue = 8U << 20;
+// The TLV area is read into memory: one larger than this is refused rather than allocated (a hostile header could
+// otherwise make us hold most of a 64 MiB file). The largest a loadable image needs is a table of 65535 program
+// headers (e_phnum is 16-bit) × 80 bytes, 5.2 MiB, and a few small records.
+constexpr std::uint64_t kMaxTlvArea = 6U << 20;
 
 FormatError header_error(std::string field, std::uint64_t offset, std::string found, std::string expected) {
   return FormatError{FormatProblem::signed_header, std::move(field), offset, std::move(found), std::move(expected)};
@@ -71,10 +72,6 @@ std::optional<FormatError> read_tlvs(const Source& file, SignedImage& img) {
     if (t.length > end - p - 8) {
       return FormatError{FormatProblem::signed_tlv, "TLV " + tlv_name(t.type) + " length", p + 4, hex32(t.length),
                          "at most " + hex32(end - p - 8) + " (end of the TLV area)"};
-    }
-    if (t.length > kMaxTlvValue) {
-      return FormatError{FormatProblem::signed_tlv, "TLV " + tlv_name(t.type) + " length", p + 4, hex32(t.length),
-                         "at most " + hex32(kMaxTlvValue) + " (a table for 65535 program headers takes 5.2 MiB)"};
     }
     auto value = file.read(p + 8, t.length);
     if (!value) return truncated_tlv_area(p + 8, file.size());
@@ -256,6 +253,10 @@ core::expected<SignedImage, FormatError> read_signed_image(const Source& source)
                                          std::to_string(expected) + " = 20 + round8(tlv_len " + std::to_string(img.tlv_len) +
                                              ") + round8(sign_len " + std::to_string(img.sign_len) + ") + round8(img_len " +
                                              std::to_string(img.img_len) + ")")};
+  }
+  if (img.tlv_len > kMaxTlvArea) {
+    return core::unexpected{header_error("header.tlv_len", 8, std::to_string(img.tlv_len),
+                                         "at most " + std::to_string(kMaxTlvArea) + " (a table for 65535 program headers takes 5.2 MiB)")};
   }
   img.sign_offset = kSignedHeaderSize + round8(img.tlv_len);
   img.img_offset = img.sign_offset + round8(img.sign_len);

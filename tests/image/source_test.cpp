@@ -8,6 +8,7 @@
 #include "adapters/openssl/openssl_crypto.h"
 #include "image/image_test_support.h"
 #include "image/inspection.h"
+#include "image/signed_image.h"
 #include "image/source.h"
 #include "image/source_digest.h"
 
@@ -97,6 +98,20 @@ TEST(Source, ASignatureCheckedInChunksIsTheOneShotVerdict) {
     ASSERT_TRUE(one_shot.has_value()) << one_shot.error();
     EXPECT_TRUE(*one_shot) << name << ": the one-shot function agrees";
   }
+}
+
+TEST(Source, ATlvAreaLargerThanAnyImageNeedsIsRefusedNotRead) {
+  const auto elf = stm32mp::testing::read_bytes(stm32mp::testing::firmware("m33_ns.elf"));
+  auto tlvs = stm32mp::testing::standard_tlvs(elf, 1);
+  tlvs.push_back({0x00010003, std::vector<std::uint8_t>(7U << 20, 0)});  // a platform TLV of 7 MiB
+  const auto file = stm32mp::testing::assemble_signed(tlvs, std::vector<std::uint8_t>(256, 1), elf);
+  const auto s = read_signed_image(file);
+  ASSERT_FALSE(s.has_value());
+  EXPECT_EQ(s.error().problem, FormatProblem::signed_header);
+  EXPECT_EQ(s.error().field, "header.tlv_len");
+  EXPECT_EQ(s.error().expected, "at most 6291456 (a table for 65535 program headers takes 5.2 MiB)");
+  tlvs.back().value.resize(1U << 20);  // 1 MiB: read as before
+  EXPECT_TRUE(read_signed_image(stm32mp::testing::assemble_signed(tlvs, std::vector<std::uint8_t>(256, 1), elf)).has_value());
 }
 
 // A source whose file changed after the readers had started.
