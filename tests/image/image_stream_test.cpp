@@ -4,15 +4,22 @@
 // Inspection::content, then hashed) the growth was the file's size, 64 MiB, and more with a signed image.
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "core/code_registry.h"
 #include "image/image_facts.h"
 #include "image/image_test_support.h"
+#include "image/inspection.h"
 #include "steps/image_step.h"
 
 namespace stm32mp::steps {
@@ -87,6 +94,48 @@ TEST(ImageStream, A64MiBImageAndItsSignedCopyAreCheckedWithoutHoldingThem) {
   // 12 MiB: the tables and 1 MiB chunks fit many times over; one copy of either file does not.
   EXPECT_LT(after - before, 12U << 10) << "peak RSS grew from " << before << " KiB to " << after << " KiB";
   std::printf("peak RSS: %llu KiB before the step, %llu KiB after\n", static_cast<unsigned long long>(before), static_cast<unsigned long long>(after));
+}
+
+TEST(ImageStream, FactsWithoutTheStepOfA64MiBImageAreReadWithoutHoldingIt) {
+  TmpDir dir;
+  ASSERT_FALSE(dir.path.empty());
+  const auto elf = padded_elf(dir.path, "big.elf", 64ULL << 20);
+  const auto before = peak_rss_kib();
+  const auto facts = image::read_image_facts(elf, elf);  // --skip image
+  const auto after = peak_rss_kib();
+  ASSERT_TRUE(facts.has_value()) << facts.error();
+  EXPECT_EQ(facts->upload_size, 64ULL << 20);
+  EXPECT_EQ(facts->segments.size(), 3U);
+  EXPECT_LT(after - before, 12U << 10) << "peak RSS grew from " << before << " KiB to " << after << " KiB";
+}
+
+// The peak RSS of a child process, in KiB (wait4's ru_maxrss), or 0 when it did not exit with status 0.
+std::uint64_t child_peak_rss_kib(std::vector<std::string> argv) {
+  std::vector<char*> args;
+  for (auto& a : argv) args.push_back(a.data());
+  args.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);  // the report itself is not looked at here
+  pid_t pid = 0;
+  const int rc = posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) return 0;
+  int status = 0;
+  rusage usage{};
+  if (wait4(pid, &status, 0, &usage) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0) return 0;
+  return static_cast<std::uint64_t>(usage.ru_maxrss);
+}
+
+// The CLI as a user runs it (issue 12's figure is the CLI's peak RSS, < 20 MB): `inspect` of a 64 MiB ELF.
+TEST(ImageStream, TheCliInspectsA64MiBImageInLessThan20MB) {
+  TmpDir dir;
+  ASSERT_FALSE(dir.path.empty());
+  const auto elf = padded_elf(dir.path, "big.elf", 64ULL << 20);
+  const auto rss = child_peak_rss_kib({PRELAUNCH_CLI, "inspect", "--json", elf});
+  ASSERT_GT(rss, 0U) << "inspect did not succeed";
+  EXPECT_LT(rss, 20000U) << "the CLI peaked at " << rss << " KiB";
+  std::printf("inspect of a 64 MiB ELF: peak RSS %llu KiB\n", static_cast<unsigned long long>(rss));
 }
 
 }  // namespace
