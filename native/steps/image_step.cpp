@@ -27,7 +27,7 @@ std::string range_of(const image::Segment& s) {
 // Each PT_LOAD segment of every embedded ELF against the table, as ST's and upstream's TAs look it
 // up after copying (get_hash_seg_info: the first entry with that p_paddr, then type and sizes, then
 // the SHA-256 of the bytes as stored, ciphertext when encrypted). Returns whether all matched.
-bool check_segment_hashes(const image::Inspection& in, core::StepReport& r) {
+bool check_segment_hashes(const image::Inspection& in, core::StepReport& r, const core::CancelToken* cancel) {
   bool all = true;
   const auto& table = in.signed_image->hash_table;
   for (std::size_t n = 0; n < in.images.size(); ++n) {
@@ -44,7 +44,8 @@ bool check_segment_hashes(const image::Inspection& in, core::StepReport& r) {
         continue;
       }
       // Read in chunks from the file: a segment is never held whole.
-      const auto digest = image::sha256_of(bytes, s.offset, s.filesz);
+      const auto digest = image::sha256_of(bytes, s.offset, s.filesz, cancel);
+      if (cancel != nullptr && cancel->cancelled()) return false;  // no verdict: the caller says the run was cancelled
       if (!digest || *digest != h->sha256) {
         r.add(core::Code::SegmentHashMismatch, {{"path", in.path}, {"segment", name}, {"range", range_of(s)}});
         all = false;
@@ -117,7 +118,7 @@ void check_boot_addr(const image::Inspection& in, core::StepReport& r) {
 
 // The signed image must hold the code of the ELF being debugged: compare loaded segments by
 // address, sizes and SHA-256 (offsets may differ between the ELF and its stripped copy).
-void check_stale(const image::Inspection& elf, const image::Inspection& sig, core::StepReport& r) {
+void check_stale(const image::Inspection& elf, const image::Inspection& sig, core::StepReport& r, const core::CancelToken* cancel) {
   if (sig.signed_image->encrypted()) {
     r.observed.set("stale_check", "not done: the signed image's segments are encrypted (its table hashes the ciphertext)");
     return;
@@ -126,7 +127,9 @@ void check_stale(const image::Inspection& elf, const image::Inspection& sig, cor
   for (std::size_t i = 0; i < elf.elf->segments.size(); ++i) {
     const auto& s = elf.elf->segments[i];
     if (s.type != image::kPtLoad) continue;
-    const auto digest = image::sha256_of(elf.elf_source(), s.offset, s.filesz).value_or(ossl::sha256(Bytes{}));
+    const auto read = image::sha256_of(elf.elf_source(), s.offset, s.filesz, cancel);
+    if (cancel != nullptr && cancel->cancelled()) return;  // no verdict: the caller says the run was cancelled
+    const auto digest = read.value_or(ossl::sha256(Bytes{}));
     const bool same = std::any_of(table.begin(), table.end(), [&](const image::HashEntry& h) {
       return h.phdr.type == image::kPtLoad && h.phdr.paddr == s.paddr && h.phdr.filesz == s.filesz && h.phdr.memsz == s.memsz &&
              h.sha256 == digest;
@@ -195,14 +198,19 @@ core::StepReport check_image(const ImageInputs& in, std::optional<image::ImageFa
   std::optional<image::Inspection> sig;
   if (!in.elf.empty()) elf = image::inspect_file(in.elf, "elf", r, cancel);
   if (!in.signed_image.empty()) sig = image::inspect_file(in.signed_image, "signed", r, cancel);
-  if (cancel != nullptr && cancel->cancelled()) {
+  // The checks below read the files again (segments, signed part), a 64 MiB image included: a cancel stops them
+  // between two chunks as it stops the first read.
+  const auto cancelled = [&] {
+    if (cancel == nullptr || !cancel->cancelled()) return false;
     r.observed.set("image", "not judged: the run was cancelled while it was read");  // the runner says RUN003
-    return r;
-  }
+    return true;
+  };
+  if (cancelled()) return r;
 
   for (auto* f : {elf ? &*elf : nullptr, sig ? &*sig : nullptr}) {
     if (f == nullptr || f->kind != image::ImageKind::signed_image || !f->elf) continue;
-    check_segment_hashes(*f, r);
+    check_segment_hashes(*f, r, cancel);
+    if (cancelled()) return r;
     if (!in.image_key.empty()) {
       check_signature(*f, in.image_key, r);
     } else {
@@ -214,8 +222,9 @@ core::StepReport check_image(const ImageInputs& in, std::optional<image::ImageFa
     r.observed.set("image_key", in.image_key + " (not used: no signed image)");
   }
   if (elf && elf->kind == image::ImageKind::elf && sig && sig->kind == image::ImageKind::signed_image && sig->elf) {
-    check_stale(*elf, *sig, r);
+    check_stale(*elf, *sig, r, cancel);
   }
+  if (cancelled()) return r;
   // The checks above read the files again: one that changed meanwhile was judged on bytes of two versions.
   for (auto* f : {elf ? &*elf : nullptr, sig ? &*sig : nullptr}) {
     if (f != nullptr) image::report_if_changed(*f, r);
