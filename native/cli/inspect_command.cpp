@@ -5,6 +5,7 @@
 #include "cli/command.h"
 #include "core/render/json_renderer.h"
 #include "core/render/text_renderer.h"
+#include "files/input_file_source.h"
 #include "image/inspection.h"
 #include "image/signed_image.h"
 #include "steps/image_step.h"
@@ -24,9 +25,10 @@ void run(const InspectOptions& o, CommandOutcome& outcome) {
   steps::ImageInputs in;
   in.remoteproc = o.remoteproc;
   in.image_key = o.key;
-  // A signed image is inspected in the `signed` role (its facts say "signed."), anything else as an ELF.
-  const auto bytes = image::read_image_file(o.file);
-  if (bytes && image::has_signed_magic(*bytes)) {
+  // A signed image is inspected in the `signed` role (its facts say "signed."), anything else as an ELF. Only
+  // its magic is read here: the image step streams the rest (issue 12).
+  const auto file = files::open_input_file_source(o.file, image::kMaxImageSize);
+  if (file && image::has_signed_magic(**file)) {
     in.signed_image = o.file;
   } else {
     in.elf = o.file;

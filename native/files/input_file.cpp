@@ -53,10 +53,7 @@ std::optional<InputFileError> check_input_file(const std::string& utf8, std::uin
   return std::nullopt;
 }
 
-core::expected<std::string, InputFileError> read_input_file(const std::string& utf8, std::uintmax_t max_bytes,
-                                                            const core::CancelToken* cancel) {
-  const auto cancelled = [cancel] { return cancel != nullptr && cancel->cancelled(); };
-  if (cancelled()) return core::unexpected{cancelled_read()};
+core::expected<std::uintmax_t, InputFileError> input_file_size(const std::string& utf8, std::uintmax_t max_bytes) {
   const auto path = utf8_path(utf8);
   std::error_code ec;
   // status() does not open the file: a FIFO is recognised without blocking. Path errors (ENAMETOOLONG, ELOOP,
@@ -73,10 +70,20 @@ core::expected<std::string, InputFileError> read_input_file(const std::string& u
   if (size > max_bytes) {
     return core::unexpected{too_large(max_bytes, std::to_string(size) + " bytes, more than " + describe_size(max_bytes))};
   }
+  return size;
+}
+
+core::expected<std::string, InputFileError> read_input_file(const std::string& utf8, std::uintmax_t max_bytes,
+                                                            const core::CancelToken* cancel) {
+  const auto cancelled = [cancel] { return cancel != nullptr && cancel->cancelled(); };
+  if (cancelled()) return core::unexpected{cancelled_read()};
+  const auto size = input_file_size(utf8, max_bytes);
+  if (!size) return core::unexpected{size.error()};
+  const auto path = utf8_path(utf8);
   std::ifstream in(path, std::ios::binary);
   if (!in) return core::unexpected{unreadable("cannot open it (permission denied?)")};
   // One byte more than status() said: a file that grew (or was swapped) since is noticed, still within the cap.
-  std::string content(static_cast<std::size_t>(size) + 1, '\0');
+  std::string content(static_cast<std::size_t>(*size) + 1, '\0');
   std::size_t got = 0;
   while (got < content.size()) {
     if (cancelled()) return core::unexpected{cancelled_read()};

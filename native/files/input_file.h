@@ -34,6 +34,10 @@ inline constexpr std::uintmax_t kMaxKnownHostsBytes = 4U << 20;
 // the cap, and also when it is missing or its path is unusable (its reader reports that with its own code).
 [[nodiscard]] std::optional<InputFileError> check_input_file(const std::string& path, std::uintmax_t max_bytes);
 
+// The size of `path` when it is a regular file (symlinks followed) of at most `max_bytes` bytes, found without
+// opening it; else why not (missing, not a regular file, too large). What read_input_file checks before it reads.
+[[nodiscard]] core::expected<std::uintmax_t, InputFileError> input_file_size(const std::string& path, std::uintmax_t max_bytes);
+
 // The whole content of `path` if it is a regular file (symlinks followed) of at most `max_bytes` bytes. It is read
 // in chunks of kReadChunkBytes, and `cancel` (when given) is honoured between two of them: a 64 MiB image on a slow
 // share is stopped after the chunk under way, not after the whole file. (One read() the kernel does not interrupt

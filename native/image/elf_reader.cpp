@@ -19,7 +19,7 @@ FormatError error(FormatProblem p, std::string field, std::uint64_t offset, std:
   return FormatError{p, std::move(field), offset, std::move(found), std::move(expected)};
 }
 
-FormatError truncated(std::string what, std::uint64_t offset, std::uint64_t length, std::size_t file_size) {
+FormatError truncated(std::string what, std::uint64_t offset, std::uint64_t length, std::uint64_t file_size) {
   return error(FormatProblem::truncated, std::move(what), offset,
                "file ends at " + hex32(file_size),
                hex32(length) + " bytes from " + hex32(offset) + " (to " + hex32(offset + length) + ")");
@@ -33,15 +33,21 @@ struct Section {
   std::uint32_t size = 0;
 };
 
-// A NUL-terminated name inside the section-name string table, or "" when it is out of bounds.
-std::string_view section_name(Bytes file, const Section& strtab, std::uint32_t name) {
-  if (name >= strtab.size) return {};
-  const auto table = slice(file, strtab.offset, strtab.size);
-  if (!table) return {};
-  const auto rest = table->subspan(name);
-  const auto nul = std::find(rest.begin(), rest.end(), std::uint8_t{0});
-  if (nul == rest.end()) return {};
-  return {reinterpret_cast<const char*>(rest.data()), static_cast<std::size_t>(nul - rest.begin())};
+// Longer than any name looked for (".resource_table", ".isr_vectors"): a name is read up to this many
+// bytes, so that a string table of megabytes costs a few bytes per section, never its size.
+constexpr std::uint64_t kMaxSectionName = 64;
+// Real .ARM.attributes hold a few hundred bytes; a larger one is not read (its arch stays unknown).
+constexpr std::uint64_t kMaxAttributes = 64U << 10;
+
+// A NUL-terminated name inside the section-name string table, or "" when it is out of bounds (or longer
+// than kMaxSectionName, which no name looked for is).
+std::string section_name(const Source& file, const Section& strtab, std::uint32_t name) {
+  if (name >= strtab.size || !fits(file, strtab.offset, strtab.size)) return {};
+  const auto rest = file.read(std::uint64_t{strtab.offset} + name, std::min<std::uint64_t>(kMaxSectionName, strtab.size - name));
+  if (!rest) return {};
+  const auto nul = std::find(rest->begin(), rest->end(), std::uint8_t{0});
+  if (nul == rest->end()) return {};
+  return {rest->begin(), nul};
 }
 
 std::optional<std::uint64_t> read_uleb128(Bytes b, std::uint64_t& pos) {
@@ -80,8 +86,10 @@ std::string cpu_arch_name(std::uint64_t v) {
 // Tag_CPU_arch of the "aeabi" vendor subsection of .ARM.attributes; "" when absent or malformed.
 // Hand-written because no Debian library reads ARM build attributes; it reads tags in order
 // until Tag_CPU_arch (6) and gives up on anything unexpected.
-std::string read_cpu_arch(Bytes file, const Section& s) {
-  const auto data = slice(file, s.offset, s.size);
+std::string read_cpu_arch(const Source& file, const Section& s) {
+  if (s.size > kMaxAttributes) return {};
+  const auto bytes = file.read(s.offset, s.size);
+  const auto data = bytes ? std::optional<Bytes>(Bytes(*bytes)) : std::nullopt;
   if (!data || data->empty() || (*data)[0] != 'A') return {};
   std::uint64_t pos = 1;
   const auto sub_len = read_u32(*data, pos);
@@ -125,11 +133,11 @@ std::string read_cpu_arch(Bytes file, const Section& s) {
 
 // Sections are optional for loading (Linux needs them only for the resource table), but a section
 // header table that points outside the file is rejected by Linux ("Image is too small").
-std::optional<FormatError> read_sections(Bytes file, ElfInfo& info) {
-  const auto shoff = *read_u32(file, 32);
-  const auto shentsize = *read_u16(file, 46);
-  const auto shnum = *read_u16(file, 48);
-  const auto shstrndx = *read_u16(file, 50);
+std::optional<FormatError> read_sections(const Source& file, Bytes ehdr, ElfInfo& info) {
+  const auto shoff = *read_u32(ehdr, 32);
+  const auto shentsize = *read_u16(ehdr, 46);
+  const auto shnum = *read_u16(ehdr, 48);
+  const auto shstrndx = *read_u16(ehdr, 50);
   // Linux's rproc_elf_sanity_check demands room for one section header at e_shoff even when there
   // are none ("Image is too small"); drivers/remoteproc/remoteproc_elf_loader.c.
   if (!fits(file, shoff, kShdrSize)) return truncated("section header at e_shoff", shoff, kShdrSize, file.size());
@@ -140,12 +148,16 @@ std::optional<FormatError> read_sections(Bytes file, ElfInfo& info) {
   if (!fits(file, shoff, std::uint64_t{shnum} * kShdrSize)) {
     return truncated("section header table (e_shoff, e_shnum)", shoff, std::uint64_t{shnum} * kShdrSize, file.size());
   }
+  // At most 65535 × 40 bytes (e_shnum is 16-bit): the format bounds this read.
+  const auto table = file.read(shoff, std::uint64_t{shnum} * kShdrSize);
+  if (!table) return std::nullopt;  // the file changed under us: failure() says so
+  const Bytes t(*table);
   std::vector<Section> sections;
   sections.reserve(shnum);
   for (std::uint32_t i = 0; i < shnum; ++i) {
-    const auto base = shoff + std::uint64_t{i} * kShdrSize;
-    sections.push_back({*read_u32(file, base), *read_u32(file, base + 4), *read_u32(file, base + 12),
-                        *read_u32(file, base + 16), *read_u32(file, base + 20)});
+    const auto base = std::uint64_t{i} * kShdrSize;
+    sections.push_back({*read_u32(t, base), *read_u32(t, base + 4), *read_u32(t, base + 12),
+                        *read_u32(t, base + 16), *read_u32(t, base + 20)});
   }
   if (shstrndx >= shnum) return std::nullopt;  // names unknown: no resource table can be found
   const auto& strtab = sections[shstrndx];
@@ -193,28 +205,33 @@ std::string elf_type_name(std::uint16_t type) {
   return std::string(type < 5 ? kNames[type] : "type") + " (" + std::to_string(type) + ")";
 }
 
-core::expected<ElfInfo, FormatError> read_elf(Bytes file) {
+core::expected<ElfInfo, FormatError> read_elf(Bytes bytes) { return read_elf(MemorySource(bytes)); }
+
+core::expected<ElfInfo, FormatError> read_elf(const Source& file) {
   static constexpr std::uint8_t kMagic[] = {0x7F, 'E', 'L', 'F'};
-  if (!fits(file, 0, 4)) return core::unexpected{truncated("e_ident[EI_MAG0..3]", 0, 4, file.size())};
-  if (!std::equal(std::begin(kMagic), std::end(kMagic), file.begin())) {
+  // The ELF header, or as much of it as the file holds: every check below reads fields of it.
+  const auto head = file.read(0, std::min<std::uint64_t>(file.size(), kEhdrSize)).value_or(std::vector<std::uint8_t>{});
+  const Bytes ehdr(head);
+  if (!fits(ehdr, 0, 4)) return core::unexpected{truncated("e_ident[EI_MAG0..3]", 0, 4, file.size())};
+  if (!std::equal(std::begin(kMagic), std::end(kMagic), ehdr.begin())) {
     return core::unexpected{error(FormatProblem::not_an_image, "e_ident[EI_MAG0..3]", 0, "not 7f 45 4c 46", "7f 45 4c 46 (\\x7fELF)")};
   }
-  if (!fits(file, 0, 6)) return core::unexpected{truncated("e_ident", 0, 16, file.size())};
-  if (file[4] != 1) {
+  if (!fits(ehdr, 0, 6)) return core::unexpected{truncated("e_ident", 0, 16, file.size())};
+  if (ehdr[4] != 1) {
     return core::unexpected{error(FormatProblem::wrong_class, "e_ident[EI_CLASS]", 4,
-                                  file[4] == 2 ? "2 (ELFCLASS64)" : std::to_string(file[4]), "1 (ELFCLASS32)")};
+                                  ehdr[4] == 2 ? "2 (ELFCLASS64)" : std::to_string(ehdr[4]), "1 (ELFCLASS32)")};
   }
-  if (file[5] != 1) {
+  if (ehdr[5] != 1) {
     return core::unexpected{error(FormatProblem::wrong_endian, "e_ident[EI_DATA]", 5,
-                                  file[5] == 2 ? "2 (ELFDATA2MSB, big-endian)" : std::to_string(file[5]),
+                                  ehdr[5] == 2 ? "2 (ELFDATA2MSB, big-endian)" : std::to_string(ehdr[5]),
                                   "1 (ELFDATA2LSB, little-endian)")};
   }
-  if (!fits(file, 0, kEhdrSize)) return core::unexpected{truncated("ELF header (Elf32_Ehdr)", 0, kEhdrSize, file.size())};
+  if (!fits(ehdr, 0, kEhdrSize)) return core::unexpected{truncated("ELF header (Elf32_Ehdr)", 0, kEhdrSize, file.size())};
 
   ElfInfo info;
-  info.type = *read_u16(file, 16);
-  info.machine = *read_u16(file, 18);
-  info.entry = *read_u32(file, 24);
+  info.type = *read_u16(ehdr, 16);
+  info.machine = *read_u16(ehdr, 18);
+  info.entry = *read_u32(ehdr, 24);
   if (info.machine != kEmArm) {
     return core::unexpected{error(FormatProblem::wrong_machine, "e_machine", 18, machine_name(info.machine), machine_name(kEmArm))};
   }
@@ -222,19 +239,24 @@ core::expected<ElfInfo, FormatError> read_elf(Bytes file) {
     return core::unexpected{error(FormatProblem::wrong_type, "e_type", 16, elf_type_name(info.type), elf_type_name(kEtExec))};
   }
 
-  const auto phoff = *read_u32(file, 28);
-  const auto phentsize = *read_u16(file, 42);
-  const auto phnum = *read_u16(file, 44);
+  const auto phoff = *read_u32(ehdr, 28);
+  const auto phentsize = *read_u16(ehdr, 42);
+  const auto phnum = *read_u16(ehdr, 44);
   if (phnum > 0 && phentsize != kPhdrSize) {
     return core::unexpected{error(FormatProblem::bad_segment, "e_phentsize", 42, std::to_string(phentsize), "32 (sizeof(Elf32_Phdr))")};
   }
   if (!fits(file, phoff, std::uint64_t{phnum} * kPhdrSize)) {
     return core::unexpected{truncated("program header table (e_phoff, e_phnum)", phoff, std::uint64_t{phnum} * kPhdrSize, file.size())};
   }
+  // At most 65535 × 32 bytes (e_phnum is 16-bit): the format bounds this read.
+  const auto table = file.read(phoff, std::uint64_t{phnum} * kPhdrSize).value_or(std::vector<std::uint8_t>{});
+  const Bytes t(table);
+  if (t.size() != std::uint64_t{phnum} * kPhdrSize) return info;  // the file changed under us: failure() says so
   for (std::uint32_t i = 0; i < phnum; ++i) {
     const auto base = phoff + std::uint64_t{i} * kPhdrSize;
-    Segment s{*read_u32(file, base), *read_u32(file, base + 4), *read_u32(file, base + 8), *read_u32(file, base + 12),
-              *read_u32(file, base + 16), *read_u32(file, base + 20), *read_u32(file, base + 24), *read_u32(file, base + 28)};
+    const auto at = std::uint64_t{i} * kPhdrSize;
+    Segment s{*read_u32(t, at), *read_u32(t, at + 4), *read_u32(t, at + 8), *read_u32(t, at + 12),
+              *read_u32(t, at + 16), *read_u32(t, at + 20), *read_u32(t, at + 24), *read_u32(t, at + 28)};
     if (s.type == kPtLoad) {
       // The same two checks as rproc_elf_load_segments: "bad phdr filesz" and "truncated fw".
       if (s.filesz > s.memsz) {
@@ -247,11 +269,15 @@ core::expected<ElfInfo, FormatError> read_elf(Bytes file) {
     }
     info.segments.push_back(s);
   }
-  if (auto e = read_sections(file, info)) return core::unexpected{*e};
+  if (auto e = read_sections(file, ehdr, info)) return core::unexpected{*e};
   return info;
 }
 
 std::optional<std::uint32_t> word_at(Bytes file, const std::vector<Segment>& segments, std::uint32_t da) {
+  return word_at(MemorySource(file), segments, da);
+}
+
+std::optional<std::uint32_t> word_at(const Source& file, const std::vector<Segment>& segments, std::uint32_t da) {
   for (const auto& s : segments) {
     if (s.type != kPtLoad || da < s.paddr) continue;
     const std::uint64_t rel = std::uint64_t{da} - s.paddr;

@@ -1,7 +1,8 @@
 #pragma once
 // Reader for the firmware ELF files remoteproc loads: ELFCLASS32, little-endian, EM_ARM, ET_EXEC.
 // Checks what Linux's rproc_elf_sanity_check / rproc_elf_load_segments and OP-TEE's e32 parser check,
-// and reports the first violation with field and offset. Never reads outside the given bytes.
+// and reports the first violation with field and offset. Never reads outside the given bytes: it reads
+// the headers and tables it decodes through a Source, never the segments' contents.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -11,6 +12,7 @@
 #include "image/byte_view.h"
 #include "image/format_error.h"
 #include "image/segment.h"
+#include "image/source.h"
 
 namespace stm32mp::image {
 
@@ -36,6 +38,7 @@ struct ElfInfo {
   [[nodiscard]] std::size_t loadable_count() const;
 };
 
+[[nodiscard]] core::expected<ElfInfo, FormatError> read_elf(const Source& file);
 [[nodiscard]] core::expected<ElfInfo, FormatError> read_elf(Bytes file);
 
 // Names for diagnostics: "EM_ARM (40)", "EM_X86_64 (62)", "ET_DYN (3)".
@@ -43,6 +46,7 @@ struct ElfInfo {
 [[nodiscard]] std::string elf_type_name(std::uint16_t type);
 
 // The word at device address `da` in the file contents of a PT_LOAD segment (for vector tables).
+[[nodiscard]] std::optional<std::uint32_t> word_at(const Source& file, const std::vector<Segment>& segments, std::uint32_t da);
 [[nodiscard]] std::optional<std::uint32_t> word_at(Bytes file, const std::vector<Segment>& segments, std::uint32_t da);
 
 }  // namespace stm32mp::image

@@ -10,6 +10,8 @@
 #include "adapters/openssl/openssl_crypto.h"
 #include "files/input_file.h"
 #include "files/input_file_diagnostic.h"
+#include "files/input_file_source.h"
+#include "image/source_digest.h"
 #include "image/st_tee_rules.h"
 
 namespace stm32mp::image {
@@ -117,7 +119,10 @@ core::expected<std::vector<std::uint8_t>, std::string> read_image_file(const std
   return std::vector<std::uint8_t>(content->begin(), content->end());
 }
 
-std::string describe_other_format(Bytes f) {
+std::string describe_other_format(const Source& file) {
+  // Intel HEX is told by its first line (64 bytes), the rest by 8 bytes: that is all this reads.
+  const auto head = file.read(0, std::min<std::uint64_t>(file.size(), 64)).value_or(std::vector<std::uint8_t>{});
+  const Bytes f(head);
   if (f.empty()) return "empty file (0 bytes)";
   if (looks_like_intel_hex(f)) return "Intel HEX text (starts with ':'), the output of objcopy -O ihex";
   if (f.size() >= 2 && f[0] == 'S' && f[1] >= '0' && f[1] <= '9') return "Motorola S-record text (starts with 'S0'), the output of objcopy -O srec";
@@ -132,7 +137,17 @@ std::string describe_other_format(Bytes f) {
     return fmt::format("unknown format: the first 4 bytes at offset 0 are {:02x} {:02x} {:02x} {:02x}, neither the ELF magic 7f 45 4c 46 nor the signed-image magic 68 a4 43 35",
                        f[0], f[1], f[2], f[3]);
   }
-  return fmt::format("unknown format: only {} bytes", f.size());
+  return fmt::format("unknown format: only {} bytes", file.size());
+}
+
+bool report_if_changed(Inspection& in, core::StepReport& r) {
+  if (!in.source) return false;
+  const auto failure = in.source->failure();
+  if (!failure) return false;
+  in.readable = false;
+  if (!in.change_reported) r.add(core::Code::ImageUnreadable, {{"path", in.path}, {"reason", *failure}});
+  in.change_reported = true;
+  return true;
 }
 
 core::Diagnostic format_diagnostic(const std::string& path, const FormatError& e) {
@@ -149,20 +164,31 @@ Inspection inspect_file(const std::string& path, const std::string& role, core::
   in.path = path;
   const std::string prefix = role + ".";
   r.observed.set(role, path);
-  auto content = files::read_input_file(path, kMaxImageSize, cancel);
-  if (!content && content.error().kind == files::InputFileError::Kind::cancelled) return in;
-  if (!content) {
-    if (auto d = files::input_file_diagnostic("--" + role, path, content.error())) {
+  if (cancel != nullptr && cancel->cancelled()) return in;
+  auto opened = files::open_input_file_source(path, kMaxImageSize);
+  if (!opened) {
+    if (auto d = files::input_file_diagnostic("--" + role, path, opened.error())) {
       r.add(std::move(*d));
     } else {
-      r.add(core::Code::ImageUnreadable, {{"path", path}, {"reason", content.error().reason}});
+      r.add(core::Code::ImageUnreadable, {{"path", path}, {"reason", opened.error().reason}});
     }
     return in;
   }
+  in.source = std::shared_ptr<const Source>(std::move(*opened));
+  in.size = in.source->size();
+  const Source& file = *in.source;
+  // Read once from end to end in chunks, the cancel honoured between two of them (as read_input_file did).
+  const auto digest = sha256_of(file, 0, file.size(), cancel);
+  if (cancel != nullptr && cancel->cancelled()) return in;
   in.readable = true;
-  in.content = std::move(*content);
-  const Bytes file = in.bytes();
-  in.sha256 = adapters::openssl::to_hex(adapters::openssl::sha256(file));
+  if (!digest) {
+    if (!report_if_changed(in, r)) {
+      in.readable = false;
+      r.add(core::Code::ImageUnreadable, {{"path", path}, {"reason", "read error"}});
+    }
+    return in;
+  }
+  in.sha256 = adapters::openssl::to_hex(*digest);
   r.observed.set(prefix + "size", std::to_string(file.size()));
   r.observed.set(prefix + "sha256", in.sha256);
 
@@ -170,6 +196,7 @@ Inspection inspect_file(const std::string& path, const std::string& role, core::
     in.kind = is_legacy_signed(file) ? ImageKind::signed_legacy : ImageKind::signed_image;
     auto s = read_signed_image(file);
     r.observed.set(prefix + "kind", std::string(to_string(in.kind)));
+    if (report_if_changed(in, r)) return in;
     if (!s) {
       if (s.error().problem == FormatProblem::signed_beta) in.kind = ImageKind::signed_legacy;  // an older signed layout too
       if (s.error().problem != FormatProblem::signed_legacy && s.error().problem != FormatProblem::signed_beta) in.kind = ImageKind::other;
@@ -184,7 +211,8 @@ Inspection inspect_file(const std::string& path, const std::string& role, core::
     in.signed_image = std::move(*s);
     for (std::size_t i = 0; i < in.signed_image->images.size(); ++i) {
       const auto& embedded = in.signed_image->images[i];
-      auto elf = read_elf(*slice(file, embedded.offset, embedded.size));
+      auto elf = read_elf(SliceSource(file, embedded.offset, embedded.size));
+      if (report_if_changed(in, r)) return in;
       if (!elf) {
         auto e = elf.error();
         e.field = fmt::format("embedded image {}: {}", i, e.field);
@@ -202,10 +230,13 @@ Inspection inspect_file(const std::string& path, const std::string& role, core::
     return in;
   }
 
-  const bool elf_magic = file.size() >= 4 && file[0] == 0x7F && file[1] == 'E' && file[2] == 'L' && file[3] == 'F';
+  static constexpr std::uint8_t kElfMagic[] = {0x7F, 'E', 'L', 'F'};
+  const auto magic = file.read(0, 4);
+  const bool elf_magic = magic && std::equal(magic->begin(), magic->end(), std::begin(kElfMagic));
   if (!elf_magic) {
-    r.observed.set(prefix + "kind", "other");
     const auto format = describe_other_format(file);
+    if (report_if_changed(in, r)) return in;
+    r.observed.set(prefix + "kind", "other");
     r.add(core::Code::NotAnImage, {{"path", path},
                                    {"format", format},
                                    {"field", "magic"},
@@ -213,6 +244,7 @@ Inspection inspect_file(const std::string& path, const std::string& role, core::
     return in;
   }
   auto elf = read_elf(file);
+  if (report_if_changed(in, r)) return in;
   if (!elf) {
     r.observed.set(prefix + "kind", "other");
     r.add(format_diagnostic(path, elf.error()));
@@ -231,7 +263,7 @@ ImageFacts facts_of(const Inspection& upload, const std::string& elf_path) {
   ImageFacts f;
   f.kind = upload.kind;
   f.upload_path = upload.path;
-  f.upload_size = upload.content.size();
+  f.upload_size = upload.size;
   f.upload_sha256 = upload.sha256;
   f.elf_path = elf_path;
   if (upload.signed_image) f.boot_addr = upload.signed_image->boot_addr;

@@ -2,6 +2,7 @@
 // One firmware file as the `image` step and `inspect` see it: read it, tell its kind, decode it, and
 // turn every format problem into a diagnostic with field and offset.
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -12,6 +13,7 @@
 #include "image/elf_reader.h"
 #include "image/image_facts.h"
 #include "image/signed_image.h"
+#include "image/source.h"
 
 namespace stm32mp::image {
 
@@ -20,38 +22,45 @@ inline constexpr std::uint64_t kMaxImageSize = 64ULL << 20;  // larger than any 
 // The whole file, or a reason (missing, unreadable, a directory, larger than kMaxImageSize).
 [[nodiscard]] core::expected<std::vector<std::uint8_t>, std::string> read_image_file(const std::string& path);
 
-// What a non-image file looks like: "Intel HEX", "raw binary (…)", "empty file", …
-[[nodiscard]] std::string describe_other_format(Bytes file);
+// What a non-image file looks like: "Intel HEX", "raw binary (…)", "empty file", … (from its first 64 bytes)
+[[nodiscard]] std::string describe_other_format(const Source& file);
 
 // One ELF inside a signed image (NUM_IMG of them), decoded.
 struct EmbeddedElf {
   ElfInfo elf;
-  std::uint64_t offset = 0;  // in Inspection::bytes()
+  std::uint64_t offset = 0;  // in the file
   std::uint64_t size = 0;    // IMGSIZE (padded)
 };
 
 struct Inspection {
   std::string path;
-  std::string content;  // the file as read (kept as read_input_file returns it: a copy would double the peak)
+  // The file, open, read where it lies (never held whole: a 64 MiB image costs its tables, not its size). The step's
+  // checks read it again (segment hashes, signature, vector word); shared, so that an Inspection can be copied.
+  std::shared_ptr<const Source> source;
+  std::uint64_t size = 0;  // when it was opened
   ImageKind kind = ImageKind::other;
   std::optional<SignedImage> signed_image;
   std::optional<ElfInfo> elf;  // the plain ELF, or the first image embedded in a signed one
-  std::uint64_t elf_offset = 0;  // where `elf` lies in `bytes()` (offset and size, not a span:
-  std::uint64_t elf_size = 0;    // an Inspection may be copied, which would leave a span dangling)
+  std::uint64_t elf_offset = 0;  // where `elf` lies in the file
+  std::uint64_t elf_size = 0;
   std::vector<EmbeddedElf> images;  // signed: every embedded ELF, in file order (images[0] is `elf`)
   std::string sha256;          // of the whole file
   bool readable = false;
 
-  [[nodiscard]] Bytes bytes() const {
-    return {reinterpret_cast<const std::uint8_t*>(content.data()), content.size()};
-  }
-  [[nodiscard]] Bytes elf_bytes() const { return bytes().subspan(elf_offset, elf_size); }
+  bool change_reported = false;  // the file changed while it was read, and the report says so
+
+  // The plain ELF, or the first embedded one, addressed from its own offset 0. Only when `elf` is set.
+  [[nodiscard]] SliceSource elf_source() const { return SliceSource(*source, elf_offset, elf_size); }
 };
 
 // Reads and decodes `path`; adds facts (prefixed "<role>.") and format diagnostics to `report`. A cancel during the
 // read leaves it unread, without a finding.
 [[nodiscard]] Inspection inspect_file(const std::string& path, const std::string& role, core::StepReport& report,
                                       const core::CancelToken* cancel = nullptr);
+
+// When the file changed while it was read (source->failure()), says so once in `report` (IMG-unreadable) and
+// marks it unreadable: what was decoded or hashed then describes no file. True when it did.
+bool report_if_changed(Inspection& in, core::StepReport& report);
 
 // What later steps need of the file to upload (`upload`: the signed image when given, else the ELF).
 [[nodiscard]] ImageFacts facts_of(const Inspection& upload, const std::string& elf_path);

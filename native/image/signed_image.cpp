@@ -7,6 +7,10 @@ namespace {
 
 constexpr std::uint64_t kHashEntrySize = 64;  // Elf32_Phdr (32) + SHA-256 (32)
 constexpr std::uint64_t kEncEntrySize = 80;   // Elf32_Phdr (32) + SHA-256 (32) + AES IV (16)
+// The TLV area is read into memory: one larger than this is refused rather than allocated (a hostile header could
+// otherwise make us hold most of a 64 MiB file). The largest a loadable image needs is a table of 65535 program
+// headers (e_phnum is 16-bit) × 80 bytes, 5.2 MiB, and a few small records.
+constexpr std::uint64_t kMaxTlvArea = 6U << 20;
 
 FormatError header_error(std::string field, std::uint64_t offset, std::string found, std::string expected) {
   return FormatError{FormatProblem::signed_header, std::move(field), offset, std::move(found), std::move(expected)};
@@ -41,8 +45,17 @@ std::uint32_t le32(const std::vector<std::uint8_t>& v, std::size_t at) {
          (static_cast<std::uint32_t>(v[at + 2]) << 16) | (static_cast<std::uint32_t>(v[at + 3]) << 24);
 }
 
+FormatError truncated_tlv_area(std::uint64_t offset, std::uint64_t size) {
+  return FormatError{FormatProblem::truncated, "TLV area", offset, "file ends at " + hex32(size), "the TLV area (header.tlv_len)"};
+}
+
+// The first `n` bytes (or all the source holds): the header fields every check below reads.
+std::vector<std::uint8_t> head_of(const Source& file, std::uint64_t n) {
+  return file.read(0, std::min(n, file.size())).value_or(std::vector<std::uint8_t>{});
+}
+
 // Walks the TLV area the way remoteproc_get_tlv does (8-byte record header, value padded to 8).
-std::optional<FormatError> read_tlvs(Bytes file, SignedImage& img) {
+std::optional<FormatError> read_tlvs(const Source& file, SignedImage& img) {
   const std::uint64_t end = kSignedHeaderSize + img.tlv_len;
   std::uint64_t p = kSignedHeaderSize;
   while (p < end) {
@@ -52,14 +65,17 @@ std::optional<FormatError> read_tlvs(Bytes file, SignedImage& img) {
     }
     Tlv t;
     t.offset = p;
-    t.type = *read_u32(file, p);
-    t.length = *read_u32(file, p + 4);
+    const auto record = file.read(p, 8);
+    if (!record) return truncated_tlv_area(p, file.size());  // the file changed under us: failure() says so
+    t.type = *read_u32(Bytes(*record), 0);
+    t.length = *read_u32(Bytes(*record), 4);
     if (t.length > end - p - 8) {
       return FormatError{FormatProblem::signed_tlv, "TLV " + tlv_name(t.type) + " length", p + 4, hex32(t.length),
                          "at most " + hex32(end - p - 8) + " (end of the TLV area)"};
     }
-    const auto value = *slice(file, p + 8, t.length);
-    t.value.assign(value.begin(), value.end());
+    auto value = file.read(p + 8, t.length);
+    if (!value) return truncated_tlv_area(p + 8, file.size());
+    t.value = std::move(*value);
     img.tlvs.push_back(std::move(t));
     p += 8 + round8(img.tlvs.back().length);
   }
@@ -172,42 +188,52 @@ std::vector<const Tlv*> SignedImage::unknown_tlvs() const {
 
 const Tlv* SignedImage::find_tlv(std::uint32_t type) const { return find(tlvs, type); }
 
-bool has_signed_magic(Bytes file) { return read_u32(file, 0) == kSignedMagic; }
+bool has_signed_magic(const Source& file) { return read_u32(file, 0) == kSignedMagic; }
+bool has_signed_magic(Bytes file) { return has_signed_magic(MemorySource(file)); }
 
-bool is_legacy_signed(Bytes file) {
+bool is_legacy_signed(const Source& file) {
   // Old header: magic, version, length, sign_len, sign_offset, sign_type, hash_len, hash_offset(+28)…
   // hash_offset is the header size 56. In the current format +28 is the SIGNTYPE value (1 or 2).
   return has_signed_magic(file) && read_u32(file, 28) == kLegacyHeaderSize;
 }
+bool is_legacy_signed(Bytes file) { return is_legacy_signed(MemorySource(file)); }
 
-bool is_beta_signed(Bytes file) {
+bool is_beta_signed(const Source& source) {
   // ST 3.19.0-stm32mp25-beta (ta/remoteproc remoteproc_fw_hdr): magic, version, sign_len, img_len, tlv_len,
   // plat_tlv_len; signature at 24, then the images, the TLVs and the platform TLVs, each padded to 8.
+  const auto head = head_of(source, 24);
+  const Bytes file(head);
+  const auto size = source.size();
   if (!has_signed_magic(file) || !fits(file, 0, 24) || read_u32(file, 4) != 1U) return false;
   const std::uint64_t sign = *read_u32(file, 8);
   if (sign != 64 && sign != 256 && sign != 384 && sign != 512) return false;
   const std::uint64_t body = 24 + round8(sign) + round8(*read_u32(file, 12)) + round8(*read_u32(file, 16));
   const std::uint64_t plat = *read_u32(file, 20);
-  const bool size_fits = file.size() == body + plat || file.size() == body + round8(plat);
+  const bool size_fits = size == body + plat || size == body + round8(plat);
   const std::uint64_t current = kSignedHeaderSize + round8(*read_u32(file, 8)) + round8(*read_u32(file, 12)) + round8(*read_u32(file, 16));
-  return size_fits && current != file.size();
+  return size_fits && current != size;
 }
+bool is_beta_signed(Bytes file) { return is_beta_signed(MemorySource(file)); }
 
-core::expected<SignedImage, FormatError> read_signed_image(Bytes file) {
+core::expected<SignedImage, FormatError> read_signed_image(Bytes file) { return read_signed_image(MemorySource(file)); }
+
+core::expected<SignedImage, FormatError> read_signed_image(const Source& source) {
+  const auto head = head_of(source, kSignedHeaderSize);
+  const Bytes file(head);
   if (!fits(file, 0, 4)) {
-    return core::unexpected{FormatError{FormatProblem::truncated, "header.magic", 0, "file ends at " + hex32(file.size()), "4 bytes"}};
+    return core::unexpected{FormatError{FormatProblem::truncated, "header.magic", 0, "file ends at " + hex32(source.size()), "4 bytes"}};
   }
   if (!has_signed_magic(file)) {
     return core::unexpected{header_error("header.magic", 0, hex32(*read_u32(file, 0)), hex32(kSignedMagic) + " (bytes 68 a4 43 35)")};
   }
-  if (is_legacy_signed(file)) {
+  if (is_legacy_signed(source)) {
     return core::unexpected{FormatError{FormatProblem::signed_legacy, "header.hash_offset", 28, "56 (56-byte header of the 2020 ST format)",
                                         "the 20-byte TLV header of the current OP-TEE format"}};
   }
   if (!fits(file, 0, kSignedHeaderSize)) {
-    return core::unexpected{FormatError{FormatProblem::truncated, "header", 0, "file ends at " + hex32(file.size()), "20 bytes (5 × u32)"}};
+    return core::unexpected{FormatError{FormatProblem::truncated, "header", 0, "file ends at " + hex32(source.size()), "20 bytes (5 × u32)"}};
   }
-  if (is_beta_signed(file)) {
+  if (is_beta_signed(source)) {
     return core::unexpected{FormatError{FormatProblem::signed_beta, "header", 0,
                                         "24-byte header, sign_len " + std::to_string(*read_u32(file, 8)) + " at offset 8, the size rule of that layout holds",
                                         "the 20-byte TLV header of the current OP-TEE format"}};
@@ -222,15 +248,19 @@ core::expected<SignedImage, FormatError> read_signed_image(Bytes file) {
   if (img.sign_len == 0) return core::unexpected{header_error("header.sign_len", 12, "0", "the signature size (256 for RSA-2048, 64 for ECDSA P-256)")};
   // All in 64 bits: three u32 rounded up cannot overflow.
   const std::uint64_t expected = kSignedHeaderSize + round8(img.tlv_len) + round8(img.sign_len) + round8(img.img_len);
-  if (expected != file.size()) {
-    return core::unexpected{header_error("file size (header.tlv_len/sign_len/img_len at 8..19)", 8, std::to_string(file.size()) + " bytes",
+  if (expected != source.size()) {
+    return core::unexpected{header_error("file size (header.tlv_len/sign_len/img_len at 8..19)", 8, std::to_string(source.size()) + " bytes",
                                          std::to_string(expected) + " = 20 + round8(tlv_len " + std::to_string(img.tlv_len) +
                                              ") + round8(sign_len " + std::to_string(img.sign_len) + ") + round8(img_len " +
                                              std::to_string(img.img_len) + ")")};
   }
+  if (img.tlv_len > kMaxTlvArea) {
+    return core::unexpected{header_error("header.tlv_len", 8, std::to_string(img.tlv_len),
+                                         "at most " + std::to_string(kMaxTlvArea) + " (a table for 65535 program headers takes 5.2 MiB)")};
+  }
   img.sign_offset = kSignedHeaderSize + round8(img.tlv_len);
   img.img_offset = img.sign_offset + round8(img.sign_len);
-  if (auto e = read_tlvs(file, img)) return core::unexpected{*e};
+  if (auto e = read_tlvs(source, img)) return core::unexpected{*e};
   if (auto e = decode_tlvs(img)) return core::unexpected{*e};
   return img;
 }

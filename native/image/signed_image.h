@@ -24,6 +24,7 @@
 #include "image/byte_view.h"
 #include "image/format_error.h"
 #include "image/segment.h"
+#include "image/source.h"
 
 namespace stm32mp::image {
 
@@ -97,13 +98,18 @@ struct SignedImage {
 };
 
 // True when the file starts with the signed-image magic (either format).
+[[nodiscard]] bool has_signed_magic(const Source& file);
 [[nodiscard]] bool has_signed_magic(Bytes file);
 // True when the header is the older 56-byte layout (hash_offset at +28 equals 56).
+[[nodiscard]] bool is_legacy_signed(const Source& file);
 [[nodiscard]] bool is_legacy_signed(Bytes file);
 // True when the file follows ST's 3.19-beta layout (24-byte header, size rule of that layout) and not
 // the current one.
+[[nodiscard]] bool is_beta_signed(const Source& file);
 [[nodiscard]] bool is_beta_signed(Bytes file);
 
+// Reads the header and the TLV area through `file`, never the signature nor the images.
+[[nodiscard]] core::expected<SignedImage, FormatError> read_signed_image(const Source& file);
 [[nodiscard]] core::expected<SignedImage, FormatError> read_signed_image(Bytes file);
 
 [[nodiscard]] std::string tlv_name(std::uint32_t type);

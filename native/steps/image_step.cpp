@@ -7,6 +7,7 @@
 #include "adapters/openssl/openssl_crypto.h"
 #include "image/inspection.h"
 #include "image/memory_map.h"
+#include "image/source_digest.h"
 #include "core/step_report_of.h"
 
 namespace stm32mp::steps {
@@ -16,6 +17,9 @@ namespace ossl = adapters::openssl;
 using image::Bytes;
 using image::hex32;
 
+// RSA-16384 signs in 2048 bytes; the images here use RSA-2048..4096 (256..512) or ECDSA P-256 (64).
+constexpr std::uint64_t kMaxSignatureBytes = 2048;
+
 std::string range_of(const image::Segment& s) {
   return fmt::format("paddr {}..{} memsz {:#x}", hex32(s.paddr), hex32(std::uint64_t{s.paddr} + s.memsz), s.memsz);
 }
@@ -23,13 +27,12 @@ std::string range_of(const image::Segment& s) {
 // Each PT_LOAD segment of every embedded ELF against the table, as ST's and upstream's TAs look it
 // up after copying (get_hash_seg_info: the first entry with that p_paddr, then type and sizes, then
 // the SHA-256 of the bytes as stored, ciphertext when encrypted). Returns whether all matched.
-bool check_segment_hashes(const image::Inspection& in, core::StepReport& r) {
+bool check_segment_hashes(const image::Inspection& in, core::StepReport& r, const core::CancelToken* cancel) {
   bool all = true;
   const auto& table = in.signed_image->hash_table;
-  const Bytes file = in.bytes();
   for (std::size_t n = 0; n < in.images.size(); ++n) {
     const auto& img = in.images[n];
-    const auto bytes = image::slice(file, img.offset, img.size).value_or(Bytes{});
+    const image::SliceSource bytes(*in.source, img.offset, img.size);
     for (std::size_t i = 0; i < img.elf.segments.size(); ++i) {
       const auto& s = img.elf.segments[i];
       if (s.type != image::kPtLoad) continue;
@@ -40,8 +43,10 @@ bool check_segment_hashes(const image::Inspection& in, core::StepReport& r) {
         all = false;
         continue;
       }
-      const auto contents = image::slice(bytes, s.offset, s.filesz);
-      if (!contents || ossl::sha256(*contents) != h->sha256) {
+      // Read in chunks from the file: a segment is never held whole.
+      const auto digest = image::sha256_of(bytes, s.offset, s.filesz, cancel);
+      if (cancel != nullptr && cancel->cancelled()) return false;  // no verdict: the caller says the run was cancelled
+      if (!digest || *digest != h->sha256) {
         r.add(core::Code::SegmentHashMismatch, {{"path", in.path}, {"segment", name}, {"range", range_of(s)}});
         all = false;
       }
@@ -60,11 +65,17 @@ void check_signature(const image::Inspection& in, const std::string& key_path, c
     return;
   }
   const auto& s = *in.signed_image;
-  const Bytes file = in.bytes();
-  const auto signed_part = *image::slice(file, 0, s.sign_offset);
-  const auto signature = *image::slice(file, s.sign_offset, s.sign_len);
   const bool type_fits = (s.sign_type == image::SignType::rsa_pkcs1_sha256) == (key->kind() == ossl::KeyKind::rsa);
-  auto ok = type_fits ? ossl::verify_sha256(*key, signed_part, signature) : core::expected<bool, std::string>(false);
+  core::expected<bool, std::string> ok(false);
+  if (type_fits) {
+    // No key makes a signature longer than kMaxSignatureBytes, so a longer one is wrong without being read.
+    const auto signature = s.sign_len <= kMaxSignatureBytes ? in.source->read(s.sign_offset, s.sign_len) : std::vector<std::uint8_t>{};
+    auto verify = ossl::VerifyStream::start(*key);
+    // The signed part (header and TLV area) is fed in chunks; a file that changed meanwhile is reported by the
+    // caller (report_if_changed), not judged here.
+    if (verify && (!signature || !image::feed(*in.source, 0, s.sign_offset, *verify))) return;
+    ok = verify ? verify->finish(*signature) : core::expected<bool, std::string>(core::unexpected{verify.error()});
+  }
   if (!ok) {
     r.add(core::Code::KeyUnusable, {{"key", key_path}, {"reason", ok.error()}});
   } else if (!*ok) {
@@ -93,7 +104,7 @@ void check_boot_addr(const image::Inspection& in, core::StepReport& r) {
     r.observed.set("signed.boot_addr", hex32(boot) + (elf.vector_table ? " (the vector table's address; its content is encrypted)"
                                                                         : " (not checked: no vector-table section, content encrypted)"));
     return;
-  } else if (const auto reset = image::word_at(in.elf_bytes(), elf.segments, boot + 4); !reset) {
+  } else if (const auto reset = image::word_at(in.elf_source(), elf.segments, boot + 4); !reset) {
     detail = "no loaded segment holds a vector table at " + hex32(boot);
   } else if ((*reset | 1U) != (elf.entry | 1U)) {
     detail = "the reset vector there is " + hex32(*reset) + ", the ELF entry point is " + hex32(elf.entry);
@@ -107,7 +118,7 @@ void check_boot_addr(const image::Inspection& in, core::StepReport& r) {
 
 // The signed image must hold the code of the ELF being debugged: compare loaded segments by
 // address, sizes and SHA-256 (offsets may differ between the ELF and its stripped copy).
-void check_stale(const image::Inspection& elf, const image::Inspection& sig, core::StepReport& r) {
+void check_stale(const image::Inspection& elf, const image::Inspection& sig, core::StepReport& r, const core::CancelToken* cancel) {
   if (sig.signed_image->encrypted()) {
     r.observed.set("stale_check", "not done: the signed image's segments are encrypted (its table hashes the ciphertext)");
     return;
@@ -116,8 +127,9 @@ void check_stale(const image::Inspection& elf, const image::Inspection& sig, cor
   for (std::size_t i = 0; i < elf.elf->segments.size(); ++i) {
     const auto& s = elf.elf->segments[i];
     if (s.type != image::kPtLoad) continue;
-    const auto contents = image::slice(elf.elf_bytes(), s.offset, s.filesz);
-    const auto digest = ossl::sha256(contents.value_or(Bytes{}));
+    const auto read = image::sha256_of(elf.elf_source(), s.offset, s.filesz, cancel);
+    if (cancel != nullptr && cancel->cancelled()) return;  // no verdict: the caller says the run was cancelled
+    const auto digest = read.value_or(ossl::sha256(Bytes{}));
     const bool same = std::any_of(table.begin(), table.end(), [&](const image::HashEntry& h) {
       return h.phdr.type == image::kPtLoad && h.phdr.paddr == s.paddr && h.phdr.filesz == s.filesz && h.phdr.memsz == s.memsz &&
              h.sha256 == digest;
@@ -186,14 +198,19 @@ core::StepReport check_image(const ImageInputs& in, std::optional<image::ImageFa
   std::optional<image::Inspection> sig;
   if (!in.elf.empty()) elf = image::inspect_file(in.elf, "elf", r, cancel);
   if (!in.signed_image.empty()) sig = image::inspect_file(in.signed_image, "signed", r, cancel);
-  if (cancel != nullptr && cancel->cancelled()) {
+  // The checks below read the files again (segments, signed part), a 64 MiB image included: a cancel stops them
+  // between two chunks as it stops the first read.
+  const auto cancelled = [&] {
+    if (cancel == nullptr || !cancel->cancelled()) return false;
     r.observed.set("image", "not judged: the run was cancelled while it was read");  // the runner says RUN003
-    return r;
-  }
+    return true;
+  };
+  if (cancelled()) return r;
 
   for (auto* f : {elf ? &*elf : nullptr, sig ? &*sig : nullptr}) {
     if (f == nullptr || f->kind != image::ImageKind::signed_image || !f->elf) continue;
-    check_segment_hashes(*f, r);
+    check_segment_hashes(*f, r, cancel);
+    if (cancelled()) return r;
     if (!in.image_key.empty()) {
       check_signature(*f, in.image_key, r);
     } else {
@@ -205,7 +222,12 @@ core::StepReport check_image(const ImageInputs& in, std::optional<image::ImageFa
     r.observed.set("image_key", in.image_key + " (not used: no signed image)");
   }
   if (elf && elf->kind == image::ImageKind::elf && sig && sig->kind == image::ImageKind::signed_image && sig->elf) {
-    check_stale(*elf, *sig, r);
+    check_stale(*elf, *sig, r, cancel);
+  }
+  if (cancelled()) return r;
+  // The checks above read the files again: one that changed meanwhile was judged on bytes of two versions.
+  for (auto* f : {elf ? &*elf : nullptr, sig ? &*sig : nullptr}) {
+    if (f != nullptr) image::report_if_changed(*f, r);
   }
 
   const auto& upload = sig ? *sig : *elf;

@@ -27,9 +27,6 @@ std::string last_error(const char* what) {
   return std::string(what) + " (" + buf + ")";
 }
 
-struct MdCtxFree {
-  void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
-};
 struct SigFree {
   void operator()(ECDSA_SIG* s) const { ECDSA_SIG_free(s); }
 };
@@ -62,6 +59,23 @@ std::string Key::description() const {
     case KeyKind::ec_p256: return "EC P-256";
     default: return std::string("unsupported key type ") + EVP_PKEY_get0_type_name(key_.get());
   }
+}
+
+void MdCtxFree::operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
+
+Sha256Stream::Sha256Stream() : ctx_(EVP_MD_CTX_new()) {
+  if (ctx_) EVP_DigestInit_ex(ctx_.get(), EVP_sha256(), nullptr);
+}
+
+void Sha256Stream::update(std::span<const std::uint8_t> data) {
+  if (ctx_) EVP_DigestUpdate(ctx_.get(), data.data(), data.size());
+}
+
+Digest Sha256Stream::finish() {
+  Digest d{};
+  unsigned int len = 0;
+  if (ctx_) EVP_DigestFinal_ex(ctx_.get(), d.data(), &len);
+  return d;
 }
 
 Digest sha256(std::span<const std::uint8_t> data) {
@@ -190,11 +204,27 @@ core::expected<std::vector<std::uint8_t>, std::string> sign_sha256(const Key& ke
   return raw;
 }
 
-core::expected<bool, std::string> verify_sha256(const Key& key, std::span<const std::uint8_t> data,
-                                                std::span<const std::uint8_t> signature) {
+core::expected<VerifyStream, std::string> VerifyStream::start(const Key& key) {
   if (key.kind() == KeyKind::other) return core::unexpected{key.description() + " (need RSA or EC P-256)"};
+  std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
+  EVP_PKEY_CTX* pctx = nullptr;
+  if (!ctx || EVP_DigestVerifyInit(ctx.get(), &pctx, EVP_sha256(), nullptr, key.get()) != 1) {
+    return core::unexpected{last_error("verification set-up failed")};
+  }
+  if (key.kind() == KeyKind::rsa && EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) != 1) {
+    return core::unexpected{last_error("RSA PKCS#1 v1.5 padding not available")};
+  }
+  return VerifyStream(std::move(ctx), key.kind());
+}
+
+void VerifyStream::update(std::span<const std::uint8_t> data) {
+  if (!broken_ && EVP_DigestVerifyUpdate(ctx_.get(), data.data(), data.size()) != 1) broken_ = true;
+}
+
+core::expected<bool, std::string> VerifyStream::finish(std::span<const std::uint8_t> signature) {
+  if (broken_) return core::unexpected{last_error("hashing the signed data failed")};
   std::vector<std::uint8_t> der;
-  if (key.kind() == KeyKind::ec_p256) {
+  if (kind_ == KeyKind::ec_p256) {
     if (signature.size() != 64) return false;
     std::unique_ptr<ECDSA_SIG, SigFree> es(ECDSA_SIG_new());
     BIGNUM* r = BN_bin2bn(signature.data(), 32, nullptr);
@@ -211,17 +241,17 @@ core::expected<bool, std::string> verify_sha256(const Key& key, std::span<const 
     OPENSSL_free(out);
     signature = der;
   }
-  std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
-  EVP_PKEY_CTX* pctx = nullptr;
-  if (!ctx || EVP_DigestVerifyInit(ctx.get(), &pctx, EVP_sha256(), nullptr, key.get()) != 1) {
-    return core::unexpected{last_error("verification set-up failed")};
-  }
-  if (key.kind() == KeyKind::rsa && EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) != 1) {
-    return core::unexpected{last_error("RSA PKCS#1 v1.5 padding not available")};
-  }
-  const int rc = EVP_DigestVerify(ctx.get(), signature.data(), signature.size(), data.data(), data.size());
+  const int rc = EVP_DigestVerifyFinal(ctx_.get(), signature.data(), signature.size());
   ERR_clear_error();
   return rc == 1;
+}
+
+core::expected<bool, std::string> verify_sha256(const Key& key, std::span<const std::uint8_t> data,
+                                                std::span<const std::uint8_t> signature) {
+  auto v = VerifyStream::start(key);
+  if (!v) return core::unexpected{v.error()};
+  v->update(data);
+  return v->finish(signature);
 }
 
 }  // namespace stm32mp::adapters::openssl

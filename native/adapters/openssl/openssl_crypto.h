@@ -12,6 +12,7 @@
 #include "core/expected.h"
 
 using EVP_PKEY = struct evp_pkey_st;
+using EVP_MD_CTX = struct evp_md_ctx_st;
 
 namespace stm32mp::adapters::openssl {
 
@@ -19,6 +20,21 @@ using Digest = std::array<std::uint8_t, 32>;
 
 [[nodiscard]] Digest sha256(std::span<const std::uint8_t> data);
 [[nodiscard]] std::string to_hex(std::span<const std::uint8_t> bytes);
+
+struct MdCtxFree {
+  void operator()(EVP_MD_CTX* c) const;
+};
+
+// SHA-256 fed in pieces: a file read in chunks is hashed without being held whole.
+class Sha256Stream {
+ public:
+  Sha256Stream();
+  void update(std::span<const std::uint8_t> data);
+  [[nodiscard]] Digest finish();  // once; the digest of every piece given, in order
+
+ private:
+  std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx_;
+};
 
 enum class KeyKind { rsa, ec_p256, other };
 
@@ -59,5 +75,21 @@ class Key {
 // Same encodings as sign_sha256. Returns false for a well-formed but wrong signature.
 [[nodiscard]] core::expected<bool, std::string> verify_sha256(const Key& key, std::span<const std::uint8_t> data,
                                                               std::span<const std::uint8_t> signature);
+
+// verify_sha256 with the signed data fed in pieces (EVP_DigestVerifyInit/Update/Final): the signed part of an
+// image is read from the file in chunks. `key` must outlive it.
+class VerifyStream {
+ public:
+  [[nodiscard]] static core::expected<VerifyStream, std::string> start(const Key& key);
+  void update(std::span<const std::uint8_t> data);
+  // Once, after the last piece: false for a well-formed but wrong signature.
+  [[nodiscard]] core::expected<bool, std::string> finish(std::span<const std::uint8_t> signature);
+
+ private:
+  VerifyStream(std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx, KeyKind kind) : ctx_(std::move(ctx)), kind_(kind) {}
+  std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx_;
+  KeyKind kind_;
+  bool broken_ = false;  // an update failed: finish says so instead of judging a partial digest
+};
 
 }  // namespace stm32mp::adapters::openssl
