@@ -8,8 +8,10 @@ namespace {
 
 // Asks the board for its IPv4 addresses with a fixed, read-only command, so that a later failed
 // connection can name the address the board really has. Best effort: no answer, no addresses.
+// `transcript` receives what the console sent meanwhile (the answer, and any log line interleaving with it).
 std::vector<ConsoleAddress> query_board_addresses(ports::SerialLine& line, const DialogueTiming& timing,
-                                                  const core::Deadline& deadline, const core::CancelToken& cancel) {
+                                                  const core::Deadline& deadline, const core::CancelToken& cancel,
+                                                  std::string& transcript) {
   if (line.write(std::string(kAddressQuery) + "\r")) return {};
   const auto wait = deadline.within(timing.console_wait);
   std::string received;
@@ -23,6 +25,7 @@ std::vector<ConsoleAddress> query_board_addresses(ports::SerialLine& line, const
       break;
     }
   }
+  transcript = received;
   return parse_ip_addr_output(received);
 }
 
@@ -50,6 +53,9 @@ ConsoleDialogue talk_to_console(ports::SerialLine& line, const DialogueTiming& t
     received += *got;
     if (!settle && ends_with_prompt(received)) {
       out.answer_ms = std::chrono::duration_cast<core::Millis>(core::SteadyClock::now() - started).count();
+      // A shell prompt with the address query to follow needs no settle: the query's answer is read until the
+      // prompt shows again, and log lines interleaving with it are caught there.
+      if (timing.ask_addresses && classify_console(received).state == ConsoleState::shell) break;
       settle = deadline.within(timing.settle);
     }
   }
@@ -59,7 +65,12 @@ ConsoleDialogue talk_to_console(ports::SerialLine& line, const DialogueTiming& t
   }
   out.reading = classify_console(received);
   if (out.reading.state == ConsoleState::shell && timing.ask_addresses) {
-    out.addresses = query_board_addresses(line, timing, deadline, cancel);
+    std::string transcript;
+    out.addresses = query_board_addresses(line, timing, deadline, cancel, transcript);
+    if (const auto during = classify_console(transcript); during.log_noise && !out.reading.log_noise) {
+      out.reading.log_noise = true;
+      out.reading.noise_line = during.noise_line;
+    }
   }
   return out;
 }

@@ -1,9 +1,9 @@
 #pragma once
 // The exchange with the board's serial console, as the serial-port step holds it: a carriage return,
-// the answer read until a prompt shows (then a short settle for log lines that interleave with it), and
-// on a shell prompt one fixed read-only command for the board's IPv4 addresses. Only talking and
-// reading: the step turns the outcome into diagnostics. Every read is bounded by the caller's deadline
-// and honours its cancel token.
+// the answer read until a prompt shows, and on a shell prompt one fixed read-only command for the board's IPv4
+// addresses, whose answer also shows the log lines that interleave with the prompt (other prompts get a short
+// settle for them instead). Only talking and reading: the step turns the outcome into diagnostics. Every read is
+// bounded by the caller's deadline and honours its cancel token.
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,7 +17,7 @@ namespace stm32mp::devices {
 
 struct DialogueTiming {
   core::Millis console_wait{1500};  // how long the console has to answer the carriage return
-  core::Millis settle{150};         // after a prompt: catch log lines interleaving with it
+  core::Millis settle{150};         // after a prompt that no address query follows: catch interleaving log lines
   bool ask_addresses = true;  // on a shell prompt, ask for the board's IPv4 addresses
 };
 

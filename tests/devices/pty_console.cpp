@@ -49,6 +49,12 @@ std::string PtyConsole::noisy_shell() {
          "stm32_pm_notif:12 low power notification ignored\\n\"'\n"
          "exec /bin/bash --norc --noprofile --noediting -i\n";
 }
+std::string PtyConsole::late_noisy_shell() {
+  return "#!/bin/bash\nexport PS1='root@stm32mp2-e3-c7-3f:~# ' HOME=/root TERM=vt100\n"
+         "export PROMPT_COMMAND='( for n in 1 2 3 4 5 6 7 8 9 10; do sleep 0.02; "
+         "printf \"E/TC:0 0 stm32_pm_notif:12 low power notification ignored\\n\"; done ) &'\n"
+         "exec /bin/bash --norc --noprofile --noediting -i\n";
+}
 std::string PtyConsole::login() {
   return "#!/bin/bash\nwhile IFS= read -r line; do printf '\\nstm32mp2-e3-c7-3f login: '; done\n";
 }

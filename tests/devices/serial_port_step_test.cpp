@@ -289,6 +289,17 @@ TEST(SerialPortStep, KernelAndOpteeNoiseIsAWarning) {
   EXPECT_EQ(r.observed.get("console"), "shell prompt");
 }
 
+// The log line comes after the prompt: no settle waits for it, the address query's answer shows it.
+TEST(SerialPortStep, NoiseAfterThePromptIsSeenInTheAddressQuerysAnswer) {
+  Bench b;
+  PtyConsole console(b.fx.node("ttyACM0"), PtyConsole::late_noisy_shell());
+  const auto r = b.run("/dev/ttyACM0");
+  const auto* d = find(r, core::Code::ConsoleLogNoise);
+  ASSERT_NE(d, nullptr) << codes(r);
+  EXPECT_EQ(d->observed.get("noise_line").value_or(""), "E/TC:0 0 stm32_pm_notif:12 low power notification ignored");
+  EXPECT_EQ(r.observed.get("console"), "shell prompt");
+}
+
 TEST(SerialPortStep, PicocomHoldingThePortIsNamed) {
   Bench b;
   PtyConsole console(b.fx.node("ttyACM0"), PtyConsole::shell());
