@@ -23,6 +23,7 @@ std::optional<remote::KeptBoardFacts> facts_after_run(const RunState& state) {
   if (state.upload_tried && (!state.upload || !state.target->fw_leftovers.empty())) return std::nullopt;
   if (!state.load_tried.empty() && !state.load) return std::nullopt;
   remote::KeptBoardFacts kept{*state.target, *state.fingerprint, std::nullopt, core::SteadyClock::now()};
+  kept.facts.image_copy.reset();  // this run's read; the left copy below says what the run left there
   if (state.upload && state.image) kept.left_copy = remote::LeftCopy{state.upload->remote_path, state.image->upload_sha256};
   if (state.load) {
     const auto started = [&](std::vector<remote::RprocInstance>& instances) {

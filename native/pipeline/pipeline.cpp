@@ -200,7 +200,10 @@ std::vector<StepDefinition> build_steps(const core::Settings& given, RunState& s
     if (path.empty()) return core::StepReport{}.skip("no image given (--elf or --signed)");
     steps::UploadInputs in{img ? std::optional{*img} : std::nullopt, path, state.image_problem, {},
                            state.server_banner, state.settings.exec_upload, {}, left_copy(state)};
-    if (state.target) in.leftovers = state.target->fw_leftovers;
+    if (state.target) {
+      in.leftovers = state.target->fw_leftovers;
+      in.probed_copy = state.target->image_copy;
+    }
     if (ports.network && ports.ssh) {
       in.reopen = [&state, &ports](const core::Deadline& d, const core::CancelToken& c) {
         return steps::open_another_session(state.settings, state.route, *ports.network, *ports.ssh,

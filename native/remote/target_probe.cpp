@@ -25,6 +25,12 @@ echo "dt.base=$dt"
 // (the instance listing is shared with the remoteproc step: probe_shell_instance_listing(); fw.dir, the
 // firmware_class path, the TA device and the demo service are the fingerprint's lines: fingerprint_probe_lines())
 constexpr std::string_view kProbeTail = R"SH(f=/lib/firmware
+# The image's copy under its name, when the tool sends that name as the first line of stdin (never part of the
+# command): its SHA-256, so that the upload needs no round trip of its own to read it back.
+n=; IFS= read -r n 2>/dev/null || n=
+case "$n" in ''|.|..|*/*) ;; *)
+  if [ -f "$f/$n" ]; then c=$(exec sha256sum < "$f/$n" 2>/dev/null); echo "copy.sha=${c%% *}"; else echo copy.exists=no; fi ;;
+esac
 mp=
 # df's output split by the shell: 7 header words, then the 6 fields of the one line (as the fingerprint reads it).
 set -- $(exec df -Pk "$f" 2>/dev/null)
@@ -120,6 +126,11 @@ const std::string& target_probe_script() {
                                     std::string(fingerprint_probe_lines()) + std::string(probe_shell_instance_listing()) +
                                     std::string(kProbeTail);
   return script;
+}
+
+std::string probe_input(const std::string& basename) {
+  if (basename.empty() || basename.find_first_of("/\n\r") != std::string::npos) return "";
+  return basename + "\n";
 }
 
 const RprocInstance* TargetFacts::find(const std::string& name) const {
@@ -252,6 +263,11 @@ core::expected<TargetFacts, std::string> parse_target_facts(const ProbeOutput& r
   f.fw_mount = capped(out.value_or("fw.mount", ""), caps::kPath);
   f.fw_read_only = out.get("fw.ro") == "yes";
   f.fw_writable = out.get("fw.writable") == "yes";
+  if (auto sha = out.get("copy.sha")) {
+    f.image_copy = TargetFacts::ImageCopy{true, *sha};
+  } else if (out.get("copy.exists") == "no") {
+    f.image_copy = TargetFacts::ImageCopy{};
+  }
   f.fw_leftovers = capped(out.get_all("fw.leftover"), caps::kFileName, caps::kListEntries);
   if (auto b = out.get("fw.leftover_bytes")) f.fw_leftover_bytes = whole_number<std::uint64_t>(*b).value_or(0);
   f.firmware_class_path = capped(trim_end(out.value_or("fw.class_path", "")), caps::kPath);

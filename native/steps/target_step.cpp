@@ -140,7 +140,11 @@ core::StepReport probe_in_full(const TargetInputs& in, ports::BoardSession& sess
                                std::optional<remote::TargetFacts>& facts,
                                std::optional<remote::BoardFingerprint>& fingerprint) {
   auto r = core::report_of(core::StepId::Target);
-  auto reply = session.exec(remote::target_probe_script(), control.deadline, control.cancel);
+  // The image's name on stdin: the probe reads its copy's SHA-256 in the same round trip (for the upload).
+  const std::string name = in.image ? remote::probe_input(in.image->upload_name()) : "";
+  auto reply = name.empty() ? session.exec(remote::target_probe_script(), control.deadline, control.cancel)
+                            : session.exec_with_input(remote::target_probe_script(), name, "", {}, control.deadline,
+                                                      control.cancel);
   if (cut_by_cancel(reply, r)) return r;
   if (!reply) {
     r.add(Code::TargetProbeFailed, {{"reason", remote::describe(reply.error())},

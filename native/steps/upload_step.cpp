@@ -205,6 +205,15 @@ core::StepReport upload_image(const UploadInputs& in, ports::BoardSession& sessi
   if (in.left_copy && in.left_copy->path == real && in.left_copy->sha256 != img.upload_sha256) {
     r.observed.set("board_copy", "not read: the last check on this session left another image there (sha256 " +
                                      in.left_copy->sha256.substr(0, 12) + "…)");
+  } else if (in.probed_copy) {
+    upload_kind = in.probed_copy->exists ? "replaced" : "new";
+    r.observed.set("board_copy", "read by the target step's probe");
+    if (in.probed_copy->exists && in.probed_copy->sha256 == img.upload_sha256) {
+      r.observed.set("upload", "unchanged");
+      control.progress.step_progress(100);
+      out = remote::UploadOutcome{name, real, true};
+      return r;
+    }
   } else {
     // The board's copy is read back; when it holds this image, the same command goes on to load it (then_script).
     auto reply = session.exec(remote::checksum_command(real, img.upload_size, img.upload_sha256, in.then_script),

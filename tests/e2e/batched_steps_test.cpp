@@ -1,5 +1,6 @@
 // The remote steps with the real libssh2 session on the simulated board, counting exec round trips
-// (the batching contract: target 1, upload 2, remoteproc 1, verify 0), and the case the batching
+// (the batching contract: target 1, upload 2, remoteproc 1, verify 0; as the pipeline joins them, 2 from the probe
+// to running: the probe, then check, rename, stop, load and start in one command), and the case the batching
 // must survive: the target step saw the M33 offline, something started it before the remoteproc
 // step ran — the load command acts on the live state and stops it first, never diagnosed as busy.
 #include <cstdlib>
@@ -173,4 +174,48 @@ TEST_F(BatchedSteps, StartedBetweenTargetAndRemoteprocIsStoppedByTheLoadCommand)
 }
 
 }  // namespace
+// As the pipeline runs them: the probe reads the board's copy (the image's name on its stdin), the upload's
+// check-and-rename command goes on to the planned load, the remoteproc step reads that reply. Two round trips from
+// the probe to a running core, plus the transfer.
+TEST_F(BatchedSteps, ANewImageIsRunningTwoRoundTripsAfterTheProbe) {
+  stop_m33();
+  auto image = image::read_image_facts(padded_copy(firmware("m33_ns.elf"), dir.path().string(), "batched_c.elf", 320000), "");
+  ASSERT_TRUE(image) << image.error();
+  board_shell(board(), "printf old > /lib/firmware/batched_c.elf");
+
+  std::optional<remote::TargetFacts> facts;
+  auto c1 = control();
+  auto t = steps::check_target({"m33", board().user(), board().host(), *image}, *session, c1, facts);
+  ASSERT_TRUE(facts) << testing::messages(t);
+  ASSERT_TRUE(facts->image_copy);
+  EXPECT_TRUE(facts->image_copy->exists);
+  EXPECT_NE(facts->image_copy->sha256, image->upload_sha256);
+  EXPECT_EQ(facts->image_copy->sha256.size(), 64u);
+
+  auto rin = remoteproc_inputs(*facts, *image, image->upload_name());
+  const auto plan = steps::plan_load(rin);
+  ASSERT_TRUE(plan);
+  std::optional<remote::UploadOutcome> up;
+  auto c2 = control();
+  steps::UploadInputs uin{*image, image->upload_path, "", {}, "", true, {}, {}};
+  uin.then_script = plan->script;
+  uin.probed_copy = facts->image_copy;
+  auto u = steps::upload_image(uin, *session, c2, up);
+  ASSERT_TRUE(up) << testing::messages(u);
+  EXPECT_EQ(u.observed.get("upload"), "replaced");
+  EXPECT_EQ(u.observed.get("board_copy"), "read by the target step's probe");
+  ASSERT_TRUE(up->load_reply);
+  EXPECT_EQ(session->execs, 2);  // the probe, then check + rename + stop + load + start
+
+  rin.planned = std::make_shared<steps::RemoteprocInputs::Planned>(steps::RemoteprocInputs::Planned{*plan, *up->load_reply});
+  std::optional<remote::LoadOutcome> load;
+  auto c3 = control();
+  auto r = steps::load_firmware(rin, *session, c3, load);
+  ASSERT_TRUE(load) << testing::messages(r);
+  EXPECT_EQ(session->execs, 2);
+  EXPECT_EQ(load->state_after, "running");
+  EXPECT_EQ(board_shell(board(), std::string("cat ") + kM33 + "/state"), "running\n");
+  EXPECT_EQ(board_shell(board(), std::string("cat ") + kM33 + "/firmware"), "batched_c.elf\n");
+}
+
 }  // namespace stm32mp::e2e

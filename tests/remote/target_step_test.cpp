@@ -1,5 +1,7 @@
 // Unit tests of the target step and its probe (fake session) plus the probe script run by a real
 // /bin/sh on this machine, so the escaping format is checked against real od/tr output.
+#include <fstream>
+
 #include <gtest/gtest.h>
 
 #include "remote/fake_board_session.h"
@@ -8,6 +10,7 @@
 #include "remote/target_probe.h"
 #include "steps/target_step.h"
 #include "support/run_process.h"
+#include "support/temp_dir.h"
 
 namespace stm32mp::steps {
 namespace {
@@ -322,6 +325,32 @@ TEST(ProbeOutput, TheRealProbeScriptRunsAndParsesOnThisMachine) {
   auto f = remote::parse_target_facts(*p);
   ASSERT_TRUE(f) << f.error();
   EXPECT_FALSE(f->kernel_release.empty());
+}
+
+// The image's name reaches the probe on stdin, never in the command: a plain name is read (here: no such file),
+// a path or a dot name is not looked at, and no name at all leaves the copy unread.
+TEST(ProbeOutput, TheImageNameOnStdinIsTheOnlyFileThatIsRead) {
+  testing::TempDir dir;
+  const auto script = dir.file("probe.sh");
+  std::ofstream(script) << remote::target_probe_script();
+  const auto probe = [&](const std::string& input) {
+    auto r = testing::run_process({"/bin/sh", "-c", "printf '%s' \"$1\" | /bin/sh \"$2\"", "sh", input, script});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    auto p = remote::ProbeOutput::parse(r.out);
+    EXPECT_TRUE(p) << r.out;
+    auto f = remote::parse_target_facts(*p);
+    EXPECT_TRUE(f) << r.out;
+    return f ? f->image_copy : std::nullopt;
+  };
+  const auto missing = probe(remote::probe_input("prelaunch-no-such-image.elf"));
+  ASSERT_TRUE(missing);
+  EXPECT_FALSE(missing->exists);
+  EXPECT_FALSE(probe("../../etc/passwd\n"));
+  EXPECT_FALSE(probe("..\n"));
+  EXPECT_FALSE(probe(""));
+  EXPECT_EQ(remote::probe_input("a/b.elf"), "");
+  EXPECT_EQ(remote::probe_input("two\nlines.elf"), "");
+  EXPECT_EQ(remote::probe_input("fw 'x' $(id).elf"), "fw 'x' $(id).elf\n");
 }
 
 TEST(ParseReg, OneAndTwoCellLayouts) {

@@ -52,9 +52,11 @@ struct Fixture {
   bool exec_upload = true;
   std::optional<remote::LeftCopy> left_copy;
   std::string then_script;
+  std::optional<remote::TargetFacts::ImageCopy> probed_copy;
   core::StepReport run(std::vector<std::string> leftovers = {}) {
     core::StepControl control{cancel, core::Deadline(core::Millis{5000}), progress};
-    UploadInputs in{image, image.upload_path, "", std::move(leftovers), banner, exec_upload, {}, left_copy, then_script};
+    UploadInputs in{image, image.upload_path, "", std::move(leftovers), banner, exec_upload, {}, left_copy, then_script,
+                    probed_copy};
     return upload_image(in, session, control, out);
   }
 };
@@ -112,6 +114,34 @@ TEST(UploadStep, TheLoadHandedToItRunsInTheCheckAndRenameCommand) {
   EXPECT_EQ(r.observed.get("load").value_or("").rfind("the same command went on to stop, load and start it", 0), 0u);
   ASSERT_TRUE(f.out && f.out->load_reply && *f.out->load_reply);
   EXPECT_NE((*f.out->load_reply)->out.find("probe.version=1"), std::string::npos);
+}
+
+// The target step's probe read the board's copy in this run: the upload reads nothing back.
+TEST(UploadStep, TheCopyTheProbeReadNeedsNoReadBack) {
+  Fixture same;
+  same.probed_copy = remote::TargetFacts::ImageCopy{true, same.image.upload_sha256};
+  auto r = same.run();
+  EXPECT_EQ(r.status, core::StepStatus::ok);
+  EXPECT_EQ(same.session.execs(), 0u);
+  EXPECT_EQ(r.observed.get("upload"), "unchanged");
+  EXPECT_EQ(r.observed.get("board_copy"), "read by the target step's probe");
+  ASSERT_TRUE(same.out && same.out->unchanged);
+  EXPECT_FALSE(same.out->load_reply) << "the remoteproc step loads an unchanged image itself";
+
+  Fixture other;
+  other.probed_copy = remote::TargetFacts::ImageCopy{true, std::string(64, 'a')};
+  other.session.expect("mv -f -- \"$t\" \"$f\"", commit_renamed_reply(other.image.upload_size, other.image.upload_sha256));
+  auto r2 = other.run();
+  EXPECT_EQ(r2.status, core::StepStatus::ok) << (r2.diagnostics.empty() ? "" : r2.diagnostics[0].message);
+  EXPECT_EQ(other.session.execs(), 1u) << "the check-and-rename only";
+  EXPECT_EQ(r2.observed.get("upload"), "replaced");
+
+  Fixture none;
+  none.probed_copy = remote::TargetFacts::ImageCopy{};
+  none.session.expect("mv -f -- \"$t\" \"$f\"", commit_renamed_reply(none.image.upload_size, none.image.upload_sha256));
+  auto r3 = none.run();
+  EXPECT_EQ(none.session.execs(), 1u);
+  EXPECT_EQ(r3.observed.get("upload"), "new");
 }
 
 TEST(UploadStep, AnUnchangedCopyIsLoadedByTheSameCommandThatReadItBack) {
