@@ -1,4 +1,5 @@
-// The remoteproc step's round trips: each fixed command run, its key=value reply parsed, a failure reported.
+// The remoteproc step's round trips: each fixed command run (or its reply taken from the upload's command, which
+// ran the load plan_load planned), its key=value reply parsed, a failure reported.
 #include "remote/remote_error_text.h"
 #include "steps/remoteproc_internal.h"
 
@@ -71,3 +72,20 @@ std::optional<remote::LoadStartOutcome> BoardCommands::load_and_start(
 }
 
 }  // namespace stm32mp::steps::rproc
+
+namespace stm32mp::steps {
+
+std::optional<LoadPlan> plan_load(const RemoteprocInputs& in) {
+  if (!in.instances) return std::nullopt;
+  // As LoadMachine::resolve and settle see the listing: the first instance of that name, in a state the load
+  // command handles from the live state on the board.
+  for (const auto& i : *in.instances) {
+    if (i.name != in.remoteproc) continue;
+    if (!rproc::stoppable_or_offline(i.state)) return std::nullopt;
+    return LoadPlan{i.index, in.firmware_name, in.max_stops,
+                    remote::load_and_start_body(i.index, i.name, in.firmware_name, in.max_stops)};
+  }
+  return std::nullopt;
+}
+
+}  // namespace stm32mp::steps

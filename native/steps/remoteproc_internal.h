@@ -18,6 +18,11 @@ namespace stm32mp::steps::rproc {
 
 [[nodiscard]] std::string join_lines(const std::vector<std::string>& lines);
 
+// The states the load command handles from the live state on the board (it stops while running or attached).
+[[nodiscard]] inline bool stoppable_or_offline(const std::string& state) {
+  return state == "offline" || state == "running" || state == "attached";
+}
+
 // The step's fixed board commands, each one round trip whose failure is reported into `report`.
 struct BoardCommands {
   ports::BoardSession& board;

@@ -14,10 +14,7 @@ using core::Code;
 using remote::RprocAttr;
 using remote::RprocInstance;
 using rproc::join_lines;
-
-bool stoppable_or_offline(const std::string& state) {
-  return state == "offline" || state == "running" || state == "attached";
-}
+using rproc::stoppable_or_offline;
 
 // The load, one phase at a time:
 //
@@ -307,19 +304,6 @@ class LoadMachine {
 };
 
 }  // namespace
-
-std::optional<LoadPlan> plan_load(const RemoteprocInputs& in) {
-  if (!in.instances) return std::nullopt;
-  // As LoadMachine::resolve and settle see the listing: the first instance of that name, in a state the load
-  // command handles from the live state on the board.
-  for (const auto& i : *in.instances) {
-    if (i.name != in.remoteproc) continue;
-    if (!stoppable_or_offline(i.state)) return std::nullopt;
-    return LoadPlan{i.index, in.firmware_name, in.max_stops,
-                    remote::load_and_start_body(i.index, i.name, in.firmware_name, in.max_stops)};
-  }
-  return std::nullopt;
-}
 
 core::StepReport load_firmware(const RemoteprocInputs& in, ports::BoardSession& board, core::StepControl& control,
                                std::optional<remote::LoadOutcome>& out) {

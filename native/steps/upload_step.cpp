@@ -7,6 +7,7 @@
 #include "remote/remote_error_text.h"
 #include "remote/ssh_server.h"
 #include "remote/upload_commands.h"
+#include "steps/upload_board.h"
 #include "core/step_report_of.h"
 
 namespace stm32mp::steps {
@@ -15,28 +16,13 @@ namespace {
 using core::Code;
 using core::Facts;
 using Kind = ports::RemoteError::Kind;
+using upload::copy_of;
+using upload::Recovery;
+using upload::remove_file;
+using upload::upload_over_exec;
 
 constexpr const char* kFirmwareDir = "/lib/firmware/";
 constexpr const char* kLoadedAfter = "the same command went on to stop, load and start it (see remoteproc)";
-// Cleanup after a failure or a cancel must still run, briefly, with its own token.
-constexpr core::Millis kCleanupBudget{3000};
-
-using Reply = core::expected<ports::ExecResult, ports::RemoteError>;
-
-// The copy a checksum command's reply describes.
-core::expected<remote::RemoteCopy, ports::RemoteError> copy_of(const Reply& reply) {
-  if (!reply) return core::unexpected{reply.error()};
-  auto parsed = remote::parse_checksum(reply->out);
-  if (!parsed) return core::unexpected{ports::RemoteError{Kind::failure, parsed.error()}};
-  return *parsed;
-}
-
-// One exec: the SHA-256 of a fixed path (quoted) against the image's.
-core::expected<remote::RemoteCopy, ports::RemoteError> remote_copy(ports::BoardSession& session, const std::string& path,
-                                                                   const image::ImageFacts& img, core::StepControl& control) {
-  return copy_of(session.exec(remote::checksum_command(path, img.upload_size, img.upload_sha256), control.deadline,
-                              control.cancel));
-}
 
 std::string suggestion(const std::string& name) {
   std::string s;
@@ -69,80 +55,6 @@ std::string message_for(Code code, const ports::RemoteError& e) {
       code == Code::UploadNoSpace || code == Code::UploadReadOnly || code == Code::UploadPermissionDenied;
   return kind_in_template ? remote::detail(e) : remote::describe(e);
 }
-
-// Removes a file in /lib/firmware: over SFTP, or on a board without it by a fixed command that reads
-// the path from stdin (so that no name is ever given to a shell as part of a command).
-std::optional<ports::RemoteError> remove_file(ports::BoardSession& session, const std::string& path,
-                                              const core::Deadline& deadline, const core::CancelToken& cancel) {
-  auto err = session.remove(path, deadline, cancel);
-  if (!err || err->kind != Kind::no_sftp) return err;
-  auto ran = session.exec_with_input(std::string(remote::remove_by_input_command()), path + "\n", "", {}, deadline, cancel);
-  if (!ran) return ran.error();
-  if (ran->exit_status == 0) return std::nullopt;
-  std::string text = ran->err;
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
-  if (text.empty()) text = "rm exited with status " + std::to_string(ran->exit_status);
-  return ports::RemoteError{ports::kind_from_shell_error(text), "removing " + path + ": " + text};
-}
-
-// The exec-channel upload into `tmp` (the board has no SFTP); the same errors as SFTP's upload.
-std::optional<ports::RemoteError> upload_over_exec(ports::BoardSession& session, const std::string& local,
-                                                   const std::string& tmp, const ports::UploadProgress& progress,
-                                                   core::StepControl& control) {
-  auto ran = session.exec_with_input(std::string(remote::exec_upload_command()), tmp + "\n", local, progress,
-                                     control.deadline, control.cancel);
-  if (!ran) return ran.error();
-  if (ran->exit_status == 0) return std::nullopt;
-  std::string text = ran->err;
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
-  if (text.empty()) text = "the upload command exited with status " + std::to_string(ran->exit_status);
-  return ports::RemoteError{ports::kind_from_shell_error(text), "writing " + tmp + " over an exec channel: " + text};
-}
-
-// The work after an interruption, within its own short budget and token (the run's may be cancelled):
-// over the run's session while it works, else over one new login when that one broke with the upload.
-class Recovery {
- public:
-  Recovery(ports::BoardSession& session, const UploadInputs& in) : session_(session), in_(in) {}
-
-  // Removes the temporary file; says whether it is gone and how.
-  std::string remove_temporary(const std::string& tmp) {
-    const core::Deadline& deadline = budget();
-    auto err = remove_file(session_, tmp, deadline, token_);
-    if (err && err->kind == Kind::disconnected && other()) {
-      err = remove_file(*fresh_, tmp, deadline, token_);
-      if (!err || err->kind == Kind::no_such_file) return "removed (over a new SSH session: the first one broke with the upload)";
-    }
-    if (!err || err->kind == Kind::no_such_file) return "removed";
-    return std::string("not removed (") + remote::describe(*err) + "); the next upload removes it";
-  }
-  // What the board holds under `path` now, read again after a lost reply.
-  core::expected<remote::RemoteCopy, ports::RemoteError> reread(const std::string& path) {
-    core::NullProgress quiet;
-    core::StepControl control{token_, budget(), quiet};
-    auto copy = remote_copy(session_, path, *in_.image, control);
-    if (!copy && copy.error().kind == Kind::disconnected && other()) copy = remote_copy(*fresh_, path, *in_.image, control);
-    return copy;
-  }
-
- private:
-  // Starts with the first piece of work: the budget is the recovery's, not the upload's.
-  const core::Deadline& budget() {
-    if (!deadline_) deadline_.emplace(kCleanupBudget);
-    return *deadline_;
-  }
-  bool other() {
-    if (!fresh_ && !tried_ && in_.reopen) fresh_ = in_.reopen(budget(), token_);
-    tried_ = true;
-    return fresh_ != nullptr;
-  }
-  ports::BoardSession& session_;
-  const UploadInputs& in_;
-  core::CancelToken token_;
-  std::optional<core::Deadline> deadline_;
-  std::shared_ptr<ports::BoardSession> fresh_;
-  bool tried_ = false;
-};
 
 }  // namespace
 
@@ -284,7 +196,7 @@ core::StepReport upload_image(const UploadInputs& in, ports::BoardSession& sessi
   }
 
   // Check and rename in one round trip (remote/upload_commands.h): the board compares the temporary
-  // file with the size and SHA-256 computed here and renames it only when both match.
+  // file's SHA-256 with the one computed here and renames it only when they match (then runs then_script).
   auto reply = session.exec(remote::commit_upload_command(tmp, real, img.upload_size, img.upload_sha256, in.then_script),
                             control.deadline, control.cancel);
   if (!reply && !in.then_script.empty() && remote::then_started(reply.error().partial_out)) {
