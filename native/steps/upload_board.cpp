@@ -12,6 +12,17 @@ using Kind = ports::RemoteError::Kind;
 // Cleanup after a failure or a cancel must still run, briefly, with its own token.
 constexpr core::Millis kCleanupBudget{3000};
 
+// A fixed command's outcome: nothing when it exited 0, else its error (`doing`: "removing <path>"), the kind read
+// from its stderr, or from `program`'s exit status when it said nothing.
+std::optional<ports::RemoteError> outcome(const Reply& ran, const std::string& doing, const std::string& program) {
+  if (!ran) return ran.error();
+  if (ran->exit_status == 0) return std::nullopt;
+  std::string text = ran->err;
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  if (text.empty()) text = program + " exited with status " + std::to_string(ran->exit_status);
+  return ports::RemoteError{ports::kind_from_shell_error(text), doing + ": " + text};
+}
+
 }  // namespace
 
 core::expected<remote::RemoteCopy, ports::RemoteError> copy_of(const Reply& reply) {
@@ -31,26 +42,17 @@ std::optional<ports::RemoteError> remove_file(ports::BoardSession& session, cons
                                               const core::Deadline& deadline, const core::CancelToken& cancel) {
   auto err = session.remove(path, deadline, cancel);
   if (!err || err->kind != Kind::no_sftp) return err;
-  auto ran = session.exec_with_input(std::string(remote::remove_by_input_command()), path + "\n", "", {}, deadline, cancel);
-  if (!ran) return ran.error();
-  if (ran->exit_status == 0) return std::nullopt;
-  std::string text = ran->err;
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
-  if (text.empty()) text = "rm exited with status " + std::to_string(ran->exit_status);
-  return ports::RemoteError{ports::kind_from_shell_error(text), "removing " + path + ": " + text};
+  return outcome(session.exec_with_input(std::string(remote::remove_by_input_command()), path + "\n", "", {}, deadline,
+                                         cancel),
+                 "removing " + path, "rm");
 }
 
 std::optional<ports::RemoteError> upload_over_exec(ports::BoardSession& session, const std::string& local,
                                                    const std::string& tmp, const ports::UploadProgress& progress,
                                                    core::StepControl& control) {
-  auto ran = session.exec_with_input(std::string(remote::exec_upload_command()), tmp + "\n", local, progress,
-                                     control.deadline, control.cancel);
-  if (!ran) return ran.error();
-  if (ran->exit_status == 0) return std::nullopt;
-  std::string text = ran->err;
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
-  if (text.empty()) text = "the upload command exited with status " + std::to_string(ran->exit_status);
-  return ports::RemoteError{ports::kind_from_shell_error(text), "writing " + tmp + " over an exec channel: " + text};
+  return outcome(session.exec_with_input(std::string(remote::exec_upload_command()), tmp + "\n", local, progress,
+                                         control.deadline, control.cancel),
+                 "writing " + tmp + " over an exec channel", "the upload command");
 }
 
 std::string Recovery::remove_temporary(const std::string& tmp) {
