@@ -28,8 +28,8 @@ class PtyConsole {
   // Board-side scripts.
   static std::string shell();       // bash, PS1='root@stm32mp2-e3-c7-3f:~# '
   static std::string noisy_shell(); // bash that prints a kernel and an OP-TEE line before each prompt
-  // A shell whose OP-TEE log lines come right after its prompt, one every 20 ms for 200 ms (a busy board's log
-  // interleaving with what is typed): none before the prompt.
+  // A shell whose OP-TEE log line comes only after its prompt, interleaving with the answer to the next command
+  // (the address query): none before the prompt.
   static std::string late_noisy_shell();
   static std::string login();
   static std::string uboot();
