@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "image/memory_map.h"
+#include "remote/remote_copy.h"
 
 namespace stm32mp::remote {
 
@@ -49,11 +50,7 @@ struct TargetFacts {
   std::string ta_held_image;
   // The copy of the image under /lib/firmware/<its name>, read by this run's probe when the step sent the name
   // (never kept with the session: a later check reads the board again). nullopt: not read.
-  struct ImageCopy {
-    bool exists = false;
-    std::string sha256;  // lower-case hex; empty when the board has no sha256sum
-  };
-  std::optional<ImageCopy> image_copy;
+  std::optional<RemoteCopy> image_copy;
 
   [[nodiscard]] const RprocInstance* find(const std::string& name) const;
   [[nodiscard]] std::string instance_names() const;  // "remoteproc0=m0, remoteproc1=m33" or "none"

@@ -264,9 +264,9 @@ core::expected<TargetFacts, std::string> parse_target_facts(const ProbeOutput& r
   f.fw_read_only = out.get("fw.ro") == "yes";
   f.fw_writable = out.get("fw.writable") == "yes";
   if (auto sha = out.get("copy.sha")) {
-    f.image_copy = TargetFacts::ImageCopy{true, *sha};
+    f.image_copy = RemoteCopy{true, 0, *sha};
   } else if (out.get("copy.exists") == "no") {
-    f.image_copy = TargetFacts::ImageCopy{};
+    f.image_copy = RemoteCopy{};
   }
   f.fw_leftovers = capped(out.get_all("fw.leftover"), caps::kFileName, caps::kListEntries);
   if (auto b = out.get("fw.leftover_bytes")) f.fw_leftover_bytes = whole_number<std::uint64_t>(*b).value_or(0);

@@ -31,7 +31,7 @@ std::string then_part(const std::string& then) { return then.empty() ? "" : "ech
 constexpr std::string_view kRemove =
     "e=$(exec rm -f -- \"$t\" 2>&1); r=$?; echo \"rm.rc=$r\"; [ -z \"$e\" ] || { printf 'rm.err#='; printf '%s' \"$e\" | h; echo; }\n";
 
-// What measure() printed (exists=, size=, sha=) and whether `then` started: shared by both replies.
+// What measure() printed (exists=, size=, sha=): shared by both replies.
 RemoteCopy read_copy(const ProbeOutput& parsed) {
   RemoteCopy c;
   c.exists = parsed.get("exists") == "yes";
@@ -39,7 +39,6 @@ RemoteCopy read_copy(const ProbeOutput& parsed) {
     c.size = std::strtoull(parsed.value_or("size", "0").c_str(), nullptr, 10);
     c.sha256 = parsed.value_or("sha", "");
   }
-  c.then_ran = parsed.has("then.ran");
   return c;
 }
 
@@ -105,7 +104,6 @@ core::expected<UploadCommit, std::string> parse_commit_upload(std::string_view o
   }
   UploadCommit c;
   c.temp = read_copy(*parsed);
-  c.then_ran = c.temp.then_ran;
   if (!c.temp.exists) {
     c.temp_removed = true;  // nothing left to remove
     return c;

@@ -8,15 +8,9 @@
 
 #include "core/expected.h"
 #include "ports/board_session.h"
+#include "remote/remote_copy.h"
 
 namespace stm32mp::remote {
-
-struct RemoteCopy {
-  bool exists = false;
-  std::uint64_t size = 0;
-  std::string sha256;     // lowercase hex; empty when the board has no sha256sum
-  bool then_ran = false;  // the command's `then` script started (the copy held the expected image)
-};
 
 // SHA-256 of `path` (read through stdin so that sha256sum never escapes the name in its output) against the expected
 // one; the size is the expected one when they match (equal content), else not read (0). When `then` is given (a
@@ -49,13 +43,13 @@ struct UploadCommit {
   std::string mv_error;             // mv's stderr (LC_ALL=C) when it failed, or "mv exited with status N"
   bool temp_removed = false;        // after a mismatch or a failed mv: the temporary file is gone
   std::string rm_error;             // why it is not gone
-  bool then_ran = false;            // the command's `then` script started (after the rename)
 };
 
 [[nodiscard]] core::expected<UploadCommit, std::string> parse_commit_upload(std::string_view out);
 
-// Whether the output of a checksum or commit command whose reply was lost shows that its `then` script started
-// (a complete then.ran=1 line): the copy matched (and was renamed) before the connection or the deadline ended it.
+// Whether the output of a checksum or commit command shows that its `then` script started (a complete then.ran=1
+// line): the copy matched (and was renamed). Also for a reply that was lost: what it printed before the
+// connection or the deadline ended it (RemoteError::partial_out).
 [[nodiscard]] bool then_started(std::string_view partial_out);
 
 }  // namespace stm32mp::remote

@@ -17,6 +17,7 @@ using core::Code;
 using core::Facts;
 using Kind = ports::RemoteError::Kind;
 using upload::copy_of;
+using upload::Reply;
 using upload::Recovery;
 using upload::remove_file;
 using upload::upload_over_exec;
@@ -47,6 +48,12 @@ Code code_for(Kind k) {
     case Kind::failure: return Code::UploadRemoteFailure;
   }
   return Code::UploadRemoteFailure;
+}
+
+// Whether the board began the load handed to the upload (then_script), in its own words: the reply, or what a lost
+// reply had printed.
+bool load_began(const UploadInputs& in, const Reply& reply) {
+  return !in.then_script.empty() && remote::then_started(reply ? reply->out : reply.error().partial_out);
 }
 
 // The `message` fact of a failure: the codes whose template names the kind get the details only.
@@ -117,22 +124,20 @@ core::StepReport upload_image(const UploadInputs& in, ports::BoardSession& sessi
   if (in.left_copy && in.left_copy->path == real && in.left_copy->sha256 != img.upload_sha256) {
     r.observed.set("board_copy", "not read: the last check on this session left another image there (sha256 " +
                                      in.left_copy->sha256.substr(0, 12) + "…)");
-  } else if (in.probed_copy) {
-    upload_kind = in.probed_copy->exists ? "replaced" : "new";
-    r.observed.set("board_copy", "read by the target step's probe");
-    if (in.probed_copy->exists && in.probed_copy->sha256 == img.upload_sha256) {
-      r.observed.set("upload", "unchanged");
-      control.progress.step_progress(100);
-      out = remote::UploadOutcome{name, real, true};
-      return r;
-    }
   } else {
-    // The board's copy is read back; when it holds this image, the same command goes on to load it (then_script).
-    auto reply = session.exec(remote::checksum_command(real, img.upload_size, img.upload_sha256, in.then_script),
-                              control.deadline, control.cancel);
-    const bool loaded_after = !in.then_script.empty() && (reply ? remote::then_started(reply->out)
-                                                                : remote::then_started(reply.error().partial_out));
-    auto existing = copy_of(reply);
+    // The board's copy: as this run's probe read it, else read back here; when the read-back finds this image, the
+    // same command goes on to load it (then_script).
+    std::optional<Reply> reply;
+    core::expected<remote::RemoteCopy, ports::RemoteError> existing = remote::RemoteCopy{};
+    if (in.probed_copy) {
+      r.observed.set("board_copy", "read by the target step's probe");
+      existing = *in.probed_copy;
+    } else {
+      reply = session.exec(remote::checksum_command(real, img.upload_size, img.upload_sha256, in.then_script),
+                           control.deadline, control.cancel);
+      existing = copy_of(*reply);
+    }
+    const bool loaded_after = reply && load_began(in, *reply);
     if (!existing && !loaded_after) {
       const Code code = code_for(existing.error().kind);
       r.add(code, with({{"message", message_for(code, existing.error())}}));
@@ -145,7 +150,7 @@ core::StepReport upload_image(const UploadInputs& in, ports::BoardSession& sessi
       out = remote::UploadOutcome{name, real, true};
       if (loaded_after) {
         r.observed.set("load", kLoadedAfter);
-        out->load_reply = std::move(reply);
+        out->load_reply = std::move(*reply);
       }
       return r;
     }
@@ -199,7 +204,7 @@ core::StepReport upload_image(const UploadInputs& in, ports::BoardSession& sessi
   // file's SHA-256 with the one computed here and renames it only when they match (then runs then_script).
   auto reply = session.exec(remote::commit_upload_command(tmp, real, img.upload_size, img.upload_sha256, in.then_script),
                             control.deadline, control.cancel);
-  if (!reply && !in.then_script.empty() && remote::then_started(reply.error().partial_out)) {
+  if (!reply && load_began(in, reply)) {
     // The board renamed the verified copy and went on to the load, whose reply is lost: the remoteproc step says
     // what that means (a board gone right after a start, F20); the upload itself is done, in the board's words.
     r.observed.set("upload", upload_kind);
@@ -255,7 +260,7 @@ core::StepReport upload_image(const UploadInputs& in, ports::BoardSession& sessi
   r.observed.set("upload", upload_kind);
   r.observed.set("verified_on_board", "size and sha256 match");
   out = remote::UploadOutcome{name, real, false};
-  if (commit->then_ran) {
+  if (load_began(in, reply)) {
     r.observed.set("load", kLoadedAfter);
     out->load_reply = std::move(reply);
   }

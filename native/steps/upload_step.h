@@ -33,7 +33,7 @@ struct UploadInputs {
   // relaunch costs one round trip after the transfer. Its reply goes to UploadOutcome::load_reply. Empty: none.
   std::string then_script = {};
   // The board's copy under the real name as this run's target probe read it: no read-back round trip.
-  std::optional<remote::TargetFacts::ImageCopy> probed_copy = {};
+  std::optional<remote::RemoteCopy> probed_copy = {};
 };
 
 // Atomic upload to /lib/firmware: SFTP to .<name>.prelaunch-tmp (fsynced by the session), then one

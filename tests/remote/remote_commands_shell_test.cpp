@@ -111,12 +111,13 @@ TEST(CommitUploadCommand, FailedMvIsReportedWithItsTextAndTheTemporaryFileIsRemo
 TEST(CommitUploadCommand, ChecksumCommandReadsSizeAndSha) {
   Dir d;
   write(d.real, kContent);
-  auto c = parse_checksum(sh(checksum_command(d.real, 12, kSha)).out);
+  const auto out = sh(checksum_command(d.real, 12, kSha)).out;
+  auto c = parse_checksum(out);
   ASSERT_TRUE(c) << c.error();
   EXPECT_TRUE(c->exists);
   EXPECT_EQ(c->size, 12u);
   EXPECT_EQ(c->sha256, kSha);
-  EXPECT_FALSE(c->then_ran);
+  EXPECT_FALSE(then_started(out));
   auto none = parse_checksum(sh(checksum_command(d.tmp, 12, kSha)).out);
   ASSERT_TRUE(none);
   EXPECT_FALSE(none->exists);
@@ -140,7 +141,6 @@ TEST(CommitUploadCommand, TheLoadHandedToTheCommandRunsOnlyOnceTheImageIsInPlace
     auto c = parse_commit_upload(out);
     ASSERT_TRUE(c) << c.error();
     EXPECT_TRUE(c->renamed);
-    EXPECT_TRUE(c->then_ran);
     EXPECT_TRUE(then_started(out));
     EXPECT_NE(out.find("load.saw=image bytes\n"), std::string::npos) << "the load ran after the rename: " << out;
   }
@@ -151,7 +151,6 @@ TEST(CommitUploadCommand, TheLoadHandedToTheCommandRunsOnlyOnceTheImageIsInPlace
     auto c = parse_commit_upload(out);
     ASSERT_TRUE(c) << c.error();
     EXPECT_FALSE(c->matched);
-    EXPECT_FALSE(c->then_ran);
     EXPECT_FALSE(then_started(out));
     EXPECT_EQ(out.find("load.saw"), std::string::npos) << out;
   }
@@ -162,7 +161,7 @@ TEST(CommitUploadCommand, TheLoadHandedToTheCommandRunsOnlyOnceTheImageIsInPlace
     auto c = parse_commit_upload(out);
     ASSERT_TRUE(c) << c.error();
     EXPECT_FALSE(c->renamed);
-    EXPECT_FALSE(c->then_ran);
+    EXPECT_FALSE(then_started(out));
     EXPECT_EQ(out.find("load.saw"), std::string::npos) << out;
   }
   {
@@ -172,7 +171,7 @@ TEST(CommitUploadCommand, TheLoadHandedToTheCommandRunsOnlyOnceTheImageIsInPlace
     const auto out = sh(checksum_command(d.real, 12, kSha, t_then)).out;
     auto c = parse_checksum(out);
     ASSERT_TRUE(c) << c.error();
-    EXPECT_TRUE(c->then_ran);
+    EXPECT_TRUE(then_started(out));
     EXPECT_NE(out.find("load.saw=unchanged"), std::string::npos) << out;
     write(d.real, "other\n");
     const auto other = sh(checksum_command(d.real, 12, kSha, t_then)).out;
@@ -362,7 +361,7 @@ TEST(CommitUploadCommand, CheckRenameStopLoadAndStartAreOneCommandInEveryShell) 
     auto c = parse_commit_upload(ran.out);
     ASSERT_TRUE(c) << shell << ": " << c.error();
     EXPECT_TRUE(c->renamed) << shell;
-    EXPECT_TRUE(c->then_ran) << shell;
+    EXPECT_TRUE(then_started(ran.out)) << shell;
     auto parsed = ProbeOutput::parse(ran.out);
     ASSERT_TRUE(parsed) << parsed.error();
     auto o = parse_load_start_outcome(*parsed, 1);

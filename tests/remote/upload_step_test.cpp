@@ -52,7 +52,7 @@ struct Fixture {
   bool exec_upload = true;
   std::optional<remote::LeftCopy> left_copy;
   std::string then_script;
-  std::optional<remote::TargetFacts::ImageCopy> probed_copy;
+  std::optional<remote::RemoteCopy> probed_copy;
   core::StepReport run(std::vector<std::string> leftovers = {}) {
     core::StepControl control{cancel, core::Deadline(core::Millis{5000}), progress};
     UploadInputs in{image, image.upload_path, "", std::move(leftovers), banner, exec_upload, {}, left_copy, then_script,
@@ -119,7 +119,7 @@ TEST(UploadStep, TheLoadHandedToItRunsInTheCheckAndRenameCommand) {
 // The target step's probe read the board's copy in this run: the upload reads nothing back.
 TEST(UploadStep, TheCopyTheProbeReadNeedsNoReadBack) {
   Fixture same;
-  same.probed_copy = remote::TargetFacts::ImageCopy{true, same.image.upload_sha256};
+  same.probed_copy = remote::RemoteCopy{true, 0, same.image.upload_sha256};
   auto r = same.run();
   EXPECT_EQ(r.status, core::StepStatus::ok);
   EXPECT_EQ(same.session.execs(), 0u);
@@ -129,7 +129,7 @@ TEST(UploadStep, TheCopyTheProbeReadNeedsNoReadBack) {
   EXPECT_FALSE(same.out->load_reply) << "the remoteproc step loads an unchanged image itself";
 
   Fixture other;
-  other.probed_copy = remote::TargetFacts::ImageCopy{true, std::string(64, 'a')};
+  other.probed_copy = remote::RemoteCopy{true, 0, std::string(64, 'a')};
   other.session.expect("mv -f -- \"$t\" \"$f\"", commit_renamed_reply(other.image.upload_size, other.image.upload_sha256));
   auto r2 = other.run();
   EXPECT_EQ(r2.status, core::StepStatus::ok) << (r2.diagnostics.empty() ? "" : r2.diagnostics[0].message);
@@ -137,7 +137,7 @@ TEST(UploadStep, TheCopyTheProbeReadNeedsNoReadBack) {
   EXPECT_EQ(r2.observed.get("upload"), "replaced");
 
   Fixture none;
-  none.probed_copy = remote::TargetFacts::ImageCopy{};
+  none.probed_copy = remote::RemoteCopy{};
   none.session.expect("mv -f -- \"$t\" \"$f\"", commit_renamed_reply(none.image.upload_size, none.image.upload_sha256));
   auto r3 = none.run();
   EXPECT_EQ(none.session.execs(), 1u);
