@@ -239,8 +239,7 @@ std::vector<StepDefinition> build_steps(const core::Settings& given, RunState& s
     }
     auto in = remoteproc_inputs(state, img, state.upload ? state.upload->name : files::utf8_string(files::utf8_path(path).filename()));
     if (state.upload && state.upload->load_reply && state.load_plan) {
-      in.planned = std::make_shared<steps::RemoteprocInputs::Planned>(
-          steps::RemoteprocInputs::Planned{*state.load_plan, std::move(*state.upload->load_reply)});
+      in.planned = steps::PlannedLoad{*state.load_plan, std::move(*state.upload->load_reply)};
       state.upload->load_reply.reset();
     }
     if (diagnosing) {

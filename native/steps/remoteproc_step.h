@@ -1,5 +1,4 @@
 #pragma once
-#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,6 +14,20 @@
 
 namespace stm32mp::steps {
 
+// A load the step would make, as one fixed command (remote::load_and_start_body).
+struct LoadPlan {
+  int index = -1;
+  std::string firmware;
+  int max_stops = 0;
+  std::string script;
+};
+
+// That command as another step's command ran it, with its reply.
+struct PlannedLoad {
+  LoadPlan plan;
+  core::expected<ports::ExecResult, ports::RemoteError> reply;
+};
+
 struct RemoteprocInputs {
   std::string remoteproc = "m33";               // instance name: resolved by name, never by number (F04)
   std::string firmware_name;                    // basename in /lib/firmware (from the upload step)
@@ -28,25 +41,13 @@ struct RemoteprocInputs {
   std::optional<std::vector<remote::RprocInstance>> instances;
   // The load command the upload's last command already ran (plan_load's plan for these inputs) and its reply: the
   // step's first load reads it instead of making a round trip of its own.
-  struct Planned;
-  std::shared_ptr<const Planned> planned = {};
+  std::optional<PlannedLoad> planned = {};
 };
 
 // The load the step will make first when nothing needs settling (the target step's listing shows the instance
 // offline, running or attached): the board can run it right after the upload has put the image in place, in the
 // same command (UploadInputs::then_script). nullopt: the step has to decide on the board first.
-struct LoadPlan {
-  int index = -1;
-  std::string firmware;
-  int max_stops = 0;
-  std::string script;  // remote::load_and_start_body
-};
 [[nodiscard]] std::optional<LoadPlan> plan_load(const RemoteprocInputs& in);
-
-struct RemoteprocInputs::Planned {
-  LoadPlan plan;
-  core::expected<ports::ExecResult, ports::RemoteError> reply;
-};
 
 // Recovers a crashed / attaches a detached instance (one write each), then in ONE command stops it
 // until offline (bounded, F09), writes the firmware name and, only if the kernel accepted it,

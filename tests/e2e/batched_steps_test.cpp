@@ -207,7 +207,7 @@ TEST_F(BatchedSteps, ANewImageIsRunningTwoRoundTripsAfterTheProbe) {
   ASSERT_TRUE(up->load_reply);
   EXPECT_EQ(session->execs, 2);  // the probe, then check + rename + stop + load + start
 
-  rin.planned = std::make_shared<steps::RemoteprocInputs::Planned>(steps::RemoteprocInputs::Planned{*plan, *up->load_reply});
+  rin.planned = steps::PlannedLoad{*plan, *up->load_reply};
   std::optional<remote::LoadOutcome> load;
   auto c3 = control();
   auto r = steps::load_firmware(rin, *session, c3, load);

@@ -89,7 +89,7 @@ TEST(RemoteprocStep, ALoadTheUploadsCommandRanIsReadWithoutARoundTrip) {
   ports::ExecResult ran{0, "exists=yes\nmatch=yes\nmv.rc=0\nthen.ran=1\n" +
                                load_start_reply(0, "", {}, StartReply{0, "", start_log}, m33("running", f.in.firmware_name), 1) +
                                "end=1\n", ""};
-  f.in.planned = std::make_shared<RemoteprocInputs::Planned>(RemoteprocInputs::Planned{*plan, ran});
+  f.in.planned = PlannedLoad{*plan, ran};
   auto r = f.run();
   EXPECT_EQ(r.status, core::StepStatus::ok) << (r.diagnostics.empty() ? "" : r.diagnostics[0].message);
   EXPECT_EQ(f.session.execs(), 0u);
@@ -107,7 +107,7 @@ TEST(RemoteprocStep, ALoadTheUploadsCommandLostIsExplainedAsTheStepsOwn) {
   auto plan = plan_load(f.in);
   ASSERT_TRUE(plan);
   ports::RemoteError lost{ports::RemoteError::Kind::disconnected, "the connection dropped"};
-  f.in.planned = std::make_shared<RemoteprocInputs::Planned>(RemoteprocInputs::Planned{*plan, core::unexpected{lost}});
+  f.in.planned = PlannedLoad{*plan, core::unexpected{lost}};
   auto r = f.run();
   EXPECT_TRUE(r.has(core::Code::RprocFirewallPanic)) << (r.diagnostics.empty() ? "" : r.diagnostics[0].message);
   EXPECT_EQ(f.session.execs(), 0u);
